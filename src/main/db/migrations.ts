@@ -1,0 +1,152 @@
+import type { Database } from 'better-sqlite3'
+
+/**
+ * Numbered, forward-only migrations. A released migration is never edited: a change is a new
+ * migration with the next number. Each runs in its own transaction together with the bump of
+ * `PRAGMA user_version`, so a database is always at exactly one known version.
+ */
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  up(db: Database): void
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'library, event log, settings, queue',
+    up(db) {
+      db.exec(`
+        CREATE TABLE roots (
+          id        INTEGER PRIMARY KEY,
+          path      TEXT NOT NULL UNIQUE,
+          added_at  INTEGER NOT NULL
+        );
+
+        -- Embedded cover art, stored once (by content hash) as a file in the covers folder.
+        CREATE TABLE covers (
+          id      TEXT PRIMARY KEY,          -- sha1 of the image bytes
+          mime    TEXT NOT NULL,
+          file    TEXT NOT NULL,             -- file name inside the covers folder
+          bytes   INTEGER NOT NULL
+        );
+
+        -- A track is never deleted: a file that disappears gets missing_since, and keeps its events.
+        -- A track may also exist before it is scanned (an imported event log names its path).
+        CREATE TABLE tracks (
+          id                INTEGER PRIMARY KEY,
+          root_id           INTEGER REFERENCES roots(id) ON DELETE SET NULL,
+          path              TEXT NOT NULL UNIQUE,
+          size              INTEGER NOT NULL DEFAULT 0,
+          mtime_ms          INTEGER NOT NULL DEFAULT 0,
+          fingerprint       TEXT,            -- content hash used to recognise moved files
+          format            TEXT,            -- container recognised from content: mp3 flac ogg opus m4a wav aiff
+          codec             TEXT,
+          sample_rate       INTEGER,
+          channels          INTEGER,
+          bits_per_sample   INTEGER,
+          bitrate           REAL,
+          lossless          INTEGER,
+          duration          REAL,
+          title             TEXT,
+          artist            TEXT,
+          album             TEXT,
+          album_artist      TEXT,
+          genre             TEXT,
+          year              INTEGER,
+          track_no          INTEGER,
+          track_total       INTEGER,
+          disc_no           INTEGER,
+          disc_total        INTEGER,
+          rg_track_gain     REAL,
+          rg_track_peak     REAL,
+          rg_album_gain     REAL,
+          rg_album_peak     REAL,
+          cover_id          TEXT REFERENCES covers(id),
+          added_at          INTEGER NOT NULL,
+          scanned_at        INTEGER,
+          missing_since     INTEGER,
+          error             TEXT
+        );
+        CREATE INDEX tracks_root ON tracks(root_id);
+        CREATE INDEX tracks_fingerprint ON tracks(fingerprint) WHERE fingerprint IS NOT NULL;
+        CREATE INDEX tracks_album ON tracks(album_artist, album, disc_no, track_no);
+        CREATE INDEX tracks_artist ON tracks(artist);
+
+        -- Append-only log of everything the listener did. Labels, rewards and history are derived
+        -- from it; the triggers below make the append-only rule hold for every writer.
+        CREATE TABLE events (
+          id        INTEGER PRIMARY KEY,
+          ts        INTEGER NOT NULL,        -- ms since the epoch
+          kind      TEXT NOT NULL,           -- play_start play_progress play_end mark label_import auto_pick
+          track_id  INTEGER REFERENCES tracks(id),
+          play_id   TEXT,                    -- ties the start, progress and end of one play together
+          position  REAL,                    -- seconds into the track
+          duration  REAL,                    -- the track's duration when the event happened
+          reason    TEXT,                    -- play_end: ended next previous picked error quit
+          mark      TEXT,                    -- mark / label_import: like love near_miss not_for_me none
+          source    TEXT,                    -- where it came from: ui, cli, import file name, auto-queue
+          data      TEXT                     -- JSON for anything else (auto-pick candidates, probability)
+        );
+        CREATE INDEX events_track ON events(track_id, ts);
+        CREATE INDEX events_kind ON events(kind, ts);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+          BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+          BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+        CREATE TABLE settings (
+          key    TEXT PRIMARY KEY,
+          value  TEXT NOT NULL               -- JSON
+        );
+
+        -- The play queue as the listener left it (order by position).
+        CREATE TABLE queue (
+          position  INTEGER PRIMARY KEY,
+          track_id  INTEGER NOT NULL REFERENCES tracks(id),
+          source    TEXT NOT NULL DEFAULT 'user',   -- user | auto
+          reason    TEXT,                           -- JSON: why an auto-pick was chosen
+          added_at  INTEGER NOT NULL
+        );
+
+        -- History is derived from the log, so it can never disagree with it.
+        CREATE VIEW history AS
+          SELECT s.id AS event_id, s.ts AS started_at, s.track_id, s.play_id,
+                 e.ts AS ended_at, e.position AS end_position, e.reason AS end_reason
+          FROM events s
+          LEFT JOIN events e ON e.kind = 'play_end' AND e.play_id = s.play_id
+          WHERE s.kind = 'play_start';
+      `)
+    },
+  },
+  {
+    version: 2,
+    name: 'full-text search over tags and file names',
+    up(db) {
+      db.exec(`
+        CREATE VIRTUAL TABLE tracks_fts USING fts5(
+          title, artist, album, album_artist, genre, path,
+          content='tracks', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+          prefix='1 2 3'
+        );
+        CREATE TRIGGER tracks_fts_insert AFTER INSERT ON tracks BEGIN
+          INSERT INTO tracks_fts(rowid, title, artist, album, album_artist, genre, path)
+          VALUES (new.id, new.title, new.artist, new.album, new.album_artist, new.genre, new.path);
+        END;
+        CREATE TRIGGER tracks_fts_delete AFTER DELETE ON tracks BEGIN
+          INSERT INTO tracks_fts(tracks_fts, rowid, title, artist, album, album_artist, genre, path)
+          VALUES ('delete', old.id, old.title, old.artist, old.album, old.album_artist, old.genre, old.path);
+        END;
+        CREATE TRIGGER tracks_fts_update AFTER UPDATE OF title, artist, album, album_artist, genre, path ON tracks BEGIN
+          INSERT INTO tracks_fts(tracks_fts, rowid, title, artist, album, album_artist, genre, path)
+          VALUES ('delete', old.id, old.title, old.artist, old.album, old.album_artist, old.genre, old.path);
+          INSERT INTO tracks_fts(rowid, title, artist, album, album_artist, genre, path)
+          VALUES (new.id, new.title, new.artist, new.album, new.album_artist, new.genre, new.path);
+        END;
+        INSERT INTO tracks_fts(tracks_fts) VALUES ('rebuild');
+      `)
+    },
+  },
+]
+
+export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

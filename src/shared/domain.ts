@@ -1,0 +1,101 @@
+// Domain types shared by the engine, the contract and the renderer. No Node, no DOM.
+
+export const AUDIO_FORMATS = ['mp3', 'flac', 'ogg', 'opus', 'm4a', 'wav', 'aiff'] as const
+export type AudioFormat = (typeof AUDIO_FORMATS)[number]
+
+export interface Track {
+  id: number
+  rootId: number | null
+  path: string
+  size: number
+  mtimeMs: number
+  format: AudioFormat | null
+  codec: string | null
+  sampleRate: number | null
+  channels: number | null
+  bitsPerSample: number | null
+  bitrate: number | null
+  lossless: boolean | null
+  duration: number | null
+  title: string | null
+  artist: string | null
+  album: string | null
+  albumArtist: string | null
+  genre: string | null
+  year: number | null
+  trackNo: number | null
+  trackTotal: number | null
+  discNo: number | null
+  discTotal: number | null
+  replayGain: { trackGain: number | null; trackPeak: number | null; albumGain: number | null; albumPeak: number | null }
+  coverId: string | null
+  addedAt: number
+  scannedAt: number | null
+  missingSince: number | null
+  error: string | null
+}
+
+export interface Root {
+  id: number
+  path: string
+  addedAt: number
+}
+
+/** The marks a listener can set. `none` is an unmark. */
+export const MARKS = ['like', 'love', 'near_miss', 'not_for_me'] as const
+export type Mark = (typeof MARKS)[number]
+export type MarkOrNone = Mark | 'none'
+
+/** Why a play ended. A skip is a play end whose reason is `next` or `picked`; it is never logged twice. */
+export const END_REASONS = ['ended', 'next', 'previous', 'picked', 'error', 'quit'] as const
+export type EndReason = (typeof END_REASONS)[number]
+
+export const EVENT_KINDS = [
+  'play_start',
+  'play_progress',
+  'play_end',
+  'mark',
+  'label_import',
+  'auto_pick',
+] as const
+export type EventKind = (typeof EVENT_KINDS)[number]
+
+export function isSkip(reason: EndReason | null | undefined): boolean {
+  return reason === 'next' || reason === 'picked'
+}
+
+/** A track's current label, derived from its latest mark or label import. */
+export interface TrackLabel {
+  trackId: number
+  mark: Mark
+  /** `mark` for a listener's own mark, `import` for an imported label. */
+  origin: 'mark' | 'import'
+  ts: number
+}
+
+export type ScanPhase = 'walking' | 'reading' | 'finishing' | 'done'
+
+/** Progress of a scan, pushed as it goes. */
+export interface ScanProgress {
+  phase: ScanPhase
+  /** Audio candidates found so far. */
+  seen: number
+  /** Files read (new or changed) or confirmed unchanged. */
+  done: number
+  failed: number
+  /** Seconds left, once it can be estimated. */
+  etaSeconds: number | null
+  currentPath: string | null
+}
+
+export interface ScanSummary {
+  roots: string[]
+  seen: number
+  added: number
+  updated: number
+  unchanged: number
+  moved: number
+  missing: number
+  failed: { path: string; error: string }[]
+  elapsedMs: number
+}
