@@ -147,6 +147,32 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 3,
+    name: 'audio embeddings per track and space',
+    up(db) {
+      db.exec(`
+        -- One vector per track and embedding space (attune-dsp-v1, import:<name>, onnx:<model>), so
+        -- features can be recomputed or swapped without losing anything. A failed analysis keeps
+        -- its error here (vector NULL) so it is not retried until the file or the extractor changes.
+        CREATE TABLE embeddings (
+          track_id        INTEGER NOT NULL REFERENCES tracks(id),
+          space           TEXT NOT NULL,
+          dim             INTEGER NOT NULL,
+          vector          BLOB,               -- float32, little-endian, dim values
+          error           TEXT,
+          source_size     INTEGER,            -- the file's size and mtime when it was analysed
+          source_mtime_ms INTEGER,
+          extractor_version INTEGER,
+          computed_at     INTEGER NOT NULL,
+          PRIMARY KEY (track_id, space),
+          CHECK ((vector IS NULL) <> (error IS NULL)),
+          CHECK (vector IS NULL OR length(vector) = 4 * dim)
+        ) WITHOUT ROWID;
+        CREATE INDEX embeddings_space ON embeddings(space);
+      `)
+    },
+  },
 ]
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

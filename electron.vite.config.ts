@@ -1,0 +1,25 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      lib: { entry: resolve('src/main/electron/main.ts') },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload cannot load ES modules or other files: one self-contained CommonJS file.
+      externalizeDeps: false,
+      lib: { entry: resolve('src/preload/index.ts') },
+      rolldownOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    build: { rolldownOptions: { input: resolve('src/renderer/index.html') } },
+    plugins: [react()],
+  },
+})

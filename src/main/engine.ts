@@ -1,0 +1,168 @@
+import { EventEmitter } from 'node:events'
+import { resolve } from 'node:path'
+import { openDatabase, type Database, type OpenOptions } from './db/database'
+import { coversDirFor } from './paths'
+import { scanLibrary, TrackStore, watchLibrary } from './library'
+import { EventLog } from './events'
+import { createMediaHandler } from './media'
+import { QueueStore } from './queue/queue-store'
+import type { EngineEvent, EngineEvents, EventName, Handlers } from '../shared/contract'
+import type { ScanSummary } from '../shared/domain'
+
+export interface EngineOptions {
+  dbPath: string
+  /** better-sqlite3 binary for another ABI (Electron). */
+  nativeBinding?: string
+  /** Watch the library folders for changes while running (the app and the browser host do). */
+  watch?: boolean
+}
+
+/**
+ * The engine: composes the library, the event log and the media route behind the contract's
+ * handlers. Transports (Electron IPC, the browser host) only validate and delegate to it.
+ */
+export class Engine {
+  readonly db: Database
+  readonly dbPath: string
+  readonly coversDir: string
+  readonly tracks: TrackStore
+  readonly events: EventLog
+  readonly queue: QueueStore
+  readonly media: (request: Request) => Promise<Response>
+  private readonly emitter = new EventEmitter()
+  private scanning: Promise<ScanSummary> | null = null
+  private watcher: { close(): Promise<void> } | null = null
+  private closed = false
+
+  constructor(options: EngineOptions) {
+    this.dbPath = resolve(options.dbPath)
+    const open: OpenOptions = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}
+    this.db = openDatabase(this.dbPath, open)
+    this.coversDir = coversDirFor(this.dbPath)
+    this.tracks = new TrackStore(this.db)
+    this.events = new EventLog(this.db)
+    this.queue = new QueueStore(this.db)
+    this.media = createMediaHandler({ db: this.db, coversDir: this.coversDir })
+    if (options.watch) this.restartWatcher()
+  }
+
+  /** Subscribes to engine events; returns the unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.emitter.on('event', listener)
+    return () => this.emitter.off('event', listener)
+  }
+
+  private emit<K extends EventName>(name: K, payload: EngineEvents[K]): void {
+    this.emitter.emit('event', { name, payload } satisfies EngineEvent<K>)
+  }
+
+  /** Scans every library folder (one scan at a time; a second call joins the running one). */
+  scan(): Promise<ScanSummary> {
+    if (this.scanning) return this.scanning
+    const roots = this.tracks.listRoots().map((r) => r.path)
+    const running = scanLibrary(this.db, {
+      roots,
+      coversDir: this.coversDir,
+      onProgress: (p) => this.emit('scanProgress', p),
+    })
+      .then((summary) => {
+        this.emit('scanFinished', summary)
+        this.emit('libraryChanged', { reason: 'scan' })
+        return summary
+      })
+      .catch((error: unknown) => {
+        this.emit('error', { message: `The scan stopped: ${(error as Error).message}` })
+        throw error
+      })
+      .finally(() => {
+        this.scanning = null
+      })
+    this.scanning = running
+    return running
+  }
+
+  private restartWatcher(): void {
+    const previous = this.watcher
+    this.watcher = null
+    void previous?.close()
+    const roots = this.tracks.listRoots().map((r) => r.path)
+    if (roots.length === 0 || this.closed) return
+    this.watcher = watchLibrary(this.db, {
+      roots,
+      coversDir: this.coversDir,
+      onChange: () => this.emit('libraryChanged', { reason: 'watch' }),
+    })
+  }
+
+  readonly handlers: Handlers = {
+    getStatus: () => {
+      const stats = this.tracks.stats()
+      return {
+        database: this.dbPath,
+        tracks: stats.tracks,
+        missing: stats.missing,
+        failed: stats.failed,
+        roots: this.tracks.listRoots(),
+        scanning: this.scanning !== null,
+      }
+    },
+    listRoots: () => this.tracks.listRoots(),
+    addRoot: ({ path }) => {
+      const root = this.tracks.addRoot(path)
+      this.emit('libraryChanged', { reason: 'roots' })
+      if (this.watcher) this.restartWatcher()
+      return root
+    },
+    removeRoot: ({ path }) => {
+      this.tracks.removeRoot(path)
+      this.emit('libraryChanged', { reason: 'roots' })
+      if (this.watcher) this.restartWatcher()
+    },
+    startScan: () => {
+      this.scan().catch(() => undefined)
+    },
+    listTracks: ({ search, offset = 0, limit = 200, sort, descending }) => {
+      const query = {
+        ...(search ? { search } : {}),
+        ...(sort ? { orderBy: sort } : {}),
+        ...(descending ? { descending } : {}),
+      }
+      return {
+        total: this.tracks.countTracks(query),
+        offset,
+        tracks: this.tracks.listTracks({ ...query, offset, limit }),
+      }
+    },
+    getTrack: ({ id }) => this.tracks.getTrack(id),
+    playStarted: ({ trackId }) => ({ playId: this.events.playStart(trackId, { source: 'ui' }) }),
+    playProgress: ({ trackId, playId, position }) => {
+      this.events.playProgress(trackId, playId, position)
+    },
+    playEnded: ({ trackId, playId, position, duration, reason }) => {
+      this.events.playEnd(trackId, playId, { position, duration, reason })
+    },
+    setMark: ({ trackId, mark }) => {
+      this.events.mark(trackId, mark, 'ui')
+      this.emit('labelsChanged', { trackId })
+    },
+    listLabels: () => [...this.events.currentLabels().values()],
+    getQueue: () => {
+      const state = this.queue.load()
+      return { ...state, entries: state.entries.map((e) => ({ ...e, track: this.tracks.getTrack(e.trackId) })) }
+    },
+    saveQueue: (state) => {
+      this.queue.save(state)
+      this.emit('queueChanged', {})
+    },
+    listHistory: ({ limit = 100 }) =>
+      this.queue.history(limit).map(({ trackId, ...h }) => ({ ...h, track: this.tracks.getTrack(trackId) })),
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.watcher?.close()
+    await this.scanning?.catch(() => undefined)
+    this.db.close()
+  }
+}

@@ -1,0 +1,83 @@
+import type { Database } from '../db/database'
+import type { QueueEntry, QueueState } from '../../shared/contract'
+
+interface PlayerSettings {
+  current: number | null
+  position: number
+  shuffle: boolean
+  repeat: 'off' | 'all' | 'one'
+  volume: number
+}
+
+const DEFAULT_PLAYER: PlayerSettings = { current: null, position: 0, shuffle: false, repeat: 'off', volume: 1 }
+const PLAYER_KEY = 'player'
+
+/** The play queue and player state, saved so both survive a restart. */
+export class QueueStore {
+  constructor(private readonly db: Database) {}
+
+  load(): Omit<QueueState, 'entries'> & { entries: QueueEntry[] } {
+    const rows = this.db
+      .prepare(`SELECT track_id, source, reason FROM queue ORDER BY position`)
+      .all() as { track_id: number; source: 'user' | 'auto'; reason: string | null }[]
+    const entries = rows.map((r) => ({
+      trackId: r.track_id,
+      source: r.source,
+      ...(r.reason !== null ? { reason: JSON.parse(r.reason) as unknown } : {}),
+    }))
+    const raw = this.db.prepare(`SELECT value FROM settings WHERE key = ?`).get(PLAYER_KEY) as
+      | { value: string }
+      | undefined
+    const player = { ...DEFAULT_PLAYER, ...(raw ? (JSON.parse(raw.value) as Partial<PlayerSettings>) : {}) }
+    const current = player.current !== null && player.current < entries.length ? player.current : null
+    return { entries, ...player, current }
+  }
+
+  /** Replaces the queue in one transaction: a crash leaves the old queue or the new one. */
+  save(state: { entries: QueueEntry[] } & PlayerSettings): void {
+    const now = Date.now()
+    const insert = this.db.prepare(
+      `INSERT INTO queue (position, track_id, source, reason, added_at) VALUES (?, ?, ?, ?, ?)`,
+    )
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM queue`).run()
+      state.entries.forEach((e, i) =>
+        insert.run(i, e.trackId, e.source, e.reason === undefined ? null : JSON.stringify(e.reason), now),
+      )
+      const player: PlayerSettings = {
+        current: state.current,
+        position: state.position,
+        shuffle: state.shuffle,
+        repeat: state.repeat,
+        volume: state.volume,
+      }
+      this.db
+        .prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+        .run(PLAYER_KEY, JSON.stringify(player))
+    })()
+  }
+
+  history(limit: number): { eventId: number; startedAt: number; endedAt: number | null; endPosition: number | null; endReason: string | null; trackId: number }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT event_id, started_at, ended_at, end_position, end_reason, track_id
+         FROM history ORDER BY event_id DESC LIMIT ?`,
+      )
+      .all(limit) as {
+      event_id: number
+      started_at: number
+      ended_at: number | null
+      end_position: number | null
+      end_reason: string | null
+      track_id: number
+    }[]
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      endPosition: r.end_position,
+      endReason: r.end_reason,
+      trackId: r.track_id,
+    }))
+  }
+}

@@ -1,0 +1,137 @@
+// Typed request/response messaging with worker threads (as Signal's SQL worker does): every request
+// carries a sequence number, the answer comes back with the same one, and errors cross the boundary
+// as values. Nobody waits synchronously on a worker.
+import { Worker, parentPort, type WorkerOptions } from 'node:worker_threads'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+/** A worker protocol: each request type maps to its payload and result. */
+export type Protocol = Record<string, { payload: unknown; result: unknown }>
+
+export type WorkerRequest<P extends Protocol> = {
+  [K in keyof P & string]: { seq: number; type: K; payload: P[K]['payload'] }
+}[keyof P & string]
+
+export type WorkerReply =
+  | { seq: number; ok: true; result: unknown }
+  | { seq: number; ok: false; error: { message: string; stack?: string } }
+  | { log: { level: 'info' | 'warn' | 'error'; message: string } }
+
+export class WorkerCrashedError extends Error {
+  override name = 'WorkerCrashedError'
+}
+
+export interface WorkerClientOptions {
+  /** Where the worker's log lines and uncaught errors go (the main log). */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void
+  resourceLimits?: WorkerOptions['resourceLimits']
+  workerData?: unknown
+}
+
+/**
+ * Starts a worker from a module URL. A TypeScript source (tests, the CLI under tsx) is run through
+ * tsx's loader; a built .js (the Electron app) runs as it is.
+ */
+export function startWorker(entry: URL | string, options: WorkerClientOptions = {}): Worker {
+  const file = typeof entry === 'string' ? entry : fileURLToPath(entry)
+  const limits = options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}
+  if (/\.[cm]?ts$/.test(file)) {
+    const bootstrap = new URL('./tsx-bootstrap.mjs', import.meta.url)
+    return new Worker(bootstrap, {
+      workerData: { ...(options.workerData as object | undefined), __tsEntry: pathToFileURL(file).href },
+      ...limits,
+    })
+  }
+  return new Worker(file, { workerData: options.workerData, ...limits })
+}
+
+export class WorkerClient<P extends Protocol> {
+  private seq = 0
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  private exited: Error | null = null
+
+  constructor(
+    readonly worker: Worker,
+    private readonly options: WorkerClientOptions = {},
+  ) {
+    worker.on('message', (reply: WorkerReply) => this.onReply(reply))
+    worker.on('error', (error) => {
+      this.options.log?.('error', `worker failed: ${error.stack ?? error.message}`)
+      this.failAll(new WorkerCrashedError(`The worker failed: ${error.message}`))
+    })
+    worker.on('exit', (code) => {
+      this.failAll(new WorkerCrashedError(`The worker stopped (exit code ${code}).`))
+    })
+  }
+
+  request<K extends keyof P & string>(type: K, payload: P[K]['payload'], transfer: Transferable[] = []): Promise<P[K]['result']> {
+    if (this.exited) return Promise.reject(this.exited)
+    const seq = ++this.seq
+    return new Promise<P[K]['result']>((resolve, reject) => {
+      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject })
+      this.worker.postMessage({ seq, type, payload }, transfer as never)
+    })
+  }
+
+  get inFlight(): number {
+    return this.pending.size
+  }
+
+  async terminate(): Promise<void> {
+    this.failAll(new WorkerCrashedError('The worker was stopped.'))
+    await this.worker.terminate()
+  }
+
+  private onReply(reply: WorkerReply): void {
+    if ('log' in reply) {
+      this.options.log?.(reply.log.level, reply.log.message)
+      return
+    }
+    const waiter = this.pending.get(reply.seq)
+    if (!waiter) return
+    this.pending.delete(reply.seq)
+    if (reply.ok) waiter.resolve(reply.result)
+    else {
+      const error = new Error(reply.error.message)
+      if (reply.error.stack) error.stack = reply.error.stack
+      waiter.reject(error)
+    }
+  }
+
+  private failAll(error: Error): void {
+    this.exited ??= error
+    for (const waiter of this.pending.values()) waiter.reject(error)
+    this.pending.clear()
+  }
+}
+
+export type Handlers<P extends Protocol> = {
+  [K in keyof P & string]: (payload: P[K]['payload']) => P[K]['result'] | Promise<P[K]['result']>
+}
+
+/** Inside a worker: dispatch each request to its handler and answer with the same sequence number. */
+export function serveWorker<P extends Protocol>(handlers: Handlers<P>): void {
+  const port = parentPort
+  if (!port) throw new Error('serveWorker must run inside a worker thread')
+  port.on('message', (request: WorkerRequest<P>) => {
+    const handler = handlers[request.type] as ((payload: unknown) => unknown) | undefined
+    void (async () => {
+      try {
+        if (!handler) throw new Error(`unknown request type '${request.type}'`)
+        const result = await handler(request.payload)
+        port.postMessage({ seq: request.seq, ok: true, result } satisfies WorkerReply)
+      } catch (error) {
+        const e = error instanceof Error ? error : new Error(String(error))
+        port.postMessage({
+          seq: request.seq,
+          ok: false,
+          error: { message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+        } satisfies WorkerReply)
+      }
+    })()
+  })
+}
+
+/** Inside a worker: send a log line to the main log. */
+export function workerLog(level: 'info' | 'warn' | 'error', message: string): void {
+  parentPort?.postMessage({ log: { level, message } } satisfies WorkerReply)
+}

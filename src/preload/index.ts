@@ -1,0 +1,24 @@
+// The preload: one named function per contract call, exposed with contextBridge (never a raw
+// invoke/send), plus an event subscription. Runs sandboxed with context isolation.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { CALL_NAMES, channelOf, EVENT_CHANNEL, type Api, type EngineEvent } from '../shared/contract'
+
+const api = Object.fromEntries(
+  CALL_NAMES.map((name) => [name, (args?: unknown) => ipcRenderer.invoke(channelOf(name), args ?? {})]),
+) as Api
+
+const bridge = {
+  kind: 'electron' as const,
+  api,
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    const wrapped = (_e: IpcRendererEvent, event: EngineEvent) => listener(event)
+    ipcRenderer.on(EVENT_CHANNEL, wrapped)
+    return () => ipcRenderer.off(EVENT_CHANNEL, wrapped)
+  },
+  mediaUrl: (trackId: number) => `attune://app/media/${trackId}`,
+  coverUrl: (coverId: string) => `attune://app/covers/${encodeURIComponent(coverId)}`,
+}
+
+export type ElectronBridge = typeof bridge
+
+contextBridge.exposeInMainWorld('attune', bridge)

@@ -1,0 +1,190 @@
+// The one contract between the renderer and the engine: every call with a runtime schema for its
+// arguments, and every event the engine pushes. The Electron IPC binding, the preload's functions
+// and the browser host's routes are all derived from `calls` below, with no per-call glue.
+import { z } from 'zod'
+import {
+  END_REASONS,
+  MARKS,
+  type Root,
+  type ScanProgress,
+  type ScanSummary,
+  type Track,
+  type TrackLabel,
+} from './domain'
+
+/** A call: its argument schema, and (type only) its result. */
+export interface CallSpec<A extends z.ZodType, R> {
+  readonly args: A
+  /** Never read at run time; carries the result type. */
+  readonly result?: R
+}
+const call =
+  <R>() =>
+  <A extends z.ZodType>(args: A): CallSpec<A, R> => ({ args })
+
+const id = z.number().int().positive()
+const none = z.object({}).strict().optional()
+
+export const TRACK_SORT_KEYS = ['album', 'title', 'artist', 'duration', 'format', 'added', 'path'] as const
+export type TrackSortKey = (typeof TRACK_SORT_KEYS)[number]
+
+export interface TrackPage {
+  total: number
+  offset: number
+  tracks: Track[]
+}
+
+export interface LibraryStatus {
+  database: string
+  tracks: number
+  missing: number
+  failed: number
+  roots: Root[]
+  scanning: boolean
+}
+
+export interface QueueEntry {
+  trackId: number
+  source: 'user' | 'auto'
+  /** Why an auto-pick was chosen (score, bonus, features), as the taste model explains it. */
+  reason?: unknown
+}
+
+export interface QueueState {
+  entries: (QueueEntry & { track: Track | null })[]
+  /** Index of the playing (or paused) entry, or null. */
+  current: number | null
+  /** Seconds into the current entry. */
+  position: number
+  shuffle: boolean
+  repeat: 'off' | 'all' | 'one'
+  volume: number
+}
+
+export interface HistoryEntry {
+  eventId: number
+  startedAt: number
+  endedAt: number | null
+  endPosition: number | null
+  endReason: string | null
+  track: Track | null
+}
+
+const queueEntry = z
+  .object({ trackId: id, source: z.enum(['user', 'auto']), reason: z.unknown().optional() })
+  .strict()
+
+export const calls = {
+  getStatus: call<LibraryStatus>()(none),
+  listRoots: call<Root[]>()(none),
+  addRoot: call<Root>()(z.object({ path: z.string().min(1) })),
+  removeRoot: call<void>()(z.object({ path: z.string().min(1) })),
+  /** Starts a scan of every root in the background; progress arrives as `scanProgress` events. */
+  startScan: call<void>()(none),
+  listTracks: call<TrackPage>()(
+    z
+      .object({
+        search: z.string().max(500).optional(),
+        offset: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+        sort: z.enum(TRACK_SORT_KEYS).optional(),
+        descending: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  getTrack: call<Track | null>()(z.object({ id }).strict()),
+  playStarted: call<{ playId: string }>()(z.object({ trackId: id }).strict()),
+  playProgress: call<void>()(
+    z.object({ trackId: id, playId: z.string().min(1), position: z.number().min(0) }).strict(),
+  ),
+  playEnded: call<void>()(
+    z
+      .object({
+        trackId: id,
+        playId: z.string().min(1),
+        position: z.number().min(0),
+        duration: z.number().min(0).nullable(),
+        reason: z.enum(END_REASONS),
+      })
+      .strict(),
+  ),
+  setMark: call<void>()(z.object({ trackId: id, mark: z.enum([...MARKS, 'none']) }).strict()),
+  listLabels: call<TrackLabel[]>()(none),
+  getQueue: call<QueueState>()(none),
+  /** Replaces the saved queue and player state (they survive a restart). */
+  saveQueue: call<void>()(
+    z
+      .object({
+        entries: z.array(queueEntry).max(100_000),
+        current: z.number().int().min(0).nullable(),
+        position: z.number().min(0),
+        shuffle: z.boolean(),
+        repeat: z.enum(['off', 'all', 'one']),
+        volume: z.number().min(0).max(1),
+      })
+      .strict(),
+  ),
+  listHistory: call<HistoryEntry[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
+} as const
+
+export type Calls = typeof calls
+export type CallName = keyof Calls
+export const CALL_NAMES = Object.keys(calls) as CallName[]
+
+export type CallArgs<K extends CallName> = z.input<Calls[K]['args']>
+export type CallResult<K extends CallName> =
+  Calls[K] extends CallSpec<z.ZodType, infer R> ? R : never
+
+/** What the renderer sees: one async function per call. */
+export type Api = { [K in CallName]: (args?: CallArgs<K>) => Promise<CallResult<K>> }
+
+/** What the engine implements: one handler per call, given validated arguments. */
+export type Handlers = {
+  [K in CallName]: (args: z.output<Calls[K]['args']>) => Promise<CallResult<K>> | CallResult<K>
+}
+
+/** Validates a call's raw arguments; throws a ContractError with the call's name on bad input. */
+export function parseArgs<K extends CallName>(name: K, raw: unknown): z.output<Calls[K]['args']> {
+  const spec = calls[name] as CallSpec<z.ZodType, unknown> | undefined
+  if (!spec) throw new ContractError(`Unknown call '${String(name)}'.`)
+  const result = spec.args.safeParse(raw)
+  if (!result.success) {
+    throw new ContractError(`Bad arguments for ${name}: ${z.prettifyError(result.error)}`)
+  }
+  return result.data as z.output<Calls[K]['args']>
+}
+
+export class ContractError extends Error {
+  override name = 'ContractError'
+}
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(calls, name)
+}
+
+/** Events the engine pushes to every window or browser tab. */
+export interface EngineEvents {
+  scanProgress: ScanProgress
+  scanFinished: ScanSummary
+  libraryChanged: { reason: 'scan' | 'watch' | 'roots' }
+  labelsChanged: { trackId: number }
+  queueChanged: Record<string, never>
+  error: { message: string }
+}
+export type EventName = keyof EngineEvents
+export const EVENT_NAMES: readonly EventName[] = [
+  'scanProgress',
+  'scanFinished',
+  'libraryChanged',
+  'labelsChanged',
+  'queueChanged',
+  'error',
+]
+export interface EngineEvent<K extends EventName = EventName> {
+  name: K
+  payload: EngineEvents[K]
+}
+
+/** The IPC channel of a call (Electron). */
+export const channelOf = (name: CallName): string => `attune:${name}`
+export const EVENT_CHANNEL = 'attune:event'

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { NewerDatabaseError, openDatabase, schemaVersion } from '../../../src/main/db/database'
+import { latestVersion, migrations } from '../../../src/main/db/migrations'
+import { tempDir } from '../../helpers/temp'
+
+let cleanups: (() => void)[] = []
+afterEach(() => {
+  cleanups.forEach((c) => c())
+  cleanups = []
+})
+function dbFile(): string {
+  const t = tempDir()
+  cleanups.push(t.cleanup)
+  return join(t.dir, 'nested', 'library.db')
+}
+function tableNames(db: ReturnType<typeof openDatabase>): string[] {
+  return (
+    db.prepare(`SELECT name FROM sqlite_schema WHERE type IN ('table','view') ORDER BY name`).all() as {
+      name: string
+    }[]
+  ).map((r) => r.name)
+}
+
+describe('database', () => {
+  it('opens a new file in WAL mode with foreign keys on, at the latest schema', () => {
+    const db = openDatabase(dbFile())
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(schemaVersion(db)).toBe(latestVersion)
+    db.close()
+  })
+
+  it('migrations are numbered 1..n without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1))
+  })
+
+  it('reopening an up-to-date database changes nothing', () => {
+    const file = dbFile()
+    openDatabase(file).close()
+    const db = openDatabase(file)
+    expect(schemaVersion(db)).toBe(latestVersion)
+    db.close()
+  })
+
+  it('refuses a database written by a newer Attune instead of guessing', () => {
+    const file = dbFile()
+    const db = openDatabase(file)
+    db.pragma(`user_version = ${latestVersion + 1}`)
+    db.close()
+    expect(() => openDatabase(file)).toThrow(NewerDatabaseError)
+  })
+})
+
+describe('migration 1: library, event log, settings, queue', () => {
+  it('creates the tables and the history view', () => {
+    const db = openDatabase(dbFile(), { migrations: migrations.slice(0, 1) })
+    expect(schemaVersion(db)).toBe(1)
+    expect(tableNames(db)).toEqual(
+      expect.arrayContaining(['covers', 'events', 'history', 'queue', 'roots', 'settings', 'tracks']),
+    )
+    db.close()
+  })
+
+  it('makes the event log append-only and keeps events tied to existing tracks', () => {
+    const db = openDatabase(dbFile(), { migrations: migrations.slice(0, 1) })
+    db.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/m/a.mp3', 1)`).run()
+    db.prepare(`INSERT INTO events (ts, kind, track_id, mark) VALUES (1, 'mark', 1, 'like')`).run()
+    expect(() => db.prepare(`UPDATE events SET mark = 'love'`).run()).toThrow(/append-only/)
+    expect(() => db.prepare(`DELETE FROM events`).run()).toThrow(/append-only/)
+    expect(() =>
+      db.prepare(`INSERT INTO events (ts, kind, track_id) VALUES (1, 'mark', 999)`).run(),
+    ).toThrow(/FOREIGN KEY/)
+    db.close()
+  })
+
+  it('derives history from play starts and their ends', () => {
+    const db = openDatabase(dbFile(), { migrations: migrations.slice(0, 1) })
+    db.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/m/a.mp3', 1)`).run()
+    const insert = db.prepare(
+      `INSERT INTO events (ts, kind, track_id, play_id, position, reason) VALUES (?, ?, 1, 'p1', ?, ?)`,
+    )
+    insert.run(10, 'play_start', 0, null)
+    insert.run(20, 'play_end', 12.5, 'next')
+    expect(db.prepare(`SELECT * FROM history`).all()).toEqual([
+      expect.objectContaining({ started_at: 10, ended_at: 20, end_position: 12.5, end_reason: 'next' }),
+    ])
+    db.close()
+  })
+})
+
+describe('migration 2: full-text search', () => {
+  it('indexes existing rows and follows inserts, updates and deletes', () => {
+    const file = dbFile()
+    const v1 = openDatabase(file, { migrations: migrations.slice(0, 1) })
+    v1.prepare(`INSERT INTO tracks (path, title, artist, added_at) VALUES ('/m/a.ogg', 'Northerners', 'Wesnoth', 1)`).run()
+    v1.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 2) })
+    const search = (q: string) =>
+      (db.prepare(`SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?`).all(q) as { rowid: number }[]).map(
+        (r) => r.rowid,
+      )
+    expect(search('north*')).toEqual([1])
+    db.prepare(`UPDATE tracks SET title = 'Loyalists' WHERE id = 1`).run()
+    expect(search('north*')).toEqual([])
+    expect(search('loyal*')).toEqual([1])
+    db.prepare(`INSERT INTO tracks (path, title, added_at) VALUES ('/m/é.mp3', 'Élan', 1)`).run()
+    expect(search('elan')).toEqual([2])
+    db.close()
+  })
+})
+
+describe('migration 3: embeddings', () => {
+  it('stores one float32 vector or one error per track and space, and checks the length', () => {
+    const db = openDatabase(dbFile(), { migrations: migrations.slice(0, 3) })
+    db.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/m/a.mp3', 1)`).run()
+    const insert = db.prepare(
+      `INSERT INTO embeddings (track_id, space, dim, vector, error, computed_at) VALUES (1, ?, ?, ?, ?, 1)`,
+    )
+    const vector = Buffer.from(new Float32Array([0.5, -1, 2]).buffer)
+    insert.run('attune-dsp-v1', 3, vector, null)
+    insert.run('import:clap', 3, null, 'could not decode')
+    expect(() => insert.run('attune-dsp-v1', 3, vector, null)).toThrow(/UNIQUE|PRIMARY KEY/)
+    expect(() => insert.run('bad-length', 4, vector, null)).toThrow(/CHECK/)
+    expect(() => insert.run('neither', 3, null, null)).toThrow(/CHECK/)
+    const row = db.prepare(`SELECT vector FROM embeddings WHERE space = 'attune-dsp-v1'`).get() as { vector: Buffer }
+    expect(Array.from(new Float32Array(row.vector.buffer, row.vector.byteOffset, 3))).toEqual([0.5, -1, 2])
+    db.close()
+  })
+})

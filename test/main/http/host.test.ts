@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Engine } from '../../../src/main/engine'
+import { startHost, type RunningHost } from '../../../src/main/http/server'
+import { CALL_NAMES } from '../../../src/shared/contract'
+import { FIXTURES, tempDir } from '../../helpers/temp'
+
+let engine: Engine
+let host: RunningHost
+let base: string
+let cleanup: () => void
+
+beforeAll(async () => {
+  const t = tempDir()
+  cleanup = t.cleanup
+  const staticDir = join(t.dir, 'renderer')
+  mkdirSync(staticDir)
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Attune</title>')
+  engine = new Engine({ dbPath: join(t.dir, 'library.db') })
+  engine.handlers.addRoot({ path: join(FIXTURES, 'formats') })
+  await engine.scan()
+  host = await startHost({ engine, staticDir })
+  base = new URL(host.url).origin
+})
+
+afterAll(async () => {
+  await host.close()
+  await engine.close()
+  cleanup()
+})
+
+const call = (name: string, body: unknown, token = host.token) =>
+  fetch(`${base}/api/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+
+describe('the contract', () => {
+  it('has a handler for every call', () => {
+    expect(Object.keys(engine.handlers).sort()).toEqual([...CALL_NAMES].sort())
+  })
+})
+
+describe('browser host', () => {
+  it('prints a loopback URL that carries the token', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/)
+  })
+
+  it('refuses requests without the token, or with a wrong one', async () => {
+    expect((await fetch(`${base}/`)).status).toBe(401)
+    expect((await fetch(`${base}/media/1`)).status).toBe(401)
+    expect((await call('getStatus', {}, 'wrong-token')).status).toBe(401)
+  })
+
+  it('serves the app with the token and turns it into a same-site cookie', async () => {
+    const response = await fetch(host.url)
+    expect(response.status).toBe(200)
+    const cookie = response.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/SameSite=Strict/)
+    const again = await fetch(`${base}/api/getStatus`, {
+      method: 'POST',
+      headers: { cookie: cookie.split(';')[0] ?? '' },
+      body: '{}',
+    })
+    expect(again.status).toBe(200)
+  })
+
+  it('answers calls through the contract and rejects bad arguments with 400', async () => {
+    const status = (await (await call('getStatus', {})).json()) as { result: { tracks: number } }
+    expect(status.result.tracks).toBeGreaterThan(10)
+    const page = (await (await call('listTracks', { search: 'northerners', limit: 5 })).json()) as {
+      result: { total: number }
+    }
+    expect(page.result.total).toBeGreaterThan(0)
+    const bad = await call('listTracks', { limit: -3 })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: string }).error).toMatch(/limit/)
+    expect((await call('noSuchCall', {})).status).toBe(404)
+  })
+
+  it('streams media with Range through the engine route, and refuses path traversal', async () => {
+    const page = (await (await call('listTracks', { search: 's16', limit: 1 })).json()) as {
+      result: { tracks: { id: number }[] }
+    }
+    const id = page.result.tracks[0]?.id
+    expect(id).toBeDefined()
+    const partial = await fetch(`${base}/media/${id}`, {
+      headers: { authorization: `Bearer ${host.token}`, range: 'bytes=0-99' },
+    })
+    expect(partial.status).toBe(206)
+    expect((await partial.arrayBuffer()).byteLength).toBe(100)
+    const traversal = await fetch(`${base}/media/..%2F..%2F..%2Fetc%2Fpasswd`, {
+      headers: { authorization: `Bearer ${host.token}` },
+    })
+    expect([400, 403, 404]).toContain(traversal.status)
+    const staticTraversal = await fetch(`${base}/..%2F..%2Fetc%2Fpasswd`, {
+      headers: { authorization: `Bearer ${host.token}` },
+    })
+    expect([403, 404]).toContain(staticTraversal.status)
+  })
+
+  it('pushes engine events to the browser as server-sent events', async () => {
+    const controller = new AbortController()
+    const response = await fetch(`${base}/api/events`, {
+      headers: { authorization: `Bearer ${host.token}` },
+      signal: controller.signal,
+    })
+    const reader = response.body!.getReader()
+    const track = (await (await call('listTracks', { limit: 1 })).json()) as { result: { tracks: { id: number }[] } }
+    await call('setMark', { trackId: track.result.tracks[0]!.id, mark: 'like' })
+    let text = ''
+    while (!text.includes('labelsChanged')) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += new TextDecoder().decode(value)
+    }
+    controller.abort()
+    expect(text).toContain('"name":"labelsChanged"')
+  })
+})

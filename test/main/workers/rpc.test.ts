@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { startWorker, WorkerClient, WorkerCrashedError } from '../../../src/main/workers/rpc'
+import type { EchoProtocol } from './fixtures/echo.worker'
+
+const entry = new URL('./fixtures/echo.worker.ts', import.meta.url)
+let client: WorkerClient<EchoProtocol> | null = null
+afterEach(async () => {
+  await client?.terminate()
+  client = null
+})
+
+describe('worker rpc', () => {
+  it('answers each request by its sequence number, even out of order', async () => {
+    client = new WorkerClient<EchoProtocol>(startWorker(entry))
+    const slow = client.request('echo', { text: 'slow', delayMs: 150 })
+    const fast = client.request('echo', { text: 'fast' })
+    expect(await fast).toBe('fast')
+    expect(await slow).toBe('slow')
+  })
+
+  it("carries a worker's error back as a rejected promise, and the worker keeps serving", async () => {
+    client = new WorkerClient<EchoProtocol>(startWorker(entry))
+    await expect(client.request('fail', { message: 'bad vector' })).rejects.toThrow('bad vector')
+    expect(await client.request('echo', { text: 'still here' })).toBe('still here')
+  })
+
+  it("sends the worker's log lines to the main log", async () => {
+    const lines: string[] = []
+    client = new WorkerClient<EchoProtocol>(startWorker(entry), { log: (level, m) => lines.push(`${level}:${m}`) })
+    await client.request('log', { message: 'refit started' })
+    expect(lines).toContain('warn:refit started')
+  })
+
+  it('rejects pending and later requests when the worker dies', async () => {
+    client = new WorkerClient<EchoProtocol>(startWorker(entry))
+    await expect(client.request('exit', {})).rejects.toBeInstanceOf(WorkerCrashedError)
+    await expect(client.request('echo', { text: 'x' })).rejects.toBeInstanceOf(WorkerCrashedError)
+  })
+})
