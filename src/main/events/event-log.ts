@@ -1,0 +1,381 @@
+import type { Database, Statement } from 'better-sqlite3'
+import { randomUUID } from 'node:crypto'
+import {
+  EVENT_KINDS,
+  MARKS,
+  isSkip,
+  type EndReason,
+  type EventKind,
+  type Mark,
+  type MarkOrNone,
+  type TrackLabel,
+} from '../../shared/domain'
+import {
+  InvalidEventError,
+  validTrackId,
+  validateEventColumns,
+  type EventColumns,
+  type NewEvent,
+} from './validate'
+
+/** One row of the log, as read back. */
+export interface LoggedEvent {
+  id: number
+  ts: number
+  kind: EventKind
+  trackId: number | null
+  playId: string | null
+  position: number | null
+  duration: number | null
+  reason: EndReason | null
+  mark: MarkOrNone | null
+  source: string | null
+  /** The parsed JSON data, or null. */
+  data: unknown
+}
+
+export interface ListEventsQuery {
+  /** Only events with an id above this one (for polling and paging). */
+  sinceId?: number
+  trackId?: number
+  kinds?: readonly EventKind[]
+  /** At most this many events, oldest first; default 1000. */
+  limit?: number
+}
+
+/** A finished play (a `play_end`), with what the taste model needs to turn it into a reward. */
+export interface ListenOutcome {
+  eventId: number
+  trackId: number
+  playId: string | null
+  endedAt: number
+  position: number
+  /** The play end's duration, else the play start's, else the track's; null when unknown. */
+  duration: number | null
+  /** position / duration, clamped to [0, 1]; null when the duration is unknown or zero. */
+  fractionHeard: number | null
+  reason: EndReason
+  /** Derived, never logged: the listener pressed next or picked another track (see `isSkip`). */
+  skip: boolean
+}
+
+export interface LabelCounts {
+  /** Current labels per mark, whatever their origin. */
+  byMark: Record<Mark, number>
+  /** Current labels from the listener's own marks vs from imports. */
+  byOrigin: Record<TrackLabel['origin'], number>
+  total: number
+}
+
+export interface PlayStartOptions {
+  playId?: string
+  source?: string
+  ts?: number
+  /** Defaults to the track's scanned duration. */
+  duration?: number | null
+}
+
+export interface PlayEndOptions {
+  position: number
+  duration: number | null
+  reason: EndReason
+  ts?: number
+}
+
+const DEFAULT_LIST_LIMIT = 1000
+
+const EVENT_COLUMNS = `id, ts, kind, track_id AS trackId, play_id AS playId, position, duration, reason, mark, source, data`
+
+interface EventRow extends Omit<LoggedEvent, 'data'> {
+  data: string | null
+}
+
+interface LabelRow {
+  trackId: number
+  mark: Mark
+  kind: 'mark' | 'label_import'
+  ts: number
+}
+
+/**
+ * The latest mark or label import per track, in log order (the order a replay of the log applies
+ * them, so the taste model and this view agree), unmarks dropped. `events_kind` narrows the scan
+ * to the mark and import events; play events, the bulk of the log, are never read.
+ */
+export const CURRENT_LABELS_SQL = `
+  SELECT trackId, mark, kind, ts FROM (
+    SELECT track_id AS trackId, mark, kind, ts,
+           ROW_NUMBER() OVER (PARTITION BY track_id ORDER BY id DESC) AS recency
+    FROM events
+    WHERE kind IN ('mark', 'label_import') AND track_id IS NOT NULL
+  )
+  WHERE recency = 1 AND mark <> 'none'`
+
+/**
+ * The append-only event log: everything the listener did. Labels, skips and listen outcomes are
+ * derived from it here; nothing else writes to the `events` table.
+ */
+export class EventLog {
+  private readonly insert: Statement<
+    [
+      number,
+      string,
+      number,
+      string | null,
+      number | null,
+      number | null,
+      string | null,
+      string | null,
+      string | null,
+      string | null,
+    ]
+  >
+  private readonly trackDuration: Statement<[number], { duration: number | null }>
+  private readonly currentLabelsQuery: Statement<[], LabelRow>
+  private readonly labelOfQuery: Statement<[number], LabelRow>
+  private readonly outcomesAll: Statement<[], ListenOutcomeRow>
+  private readonly outcomesOfTrack: Statement<[number], ListenOutcomeRow>
+
+  constructor(private readonly db: Database) {
+    this.insert = db.prepare(
+      `INSERT INTO events (ts, kind, track_id, play_id, position, duration, reason, mark, source, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.trackDuration = db.prepare('SELECT duration FROM tracks WHERE id = ?')
+    this.currentLabelsQuery = db.prepare(CURRENT_LABELS_SQL)
+    this.labelOfQuery = db.prepare(
+      `SELECT track_id AS trackId, mark, kind, ts FROM events
+       WHERE track_id = ? AND kind IN ('mark', 'label_import')
+       ORDER BY id DESC LIMIT 1`,
+    )
+    const outcomes = (where: string): string => `
+      SELECT e.id AS eventId, e.track_id AS trackId, e.play_id AS playId, e.ts AS endedAt,
+             e.position, e.reason,
+             COALESCE(
+               e.duration,
+               (SELECT s.duration FROM events s -- a play id has exactly one start
+                WHERE s.track_id = e.track_id AND s.kind = 'play_start' AND s.play_id = e.play_id
+                LIMIT 1),
+               t.duration
+             ) AS duration
+      FROM events e LEFT JOIN tracks t ON t.id = e.track_id
+      WHERE e.kind = 'play_end' AND e.track_id IS NOT NULL ${where}
+      ORDER BY e.id`
+    this.outcomesAll = db.prepare(outcomes(''))
+    this.outcomesOfTrack = db.prepare(outcomes('AND e.track_id = ?'))
+  }
+
+  /** Validates and appends one event; throws `InvalidEventError` with a plain-words message. */
+  append(event: NewEvent): LoggedEvent {
+    const trackId = validTrackId(event.trackId)
+    const columns = validateEventColumns(event)
+    if (this.trackDuration.get(trackId) === undefined) {
+      throw new InvalidEventError(`There is no track ${trackId} in the library.`)
+    }
+    return this.insertColumns(trackId, columns)
+  }
+
+  /** Logs the start of a play and returns its play id (generated unless given). */
+  playStart(trackId: number, options: PlayStartOptions = {}): string {
+    const playId = options.playId ?? randomUUID()
+    const trackDuration = this.trackDuration.get(validTrackId(trackId))?.duration ?? null
+    this.append({
+      kind: 'play_start',
+      trackId,
+      playId,
+      position: 0,
+      duration: options.duration === undefined ? trackDuration : options.duration,
+      source: options.source ?? null,
+      ...(options.ts === undefined ? {} : { ts: options.ts }),
+    })
+    return playId
+  }
+
+  playProgress(trackId: number, playId: string, position: number, ts?: number): LoggedEvent {
+    return this.append({
+      kind: 'play_progress',
+      trackId,
+      playId,
+      position,
+      ...(ts === undefined ? {} : { ts }),
+    })
+  }
+
+  /** Logs the end of a play. A skip is derived from `reason` later; it is never logged on its own. */
+  playEnd(trackId: number, playId: string, options: PlayEndOptions): LoggedEvent {
+    return this.append({
+      kind: 'play_end',
+      trackId,
+      playId,
+      position: options.position,
+      duration: options.duration,
+      reason: options.reason,
+      ...(options.ts === undefined ? {} : { ts: options.ts }),
+    })
+  }
+
+  /** The listener marks a track; `none` unmarks it. */
+  mark(trackId: number, mark: MarkOrNone, source?: string, ts?: number): LoggedEvent {
+    return this.append({
+      kind: 'mark',
+      trackId,
+      mark,
+      source: source ?? null,
+      ...(ts === undefined ? {} : { ts }),
+    })
+  }
+
+  /** A label from an imported playlist or CSV; `source` names the file it came from. */
+  importLabel(trackId: number, mark: Mark, source: string, ts?: number): LoggedEvent {
+    return this.append({
+      kind: 'label_import',
+      trackId,
+      mark,
+      source,
+      ...(ts === undefined ? {} : { ts }),
+    })
+  }
+
+  /** An auto-queue pick, with its candidates and probability, for offline policy evaluation. */
+  autoPick(trackId: number, data: unknown, source = 'auto-queue', ts?: number): LoggedEvent {
+    return this.append({
+      kind: 'auto_pick',
+      trackId,
+      data,
+      source,
+      ...(ts === undefined ? {} : { ts }),
+    })
+  }
+
+  /** Events oldest first, filtered. */
+  list(query: ListEventsQuery = {}): LoggedEvent[] {
+    const conditions: string[] = []
+    const params: (number | string)[] = []
+    if (query.sinceId !== undefined) {
+      conditions.push('id > ?')
+      params.push(query.sinceId)
+    }
+    if (query.trackId !== undefined) {
+      conditions.push('track_id = ?')
+      params.push(query.trackId)
+    }
+    if (query.kinds !== undefined) {
+      for (const kind of query.kinds) {
+        if (!(EVENT_KINDS as readonly string[]).includes(kind)) {
+          throw new InvalidEventError(
+            `Unknown event kind ${JSON.stringify(kind)}; expected one of ${EVENT_KINDS.join(', ')}.`,
+          )
+        }
+      }
+      if (query.kinds.length === 0) return []
+      conditions.push(`kind IN (${query.kinds.map(() => '?').join(', ')})`)
+      params.push(...query.kinds)
+    }
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT
+    if (!Number.isSafeInteger(limit) || limit < 0)
+      throw new InvalidEventError('The limit must be a whole number.')
+    params.push(limit)
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
+    const rows = this.db
+      .prepare<(number | string)[], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events ${where} ORDER BY id LIMIT ?`,
+      )
+      .all(...params)
+    return rows.map(rowToEvent)
+  }
+
+  /** Every finished play (of one track, or all), oldest first, with skips derived from the reason. */
+  listenOutcomes(trackId?: number): ListenOutcome[] {
+    const rows = trackId === undefined ? this.outcomesAll.all() : this.outcomesOfTrack.all(trackId)
+    return rows.map((row) => {
+      const fractionHeard =
+        row.duration !== null && row.duration > 0
+          ? Math.min(1, Math.max(0, row.position / row.duration))
+          : null
+      return { ...row, fractionHeard, skip: isSkip(row.reason) }
+    })
+  }
+
+  /** Each labelled track's current label: its latest mark or label import, unless that was an unmark. */
+  currentLabels(): Map<number, TrackLabel> {
+    const labels = new Map<number, TrackLabel>()
+    for (const row of this.currentLabelsQuery.all()) labels.set(row.trackId, rowToLabel(row))
+    return labels
+  }
+
+  labelOf(trackId: number): TrackLabel | null {
+    const row = this.labelOfQuery.get(trackId)
+    if (row === undefined || row.mark === ('none' as Mark)) return null
+    return rowToLabel(row)
+  }
+
+  labelCounts(): LabelCounts {
+    const byMark = Object.fromEntries(MARKS.map((mark) => [mark, 0])) as Record<Mark, number>
+    const byOrigin: Record<TrackLabel['origin'], number> = { mark: 0, import: 0 }
+    let total = 0
+    for (const row of this.currentLabelsQuery.all()) {
+      byMark[row.mark] += 1
+      byOrigin[originOf(row.kind)] += 1
+      total += 1
+    }
+    return { byMark, byOrigin, total }
+  }
+
+  private insertColumns(trackId: number, c: EventColumns): LoggedEvent {
+    const result = this.insert.run(
+      c.ts,
+      c.kind,
+      trackId,
+      c.playId,
+      c.position,
+      c.duration,
+      c.reason,
+      c.mark,
+      c.source,
+      c.data,
+    )
+    return {
+      id: Number(result.lastInsertRowid),
+      ts: c.ts,
+      kind: c.kind,
+      trackId,
+      playId: c.playId,
+      position: c.position,
+      duration: c.duration,
+      reason: c.reason,
+      mark: c.mark,
+      source: c.source,
+      data: c.data === null ? null : (JSON.parse(c.data) as unknown),
+    }
+  }
+}
+
+interface ListenOutcomeRow {
+  eventId: number
+  trackId: number
+  playId: string | null
+  endedAt: number
+  position: number
+  reason: EndReason
+  duration: number | null
+}
+
+function rowToEvent(row: EventRow): LoggedEvent {
+  return { ...row, data: row.data === null ? null : parseJsonOrText(row.data) }
+}
+
+function parseJsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function originOf(kind: LabelRow['kind']): TrackLabel['origin'] {
+  return kind === 'mark' ? 'mark' : 'import'
+}
+
+function rowToLabel(row: LabelRow): TrackLabel {
+  return { trackId: row.trackId, mark: row.mark, origin: originOf(row.kind), ts: row.ts }
+}

@@ -1,0 +1,25 @@
+export { EventLog, CURRENT_LABELS_SQL } from './event-log'
+export type {
+  LabelCounts,
+  ListEventsQuery,
+  ListenOutcome,
+  LoggedEvent,
+  PlayEndOptions,
+  PlayStartOptions,
+} from './event-log'
+export { InvalidEventError, validateEventColumns } from './validate'
+export type { EventColumns, NewEvent } from './validate'
+export {
+  EVENTS_FILE_FORMAT,
+  EVENTS_FILE_VERSION,
+  EventImportError,
+  exportEvents,
+  importEvents,
+} from './jsonl'
+export type {
+  EventsFileHeader,
+  EventsFileLine,
+  ImportLineError,
+  ImportOptions,
+  ImportResult,
+} from './jsonl'

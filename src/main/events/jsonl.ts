@@ -1,0 +1,404 @@
+import type { Database } from 'better-sqlite3'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import { validateEventColumns, type EventColumns } from './validate'
+
+/**
+ * Backup of the event log as JSON Lines: a header line, then one event per line, oldest first.
+ * Each event names its track by path (ids differ between databases) and carries the track's tags
+ * so a person can read the file; only the path is used to match tracks on import.
+ */
+export const EVENTS_FILE_FORMAT = 'attune-events'
+export const EVENTS_FILE_VERSION = 1
+
+export interface EventsFileHeader {
+  format: typeof EVENTS_FILE_FORMAT
+  version: number
+  exportedAt: number
+  /** How many event lines follow. */
+  events: number
+}
+
+/** One event line of the backup file. */
+export interface EventsFileLine {
+  /** The event's id in the exporting database, for people; ignored on import. */
+  id: number
+  ts: number
+  kind: string
+  track: { path: string; title: string | null; artist: string | null; album: string | null } | null
+  playId: string | null
+  position: number | null
+  duration: number | null
+  reason: string | null
+  mark: string | null
+  source: string | null
+  data: unknown
+}
+
+export interface ImportLineError {
+  /** 1-based line number in the file. */
+  line: number
+  message: string
+}
+
+export interface ImportResult {
+  imported: number
+  /** Events already in the log (same natural key), so not added again. */
+  duplicates: number
+  /** Placeholder tracks created for paths the database did not know yet (scanned later). */
+  createdTracks: number
+  /** Bad lines; only non-empty with `{ reportErrors: true }`, and then nothing was written. */
+  errors: ImportLineError[]
+}
+
+export interface ImportOptions {
+  /** Return bad lines in `errors` (writing nothing) instead of throwing `EventImportError`. */
+  reportErrors?: boolean
+}
+
+export class EventImportError extends Error {
+  readonly line: number
+  constructor(readonly errors: readonly ImportLineError[]) {
+    const first = errors[0] ?? { line: 0, message: 'unknown problem' }
+    const more =
+      errors.length > 1
+        ? ` (and ${errors.length - 1} more bad line${errors.length > 2 ? 's' : ''})`
+        : ''
+    super(`Nothing was imported: line ${first.line}: ${first.message}${more}`)
+    this.name = 'EventImportError'
+    this.line = first.line
+  }
+}
+
+const EXPORT_BATCH = 1000
+const MAX_REPORTED_ERRORS = 50
+
+interface ExportRow {
+  id: number
+  ts: number
+  kind: string
+  playId: string | null
+  position: number | null
+  duration: number | null
+  reason: string | null
+  mark: string | null
+  source: string | null
+  data: string | null
+  path: string | null
+  title: string | null
+  artist: string | null
+  album: string | null
+}
+
+/**
+ * Writes the whole log to `writable` as JSONL and returns how many events were written. It reads
+ * in batches by id and waits for `drain`, so memory stays flat however long the log is; the
+ * snapshot is the log as it was when the export began. The caller ends the stream.
+ */
+export async function exportEvents(db: Database, writable: NodeJS.WritableStream): Promise<number> {
+  const { lastId, count } = db
+    .prepare<[], { lastId: number; count: number }>(
+      'SELECT coalesce(max(id), 0) AS lastId, count(*) AS count FROM events',
+    )
+    .get() ?? { lastId: 0, count: 0 }
+  const batch = db.prepare<[number, number, number], ExportRow>(
+    `SELECT e.id, e.ts, e.kind, e.play_id AS playId, e.position, e.duration, e.reason, e.mark, e.source, e.data,
+            t.path, t.title, t.artist, t.album
+     FROM events e LEFT JOIN tracks t ON t.id = e.track_id
+     WHERE e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`,
+  )
+  const header: EventsFileHeader = {
+    format: EVENTS_FILE_FORMAT,
+    version: EVENTS_FILE_VERSION,
+    exportedAt: Date.now(),
+    events: count,
+  }
+  await write(writable, JSON.stringify(header) + '\n')
+
+  let written = 0
+  let afterId = 0
+  for (;;) {
+    const rows = batch.all(afterId, lastId, EXPORT_BATCH)
+    if (rows.length === 0) break
+    let chunk = ''
+    for (const row of rows) chunk += JSON.stringify(toLine(row)) + '\n'
+    await write(writable, chunk)
+    written += rows.length
+    afterId = rows[rows.length - 1]?.id ?? lastId
+  }
+  return written
+}
+
+interface ParsedEvent {
+  line: number
+  path: string
+  columns: EventColumns
+}
+
+/**
+ * Reads a backup written by `exportEvents` and appends the events the log does not hold yet.
+ *
+ * - Tracks are matched by path; an unknown path gets a placeholder track (path only, not scanned)
+ *   so no event is lost, and a later scan of that path fills the row in.
+ * - Idempotent: an event counts as present when the log already has one with the same natural key
+ *   (ts, kind, track path, play id, position, reason, mark, source, data), as many times as the
+ *   file has it; importing the same file twice adds nothing the second time.
+ * - All or nothing: every line is checked first, then everything is written in one transaction.
+ *   Bad lines throw `EventImportError` naming their line numbers (or, with `reportErrors`, come
+ *   back in `errors`); either way nothing is written. The checked events are held in memory until
+ *   the commit because a better-sqlite3 transaction cannot stay open across the awaits of reading
+ *   (other callers on the same connection would land inside it).
+ */
+export async function importEvents(
+  db: Database,
+  readable: NodeJS.ReadableStream,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const { events, errors } = await parseFile(readable)
+  if (errors.length > 0) {
+    if (options.reportErrors) return { imported: 0, duplicates: 0, createdTracks: 0, errors }
+    throw new EventImportError(errors)
+  }
+  return writeEvents(db, events)
+}
+
+async function parseFile(
+  readable: NodeJS.ReadableStream,
+): Promise<{ events: ParsedEvent[]; errors: ImportLineError[] }> {
+  const events: ParsedEvent[] = []
+  const errors: ImportLineError[] = []
+  const lines = createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY })
+  let lineNumber = 0
+  let sawHeader = false
+  for await (const rawLine of lines) {
+    lineNumber += 1
+    const text = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trim()
+    if (text === '') continue
+    try {
+      const value = parseJson(text)
+      if (!sawHeader) {
+        checkHeader(value)
+        sawHeader = true
+      } else {
+        events.push({ line: lineNumber, ...parseEventLine(value) })
+      }
+    } catch (error) {
+      errors.push({ line: lineNumber, message: (error as Error).message })
+      if (errors.length >= MAX_REPORTED_ERRORS) {
+        lines.close()
+        break
+      }
+    }
+  }
+  if (!sawHeader && errors.length === 0) {
+    errors.push({
+      line: Math.max(1, lineNumber),
+      message: 'The file is empty: it has no Attune events header.',
+    })
+  }
+  return { events, errors }
+}
+
+function writeEvents(db: Database, events: readonly ParsedEvent[]): ImportResult {
+  const trackByPath = db.prepare<[string], { id: number }>('SELECT id FROM tracks WHERE path = ?')
+  const createTrack = db.prepare<[string, number]>(
+    'INSERT INTO tracks (path, added_at) VALUES (?, ?)',
+  )
+  const lastEventId = db.prepare<[], { lastId: number }>(
+    'SELECT coalesce(max(id), 0) AS lastId FROM events',
+  )
+  // An index on (kind, ts) or (track_id, ts) finds the candidates; the rest of the key is compared on them.
+  const countSame = db.prepare<
+    [
+      number,
+      number,
+      string,
+      string | null,
+      number | null,
+      string | null,
+      string | null,
+      string | null,
+      string | null,
+      number,
+    ],
+    { n: number }
+  >(
+    `SELECT count(*) AS n FROM events
+     WHERE track_id = ? AND ts = ? AND kind = ? AND play_id IS ? AND position IS ? AND reason IS ?
+       AND mark IS ? AND source IS ? AND data IS ? AND id <= ?`,
+  )
+  const insert = db.prepare<
+    [
+      number,
+      string,
+      number,
+      string | null,
+      number | null,
+      number | null,
+      string | null,
+      string | null,
+      string | null,
+      string | null,
+    ]
+  >(
+    `INSERT INTO events (ts, kind, track_id, play_id, position, duration, reason, mark, source, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+
+  const run = db.transaction((): ImportResult => {
+    const now = Date.now()
+    // Only events that were in the log before this import count as duplicates, so two identical
+    // lines in one file (two identical events in the original log) both survive a round trip.
+    const lastIdBefore = lastEventId.get()?.lastId ?? 0
+    const trackIds = new Map<string, { id: number; created: boolean }>()
+    const seenInFile = new Map<string, number>()
+    let imported = 0
+    let duplicates = 0
+    let createdTracks = 0
+
+    for (const { path, columns: c } of events) {
+      let track = trackIds.get(path)
+      if (track === undefined) {
+        const existing = trackByPath.get(path)
+        if (existing) track = { id: existing.id, created: false }
+        else {
+          track = { id: Number(createTrack.run(path, now).lastInsertRowid), created: true }
+          createdTracks += 1
+        }
+        trackIds.set(path, track)
+      }
+
+      if (!track.created) {
+        const already =
+          countSame.get(
+            track.id,
+            c.ts,
+            c.kind,
+            c.playId,
+            c.position,
+            c.reason,
+            c.mark,
+            c.source,
+            c.data,
+            lastIdBefore,
+          )?.n ?? 0
+        if (already > 0) {
+          const key = JSON.stringify([
+            track.id,
+            c.ts,
+            c.kind,
+            c.playId,
+            c.position,
+            c.reason,
+            c.mark,
+            c.source,
+            c.data,
+          ])
+          const occurrence = (seenInFile.get(key) ?? 0) + 1
+          seenInFile.set(key, occurrence)
+          if (occurrence <= already) {
+            duplicates += 1
+            continue
+          }
+        }
+      }
+      insert.run(
+        c.ts,
+        c.kind,
+        track.id,
+        c.playId,
+        c.position,
+        c.duration,
+        c.reason,
+        c.mark,
+        c.source,
+        c.data,
+      )
+      imported += 1
+    }
+    return { imported, duplicates, createdTracks, errors: [] }
+  })
+  return run.immediate()
+}
+
+function checkHeader(value: unknown): void {
+  if (!isObject(value) || value.format !== EVENTS_FILE_FORMAT) {
+    throw new Error(
+      `This is not an Attune events file: the first line must be its header ({"format":"${EVENTS_FILE_FORMAT}",…}).`,
+    )
+  }
+  const version = value.version
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    throw new Error('The header has no valid format version.')
+  }
+  if (version > EVENTS_FILE_VERSION) {
+    throw new Error(
+      `This file was written by a newer Attune (events format ${version}; this version reads ${EVENTS_FILE_VERSION}). Update Attune to import it.`,
+    )
+  }
+}
+
+function parseEventLine(value: unknown): { path: string; columns: EventColumns } {
+  if (!isObject(value)) throw new Error('An event line must be a JSON object.')
+  const track = value.track
+  if (!isObject(track) || typeof track.path !== 'string' || track.path === '') {
+    throw new Error('The event does not name its track’s path.')
+  }
+  if (value.ts === undefined || value.ts === null) throw new Error('The event has no time (ts).')
+  const columns = validateEventColumns({
+    kind: value.kind as EventColumns['kind'],
+    ts: value.ts as number,
+    playId: value.playId as string | null,
+    position: value.position as number | null,
+    duration: value.duration as number | null,
+    reason: value.reason as EventColumns['reason'],
+    mark: value.mark as EventColumns['mark'],
+    source: value.source as string | null,
+    data: value.data,
+  })
+  return { path: track.path, columns }
+}
+
+function toLine(row: ExportRow): EventsFileLine {
+  return {
+    id: row.id,
+    ts: row.ts,
+    kind: row.kind,
+    track:
+      row.path === null
+        ? null
+        : { path: row.path, title: row.title, artist: row.artist, album: row.album },
+    playId: row.playId,
+    position: row.position,
+    duration: row.duration,
+    reason: row.reason,
+    mark: row.mark,
+    source: row.source,
+    data: row.data === null ? null : parseJsonOrText(row.data),
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    throw new Error(`This line is not valid JSON (${(error as Error).message}).`)
+  }
+}
+
+/** Data written outside `EventLog` might not be JSON; keep it as text rather than fail the backup. */
+function parseJsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+async function write(writable: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (!writable.write(chunk)) await once(writable, 'drain')
+}
