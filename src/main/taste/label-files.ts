@@ -1,0 +1,116 @@
+// Reading label files: playlists (M3U/M3U8: "everything in liked.m3u is liked") and CSV
+// (`path,label`). Pure parsing; matching paths to tracks happens in label-import.ts.
+import { isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { MARKS, type Mark } from '../../shared/domain'
+
+export interface LabelLine {
+  /** 1-based line number in the file, for error messages. */
+  line: number
+  path: string
+  mark: Mark
+}
+
+export class LabelFileError extends Error {
+  override name = 'LabelFileError'
+}
+
+const MARK_ALIASES: Record<string, Mark> = {
+  like: 'like',
+  liked: 'like',
+  love: 'love',
+  loved: 'love',
+  'near-miss': 'near_miss',
+  near_miss: 'near_miss',
+  nearmiss: 'near_miss',
+  almost: 'near_miss',
+  not: 'not_for_me',
+  'not-for-me': 'not_for_me',
+  not_for_me: 'not_for_me',
+  dislike: 'not_for_me',
+}
+
+export function parseMark(text: string): Mark | null {
+  const key = text.trim().toLowerCase()
+  return MARK_ALIASES[key] ?? ((MARKS as readonly string[]).includes(key) ? (key as Mark) : null)
+}
+
+/** An M3U or M3U8 playlist (#EXTM3U or plain), every entry labelled `mark`. Paths resolve against the playlist's folder. */
+export function parsePlaylist(text: string, baseDir: string, mark: Mark): LabelLine[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
+  const out: LabelLine[] = []
+  lines.forEach((raw, i) => {
+    const entry = raw.trim()
+    if (!entry || entry.startsWith('#')) return
+    out.push({ line: i + 1, path: toPath(entry, baseDir), mark })
+  })
+  return out
+}
+
+/**
+ * CSV with a path and a label per line (`path,label`; a header line is skipped; fields may be
+ * quoted with "", as spreadsheets write them). `fallback` labels lines that have a path only.
+ */
+export function parseLabelCsv(text: string, baseDir: string, fallback: Mark | null): LabelLine[] {
+  const out: LabelLine[] = []
+  const rows = parseCsv(text.replace(/^\uFEFF/, ''))
+  rows.forEach(({ line, fields }, index) => {
+    const [path = '', label = ''] = fields
+    if (!path.trim()) return
+    const mark = label.trim() ? parseMark(label) : fallback
+    if (index === 0 && mark === null && /^(path|file|filename)$/i.test(path.trim())) return
+    if (mark === null) {
+      throw new LabelFileError(
+        `Line ${line}: '${label || '(no label)'}' is not a label. Use like, love, near-miss or not${
+          fallback ? '' : ', or give --as'
+        }.`,
+      )
+    }
+    out.push({ line, path: toPath(path.trim(), baseDir), mark })
+  })
+  return out
+}
+
+function toPath(entry: string, baseDir: string): string {
+  if (/^file:\/\//i.test(entry)) return fileURLToPath(entry)
+  const normalised = process.platform === 'win32' ? entry : entry.replace(/\\/g, '/')
+  return isAbsolute(normalised) ? resolve(normalised) : resolve(baseDir, normalised)
+}
+
+/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
+export function parseCsv(text: string): { line: number; fields: string[] }[] {
+  const rows: { line: number; fields: string[] }[] = []
+  let fields: string[] = []
+  let field = ''
+  let quoted = false
+  let line = 1
+  let rowLine = 1
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else {
+        if (c === '\n') line++
+        field += c
+      }
+    } else if (c === '"' && field === '') quoted = true
+    else if (c === ',') {
+      fields.push(field)
+      field = ''
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++
+      fields.push(field)
+      if (fields.some((f) => f !== '')) rows.push({ line: rowLine, fields })
+      fields = []
+      field = ''
+      line++
+      rowLine = line
+    } else field += c
+  }
+  fields.push(field)
+  if (fields.some((f) => f !== '')) rows.push({ line: rowLine, fields })
+  return rows
+}
