@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3'
 import { constants as fsConstants } from 'node:fs'
 import { open, realpath } from 'node:fs/promises'
-import { basename, isAbsolute, join, relative, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import type { AudioFormat } from '../../shared/domain'
 import { parseRange } from './range'
+import { needsPlaybackTranscode, transcodeToWav } from './transcode'
 
 /**
  * The one handler behind every way audio and cover bytes leave the engine: Electron's
@@ -19,6 +20,14 @@ export interface MediaHandlerOptions {
   db: Database
   /** The covers folder (see `coversDirFor` in paths.ts). Without it, cover URLs answer 404. */
   coversDir?: string
+  /**
+   * Where WAV copies of tracks Chromium cannot play (ALAC, AIFF) are kept; see transcode.ts.
+   * Default: beside the covers folder, `library-covers` → `library-playback`. With neither this nor
+   * `coversDir`, or with `null`, such tracks are served as they are (their original bytes).
+   */
+  transcodeDir?: string | null
+  /** Size limit of that folder in bytes; the oldest copies go first (default 2 GiB). */
+  maxTranscodeCacheBytes?: number
 }
 
 export type MediaHandler = (request: Request) => Promise<Response>
@@ -52,6 +61,7 @@ const COVER_CACHE_CONTROL = 'private, max-age=31536000, immutable'
 interface TrackRow {
   path: string
   format: string | null
+  codec: string | null
   missingSince: number | null
   scannedAt: number | null
 }
@@ -62,9 +72,15 @@ interface CoverRow {
 }
 
 export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
-  const { db, coversDir } = options
+  const { db, coversDir, maxTranscodeCacheBytes } = options
+  const transcodeDir =
+    options.transcodeDir === undefined
+      ? coversDir === undefined
+        ? null
+        : defaultTranscodeDir(coversDir)
+      : options.transcodeDir
   const trackById = db.prepare<[number], TrackRow>(
-    'SELECT path, format, missing_since AS missingSince, scanned_at AS scannedAt FROM tracks WHERE id = ?',
+    'SELECT path, format, codec, missing_since AS missingSince, scanned_at AS scannedAt FROM tracks WHERE id = ?',
   )
   const rootRows = db.prepare<[], { path: string }>('SELECT path FROM roots')
   const coverById = db.prepare<[string], CoverRow>('SELECT mime, file FROM covers WHERE id = ?')
@@ -98,7 +114,39 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
         'This file is outside your library folders, so Attune will not serve it.',
       )
     }
+    if (
+      transcodeDir !== null &&
+      (await needsPlaybackTranscode(realFile, track.format, track.codec))
+    ) {
+      return serveTranscoded(request, realFile, transcodeDir)
+    }
     return serveFile(request, realFile, contentType, AUDIO_CACHE_CONTROL)
+  }
+
+  /** ALAC and AIFF: the cached WAV copy is just another file to stream, Ranges and all. */
+  async function serveTranscoded(
+    request: Request,
+    realFile: string,
+    cacheDir: string,
+  ): Promise<Response> {
+    // Two tries: another track's transcode may evict this copy between its lookup and its opening.
+    for (let attempt = 1; ; attempt++) {
+      let wavFile: string
+      try {
+        wavFile = await transcodeToWav(realFile, cacheDir, {
+          maxCacheBytes: maxTranscodeCacheBytes,
+        })
+      } catch (error) {
+        if ((await realpathOrNull(realFile)) === null) return plain(request, 404, FILE_MISSING)
+        return plain(
+          request,
+          500,
+          `This file could not be converted for playback: ${errorMessage(error)}`,
+        )
+      }
+      const response = await serveFile(request, wavFile, CONTENT_TYPES.wav, AUDIO_CACHE_CONTROL)
+      if (response.status !== 404 || attempt === 2) return response
+    }
   }
 
   async function serveCover(request: Request, rawId: string): Promise<Response> {
@@ -236,6 +284,13 @@ function plain(
     ...extra,
   }
   return new Response(request.method === 'HEAD' ? null : message, { status, headers })
+}
+
+/** `…/library-covers` → `…/library-playback`: the playback copies sit beside the covers. */
+export function defaultTranscodeDir(coversDir: string): string {
+  const name = basename(coversDir)
+  const stem = name.endsWith('-covers') ? name.slice(0, -'-covers'.length) : name
+  return join(dirname(coversDir), `${stem}-playback`)
 }
 
 /** Percent-decodes one path segment; null when the encoding is broken. */
