@@ -1,0 +1,68 @@
+// The listener's settings, with their defaults (DESIGN.md) and a schema that validates them at
+// the boundary. Stored as JSON in the `settings` table, one row per section.
+import { z } from 'zod'
+import { DEFAULT_REWARDS } from './rewards'
+
+const rewardRow = z.object({ reward: z.number().min(-5).max(5), weight: z.number().min(0).max(10) })
+
+export const settingsSchema = z.object({
+  rewards: z.object({
+    marks: z.object({ love: rewardRow, like: rewardRow, near_miss: rewardRow, not_for_me: rewardRow }),
+    importWeight: z.number().min(0).max(10),
+    played: rewardRow.extend({ minFraction: z.number().min(0).max(1) }),
+    lateSkip: rewardRow,
+    earlySkip: rewardRow.extend({ maxFraction: z.number().min(0).max(1), minSecondsLeft: z.number().min(0) }),
+    listenRowsPerTrack: z.number().int().min(0).max(100),
+  }),
+  model: z.object({
+    /** The embedding space the taste model uses. */
+    space: z.string().min(1),
+    /** PCA dimensions (k = min(this, N − 1, D)). */
+    pcaDims: z.number().int().min(2).max(256),
+    lambda: z.number().positive().max(1000),
+    /** Sliding window of the last W rewards, or null for no forgetting. */
+    forgettingWindow: z.number().int().min(10).nullable(),
+    paused: z.boolean(),
+  }),
+  exploration: z.object({
+    /** α: 0.1 "safe bets" … 3 "surprise me". */
+    alpha: z.number().min(0).max(10),
+    /** Softmax temperature over the top candidates; 0 = argmax. */
+    temperature: z.number().min(0).max(10),
+    topN: z.number().int().min(1).max(100),
+  }),
+  autoQueue: z.object({
+    enabled: z.boolean(),
+    minUpcoming: z.number().int().min(1).max(50),
+    /** Not replayed within this many days. */
+    replayWindowDays: z.number().min(0).max(365),
+    /** No artist twice within this many auto-picks. */
+    artistSpacing: z.number().int().min(0).max(50),
+  }),
+  analysis: z.object({
+    /** Worker threads; null = cores − 1. */
+    workers: z.number().int().min(1).max(64).nullable(),
+    autoStart: z.boolean(),
+  }),
+})
+
+export type Settings = z.infer<typeof settingsSchema>
+export type SettingsSection = keyof Settings
+
+export const DEFAULT_SETTINGS: Settings = {
+  rewards: DEFAULT_REWARDS,
+  model: { space: 'attune-dsp-v1', pcaDims: 32, lambda: 1, forgettingWindow: null, paused: false },
+  exploration: { alpha: 1, temperature: 0.1, topN: 10 },
+  autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },
+  analysis: { workers: null, autoStart: true },
+}
+
+/** Maps the UI's exploration slider (0 = "safe bets", 1 = "surprise me") to α in 0.1…3, log-scaled. */
+export function alphaFromSlider(position: number): number {
+  const p = Math.min(1, Math.max(0, position))
+  return 0.1 * Math.pow(30, p)
+}
+
+export function sliderFromAlpha(alpha: number): number {
+  return Math.min(1, Math.max(0, Math.log(Math.max(alpha, 1e-6) / 0.1) / Math.log(30)))
+}
