@@ -1,7 +1,7 @@
 // Typed request/response messaging with worker threads (as Signal's SQL worker does): every request
 // carries a sequence number, the answer comes back with the same one, and errors cross the boundary
 // as values. Nobody waits synchronously on a worker.
-import { Worker, parentPort, type WorkerOptions } from 'node:worker_threads'
+import { Worker, parentPort, type TransferListItem, type WorkerOptions } from 'node:worker_threads'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 /** A worker protocol: each request type maps to its payload and result. */
@@ -63,12 +63,12 @@ export class WorkerClient<P extends Protocol> {
     })
   }
 
-  request<K extends keyof P & string>(type: K, payload: P[K]['payload'], transfer: Transferable[] = []): Promise<P[K]['result']> {
+  request<K extends keyof P & string>(type: K, payload: P[K]['payload'], transfer: TransferListItem[] = []): Promise<P[K]['result']> {
     if (this.exited) return Promise.reject(this.exited)
     const seq = ++this.seq
     return new Promise<P[K]['result']>((resolve, reject) => {
       this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject })
-      this.worker.postMessage({ seq, type, payload }, transfer as never)
+      this.worker.postMessage({ seq, type, payload }, transfer)
     })
   }
 
