@@ -9,6 +9,17 @@ import { exportEvents, importEvents } from '../events'
 import { Engine } from '../engine'
 import { startHost } from '../http/server'
 import { fileURLToPath } from 'node:url'
+import { analyseLibrary, defaultWorkerCount } from '../analysis/pool'
+import { EXTRACTOR } from '../analysis/feature-names'
+import { importEmbeddings, EmbeddingImportError } from '../analysis/import-embeddings'
+import {
+  defaultAblationFor,
+  evaluateEmbedding,
+  formatQualityReport,
+} from '../analysis/embedding-quality'
+import { EmbeddingStore } from '../analysis/embedding-store'
+import { importLabels } from '../taste/label-import'
+import { parseMark } from '../taste/label-files'
 
 const HELP = `attune: a music player that learns your taste (command line)
 
@@ -21,6 +32,13 @@ Commands:
   stats               counts of tracks, formats, errors and labels
   export [FILE]       write the whole listening log as JSONL (to stdout without FILE)
   import FILE         read a listening log written by export (idempotent)
+  analyze [--workers N]   compute the built-in audio embedding (attune-dsp-v1) of every track that needs it
+  import-embeddings FILE --space NAME [--paths FILE] [--format csv|jsonl|npy]
+                      use vectors you computed elsewhere, keyed by absolute or library-relative path
+  eval-embedding [--space NAME] [--labels FILE] [--folds N] [--seed N]
+                      how well a space separates the library by folder (or your labels)
+  import-labels FILE --as like|love|near-miss|not [--others-not] [--dry-run]
+                      label every track of an M3U/M3U8 playlist or a CSV (path,label)
   serve               run the browser host (see README)
 
 Options for every command:
@@ -54,6 +72,10 @@ const commands: Record<string, Command> = {
   export: exportCommand,
   import: importCommand,
   serve: serveCommand,
+  analyze: analyzeCommand,
+  'import-embeddings': importEmbeddingsCommand,
+  'eval-embedding': evalEmbeddingCommand,
+  'import-labels': importLabelsCommand,
 }
 
 /** Runs the CLI; returns the exit code. Never throws for a user error. */
@@ -305,5 +327,143 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
   })
   await host.close()
   await engine.close()
+  return 0
+}
+
+function wholeNumber(value: unknown, flag: string, min = 1): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min) throw new CliError(`${flag} takes a whole number of at least ${min}.`, 2)
+  return n
+}
+
+async function analyzeCommand(ctx: Context, args: string[]): Promise<number> {
+  const { values } = parse(args, { workers: { type: 'string' }, space: { type: 'string' } })
+  if (typeof values.space === 'string' && values.space !== EXTRACTOR.space) {
+    throw new CliError(
+      `Attune computes only its built-in space ${EXTRACTOR.space}. Bring other vectors with: attune import-embeddings FILE --space NAME`,
+      2,
+    )
+  }
+  const workers = wholeNumber(values.workers, '--workers') ?? defaultWorkerCount()
+  const progress = new ProgressReporter(ctx.io, 'Analysing')
+  const summary = await analyseLibrary(ctx.open(), {
+    workers,
+    onProgress: (p) => progress.update(p.done, p.total, p.currentPath ?? '', p.etaSeconds),
+    log: (level, message) => {
+      if (level === 'error') ctx.io.stderr.write(message + '\n')
+    },
+  })
+  progress.finish()
+  if (ctx.json) writeJson(ctx.io, { ...summary, workers })
+  else {
+    ctx.io.stdout.write(
+      summary.total === 0
+        ? 'Every track is already analysed.\n'
+        : `Analysed ${summary.analysed} of ${summary.total} tracks with ${workers} worker(s) in ${(summary.elapsedMs / 1000).toFixed(1)} s` +
+            ` (${(summary.audioSeconds / Math.max(0.001, summary.elapsedMs / 1000)).toFixed(0)}× real time).\n`,
+    )
+    for (const f of summary.failed) ctx.io.stdout.write(`  could not analyse ${f.path}\n    ${f.error}\n`)
+  }
+  return 0
+}
+
+async function importEmbeddingsCommand(ctx: Context, args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    space: { type: 'string' },
+    paths: { type: 'string' },
+    format: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  })
+  const file = positionals[0]
+  if (!file) throw new CliError('Say which file: attune import-embeddings FILE --space NAME', 2)
+  if (typeof values.space !== 'string') throw new CliError('Name the space: --space NAME (e.g. --space clap)', 2)
+  const format = values.format
+  if (format !== undefined && format !== 'csv' && format !== 'jsonl' && format !== 'npy') {
+    throw new CliError('--format is csv, jsonl or npy.', 2)
+  }
+  try {
+    const report = await importEmbeddings(ctx.open(), {
+      file: resolve(file),
+      space: values.space,
+      ...(typeof values.paths === 'string' ? { pathsFile: resolve(values.paths) } : {}),
+      ...(format ? { format } : {}),
+      dryRun: values['dry-run'] === true,
+    })
+    if (ctx.json) writeJson(ctx.io, report)
+    else {
+      ctx.io.stdout.write(
+        `Imported ${report.imported} vectors of ${report.dim} numbers into ${report.space}` +
+          (report.unmatchedCount ? `; ${report.unmatchedCount} rows named no track in the library` : '') +
+          '.\n',
+      )
+      for (const u of report.unmatched.slice(0, 20)) ctx.io.stdout.write(`  line ${u.line}: ${u.key}\n`)
+    }
+    return 0
+  } catch (error) {
+    if (error instanceof EmbeddingImportError) throw new CliError(`${error.message} Nothing was imported.`)
+    throw error
+  }
+}
+
+async function evalEmbeddingCommand(ctx: Context, args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    space: { type: 'string' },
+    labels: { type: 'string' },
+    folds: { type: 'string' },
+    seed: { type: 'string' },
+    repeats: { type: 'string' },
+  })
+  const db = ctx.open()
+  const space = typeof values.space === 'string' ? values.space : EXTRACTOR.space
+  const known = new EmbeddingStore(db).spaces().find((s) => s.space === space)
+  if (!known || known.vectors === 0) {
+    throw new CliError(
+      space === EXTRACTOR.space
+        ? 'No track is analysed yet. Run: attune analyze'
+        : `There are no vectors in space '${space}'. Import them with: attune import-embeddings FILE --space NAME`,
+    )
+  }
+  const report = evaluateEmbedding(db, {
+    space,
+    ...(typeof values.labels === 'string' ? { labelsFile: resolve(values.labels) } : {}),
+    folds: wholeNumber(values.folds, '--folds', 2) ?? 5,
+    seed: wholeNumber(values.seed, '--seed', 0) ?? 1,
+    repeats: wholeNumber(values.repeats, '--repeats') ?? 10,
+    ablate: defaultAblationFor(space, known.dim),
+  })
+  if (ctx.json) writeJson(ctx.io, report)
+  else ctx.io.stdout.write(formatQualityReport(report) + '\n')
+  return 0
+}
+
+async function importLabelsCommand(ctx: Context, args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    as: { type: 'string' },
+    'others-not': { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+  })
+  const file = positionals[0]
+  if (!file) throw new CliError('Say which file: attune import-labels FILE --as like|love|near-miss|not', 2)
+  if (!existsSync(file)) throw new CliError(`There is no file '${file}'.`)
+  const mark = typeof values.as === 'string' ? parseMark(values.as) : undefined
+  if (mark === null) throw new CliError('--as is like, love, near-miss or not.', 2)
+  const result = importLabels(ctx.open(), {
+    file,
+    ...(mark ? { as: mark } : {}),
+    othersInAlbumsNot: values['others-not'] === true,
+    dryRun: values['dry-run'] === true,
+  })
+  if (ctx.json) writeJson(ctx.io, result)
+  else {
+    const counts = Object.entries(result.byMark).map(([m, n]) => `${n} ${m.replace(/_/g, ' ')}`)
+    ctx.io.stdout.write(
+      `${values['dry-run'] ? 'Would label' : 'Labelled'} ${result.labelled} tracks (${counts.join(', ') || 'none'}).\n`,
+    )
+    if (result.unmatched.length > 0) {
+      ctx.io.stdout.write(`${result.unmatched.length} entries name no track in the library:\n`)
+      for (const u of result.unmatched.slice(0, 20)) ctx.io.stdout.write(`  line ${u.line}: ${u.path}\n`)
+    }
+  }
   return 0
 }
