@@ -1,0 +1,343 @@
+import { existsSync, type Stats } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Database, Statement } from 'better-sqlite3'
+import { CoverStore } from './covers'
+import type { FileReader } from './read-pool'
+import { FileGoneError, readAudioFile, type AudioFileInfo, type ReadResult } from './file-reader'
+
+/** What the scanner keeps in memory about a track row it may touch. */
+export interface KnownTrack {
+  id: number
+  path: string
+  rootId: number | null
+  size: number
+  mtimeMs: number
+  fingerprint: string | null
+  scannedAt: number | null
+  missingSince: number | null
+  error: string | null
+}
+
+export type FileOutcome =
+  | { kind: 'unchanged' | 'restored'; trackId: number; error: string | null }
+  | { kind: 'added' | 'updated' | 'moved'; error: string | null; movedFrom?: string }
+  | { kind: 'gone' }
+
+/** Decides, for a track whose content reappears under a new path, whether its old path is really gone. */
+export type OldPathGone = (oldPath: string) => boolean
+
+/** A track that may have moved: its content matches and its old path is gone. */
+export interface MoveSource {
+  id: number
+  path: string
+}
+
+/** Lists the tracks with this fingerprint whose file is gone (missing, or not found at its old path). */
+export type MoveSourceFinder = (fingerprint: string, newPath: string) => MoveSource[]
+
+const KNOWN_COLUMNS =
+  'id, path, root_id, size, mtime_ms, fingerprint, scanned_at, missing_since, error'
+
+interface KnownRow {
+  id: number
+  path: string
+  root_id: number | null
+  size: number
+  mtime_ms: number
+  fingerprint: string | null
+  scanned_at: number | null
+  missing_since: number | null
+  error: string | null
+}
+
+function toKnown(row: KnownRow): KnownTrack {
+  return {
+    id: row.id,
+    path: row.path,
+    rootId: row.root_id,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    fingerprint: row.fingerprint,
+    scannedAt: row.scanned_at,
+    missingSince: row.missing_since,
+    error: row.error,
+  }
+}
+
+/** mtime is compared at millisecond precision; sub-millisecond digits vary between stat calls on some file systems. */
+export function mtimeOf(stat: Stats): number {
+  return Math.floor(stat.mtimeMs)
+}
+
+const EMPTY_INFO: AudioFileInfo = {
+  format: 'mp3',
+  codec: null,
+  sampleRate: null,
+  channels: null,
+  bitsPerSample: null,
+  bitrate: null,
+  lossless: null,
+  duration: null,
+  title: null,
+  artist: null,
+  album: null,
+  albumArtist: null,
+  genre: null,
+  year: null,
+  trackNo: null,
+  trackTotal: null,
+  discNo: null,
+  discTotal: null,
+  rgTrackGain: null,
+  rgTrackPeak: null,
+  rgAlbumGain: null,
+  rgAlbumPeak: null,
+}
+
+function albumKeyOf(info: AudioFileInfo, path: string): string {
+  if (info.album) return `album\0${info.albumArtist ?? info.artist ?? ''}\0${info.album}`
+  return `folder\0${dirname(path)}`
+}
+
+/**
+ * The single-file logic shared by the full scan and the watcher: decide whether a file must be re-read,
+ * read it, recognise moves, store covers, and queue the row writes, which are committed in batched
+ * transactions (so a crash mid-scan loses at most the last batch, and nothing already committed).
+ */
+export class LibraryWriter {
+  readonly covers: CoverStore
+  private readonly insertTrack: Statement
+  private readonly updateTrack: Statement
+  private readonly restoreTrack: Statement
+  private readonly markMissingStmt: Statement
+  private readonly byFingerprint: Statement
+  private readonly byPath: Statement
+  private readonly setCover: Statement
+  private pending: (() => void)[] = []
+  private lastFlush = Date.now()
+  /** Track ids whose row was given a new path in this session: they can be claimed only once. */
+  private readonly claimed = new Set<number>()
+  /** Album → cover id of art embedded in one of its files. */
+  private readonly albumCovers = new Map<string, string>()
+  /** Folders where a file already gave embedded art: their other files are read without pictures. */
+  private readonly foldersWithArt = new Set<string>()
+  /** Tracks stored without embedded art, to get their album's art once a sibling yields it. */
+  private readonly withoutArt: { path: string; albumKey: string }[] = []
+  readsDone = 0
+  /** How files are read: in this thread by default; the scanner may hand reads to a worker pool. */
+  reader: FileReader = readAudioFile
+
+  constructor(
+    readonly db: Database,
+    coversDir: string,
+    private readonly batchSize = 500,
+    private readonly batchMs = 250,
+  ) {
+    this.covers = new CoverStore(db, coversDir)
+    const columns = `root_id = @rootId, path = @path, size = @size, mtime_ms = @mtimeMs, fingerprint = @fingerprint,
+      format = @format, codec = @codec, sample_rate = @sampleRate, channels = @channels,
+      bits_per_sample = @bitsPerSample, bitrate = @bitrate, lossless = @lossless, duration = @duration,
+      title = @title, artist = @artist, album = @album, album_artist = @albumArtist, genre = @genre, year = @year,
+      track_no = @trackNo, track_total = @trackTotal, disc_no = @discNo, disc_total = @discTotal,
+      rg_track_gain = @rgTrackGain, rg_track_peak = @rgTrackPeak, rg_album_gain = @rgAlbumGain,
+      rg_album_peak = @rgAlbumPeak, scanned_at = @scannedAt, missing_since = NULL, error = @error`
+    this.insertTrack = db.prepare(
+      `INSERT INTO tracks (root_id, path, size, mtime_ms, fingerprint, format, codec, sample_rate, channels,
+        bits_per_sample, bitrate, lossless, duration, title, artist, album, album_artist, genre, year, track_no,
+        track_total, disc_no, disc_total, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak, cover_id,
+        added_at, scanned_at, missing_since, error)
+       VALUES (@rootId, @path, @size, @mtimeMs, @fingerprint, @format, @codec, @sampleRate, @channels,
+        @bitsPerSample, @bitrate, @lossless, @duration, @title, @artist, @album, @albumArtist, @genre, @year,
+        @trackNo, @trackTotal, @discNo, @discTotal, @rgTrackGain, @rgTrackPeak, @rgAlbumGain, @rgAlbumPeak,
+        @coverId, @scannedAt, @scannedAt, NULL, @error)`,
+    )
+    this.updateTrack = db.prepare(
+      `UPDATE tracks SET ${columns}, cover_id = COALESCE(@coverId, cover_id) WHERE id = @id`,
+    )
+    this.restoreTrack = db.prepare(
+      'UPDATE tracks SET missing_since = NULL, root_id = ? WHERE id = ?',
+    )
+    this.markMissingStmt = db.prepare(
+      'UPDATE tracks SET missing_since = ? WHERE id = ? AND missing_since IS NULL',
+    )
+    this.byFingerprint = db.prepare(
+      `SELECT ${KNOWN_COLUMNS} FROM tracks WHERE fingerprint = ? ORDER BY missing_since IS NULL, missing_since DESC`,
+    )
+    this.byPath = db.prepare(`SELECT ${KNOWN_COLUMNS} FROM tracks WHERE path = ?`)
+    this.setCover = db.prepare('UPDATE tracks SET cover_id = ? WHERE path = ? AND cover_id IS NULL')
+  }
+
+  /** Every row under `prefixRange` (see pathRangeUnder) or attached to one of `rootIds`. */
+  knownTracks(ranges: [string, string][], rootIds: number[]): Map<string, KnownTrack> {
+    const known = new Map<string, KnownTrack>()
+    const inRange = this.db.prepare(
+      `SELECT ${KNOWN_COLUMNS} FROM tracks WHERE path >= ? AND path < ?`,
+    )
+    for (const [low, high] of ranges) {
+      for (const row of inRange.all(low, high) as KnownRow[]) known.set(row.path, toKnown(row))
+    }
+    const ofRoot = this.db.prepare(`SELECT ${KNOWN_COLUMNS} FROM tracks WHERE root_id = ?`)
+    for (const id of rootIds) {
+      for (const row of ofRoot.all(id) as KnownRow[]) known.set(row.path, toKnown(row))
+    }
+    return known
+  }
+
+  knownTrack(path: string): KnownTrack | null {
+    const row = this.byPath.get(path) as KnownRow | undefined
+    return row ? toKnown(row) : null
+  }
+
+  /** Starts a new unit of work (a watcher batch): moves may claim rows again, folders are looked at afresh. */
+  beginSession(): void {
+    this.claimed.clear()
+    this.foldersWithArt.clear()
+    this.albumCovers.clear()
+    this.withoutArt.length = 0
+    this.covers.forgetFolders()
+  }
+
+  isClaimed(trackId: number): boolean {
+    return this.claimed.has(trackId)
+  }
+
+  /**
+   * Brings one file's row up to date. `known` is its current row (by path), if any. A file whose size and
+   * mtime match a scanned row is not opened. Throws nothing for a broken file; returns `gone` when the file
+   * vanished before or while it was read.
+   */
+  async processFile(
+    path: string,
+    stat: Stats,
+    rootId: number | null,
+    known: KnownTrack | null,
+    findMoveSources: MoveSourceFinder,
+  ): Promise<FileOutcome> {
+    const mtimeMs = mtimeOf(stat)
+    if (
+      known &&
+      known.scannedAt !== null &&
+      known.size === stat.size &&
+      known.mtimeMs === mtimeMs
+    ) {
+      if (known.missingSince !== null || known.rootId !== rootId) {
+        const id = known.id
+        this.queue(() => this.restoreTrack.run(rootId, id))
+        return { kind: 'restored', trackId: id, error: known.error }
+      }
+      return { kind: 'unchanged', trackId: known.id, error: known.error }
+    }
+
+    const folder = dirname(path)
+    let result: ReadResult
+    try {
+      result = await this.reader(path, {
+        wantCover: !this.foldersWithArt.has(folder),
+        size: stat.size,
+      })
+    } catch (error) {
+      if (error instanceof FileGoneError) return { kind: 'gone' }
+      throw error
+    }
+    this.readsDone++
+    const scannedAt = Date.now()
+    const info = result.ok ? result.info : { ...EMPTY_INFO, format: result.format }
+    let coverId: string | null = null
+    if (result.ok) {
+      const albumKey = albumKeyOf(result.info, path)
+      if (result.picture) {
+        coverId = this.covers.store(result.picture.data, result.picture.mime)
+        this.foldersWithArt.add(folder)
+        if (!this.albumCovers.has(albumKey)) this.albumCovers.set(albumKey, coverId)
+      } else {
+        coverId = this.albumCovers.get(albumKey) ?? null
+        if (!coverId) {
+          this.withoutArt.push({ path, albumKey })
+          coverId = this.covers.folderCover(folder)
+        }
+      }
+    }
+    const values = {
+      rootId,
+      path,
+      size: stat.size,
+      mtimeMs,
+      fingerprint: result.fingerprint,
+      ...info,
+      lossless: info.lossless === null ? null : info.lossless ? 1 : 0,
+      coverId,
+      scannedAt,
+      error: result.ok ? null : result.error,
+    }
+    const error = values.error
+
+    // A row already holds this path: a changed file, or one an imported event log named before it was scanned.
+    if (known) {
+      this.queue(() => this.updateTrack.run({ ...values, id: known.id }))
+      return { kind: 'updated', error }
+    }
+    // Same content as a track whose file is gone: the file was moved or renamed; its row (and events) follow.
+    if (result.fingerprint) {
+      const moved = findMoveSources(result.fingerprint, path).find(
+        (c) => c.path !== path && !this.claimed.has(c.id),
+      )
+      if (moved) {
+        this.claimed.add(moved.id)
+        this.queue(() => this.updateTrack.run({ ...values, id: moved.id }))
+        return { kind: 'moved', error, movedFrom: moved.path }
+      }
+    }
+    this.queue(() => this.insertTrack.run(values))
+    return { kind: 'added', error }
+  }
+
+  /** The move sources found by a database query: fine for a few files (the watcher), not for a whole scan. */
+  moveSourcesFromDatabase(oldPathGone: OldPathGone): MoveSourceFinder {
+    return (fingerprint) =>
+      (this.byFingerprint.all(fingerprint) as KnownRow[]).filter(
+        (c) => c.missing_since !== null || oldPathGone(c.path),
+      )
+  }
+
+  markMissing(trackId: number, since: number): void {
+    this.queue(() => this.markMissingStmt.run(since, trackId))
+  }
+
+  /** Gives tracks read without art the art embedded in a sibling of the same album, found later in the scan. */
+  shareAlbumArt(): void {
+    for (const { path, albumKey } of this.withoutArt) {
+      const coverId = this.albumCovers.get(albumKey)
+      if (coverId) this.queue(() => this.setCover.run(coverId, path))
+    }
+    this.withoutArt.length = 0
+  }
+
+  private queue(write: () => void): void {
+    this.pending.push(write)
+    if (this.pending.length >= this.batchSize || Date.now() - this.lastFlush >= this.batchMs)
+      this.flush()
+  }
+
+  /** Commits the queued writes in one transaction. A failing write is skipped; the others still land. */
+  flush(): void {
+    this.lastFlush = Date.now()
+    if (this.pending.length === 0) return
+    const writes = this.pending
+    this.pending = []
+    this.db.transaction(() => {
+      for (const write of writes) {
+        try {
+          write()
+        } catch (error) {
+          // One bad row (say, a path another process inserted meanwhile) must not lose the batch.
+          console.warn('Attune: a library write failed and was skipped:', error)
+        }
+      }
+    })()
+  }
+}
+
+/** True when a path no longer exists (used to confirm a move when the old path lies outside the scanned folders). */
+export function pathIsGone(path: string): boolean {
+  return !existsSync(path)
+}

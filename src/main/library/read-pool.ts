@@ -1,0 +1,118 @@
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { FileGoneError, readAudioFile, type ReadOptions, type ReadResult } from './file-reader'
+
+export interface ReadRequest {
+  seq: number
+  path: string
+  wantCover: boolean
+  size?: number
+}
+
+export type ReadResponse =
+  { seq: number; result: ReadResult } | { seq: number; gone: true } | { seq: number; error: string }
+
+/** Reads one file; throws FileGoneError when it vanished. */
+export type FileReader = (path: string, options: ReadOptions) => Promise<ReadResult>
+
+interface Pending {
+  path: string
+  wantCover: boolean
+  resolve: (result: ReadResult) => void
+  reject: (error: Error) => void
+}
+
+interface PoolWorker {
+  worker: Worker
+  pending: Map<number, Pending>
+}
+
+/**
+ * Starts a read worker. Run from source (tests, benchmarks through tsx), the worker registers tsx's loader
+ * itself before importing the TypeScript entry: Node 20 does not pass its parent's loader hooks, nor
+ * honour `--import` in a worker's execArgv.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./read-worker.js', import.meta.url))
+  const entry = new URL('./read-worker.ts', import.meta.url).href
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
+    /\.cjs$/,
+    '.mjs',
+  )
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
+  return new Worker(bootstrap, { eval: true })
+}
+
+/**
+ * Worker threads that read audio files, so tag parsing (CPU-bound, ~1 ms a file) runs on every core while
+ * the main thread walks folders and writes rows. When workers cannot start (say, a bundle without the
+ * worker entry), reads fall back to the calling thread.
+ */
+export class ReadPool {
+  private readonly workers: PoolWorker[] = []
+  private seq = 0
+  private failed = false
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      try {
+        const worker = startWorker()
+        worker.unref()
+        const poolWorker: PoolWorker = { worker, pending: new Map() }
+        worker.on('message', (response: ReadResponse) => this.settle(poolWorker, response))
+        worker.on('error', (error) => this.abandon(poolWorker, error))
+        worker.on('exit', () => this.abandon(poolWorker, new Error('the read worker stopped')))
+        this.workers.push(poolWorker)
+      } catch {
+        this.failed = true
+      }
+    }
+  }
+
+  read: FileReader = (path, options) => {
+    const target = this.failed ? undefined : this.leastBusy()
+    if (!target) return readAudioFile(path, options)
+    const seq = ++this.seq
+    return new Promise<ReadResult>((resolve, reject) => {
+      target.pending.set(seq, { path, wantCover: options.wantCover, resolve, reject })
+      const request: ReadRequest = { seq, path, wantCover: options.wantCover, size: options.size }
+      target.worker.postMessage(request)
+    })
+  }
+
+  private leastBusy(): PoolWorker | undefined {
+    let best: PoolWorker | undefined
+    for (const w of this.workers) if (!best || w.pending.size < best.pending.size) best = w
+    return best
+  }
+
+  private settle(from: PoolWorker, response: ReadResponse): void {
+    const pending = from.pending.get(response.seq)
+    if (!pending) return
+    from.pending.delete(response.seq)
+    if ('result' in response) pending.resolve(response.result)
+    else if ('gone' in response) pending.reject(new FileGoneError(pending.path))
+    else pending.reject(new Error(response.error))
+  }
+
+  /** A worker died or never started: its reads are redone here, and no more go to workers. */
+  private abandon(worker: PoolWorker, _error: Error): void {
+    this.failed = true
+    const index = this.workers.indexOf(worker)
+    if (index >= 0) this.workers.splice(index, 1)
+    for (const pending of worker.pending.values()) {
+      readAudioFile(pending.path, { wantCover: pending.wantCover }).then(
+        pending.resolve,
+        pending.reject,
+      )
+    }
+    worker.pending.clear()
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0)
+    await Promise.all(workers.map((w) => w.worker.terminate()))
+  }
+}

@@ -1,0 +1,401 @@
+import { stat as statAsync, readdir } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join, sep } from 'node:path'
+import type { Database } from 'better-sqlite3'
+import type { ScanPhase, ScanProgress, ScanSummary } from '../../shared/domain'
+import { isAudioCandidate } from './sniff'
+import { ReadPool } from './read-pool'
+import {
+  LibraryWriter,
+  pathIsGone,
+  type KnownTrack,
+  type MoveSource,
+  type MoveSourceFinder,
+} from './library-writer'
+import { pathRangeUnder, TrackStore } from './track-store'
+
+export interface ScanOptions {
+  /** Folders to scan; each is added as a library folder if it is not one yet. Default: every library folder. */
+  roots?: readonly string[]
+  /** Where cover images are stored (see coversDirFor in src/main/paths.ts). */
+  coversDir: string
+  onProgress?: (progress: ScanProgress) => void
+  signal?: AbortSignal
+  /** Files read at once (default 16): enough to keep the disk and the thread pool busy. */
+  concurrency?: number
+  /**
+   * Worker threads that parse tags (0: everything in the calling thread). By default one per core beyond
+   * the first two, started only when many files are new. On 2 shared cores (bench/scan.ts) workers cost
+   * more CPU (start-up, messages) than they saved, so there the calling thread reads everything.
+   */
+  workers?: number
+}
+
+/** Below this many new files a scan reads them itself. */
+const FILES_WORTH_WORKERS = 256
+
+export interface LibraryScanSummary extends ScanSummary {
+  /** Files actually opened and read (new or changed); unchanged files cost only a stat. */
+  read: number
+  /** Missing tracks whose file was found again. */
+  restored: number
+  /** The scan was stopped through its AbortSignal before it finished. */
+  cancelled: boolean
+}
+
+const PROGRESS_INTERVAL_MS = 100
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String(error.code)
+    : undefined
+}
+
+function folderError(error: unknown): string {
+  switch (errorCode(error)) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'Attune is not allowed to open this folder (permission denied); the music inside was skipped.'
+    case 'ELOOP':
+      return 'This folder loops through symbolic links; it was skipped.'
+    case 'ENAMETOOLONG':
+      return 'The path of this folder is too long for the system; it was skipped.'
+    default:
+      return `Attune could not open this folder (${errorCode(error) ?? 'unknown error'}); the music inside was skipped.`
+  }
+}
+
+interface Candidate {
+  path: string
+  rootId: number
+}
+
+interface WalkResult {
+  candidates: Candidate[]
+  /** Folders that could not be listed: tracks under them are not marked missing. */
+  unreadable: string[]
+}
+
+/**
+ * Lists the audio candidates under the roots. Symlinked folders are followed, each real folder (by device
+ * and inode) at most once, so symlink loops end; unreadable folders are reported and skipped.
+ */
+async function walkRoots(
+  roots: readonly { id: number; path: string }[],
+  failed: ScanSummary['failed'],
+  onCandidate: () => void,
+  signal: AbortSignal | undefined,
+): Promise<WalkResult> {
+  const visited = new Set<string>()
+  const candidates: Candidate[] = []
+  const unreadable: string[] = []
+  const seenPaths = new Set<string>()
+  for (const root of roots) {
+    const stack: string[] = [root.path]
+    try {
+      const rootStat = await statAsync(root.path)
+      visited.add(`${rootStat.dev}:${rootStat.ino}`)
+    } catch (error) {
+      failed.push({ path: root.path, error: folderError(error) })
+      unreadable.push(root.path)
+      continue
+    }
+    while (stack.length > 0) {
+      if (signal?.aborted) return { candidates, unreadable }
+      const dir = stack.pop() as string
+      let entries
+      try {
+        entries = await readdir(dir, { withFileTypes: true })
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') continue // vanished meanwhile
+        failed.push({ path: dir, error: folderError(error) })
+        unreadable.push(dir)
+        continue
+      }
+      // Sorted, so albums are read in order and results are reproducible.
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      const subfolders: string[] = []
+      for (const entry of entries) {
+        // Hidden entries: .Trash, .git, macOS "._x.mp3" resource forks; never music.
+        if (entry.name.startsWith('.')) continue
+        const path = join(dir, entry.name)
+        let isDir = entry.isDirectory()
+        let isFile = entry.isFile()
+        if (isDir || entry.isSymbolicLink()) {
+          let target: Stats
+          try {
+            target = await statAsync(path)
+          } catch {
+            continue // a dangling link, or a folder that vanished
+          }
+          isDir = target.isDirectory()
+          isFile = target.isFile()
+          if (isDir) {
+            const key = `${target.dev}:${target.ino}`
+            if (visited.has(key)) continue
+            visited.add(key)
+            subfolders.push(path)
+            continue
+          }
+        }
+        if (isFile && isAudioCandidate(entry.name) && !seenPaths.has(path)) {
+          seenPaths.add(path)
+          candidates.push({ path, rootId: root.id })
+          onCandidate()
+        }
+      }
+      for (let i = subfolders.length - 1; i >= 0; i--) stack.push(subfolders[i] as string)
+    }
+  }
+  return { candidates, unreadable }
+}
+
+/**
+ * Where the scan looks for the old row of a file that appears under a new path. A track may have moved
+ * only if its old path is gone: already missing, or (inside the scanned folders) not found by this walk,
+ * or (outside them) no longer there. These are indexed by fingerprint once, in memory, so a library full
+ * of identical copies (which all share a fingerprint and are all present) costs nothing per new file.
+ */
+function moveSourceFinder(
+  db: Database,
+  known: ReadonlyMap<string, KnownTrack>,
+  notFound: (path: string) => boolean,
+  roots: readonly { id: number }[],
+  scannedPrefixes: readonly string[],
+): MoveSourceFinder {
+  const gone = new Map<string, MoveSource[]>()
+  const add = (fingerprint: string | null, source: MoveSource): void => {
+    if (!fingerprint) return
+    const list = gone.get(fingerprint)
+    if (list) list.push(source)
+    else gone.set(fingerprint, [source])
+  }
+  const indexed = new Set<number>()
+  for (const track of known.values()) {
+    if (track.missingSince !== null || notFound(track.path)) {
+      add(track.fingerprint, { id: track.id, path: track.path })
+      indexed.add(track.id)
+    }
+  }
+  const missingElsewhere = db
+    .prepare(
+      'SELECT id, path, fingerprint FROM tracks WHERE missing_since IS NOT NULL AND fingerprint IS NOT NULL',
+    )
+    .all() as { id: number; path: string; fingerprint: string }[]
+  for (const row of missingElsewhere)
+    if (!indexed.has(row.id)) add(row.fingerprint, { id: row.id, path: row.path })
+
+  // Present (not missing) tracks of other folders: moved into these ones if their file is gone. Loaded once:
+  // a query per new file would cost O(copies) each in a library of identical copies.
+  const rootIds = new Set(roots.map((r) => r.id))
+  const underScannedRoot = (path: string): boolean =>
+    scannedPrefixes.some((prefix) => path.startsWith(prefix))
+  const elsewhere = new Map<string, MoveSource[]>()
+  const presentElsewhere = db
+    .prepare(
+      'SELECT id, path, root_id, fingerprint FROM tracks WHERE missing_since IS NULL AND fingerprint IS NOT NULL',
+    )
+    .all() as { id: number; path: string; root_id: number | null; fingerprint: string }[]
+  for (const row of presentElsewhere) {
+    if ((row.root_id !== null && rootIds.has(row.root_id)) || underScannedRoot(row.path)) continue
+    const list = elsewhere.get(row.fingerprint)
+    if (list) list.push({ id: row.id, path: row.path })
+    else elsewhere.set(row.fingerprint, [{ id: row.id, path: row.path }])
+  }
+  return (fingerprint) => {
+    const outside = elsewhere.get(fingerprint)?.filter((row) => pathIsGone(row.path)) ?? []
+    const inside = gone.get(fingerprint) ?? []
+    return outside.length ? [...inside, ...outside] : inside
+  }
+}
+
+/**
+ * Scans the library folders into the database: new files are read, changed ones re-read, unchanged ones
+ * only stat'ed; files that are gone are marked missing (their rows and events are kept), moved files keep
+ * their track id. One broken or vanished file never stops the scan.
+ */
+export async function scanLibrary(db: Database, options: ScanOptions): Promise<LibraryScanSummary> {
+  const started = Date.now()
+  const store = new TrackStore(db)
+  const failed: ScanSummary['failed'] = []
+  const roots: { id: number; path: string }[] = []
+  const rootPaths = options.roots ?? store.listRoots().map((r) => r.path)
+  for (const path of rootPaths) {
+    try {
+      const root = store.addRoot(path)
+      if (!roots.some((r) => r.id === root.id)) roots.push(root)
+    } catch (error) {
+      failed.push({ path, error: error instanceof Error ? error.message : String(error) })
+    }
+  }
+
+  const writer = new LibraryWriter(db, options.coversDir)
+  const summary: LibraryScanSummary = {
+    roots: roots.map((r) => r.path),
+    seen: 0,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    moved: 0,
+    missing: 0,
+    failed,
+    elapsedMs: 0,
+    read: 0,
+    restored: 0,
+    cancelled: false,
+  }
+
+  let phase: ScanPhase = 'walking'
+  let done = 0
+  let currentPath: string | null = null
+  let readingStarted = 0
+  let lastProgress = 0
+  const progress = (force = false): void => {
+    if (!options.onProgress) return
+    const now = Date.now()
+    if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return
+    lastProgress = now
+    let etaSeconds: number | null = null
+    if (phase === 'reading' && done > 0) {
+      etaSeconds = (((now - readingStarted) / done) * (summary.seen - done)) / 1000
+    } else if (phase === 'finishing' || phase === 'done') {
+      etaSeconds = 0
+    }
+    options.onProgress({
+      phase,
+      seen: summary.seen,
+      done,
+      failed: failed.length,
+      etaSeconds,
+      currentPath,
+    })
+  }
+
+  const known = writer.knownTracks(
+    roots.map((r) => pathRangeUnder(r.path)),
+    roots.map((r) => r.id),
+  )
+  const walk = await walkRoots(
+    roots,
+    failed,
+    () => {
+      summary.seen++
+      progress()
+    },
+    options.signal,
+  )
+  const walkComplete = !options.signal?.aborted
+  const found = new Set(walk.candidates.map((c) => c.path))
+  const scannedPrefixes = roots.map((r) => pathRangeUnder(r.path)[0])
+  const insideUnreadable = (path: string): boolean =>
+    walk.unreadable.some(
+      (dir) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep),
+    )
+  const notFound = (path: string): boolean =>
+    walkComplete && !found.has(path) && !insideUnreadable(path)
+  const findMoveSources = moveSourceFinder(db, known, notFound, roots, scannedPrefixes)
+
+  const manyNewFiles = walk.candidates.length - known.size >= FILES_WORTH_WORKERS
+  const cores = availableParallelism()
+  const workers = options.workers ?? (manyNewFiles && cores > 2 ? cores - 1 : 0)
+  const pool = workers > 0 && walk.candidates.length > 0 ? new ReadPool(workers) : null
+  if (pool) writer.reader = pool.read
+
+  phase = 'reading'
+  readingStarted = Date.now()
+  progress(true)
+  const movedAway = new Set<number>()
+  let next = 0
+  const concurrency = Math.max(1, options.concurrency ?? 16)
+  const readNext = async (): Promise<void> => {
+    while (next < walk.candidates.length && !options.signal?.aborted) {
+      const candidate = walk.candidates[next++] as Candidate
+      currentPath = candidate.path
+      try {
+        await processCandidate(candidate)
+      } catch (error) {
+        failed.push({
+          path: candidate.path,
+          error: `Attune could not read this file: ${error instanceof Error ? error.message : String(error)}`,
+        })
+      }
+      done++
+      progress()
+    }
+  }
+  const processCandidate = async ({ path, rootId }: Candidate): Promise<void> => {
+    let stat: Stats
+    try {
+      stat = await statAsync(path)
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') {
+        found.delete(path) // vanished since the walk: treated as not found
+        return
+      }
+      throw error
+    }
+    if (!stat.isFile()) return
+    const outcome = await writer.processFile(
+      path,
+      stat,
+      rootId,
+      known.get(path) ?? null,
+      findMoveSources,
+    )
+    switch (outcome.kind) {
+      case 'gone':
+        found.delete(path)
+        return
+      case 'unchanged':
+        summary.unchanged++
+        break
+      case 'restored':
+        summary.restored++
+        summary.unchanged++
+        break
+      case 'added':
+        summary.added++
+        break
+      case 'updated':
+        summary.updated++
+        break
+      case 'moved':
+        summary.moved++
+        if (outcome.movedFrom !== undefined) {
+          const from = known.get(outcome.movedFrom)
+          if (from) movedAway.add(from.id)
+        }
+        break
+    }
+    if (outcome.error !== null) failed.push({ path, error: outcome.error })
+  }
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, Math.max(1, walk.candidates.length)) }, readNext),
+    )
+  } finally {
+    await pool?.close()
+  }
+
+  phase = 'finishing'
+  currentPath = null
+  progress(true)
+  writer.shareAlbumArt()
+  summary.cancelled = options.signal?.aborted === true
+  if (walkComplete) {
+    const now = Date.now()
+    for (const track of known.values()) {
+      if (found.has(track.path) || movedAway.has(track.id) || writer.isClaimed(track.id)) continue
+      if (track.missingSince !== null || insideUnreadable(track.path)) continue
+      writer.markMissing(track.id, now)
+      summary.missing++
+    }
+  }
+  writer.flush()
+  summary.read = writer.readsDone
+  summary.elapsedMs = Date.now() - started
+  phase = 'done'
+  progress(true)
+  return summary
+}
