@@ -1,0 +1,689 @@
+/**
+ * Decoding audio files to mono float32 at the analysis rate, in pure JS/WASM (audio-decode),
+ * without ever holding a whole long track in memory:
+ *
+ * - MP3, FLAC and Ogg (Vorbis, Opus) are read only where the analysis windows lie: each window
+ *   gets a fresh decoder fed the stream headers and then the bytes from the window's estimated
+ *   position on (MP3 frames, FLAC frames and Ogg pages carry sync words the parsers resync on).
+ * - Other formats are decoded as a stream of chunks; only the windows (and the first minute,
+ *   as a fallback when the header's duration proves wrong) are kept.
+ */
+import decode from 'audio-decode'
+import type { AudioData, StreamDecoder } from 'audio-decode'
+import { open } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
+import { ANALYSIS_SAMPLE_RATE, downmixToMono, resample } from './resample'
+import { planWindows, WHOLE_TRACK_SECONDS } from './windows'
+import type { AnalysisWindow } from './windows'
+
+export type AudioContainer = 'mp3' | 'flac' | 'ogg-vorbis' | 'ogg-opus' | 'wav' | 'aiff' | 'm4a'
+
+/** A file that is not audio we can read; the message is meant for the listener. */
+export class UnreadableAudioError extends Error {
+  readonly path: string
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'UnreadableAudioError'
+    this.path = path
+  }
+}
+
+export interface AnalysisAudio {
+  /** The analysed windows, mono at `sampleRate`, in track order. */
+  windows: Float32Array[]
+  sampleRate: number
+  /** Duration of the whole track in seconds (from the headers when only windows were decoded). */
+  duration: number
+  /** Seconds of audio in `windows`. */
+  analysedSeconds: number
+  container: AudioContainer
+  /** 'windows': only the windows were decoded; 'stream': the whole file was decoded chunk by chunk. */
+  strategy: 'windows' | 'stream'
+}
+
+const READ_CHUNK_BYTES = 256 * 1024
+/** Decoded output dropped at the start of a window reached by seeking (MP3 bit reservoir, Vorbis overlap). */
+const SEEK_PRE_ROLL_SECONDS = 0.1
+/** A seek-based decode that yields less than this share of the planned audio is redone as a stream. */
+const SEEK_MIN_SHARE = 0.5
+
+const decoderFormat: Record<
+  AudioContainer,
+  'mp3' | 'flac' | 'oga' | 'opus' | 'wav' | 'aiff' | 'm4a'
+> = {
+  mp3: 'mp3',
+  flac: 'flac',
+  'ogg-vorbis': 'oga',
+  'ogg-opus': 'opus',
+  wav: 'wav',
+  aiff: 'aiff',
+  m4a: 'm4a',
+}
+
+function ascii(bytes: Uint8Array, offset: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(offset, offset + length))
+}
+
+/** Size of a leading ID3v2 tag (0 if none). */
+function id3v2Size(head: Uint8Array): number {
+  if (head.length < 10 || ascii(head, 0, 3) !== 'ID3') return 0
+  const size =
+    ((head[6]! & 0x7f) << 21) |
+    ((head[7]! & 0x7f) << 14) |
+    ((head[8]! & 0x7f) << 7) |
+    (head[9]! & 0x7f)
+  const hasFooter = (head[5]! & 0x10) !== 0
+  return 10 + size + (hasFooter ? 10 : 0)
+}
+
+interface Mp3FrameHeader {
+  sampleRate: number
+  bitrate: number
+  samplesPerFrame: number
+  mpeg1: boolean
+  mono: boolean
+}
+
+const MP3_BITRATES_V1_L3 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
+const MP3_BITRATES_V2_L3 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+const MP3_SAMPLE_RATES = [44100, 48000, 32000]
+
+/** Parses an MPEG-1/2/2.5 Layer III frame header (ISO 11172-3 §2.4.2.3). */
+function parseMp3Header(bytes: Uint8Array, at: number): Mp3FrameHeader | null {
+  if (at + 4 > bytes.length) return null
+  const b1 = bytes[at + 1]!
+  const b2 = bytes[at + 2]!
+  if (bytes[at] !== 0xff || (b1 & 0xe0) !== 0xe0) return null
+  const versionBits = (b1 >> 3) & 3 // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
+  const layerBits = (b1 >> 1) & 3 // 1 = Layer III
+  if (versionBits === 1 || layerBits !== 1) return null
+  const bitrateIndex = b2 >> 4
+  const rateIndex = (b2 >> 2) & 3
+  if (bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return null
+  const mpeg1 = versionBits === 3
+  const divisor = mpeg1 ? 1 : versionBits === 2 ? 2 : 4
+  return {
+    sampleRate: MP3_SAMPLE_RATES[rateIndex]! / divisor,
+    bitrate: (mpeg1 ? MP3_BITRATES_V1_L3 : MP3_BITRATES_V2_L3)[bitrateIndex]! * 1000,
+    samplesPerFrame: mpeg1 ? 1152 : 576,
+    mpeg1,
+    mono: bytes[at + 3]! >> 6 === 3,
+  }
+}
+
+/** Recognises the container from the first bytes (the extension may lie). */
+export function sniffContainer(head: Uint8Array): AudioContainer | null {
+  if (head.length < 12) return null
+  const tag = id3v2Size(head)
+  if (tag > 0) {
+    // A tag can precede MP3 or FLAC data; look right after it when it is in the buffer.
+    if (tag + 4 <= head.length && ascii(head, tag, 4) === 'fLaC') return 'flac'
+    return 'mp3'
+  }
+  const magic = ascii(head, 0, 4)
+  if (magic === 'fLaC') return 'flac'
+  if (magic === 'RIFF' && ascii(head, 8, 4) === 'WAVE') return 'wav'
+  if (magic === 'RF64' || magic === 'BW64') return 'wav'
+  if (magic === 'FORM' && (ascii(head, 8, 4) === 'AIFF' || ascii(head, 8, 4) === 'AIFC'))
+    return 'aiff'
+  if (ascii(head, 4, 4) === 'ftyp') return 'm4a'
+  if (magic === 'OggS') {
+    const firstPage = ascii(head, 0, Math.min(head.length, 512))
+    if (firstPage.includes('OpusHead')) return 'ogg-opus'
+    if (firstPage.includes('\x01vorbis')) return 'ogg-vorbis'
+    return null
+  }
+  // Raw MPEG audio: two consecutive valid frame headers (one alone is too easy to hit by chance).
+  for (let at = 0; at + 4 <= Math.min(head.length, 4096); at++) {
+    const header = parseMp3Header(head, at)
+    if (!header) continue
+    const padding = (head[at + 2]! >> 1) & 1
+    const frameBytes =
+      Math.floor(((header.mpeg1 ? 144 : 72) * header.bitrate) / header.sampleRate) + padding
+    if (parseMp3Header(head, at + frameBytes)) return 'mp3'
+  }
+  return null
+}
+
+/** Opens a file for reading, with plain-words errors for missing, unreadable and empty files. */
+async function openAudioFile(path: string): Promise<{ file: FileHandle; size: number }> {
+  let file: FileHandle
+  let size: number
+  try {
+    file = await open(path, 'r')
+    size = (await file.stat()).size
+  } catch (error) {
+    throw new UnreadableAudioError(
+      path,
+      'The file could not be read (it may have been moved or deleted, or Attune may not be allowed to read it).',
+      { cause: error },
+    )
+  }
+  if (size === 0) {
+    await file.close()
+    throw new UnreadableAudioError(path, 'The file is empty.')
+  }
+  return { file, size }
+}
+
+/** sniffContainer on a file, looking past an ID3v2 tag larger than the first read. */
+async function sniffFile(file: FileHandle): Promise<AudioContainer | null> {
+  const head = await readAt(file, 0, 64 * 1024)
+  const tag = id3v2Size(head)
+  if (tag + 4 > head.length && tag > 0) {
+    // A big tag (cover art) hides what follows it: MP3 frames or a FLAC stream.
+    const after = await readAt(file, tag, 4)
+    return after.length === 4 && ascii(after, 0, 4) === 'fLaC' ? 'flac' : 'mp3'
+  }
+  return sniffContainer(head)
+}
+
+/** Where the seekable audio lies and what the header says about the duration. */
+interface StreamLayout {
+  /** Bytes every decoder must see first (codec headers); empty for MP3. */
+  headerEnd: number
+  audioStart: number
+  audioEnd: number
+  duration: number | null
+}
+
+async function readAt(file: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(Math.max(0, length))
+  const { bytesRead } = await file.read(buffer, 0, buffer.length, position)
+  return buffer.subarray(0, bytesRead)
+}
+
+async function mp3Layout(file: FileHandle, size: number): Promise<StreamLayout> {
+  const tagHead = await readAt(file, 0, 10)
+  const audioStart = Math.min(size, id3v2Size(tagHead))
+  const tail = await readAt(file, Math.max(0, size - 128), 128)
+  const audioEnd = tail.length === 128 && ascii(tail, 0, 3) === 'TAG' ? size - 128 : size
+  const head = await readAt(file, audioStart, 8192)
+  let duration: number | null = null
+  for (let at = 0; at + 4 <= head.length; at++) {
+    const header = parseMp3Header(head, at)
+    if (!header) continue
+    // Xing/Info (LAME) or VBRI headers in the first frame give the exact frame count.
+    const sideInfo = header.mpeg1 ? (header.mono ? 17 : 32) : header.mono ? 9 : 17
+    const xingAt = at + 4 + sideInfo
+    const xing = ascii(head, xingAt, 4)
+    let frames: number | null = null
+    if (
+      (xing === 'Xing' || xing === 'Info') &&
+      xingAt + 12 <= head.length &&
+      (head[xingAt + 7]! & 1) !== 0
+    ) {
+      frames = new DataView(head.buffer, head.byteOffset).getUint32(xingAt + 8)
+    } else if (ascii(head, at + 36, 4) === 'VBRI' && at + 54 <= head.length) {
+      frames = new DataView(head.buffer, head.byteOffset).getUint32(at + 36 + 14)
+    }
+    if (frames !== null && frames > 0)
+      duration = (frames * header.samplesPerFrame) / header.sampleRate
+    else {
+      const bitrate = (await averageMp3Bitrate(file, audioStart, audioEnd)) ?? header.bitrate
+      duration = ((audioEnd - audioStart - at) * 8) / bitrate
+    }
+    break
+  }
+  return { headerEnd: 0, audioStart, audioEnd, duration }
+}
+
+function mp3FrameBytes(bytes: Uint8Array, at: number, header: Mp3FrameHeader): number {
+  const padding = (bytes[at + 2]! >> 1) & 1
+  return Math.floor(((header.mpeg1 ? 144 : 72) * header.bitrate) / header.sampleRate) + padding
+}
+
+/**
+ * Average bit rate of an MP3 without a Xing/VBRI header (a VBR file would otherwise have its
+ * duration estimated from its first frame): walks runs of frames at evenly spaced probes.
+ */
+async function averageMp3Bitrate(
+  file: FileHandle,
+  audioStart: number,
+  audioEnd: number,
+): Promise<number | null> {
+  const probes = 12
+  const probeBytes = 32 * 1024
+  let bytes = 0
+  let seconds = 0
+  for (let probe = 0; probe < probes; probe++) {
+    const position =
+      audioStart + Math.floor(((audioEnd - audioStart - probeBytes) * probe) / (probes - 1))
+    const chunk = await readAt(file, Math.max(audioStart, position), probeBytes)
+    // Find three chained headers so a stray 0xFFE sync in the data is not taken for a frame.
+    for (let at = 0; at + 4 <= chunk.length; at++) {
+      const first = parseMp3Header(chunk, at)
+      if (!first) continue
+      const second = at + mp3FrameBytes(chunk, at, first)
+      const secondHeader = parseMp3Header(chunk, second)
+      if (
+        !secondHeader ||
+        !parseMp3Header(chunk, second + mp3FrameBytes(chunk, second, secondHeader))
+      )
+        continue
+      for (
+        let frame = at, header: Mp3FrameHeader | null = first;
+        header;
+        header = parseMp3Header(chunk, frame)
+      ) {
+        const length = mp3FrameBytes(chunk, frame, header)
+        if (frame + length > chunk.length) break
+        bytes += length
+        seconds += header.samplesPerFrame / header.sampleRate
+        frame += length
+      }
+      break
+    }
+  }
+  return seconds > 0 ? (bytes * 8) / seconds : null
+}
+
+async function flacLayout(file: FileHandle, size: number): Promise<StreamLayout> {
+  let at = id3v2Size(await readAt(file, 0, 10))
+  const magic = await readAt(file, at, 4)
+  if (ascii(magic, 0, 4) !== 'fLaC')
+    return { headerEnd: 0, audioStart: 0, audioEnd: size, duration: null }
+  at += 4
+  let duration: number | null = null
+  // Metadata blocks: 1 byte (last flag, type), 3 bytes length (FLAC format spec, METADATA_BLOCK_HEADER).
+  for (let guard = 0; guard < 1000 && at + 4 <= size; guard++) {
+    const blockHeader = await readAt(file, at, 4 + 18)
+    const isLast = (blockHeader[0]! & 0x80) !== 0
+    const type = blockHeader[0]! & 0x7f
+    const length = (blockHeader[1]! << 16) | (blockHeader[2]! << 8) | blockHeader[3]!
+    if (type === 0 && blockHeader.length >= 22) {
+      // STREAMINFO: sample rate (20 bits) at bit 80, total samples (36 bits) at bit 108.
+      const info = blockHeader.subarray(4)
+      const sampleRate = (info[10]! << 12) | (info[11]! << 4) | (info[12]! >> 4)
+      const totalSamples =
+        (info[13]! & 0x0f) * 2 ** 32 +
+        ((info[14]! << 24) >>> 0) +
+        (info[15]! << 16) +
+        (info[16]! << 8) +
+        info[17]!
+      if (sampleRate > 0 && totalSamples > 0) duration = totalSamples / sampleRate
+    }
+    at += 4 + length
+    if (isLast) break
+  }
+  return { headerEnd: at, audioStart: at, audioEnd: size, duration }
+}
+
+async function oggLayout(
+  file: FileHandle,
+  size: number,
+  container: AudioContainer,
+): Promise<StreamLayout | null> {
+  const head = await readAt(file, 0, Math.min(size, 1 << 20))
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
+  // Header pages carry granule position 0 (Vorbis I spec §4.2, RFC 7845 §3); audio starts
+  // at the first page with a positive granule position.
+  let audioStart = -1
+  for (let at = 0; at + 27 <= head.length;) {
+    if (ascii(head, at, 4) !== 'OggS' || head[at + 4] !== 0) break
+    const granule = view.getBigInt64(at + 6, true)
+    const segments = head[at + 26]!
+    if (at + 27 + segments > head.length) break
+    let bodyLength = 0
+    for (let s = 0; s < segments; s++) bodyLength += head[at + 27 + s]!
+    if (granule > 0n) {
+      audioStart = at
+      break
+    }
+    at += 27 + segments + bodyLength
+  }
+  if (audioStart < 0) return { headerEnd: 0, audioStart: 0, audioEnd: size, duration: null }
+  const text = ascii(head, 0, Math.min(head.length, 4096))
+  let sampleRate = 48000
+  let preSkip = 0
+  if (container === 'ogg-vorbis') {
+    const ident = text.indexOf('\x01vorbis')
+    if (ident >= 0 && ident + 16 <= head.length) sampleRate = view.getUint32(ident + 12, true)
+  } else {
+    const opusHead = text.indexOf('OpusHead')
+    if (opusHead >= 0 && opusHead + 12 <= head.length) preSkip = view.getUint16(opusHead + 10, true)
+  }
+  // The last page's granule position is the stream's total sample count.
+  const tailLength = Math.min(size, 64 * 1024)
+  const tail = await readAt(file, size - tailLength, tailLength)
+  const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength)
+  let duration: number | null = null
+  for (let at = tail.length - 27; at >= 0; at--) {
+    if (tail[at] !== 0x4f || ascii(tail, at, 4) !== 'OggS' || tail[at + 4] !== 0) continue
+    const granule = Number(tailView.getBigInt64(at + 6, true))
+    if (granule > 0 && sampleRate > 0) {
+      // A chained file (several logical streams one after another, each with its own codec
+      // setup) cannot be entered in the middle with the first stream's headers: stream it.
+      if (tailView.getUint32(at + 14, true) !== view.getUint32(14, true)) return null
+      duration = (granule - preSkip) / sampleRate
+      break
+    }
+  }
+  return { headerEnd: audioStart, audioStart, audioEnd: size, duration }
+}
+
+async function layoutOf(
+  file: FileHandle,
+  size: number,
+  container: AudioContainer,
+): Promise<StreamLayout | null> {
+  if (container === 'mp3') return mp3Layout(file, size)
+  if (container === 'flac') return flacLayout(file, size)
+  if (container === 'ogg-vorbis' || container === 'ogg-opus')
+    return oggLayout(file, size, container)
+  return null
+}
+
+async function newDecoder(container: AudioContainer): Promise<StreamDecoder> {
+  return decode[decoderFormat[container]]()
+}
+
+function decodeFailure(path: string, error: unknown): UnreadableAudioError {
+  if (error instanceof UnreadableAudioError) return error
+  const detail = error instanceof Error ? error.message : String(error)
+  return new UnreadableAudioError(
+    path,
+    `The audio in this file is damaged or uses an encoding Attune cannot decode (${detail}).`,
+    {
+      cause: error,
+    },
+  )
+}
+
+/** Collects a mono signal at the source rate, growing as chunks arrive. */
+class MonoCollector {
+  private parts: Float32Array[] = []
+  length = 0
+
+  push(samples: Float32Array): void {
+    if (samples.length === 0) return
+    this.parts.push(samples.slice())
+    this.length += samples.length
+  }
+
+  join(): Float32Array {
+    if (this.parts.length === 1) return this.parts[0]!
+    const joined = new Float32Array(this.length)
+    let at = 0
+    for (const part of this.parts) {
+      joined.set(part, at)
+      at += part.length
+    }
+    this.parts = [joined]
+    return joined
+  }
+}
+
+/**
+ * Seeks to each window by byte position and decodes only it. Returns null when the decoders
+ * gave too little audio (a damaged or oddly laid-out file), so the caller can stream instead.
+ */
+async function decodeWindowsBySeeking(
+  file: FileHandle,
+  container: AudioContainer,
+  layout: StreamLayout,
+  duration: number,
+  windows: AnalysisWindow[],
+): Promise<{ windows: Float32Array[]; sampleRate: number } | null> {
+  const header = layout.headerEnd > 0 ? await readAt(file, 0, layout.headerEnd) : null
+  const audioBytes = layout.audioEnd - layout.audioStart
+  const decoded: Float32Array[] = []
+  let sampleRate = 0
+  let planned = 0
+  let got = 0
+  for (const window of windows) {
+    planned += window.length
+    const decoder = await newDecoder(container)
+    const collector = new MonoCollector()
+    try {
+      if (header) collectMono(await decoder(header), collector, null)
+      let position = layout.audioStart + Math.floor((window.start / duration) * audioBytes)
+      let skip = -1
+      let wanted = Infinity
+      while (position < layout.audioEnd && collector.length < wanted) {
+        const chunk = await readAt(
+          file,
+          position,
+          Math.min(READ_CHUNK_BYTES / 4, layout.audioEnd - position),
+        )
+        if (chunk.length === 0) break
+        position += chunk.length
+        const output = await decoder(chunk)
+        if (output.sampleRate > 0 && skip < 0) {
+          sampleRate = output.sampleRate
+          skip = Math.round(SEEK_PRE_ROLL_SECONDS * sampleRate)
+          wanted = Math.round(window.length * sampleRate)
+        }
+        skip = collectMono(output, collector, skip)
+      }
+    } finally {
+      decoder.free()
+    }
+    const mono = collector.join()
+    const exact = sampleRate > 0 ? mono.subarray(0, Math.round(window.length * sampleRate)) : mono
+    got += exact.length / (sampleRate || 1)
+    decoded.push(exact)
+  }
+  if (sampleRate <= 0 || got < planned * SEEK_MIN_SHARE) return null
+  return { windows: decoded, sampleRate }
+}
+
+/** Adds a decoder's output to the collector as mono, first dropping `skip` samples; returns the skip left. */
+function collectMono(output: AudioData, collector: MonoCollector, skip: number | null): number {
+  if (output.channelData.length === 0) return skip ?? 0
+  let mono = downmixToMono(output.channelData)
+  let left = skip ?? 0
+  if (left > 0) {
+    const dropped = Math.min(left, mono.length)
+    mono = mono.subarray(dropped)
+    left -= dropped
+  }
+  collector.push(mono)
+  return left
+}
+
+/**
+ * Decodes the file as a stream of chunks, keeping the planned windows (if the duration is
+ * known) and the first WHOLE_TRACK_SECONDS: enough for short tracks, and a fallback when the
+ * header's duration proves wrong (a truncated file).
+ */
+async function decodeByStreaming(
+  path: string,
+  file: FileHandle,
+  size: number,
+  container: AudioContainer,
+  expectedDuration: number | null,
+): Promise<{ windows: Float32Array[]; sampleRate: number; duration: number }> {
+  const plan =
+    expectedDuration !== null && expectedDuration > WHOLE_TRACK_SECONDS
+      ? planWindows(expectedDuration)
+      : []
+  const decoder = await newDecoder(container)
+  const head = new MonoCollector()
+  const windowParts = plan.map(() => new MonoCollector())
+  let sampleRate = 0
+  let decodedSamples = 0
+  const take = (output: AudioData): void => {
+    if (output.channelData.length === 0) return
+    sampleRate ||= output.sampleRate
+    const mono = downmixToMono(output.channelData)
+    const chunkStart = decodedSamples
+    decodedSamples += mono.length
+    const headLimit = Math.round(WHOLE_TRACK_SECONDS * sampleRate)
+    if (chunkStart < headLimit) head.push(mono.subarray(0, headLimit - chunkStart))
+    plan.forEach((window, i) => {
+      const from = Math.round(window.start * sampleRate)
+      const to = from + Math.round(window.length * sampleRate)
+      const a = Math.max(from, chunkStart)
+      const b = Math.min(to, decodedSamples)
+      if (b > a) windowParts[i]!.push(mono.subarray(a - chunkStart, b - chunkStart))
+    })
+  }
+  try {
+    for (let position = 0; position < size;) {
+      const chunk = await readAt(file, position, READ_CHUNK_BYTES)
+      if (chunk.length === 0) break
+      position += chunk.length
+      take(await decoder(chunk))
+    }
+    take(await decoder())
+  } catch (error) {
+    decoder.free()
+    // A truncated file that still gave audio is analysed for what it has.
+    if (decodedSamples === 0) throw decodeFailure(path, error)
+  }
+  if (decodedSamples === 0 || sampleRate <= 0) {
+    throw new UnreadableAudioError(path, 'No audio could be decoded from this file.')
+  }
+  const duration = decodedSamples / sampleRate
+  if (duration <= WHOLE_TRACK_SECONDS) return { windows: [head.join()], sampleRate, duration }
+  const complete = windowParts.map((part) => part.join()).filter((window) => window.length > 0)
+  // The header's duration was wrong (or unknown): the first minute is what we have.
+  if (
+    complete.length === 0 ||
+    Math.abs(duration - (expectedDuration ?? 0)) > Math.max(2, 0.05 * duration)
+  ) {
+    return { windows: [head.join()], sampleRate, duration }
+  }
+  return { windows: complete, sampleRate, duration }
+}
+
+/**
+ * Decodes the given windows (seconds) of an MP3, FLAC or Ogg file by seeking, as mono at
+ * ANALYSIS_SAMPLE_RATE. Positions are estimated from byte offsets, so with variable bit rates
+ * a window may start a little earlier or later than asked. Throws for other formats.
+ */
+export async function decodeWindows(
+  path: string,
+  windows: AnalysisWindow[],
+): Promise<Float32Array[]> {
+  const { file, size } = await openAudioFile(path)
+  try {
+    const container = await sniffFile(file)
+    const layout = container ? await layoutOf(file, size, container) : null
+    if (!container || !layout || layout.duration === null) {
+      throw new UnreadableAudioError(
+        path,
+        'Only MP3, FLAC and Ogg files with a known duration can be read by window.',
+      )
+    }
+    const seeked = await decodeWindowsBySeeking(file, container, layout, layout.duration, windows)
+    if (!seeked)
+      throw new UnreadableAudioError(path, 'The windows could not be decoded from this file.')
+    return seeked.windows.map((window) => resample(window, seeked.sampleRate, ANALYSIS_SAMPLE_RATE))
+  } finally {
+    await file.close()
+  }
+}
+
+export interface DecodeOptions {
+  /** Decode the whole file even where seeking to the windows is possible (for measurements). */
+  noSeeking?: boolean
+}
+
+/** Decodes the parts of a file that analysis needs, as mono at ANALYSIS_SAMPLE_RATE. */
+export async function decodeForAnalysis(
+  path: string,
+  options: DecodeOptions = {},
+): Promise<AnalysisAudio> {
+  const { file, size } = await openAudioFile(path)
+  try {
+    const container = await sniffFile(file)
+    if (container === null) {
+      throw new UnreadableAudioError(path, 'This file is not in an audio format Attune can read.')
+    }
+    const layout = await layoutOf(file, size, container)
+    let result: { windows: Float32Array[]; sampleRate: number; duration: number } | null = null
+    const duration = layout?.duration ?? null
+    let strategy: AnalysisAudio['strategy'] = 'stream'
+    if (layout && duration !== null && duration > WHOLE_TRACK_SECONDS && !options.noSeeking) {
+      // A file the seek path cannot handle (damaged, odd layout) is streamed instead.
+      const seeked = await decodeWindowsBySeeking(
+        file,
+        container,
+        layout,
+        duration,
+        planWindows(duration),
+      ).catch(() => null)
+      if (seeked) {
+        result = { ...seeked, duration }
+        strategy = 'windows'
+      }
+    }
+    if (!result) {
+      const expected = duration ?? (await headerDuration(path))
+      result = await decodeByStreaming(path, file, size, container, expected)
+    }
+    const windows = result.windows.map((window) =>
+      resample(window, result.sampleRate, ANALYSIS_SAMPLE_RATE),
+    )
+    const analysedSeconds =
+      windows.reduce((sum, window) => sum + window.length, 0) / ANALYSIS_SAMPLE_RATE
+    return {
+      windows,
+      sampleRate: ANALYSIS_SAMPLE_RATE,
+      duration: result.duration,
+      analysedSeconds,
+      container,
+      strategy,
+    }
+  } finally {
+    await file.close()
+  }
+}
+
+/** Duration from the container header, for formats decoded as a stream (WAV, AIFF, M4A). */
+async function headerDuration(path: string): Promise<number | null> {
+  try {
+    const { parseFile } = await import('music-metadata')
+    const metadata = await parseFile(path, { duration: false, skipCovers: true })
+    const duration = metadata.format.duration
+    return typeof duration === 'number' && Number.isFinite(duration) && duration > 0
+      ? duration
+      : null
+  } catch {
+    return null
+  }
+}
+
+/** Decodes a whole file to mono at ANALYSIS_SAMPLE_RATE (memory: ~5.3 MB per minute). */
+export async function decodeToMono(
+  path: string,
+): Promise<{ pcm: Float32Array; sampleRate: number; duration: number }> {
+  const { file, size } = await openAudioFile(path)
+  try {
+    const container = await sniffFile(file)
+    if (container === null)
+      throw new UnreadableAudioError(path, 'This file is not in an audio format Attune can read.')
+    const decoder = await newDecoder(container)
+    const collector = new MonoCollector()
+    let sampleRate = 0
+    try {
+      for (let position = 0; position < size;) {
+        const chunk = await readAt(file, position, READ_CHUNK_BYTES)
+        if (chunk.length === 0) break
+        position += chunk.length
+        const output = await decoder(chunk)
+        sampleRate ||= output.sampleRate
+        collectMono(output, collector, null)
+      }
+      const rest = await decoder()
+      sampleRate ||= rest.sampleRate
+      collectMono(rest, collector, null)
+    } catch (error) {
+      decoder.free()
+      if (collector.length === 0) throw decodeFailure(path, error)
+    }
+    if (collector.length === 0 || sampleRate <= 0) {
+      throw new UnreadableAudioError(path, 'No audio could be decoded from this file.')
+    }
+    const duration = collector.length / sampleRate
+    return {
+      pcm: resample(collector.join(), sampleRate, ANALYSIS_SAMPLE_RATE),
+      sampleRate: ANALYSIS_SAMPLE_RATE,
+      duration,
+    }
+  } finally {
+    await file.close()
+  }
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest'
+import { EXTRACTOR, FEATURES } from '../../../src/main/analysis/feature-names'
+import {
+  estimateKey,
+  extractFeatureDetails,
+  extractFeatures,
+} from '../../../src/main/analysis/features'
+import { planWindows } from '../../../src/main/analysis/windows'
+
+const RATE = 22_050
+
+function feature(vector: Float32Array, name: string): number {
+  const index = FEATURES.findIndex((entry) => entry.name === name)
+  expect(index, name).toBeGreaterThanOrEqual(0)
+  return vector[index]!
+}
+
+function sine(hz: number, seconds: number, rate = RATE, amplitude = 0.5): Float32Array {
+  return Float32Array.from(
+    { length: Math.round(rate * seconds) },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate),
+  )
+}
+
+/** Deterministic white noise in [-amplitude, amplitude] (a linear congruential generator). */
+function noise(seconds: number, amplitude = 0.5, rate = RATE): Float32Array {
+  let state = 12345
+  return Float32Array.from({ length: Math.round(rate * seconds) }, () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0
+    return amplitude * ((state / 2 ** 32) * 2 - 1)
+  })
+}
+
+function clickTrack(bpm: number, seconds: number): Float32Array {
+  const signal = new Float32Array(RATE * seconds)
+  const burst = noise(0.01, 0.8)
+  for (let t = 0; t < seconds; t += 60 / bpm)
+    signal.set(
+      burst.subarray(0, Math.min(burst.length, signal.length - Math.round(t * RATE))),
+      Math.round(t * RATE),
+    )
+  return signal
+}
+
+function expectFinite(vector: Float32Array): void {
+  expect(vector.length).toBe(FEATURES.length)
+  for (let i = 0; i < vector.length; i++)
+    expect(Number.isFinite(vector[i]), FEATURES[i]!.name).toBe(true)
+}
+
+describe('feature catalogue', () => {
+  it('names every dimension once, with a group, a unit and a meaning', () => {
+    expect(new Set(FEATURES.map((entry) => entry.name)).size).toBe(FEATURES.length)
+    for (const entry of FEATURES) {
+      expect(entry.unit.length).toBeGreaterThan(0)
+      expect(entry.meaning.length).toBeGreaterThan(10)
+    }
+    expect(EXTRACTOR).toEqual({ space: 'attune-dsp-v1', version: 1, dims: FEATURES.length })
+  })
+
+  it('produces vectors exactly as long as the catalogue', () => {
+    expect(extractFeatures(sine(440, 2), RATE).length).toBe(FEATURES.length)
+  })
+})
+
+describe('known answers on synthetic signals', () => {
+  it('puts the chroma peak of a 440 Hz sine on A and its spectral centroid near 440 Hz', () => {
+    const details = extractFeatureDetails(sine(440, 10), RATE)
+    const peak = details.rawChroma.indexOf(Math.max(...details.rawChroma))
+    expect(peak).toBe(9) // C = 0 … A = 9
+    expect(feature(details.vector, 'spectral_centroid_mean')).toBeGreaterThan(420)
+    expect(feature(details.vector, 'spectral_centroid_mean')).toBeLessThan(460)
+  })
+
+  it('finds 120 BPM in a 120 BPM click track', () => {
+    const vector = extractFeatures(clickTrack(120, 30), RATE)
+    expect(Math.abs(feature(vector, 'tempo_bpm') - 120)).toBeLessThanOrEqual(2)
+    expect(feature(vector, 'onset_rate')).toBeGreaterThan(1.5)
+    expect(feature(vector, 'onset_rate')).toBeLessThan(2.5)
+  })
+
+  it('gives white noise a high spectral flatness and a sine a low one', () => {
+    // For white noise the magnitude flatness tends to exp((ln 2 − γ)/2)/√(π/2) ≈ 0.85 (Rayleigh magnitudes).
+    expect(feature(extractFeatures(noise(5), RATE), 'spectral_flatness_mean')).toBeGreaterThan(0.75)
+    expect(feature(extractFeatures(sine(440, 5), RATE), 'spectral_flatness_mean')).toBeLessThan(
+      0.05,
+    )
+  })
+
+  it('reads a full-scale sine at about −3 dBFS and a 20 dB quieter one 20 dB lower', () => {
+    const loud = feature(extractFeatures(sine(440, 3, RATE, 1), RATE), 'loudness_p50_db')
+    const quiet = feature(extractFeatures(sine(440, 3, RATE, 0.1), RATE), 'loudness_p50_db')
+    expect(loud).toBeCloseTo(-3.01, 1)
+    expect(loud - quiet).toBeCloseTo(20, 1)
+  })
+
+  it('estimates the key of an A minor triad as A minor and rotates its tonic to bin 0', () => {
+    const triad = sine(220, 10).map(
+      (x, i) =>
+        x +
+        0.5 * Math.sin((2 * Math.PI * 261.63 * i) / RATE) +
+        0.5 * Math.sin((2 * Math.PI * 329.63 * i) / RATE),
+    )
+    const details = extractFeatureDetails(triad, RATE)
+    expect(details.key.tonic).toBe(9)
+    expect(details.key.major).toBe(false)
+    expect(feature(details.vector, 'key_mode')).toBe(0)
+    expect(feature(details.vector, 'chroma_key_0')).toBeCloseTo(details.rawChroma[9]!, 6)
+  })
+
+  it('picks C major for the C major profile itself', () => {
+    const key = estimateKey([
+      6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88,
+    ])
+    expect(key).toMatchObject({ tonic: 0, major: true })
+    expect(key.strength).toBeCloseTo(1, 6)
+  })
+})
+
+describe('robustness', () => {
+  it.each([
+    ['digital silence', new Float32Array(RATE * 5), RATE],
+    ['no samples at all', new Float32Array(0), RATE],
+    ['half a second', sine(440, 0.5), RATE],
+    ['a few samples', sine(440, 0.01), RATE],
+    ['8 kHz audio', sine(440, 5, 8_000), 8_000],
+    ['96 kHz audio', sine(440, 5, 96_000), 96_000],
+    ['a clipped square wave', sine(100, 5).map((x) => (x >= 0 ? 1 : -1)), RATE],
+  ])('returns a finite vector for %s', (_label, signal, rate) => {
+    expectFinite(extractFeatures(signal, rate))
+  })
+
+  it('leaves near-silent frames out of the statistics', () => {
+    // Half a tone, half near-silence: timbre statistics should match the tone alone.
+    const tone = noise(5, 0.3)
+    const withQuiet = new Float32Array(tone.length * 2)
+    withQuiet.set(tone)
+    withQuiet.set(noise(5, 0.3e-4), tone.length)
+    const alone = extractFeatures(tone, RATE)
+    const gated = extractFeatures(withQuiet, RATE)
+    expect(feature(gated, 'spectral_flatness_mean')).toBeCloseTo(
+      feature(alone, 'spectral_flatness_mean'),
+      2,
+    )
+    expect(Math.abs(feature(gated, 'mfcc1_mean') - feature(alone, 'mfcc1_mean'))).toBeLessThan(0.5)
+  })
+
+  it('gives the same signal the identical vector every time', () => {
+    const signal = clickTrack(100, 20).map((x, i) => x + 0.2 * Math.sin(i / 10))
+    expect(Array.from(extractFeatures(signal, RATE))).toEqual(
+      Array.from(extractFeatures(signal, RATE)),
+    )
+  })
+
+  it('analyses at most four 15 s windows of a 10-minute signal, spread from 10 % to 90 %', () => {
+    const windows = planWindows(600)
+    expect(windows).toHaveLength(4)
+    expect(windows[0]!.start).toBeCloseTo(60 - 7.5, 6)
+    expect(windows[3]!.start + windows[3]!.length / 2).toBeCloseTo(540, 6)
+    const long = sine(220, 600, RATE, 0.3)
+    const started = performance.now()
+    const details = extractFeatureDetails(long, RATE)
+    expect(performance.now() - started).toBeLessThan(5_000)
+    expect(details.frames).toBeLessThanOrEqual(4 * Math.ceil((15 * RATE) / 512))
+    expectFinite(details.vector)
+  })
+})

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { downmixToMono, resample } from '../../../src/main/analysis/resample'
+
+function sine(hz: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {
+  return Float32Array.from(
+    { length: Math.round(rate * seconds) },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate),
+  )
+}
+
+function rms(signal: Float32Array, skip = 0): number {
+  let sum = 0
+  for (let i = skip; i < signal.length - skip; i++) sum += signal[i]! ** 2
+  return Math.sqrt(sum / (signal.length - 2 * skip))
+}
+
+describe('resampling to the analysis rate', () => {
+  it.each([44_100, 48_000, 96_000, 8_000, 32_000])(
+    'keeps a 440 Hz tone at its level when converting from %i Hz',
+    (rate) => {
+      const output = resample(sine(440, rate, 1), rate, 22_050)
+      expect(output.length).toBe(22_050)
+      expect(rms(output, 200)).toBeCloseTo(0.5 / Math.SQRT2, 2)
+    },
+  )
+
+  it('removes tones above the new Nyquist frequency instead of folding them into the band', () => {
+    // 15 kHz at 44.1 kHz would alias to 7.05 kHz at 22.05 kHz without the low-pass.
+    const output = resample(sine(15_000, 44_100, 1), 44_100, 22_050)
+    expect(20 * Math.log10(rms(output, 200) / (0.5 / Math.SQRT2))).toBeLessThan(-50)
+  })
+
+  it.each([44_100, 48_000, 96_000])(
+    'keeps the passband flat to 8 kHz when converting from %i Hz',
+    (rate) => {
+      for (const hz of [1_000, 4_000, 8_000]) {
+        const output = resample(sine(hz, rate, 1), rate, 22_050)
+        expect(
+          Math.abs(20 * Math.log10(rms(output, 500) / (0.5 / Math.SQRT2))),
+          `${hz} Hz`,
+        ).toBeLessThan(0.5)
+      }
+    },
+  )
+
+  it('keeps a constant signal constant', () => {
+    const output = resample(new Float32Array(48_000).fill(0.25), 48_000, 22_050)
+    for (let i = 100; i < output.length - 100; i++) expect(output[i]).toBeCloseTo(0.25, 5)
+  })
+
+  it('averages channels when downmixing', () => {
+    const mono = downmixToMono([Float32Array.of(1, 0.5), Float32Array.of(0, -0.5)])
+    expect(Array.from(mono)).toEqual([0.5, 0])
+  })
+})
