@@ -1,6 +1,6 @@
 // The preload: one named function per contract call, exposed with contextBridge (never a raw
 // invoke/send), plus an event subscription. Runs sandboxed with context isolation.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { CALL_NAMES, channelOf, EVENT_CHANNEL, type Api, type EngineEvent } from '../shared/contract'
 
 const api = Object.fromEntries(
@@ -17,6 +17,8 @@ const bridge = {
   },
   mediaUrl: (trackId: number) => `attune://app/media/${trackId}`,
   coverUrl: (coverId: string) => `attune://app/covers/${encodeURIComponent(coverId)}`,
+  /** The path of a dropped folder (the first-run screen's drag and drop); browsers never reveal it. */
+  pathForFile: (file: File): string | null => webUtils.getPathForFile(file) || null,
 }
 
 export type ElectronBridge = typeof bridge

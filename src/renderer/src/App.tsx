@@ -1,0 +1,395 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { LibraryStatus, TrackSortKey } from '../../shared/contract'
+import type { Mark, ScanProgress, Track } from '../../shared/domain'
+import { ContextMenu, type MenuItem } from './components/ContextMenu'
+import { HelpOverlay } from './components/HelpOverlay'
+import { FirstRun } from './features/library/FirstRun'
+import { GroupedView } from './features/library/GroupedView'
+import { LibraryView } from './features/library/LibraryView'
+import { useTrackPages, type TrackQuery } from './features/library/useTrackPages'
+import { NowPlaying } from './features/player/NowPlaying'
+import { Player } from './features/player/player'
+import { QueueSaver, type QueueSaverOptions } from './features/player/queue-saver'
+import { createHowlerSound, type SoundFactory } from './features/player/sound'
+import { usePlayerSnapshot } from './features/player/usePlayer'
+import { QueuePanel } from './features/queue/QueuePanel'
+import { SettingsView } from './features/settings/SettingsView'
+import type { Bridge } from './lib/bridge'
+import { errorText, trackTitle } from './lib/format'
+import { MARK_INFO } from './lib/marks'
+import { actionFor } from './lib/shortcuts'
+
+type View = 'library' | 'artists' | 'albums' | 'settings'
+
+const VIEWS: { id: View; label: string }[] = [
+  { id: 'library', label: 'Songs' },
+  { id: 'artists', label: 'Artists' },
+  { id: 'albums', label: 'Albums' },
+  { id: 'settings', label: 'Settings' },
+]
+
+const SEARCH_DEBOUNCE_MS = 200
+
+export interface AppProps {
+  bridge: Bridge
+  /** How sounds are made; howler in the app, an in-memory sound in component tests. */
+  createSound?: SoundFactory
+  /** A ready player (tests); otherwise the app makes its own. */
+  player?: Player
+  saverOptions?: QueueSaverOptions
+}
+
+export function App({
+  bridge,
+  createSound = createHowlerSound,
+  player: givenPlayer,
+  saverOptions,
+}: AppProps) {
+  const [player] = useState(() => givenPlayer ?? new Player({ bridge, createSound }))
+  const snapshot = usePlayerSnapshot(player)
+  const [status, setStatus] = useState<LibraryStatus | null>(null)
+  const [progress, setProgress] = useState<ScanProgress | null>(null)
+  const [labels, setLabels] = useState<ReadonlyMap<number, Mark>>(new Map())
+  const [view, setView] = useState<View>('library')
+  const [searchText, setSearchText] = useState('')
+  const [search, setSearch] = useState('')
+  const [sort, setSort] = useState<TrackSortKey>('album')
+  const [descending, setDescending] = useState(false)
+  const [refreshKey, setRefreshKey] = useState(0)
+  const [historyKey, setHistoryKey] = useState(0)
+  const [error, setError] = useState<string | null>(null)
+  const [helpOpen, setHelpOpen] = useState(false)
+  const [queueOpen, setQueueOpen] = useState(true)
+  const [menu, setMenu] = useState<{ track: Track; x: number; y: number } | null>(null)
+  const labelsRef = useRef(labels)
+
+  const query = useMemo<TrackQuery>(
+    () => ({ search, sort, descending }),
+    [search, sort, descending],
+  )
+  const pages = useTrackPages(bridge, query, refreshKey)
+
+  const loadStatus = useCallback(() => {
+    bridge.api
+      .getStatus()
+      .then(setStatus)
+      .catch((e: unknown) => setError(`Attune cannot reach its engine: ${errorText(e)}`))
+  }, [bridge])
+
+  const loadLabels = useCallback(() => {
+    bridge.api
+      .listLabels()
+      .then((list) => {
+        const map = new Map(list.map((l) => [l.trackId, l.mark] as const))
+        labelsRef.current = map
+        setLabels(map)
+      })
+      .catch((e: unknown) => setError(`Your marks could not be read: ${errorText(e)}`))
+  }, [bridge])
+
+  // First load: status, labels, and the saved queue (then keep saving it).
+  useEffect(() => {
+    loadStatus()
+    loadLabels()
+    let saver: QueueSaver | null = null
+    let cancelled = false
+    bridge.api
+      .getQueue()
+      .then((saved) => {
+        if (cancelled) return
+        // The listener may have started something while the saved queue was on its way.
+        if (player.getSnapshot().queue.items.length === 0) player.restore(saved)
+      })
+      .catch((e: unknown) => setError(`The saved queue could not be read: ${errorText(e)}`))
+      .finally(() => {
+        if (!cancelled) saver = new QueueSaver(player, bridge, saverOptions)
+      })
+    const onUnload = () => {
+      player.quit()
+      saver?.flush()
+    }
+    window.addEventListener('beforeunload', onUnload)
+    const offEnded = player.on('playEnded', () => setHistoryKey((k) => k + 1))
+    return () => {
+      cancelled = true
+      saver?.dispose()
+      offEnded()
+      window.removeEventListener('beforeunload', onUnload)
+    }
+  }, [bridge, player, loadStatus, loadLabels, saverOptions])
+
+  // Engine events: scan progress, library and label changes, errors.
+  useEffect(() => {
+    let refreshTimer: ReturnType<typeof setTimeout> | null = null
+    const refreshSoon = () => {
+      if (refreshTimer !== null) clearTimeout(refreshTimer)
+      refreshTimer = setTimeout(() => {
+        loadStatus()
+        setRefreshKey((k) => k + 1)
+      }, 300)
+    }
+    const off = bridge.onEvent((event) => {
+      switch (event.name) {
+        case 'scanProgress':
+          setProgress(event.payload as ScanProgress)
+          break
+        case 'scanFinished':
+          setProgress(null)
+          refreshSoon()
+          break
+        case 'libraryChanged':
+          refreshSoon()
+          break
+        case 'labelsChanged':
+          loadLabels()
+          break
+        case 'error':
+          setError((event.payload as { message: string }).message)
+          break
+        default:
+          break
+      }
+    })
+    return () => {
+      off()
+      if (refreshTimer !== null) clearTimeout(refreshTimer)
+    }
+  }, [bridge, loadStatus, loadLabels])
+
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(searchText.trim()), SEARCH_DEBOUNCE_MS)
+    return () => clearTimeout(timer)
+  }, [searchText])
+
+  /** Sets a mark, or clears it when the track already has that mark. Reaches the engine once. */
+  const setMark = useCallback(
+    (track: Track, mark: Mark) => {
+      const next = labelsRef.current.get(track.id) === mark ? 'none' : mark
+      const updated = new Map(labelsRef.current)
+      if (next === 'none') updated.delete(track.id)
+      else updated.set(track.id, next)
+      labelsRef.current = updated
+      setLabels(updated)
+      bridge.api.setMark({ trackId: track.id, mark: next }).catch((e: unknown) => {
+        setError(`The mark was not saved: ${errorText(e)}`)
+        loadLabels()
+      })
+    },
+    [bridge, loadLabels],
+  )
+
+  const currentTrack = snapshot.track
+  const markCurrent = useCallback(
+    (mark: Mark) => {
+      if (currentTrack) setMark(currentTrack, mark)
+    },
+    [currentTrack, setMark],
+  )
+
+  // Keyboard shortcuts (ignored while typing).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (helpOpen) return
+      const action = actionFor(event)
+      if (!action) return
+      event.preventDefault()
+      switch (action.kind) {
+        case 'togglePlay':
+          player.togglePlay()
+          break
+        case 'seekBy':
+          player.seekBy(action.seconds)
+          break
+        case 'next':
+          player.next()
+          break
+        case 'previous':
+          player.previous()
+          break
+        case 'mark':
+          markCurrent(action.mark)
+          break
+        case 'help':
+          setHelpOpen(true)
+          break
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [player, markCurrent, helpOpen])
+
+  useEffect(() => {
+    document.title = currentTrack ? `${trackTitle(currentTrack)} — Attune` : 'Attune'
+  }, [currentTrack])
+
+  const onSort = useCallback(
+    (key: TrackSortKey) => {
+      if (key === sort) setDescending((d) => !d)
+      else {
+        setSort(key)
+        setDescending(false)
+      }
+    },
+    [sort],
+  )
+  const playTrack = useCallback((track: Track) => player.playTracksNow([track]), [player])
+  const openMenu = useCallback((track: Track, x: number, y: number) => setMenu({ track, x, y }), [])
+  const closeMenu = useCallback(() => setMenu(null), [])
+  const closeHelp = useCallback(() => setHelpOpen(false), [])
+
+  const menuItems = (track: Track): MenuItem[] => [
+    { label: 'Play now', onSelect: () => player.playTracksNow([track]) },
+    { label: 'Play next', onSelect: () => player.playTracksNext([track]) },
+    { label: 'Add to queue', onSelect: () => player.addTracks([track]) },
+    ...MARK_INFO.map((info, i) => ({
+      label: info.label,
+      pressed: labels.get(track.id) === info.mark,
+      separatorBefore: i === 0,
+      onSelect: () => setMark(track, info.mark),
+    })),
+  ]
+
+  const rescan = () => {
+    player.dismissNote()
+    bridge.api
+      .startScan()
+      .catch((e: unknown) => setError(`The scan did not start: ${errorText(e)}`))
+  }
+
+  const firstRun = status !== null && status.roots.length === 0
+  const scanFraction = progress && progress.seen > 0 ? progress.done / progress.seen : 0
+  const note = snapshot.note
+
+  return (
+    <div className={`app${queueOpen ? ' with-queue' : ''}`}>
+      <nav className="sidebar" aria-label="Views">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ◉
+          </span>
+          Attune
+        </div>
+        {VIEWS.map((v) => (
+          <button
+            key={v.id}
+            className={`nav-item${view === v.id ? ' active' : ''}`}
+            aria-current={view === v.id ? 'page' : undefined}
+            onClick={() => setView(v.id)}
+          >
+            {v.label}
+          </button>
+        ))}
+        <div className="sidebar-foot muted">{status ? `${status.tracks} tracks` : ''}</div>
+      </nav>
+
+      <main className="main">
+        <header className="topbar">
+          <input
+            type="search"
+            className="search"
+            placeholder="Search title, artist, album…"
+            value={searchText}
+            onChange={(e) => setSearchText(e.target.value)}
+            aria-label="Search"
+          />
+          {pages.total !== null && view === 'library' ? (
+            <span className="muted" data-testid="track-count">
+              {pages.total} {pages.total === 1 ? 'track' : 'tracks'}
+            </span>
+          ) : null}
+        </header>
+        {progress ? (
+          <div className="scan-progress">
+            <div
+              className="progress"
+              role="progressbar"
+              aria-label="Scanning"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(scanFraction * 100)}
+            >
+              <div className="progress-fill" style={{ width: `${scanFraction * 100}%` }} />
+            </div>
+            <span className="muted">
+              Scanning: {progress.done} of {progress.seen} files
+              {progress.failed ? `, ${progress.failed} unreadable` : ''}
+              {progress.etaSeconds !== null
+                ? `, about ${Math.ceil(progress.etaSeconds)} s left`
+                : ''}
+            </span>
+          </div>
+        ) : null}
+        {error ? (
+          <div className="banner error" role="alert">
+            <span>{error}</span>
+            <button onClick={() => setError(null)}>Dismiss</button>
+          </div>
+        ) : null}
+        {note ? (
+          <div className={`banner ${note.kind === 'undecodable' ? 'info' : 'error'}`} role="status">
+            <span>{note.message}</span>
+            {note.kind === 'missing' ? <button onClick={rescan}>Rescan library</button> : null}
+            <button onClick={() => player.dismissNote()}>Dismiss</button>
+          </div>
+        ) : null}
+
+        <div className="content">
+          {firstRun && view !== 'settings' ? (
+            <FirstRun bridge={bridge} onError={setError} />
+          ) : view === 'library' ? (
+            <LibraryView
+              pages={pages}
+              sort={sort}
+              descending={descending}
+              onSort={onSort}
+              playingTrackId={currentTrack?.id ?? null}
+              labels={labels}
+              onPlay={playTrack}
+              onMark={setMark}
+              onContextMenu={openMenu}
+            />
+          ) : view === 'artists' || view === 'albums' ? (
+            <GroupedView
+              bridge={bridge}
+              by={view === 'artists' ? 'artist' : 'album'}
+              search={search}
+              refreshKey={refreshKey}
+              onPlay={(tracks) => player.playTracksNow(tracks)}
+              onQueue={(tracks) => player.addTracks(tracks)}
+            />
+          ) : (
+            <SettingsView
+              bridge={bridge}
+              status={status}
+              scanning={progress !== null || !!status?.scanning}
+              onError={setError}
+            />
+          )}
+        </div>
+      </main>
+
+      {queueOpen ? <QueuePanel player={player} bridge={bridge} historyKey={historyKey} /> : null}
+
+      <NowPlaying
+        player={player}
+        bridge={bridge}
+        mark={currentTrack ? (labels.get(currentTrack.id) ?? null) : null}
+        onMark={markCurrent}
+        queueOpen={queueOpen}
+        onToggleQueue={() => setQueueOpen((o) => !o)}
+        onHelp={() => setHelpOpen(true)}
+      />
+
+      {menu ? (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          title={trackTitle(menu.track)}
+          items={menuItems(menu.track)}
+          onClose={closeMenu}
+        />
+      ) : null}
+      {helpOpen ? <HelpOverlay onClose={closeHelp} /> : null}
+    </div>
+  )
+}

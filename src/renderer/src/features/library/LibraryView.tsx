@@ -1,0 +1,253 @@
+// The library table: virtualised (only the rows in view are in the DOM, at a fixed height), paged
+// from the engine, sortable by column, searchable. Marks are set from each row's icons or its
+// context menu.
+import {
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type MouseEvent,
+  type UIEvent,
+} from 'react'
+import type { TrackSortKey } from '../../../../shared/contract'
+import type { Mark, Track } from '../../../../shared/domain'
+import { formatTime, trackArtist, trackTitle } from '../../lib/format'
+import { MarkButtons } from '../../components/MarkButtons'
+import type { TrackPages } from './useTrackPages'
+
+export const ROW_HEIGHT = 34
+const OVERSCAN = 8
+/** When the container has no measured height yet (tests, first paint). */
+const FALLBACK_VIEWPORT = 720
+
+interface Column {
+  id: string
+  title: string
+  sort: TrackSortKey | null
+  className: string
+}
+
+const COLUMNS: Column[] = [
+  { id: 'index', title: '#', sort: null, className: 'col-index' },
+  { id: 'title', title: 'Title', sort: 'title', className: 'col-title' },
+  { id: 'artist', title: 'Artist', sort: 'artist', className: 'col-artist' },
+  { id: 'album', title: 'Album', sort: 'album', className: 'col-album' },
+  { id: 'duration', title: 'Time', sort: 'duration', className: 'col-duration' },
+  { id: 'format', title: 'Format', sort: 'format', className: 'col-format' },
+  { id: 'marks', title: 'Marks', sort: null, className: 'col-marks' },
+]
+
+export interface LibraryViewProps {
+  pages: TrackPages
+  sort: TrackSortKey
+  descending: boolean
+  onSort: (sort: TrackSortKey) => void
+  playingTrackId: number | null
+  labels: ReadonlyMap<number, Mark>
+  onPlay: (track: Track) => void
+  onMark: (track: Track, mark: Mark) => void
+  onContextMenu: (track: Track, x: number, y: number) => void
+}
+
+export function LibraryView(props: LibraryViewProps) {
+  const { pages, sort, descending, onSort } = props
+  const scroller = useRef<HTMLDivElement>(null)
+  const [scrollTop, setScrollTop] = useState(0)
+  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT)
+  const [selected, setSelected] = useState<number | null>(null)
+  const frame = useRef<number | null>(null)
+
+  useLayoutEffect(() => {
+    const element = scroller.current
+    if (!element) return
+    const measure = () =>
+      setViewport(element.clientHeight > 0 ? element.clientHeight : FALLBACK_VIEWPORT)
+    measure()
+    if (typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(measure)
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [])
+
+  const total = pages.total ?? 0
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
+  const last = Math.min(total - 1, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN)
+
+  const { ensure } = pages
+  useEffect(() => {
+    if (last >= first) ensure(first, last)
+  }, [ensure, first, last])
+
+  const onScroll = (event: UIEvent<HTMLDivElement>) => {
+    const top = event.currentTarget.scrollTop
+    // One state update per frame keeps fast scrolling smooth at 100,000 rows.
+    if (frame.current !== null) cancelAnimationFrame(frame.current)
+    frame.current = requestAnimationFrame(() => {
+      frame.current = null
+      setScrollTop(top)
+    })
+  }
+
+  const rows = []
+  for (let index = first; index <= last; index++) {
+    const track = pages.rowAt(index)
+    rows.push(
+      track ? (
+        <TrackRow
+          key={`t${track.id}-${index}`}
+          index={index}
+          track={track}
+          playing={track.id === props.playingTrackId}
+          selected={track.id === selected}
+          mark={props.labels.get(track.id) ?? null}
+          onSelect={setSelected}
+          onPlay={props.onPlay}
+          onMark={props.onMark}
+          onContextMenu={props.onContextMenu}
+        />
+      ) : (
+        <div
+          key={`p${index}`}
+          className="row placeholder"
+          style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+        >
+          <div className="cell col-index">{index + 1}</div>
+          <div className="cell col-title">Loading…</div>
+        </div>
+      ),
+    )
+  }
+
+  return (
+    <section className="library" aria-label="Library">
+      <div className="table-head" role="row">
+        {COLUMNS.map((column) =>
+          column.sort ? (
+            <button
+              key={column.id}
+              role="columnheader"
+              className={`cell ${column.className} sortable`}
+              aria-sort={sort === column.sort ? (descending ? 'descending' : 'ascending') : 'none'}
+              onClick={() => onSort(column.sort as TrackSortKey)}
+            >
+              {column.title}
+              {sort === column.sort ? (
+                <span className="sort-arrow">{descending ? ' ▾' : ' ▴'}</span>
+              ) : null}
+            </button>
+          ) : (
+            <div key={column.id} role="columnheader" className={`cell ${column.className}`}>
+              {column.title}
+            </div>
+          ),
+        )}
+      </div>
+      {pages.error ? (
+        <p className="inline-error" role="alert">
+          {pages.error}
+        </p>
+      ) : null}
+      <div
+        className="table-body"
+        ref={scroller}
+        onScroll={onScroll}
+        data-testid="library-scroller"
+        role="table"
+        aria-rowcount={total}
+        aria-label="Tracks"
+      >
+        {pages.total === 0 ? (
+          <p className="empty-note">No tracks match.</p>
+        ) : (
+          <div className="table-spacer" style={{ height: total * ROW_HEIGHT }}>
+            {rows}
+          </div>
+        )}
+      </div>
+    </section>
+  )
+}
+
+interface TrackRowProps {
+  index: number
+  track: Track
+  playing: boolean
+  selected: boolean
+  mark: Mark | null
+  onSelect: (id: number) => void
+  onPlay: (track: Track) => void
+  onMark: (track: Track, mark: Mark) => void
+  onContextMenu: (track: Track, x: number, y: number) => void
+}
+
+const TrackRow = memo(function TrackRow(props: TrackRowProps) {
+  const { track, index } = props
+  const title = trackTitle(track)
+  const openMenu = (event: MouseEvent) => {
+    event.preventDefault()
+    props.onContextMenu(track, event.clientX, event.clientY)
+  }
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={props.selected}
+      data-testid="track-row"
+      data-track-id={track.id}
+      className={`row${props.playing ? ' playing' : ''}${props.selected ? ' selected' : ''}${track.error ? ' failed' : ''}`}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+      onClick={() => props.onSelect(track.id)}
+      onDoubleClick={() => props.onPlay(track)}
+      onContextMenu={openMenu}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') props.onPlay(track)
+      }}
+      tabIndex={0}
+    >
+      <div role="cell" className="cell col-index">
+        <button
+          className="row-play"
+          aria-label={`Play ${title}`}
+          onClick={() => props.onPlay(track)}
+        >
+          {props.playing ? '♪' : '▶'}
+        </button>
+        <span className="row-number">{index + 1}</span>
+      </div>
+      <div role="cell" className="cell col-title" title={title}>
+        {title}
+        {track.missingSince !== null ? <span className="badge">missing</span> : null}
+      </div>
+      <div role="cell" className="cell col-artist">
+        {trackArtist(track)}
+      </div>
+      <div role="cell" className="cell col-album">
+        {track.album ?? ''}
+      </div>
+      <div role="cell" className="cell col-duration">
+        {formatTime(track.duration)}
+      </div>
+      <div role="cell" className="cell col-format">
+        {track.error ? (
+          <span className="badge error" title={track.error}>
+            unreadable
+          </span>
+        ) : (
+          (track.format ?? '')
+        )}
+      </div>
+      <div role="cell" className="cell col-marks">
+        <MarkButtons
+          current={props.mark}
+          onMark={(mark) => props.onMark(track, mark)}
+          compact
+          subject={title}
+        />
+      </div>
+      <button className="row-menu" aria-label={`More for ${title}`} onClick={openMenu}>
+        ⋯
+      </button>
+    </div>
+  )
+})

@@ -1,0 +1,173 @@
+import type { Mark } from '../../../../shared/domain'
+import { cycleRepeat } from '../../../../shared/queue'
+import { Icon } from '../../components/Icon'
+import { MarkButtons } from '../../components/MarkButtons'
+import type { Bridge } from '../../lib/bridge'
+import { formatTime, trackArtist, trackTitle } from '../../lib/format'
+import type { Player } from './player'
+import { usePlayerSnapshot, usePosition } from './usePlayer'
+
+export interface NowPlayingProps {
+  player: Player
+  bridge: Bridge
+  mark: Mark | null
+  onMark: (mark: Mark) => void
+  queueOpen: boolean
+  onToggleQueue: () => void
+  onHelp: () => void
+}
+
+const REPEAT_LABEL = { off: 'Repeat: off', all: 'Repeat: all', one: 'Repeat: one' } as const
+
+export function NowPlaying({
+  player,
+  bridge,
+  mark,
+  onMark,
+  queueOpen,
+  onToggleQueue,
+  onHelp,
+}: NowPlayingProps) {
+  const snapshot = usePlayerSnapshot(player)
+  const { track, status, queue, volume } = snapshot
+  const playing = status === 'playing' || status === 'loading'
+  return (
+    <footer className="now-playing" aria-label="Now playing">
+      <div className="np-track">
+        {track?.coverId ? (
+          <img
+            className="cover"
+            src={bridge.coverUrl(track.coverId)}
+            alt=""
+            width={56}
+            height={56}
+          />
+        ) : (
+          <div className="cover cover-empty" aria-hidden="true">
+            <Icon name="music" size={26} />
+          </div>
+        )}
+        <div className="np-text">
+          <div className="np-title" data-testid="now-playing-title">
+            {track ? trackTitle(track) : 'Nothing playing'}
+          </div>
+          <div className="np-sub">
+            {track ? `${trackArtist(track)}${track.album ? ` — ${track.album}` : ''}` : ''}
+          </div>
+        </div>
+      </div>
+      <div className="np-center">
+        <div className="transport">
+          <button
+            className={`icon-button${queue.shuffle ? ' on' : ''}`}
+            aria-label="Shuffle"
+            aria-pressed={queue.shuffle}
+            title="Shuffle"
+            onClick={() => player.setShuffle(!queue.shuffle)}
+          >
+            <Icon name="shuffle" />
+          </button>
+          <button
+            className="icon-button"
+            aria-label="Previous"
+            title="Previous (P)"
+            onClick={() => player.previous()}
+          >
+            <Icon name="previous" />
+          </button>
+          <button
+            className="icon-button play"
+            aria-label={playing ? 'Pause' : 'Play'}
+            title="Play or pause (Space)"
+            onClick={() => player.togglePlay()}
+          >
+            <Icon name={playing ? 'pause' : 'play'} size={24} />
+          </button>
+          <button
+            className="icon-button"
+            aria-label="Next"
+            title="Next (N)"
+            onClick={() => player.next()}
+          >
+            <Icon name="next" />
+          </button>
+          <button
+            className={`icon-button${queue.repeat !== 'off' ? ' on' : ''}`}
+            aria-label={REPEAT_LABEL[queue.repeat]}
+            title={REPEAT_LABEL[queue.repeat]}
+            data-repeat={queue.repeat}
+            onClick={() => player.setRepeat(cycleRepeat(queue.repeat))}
+          >
+            <Icon name={queue.repeat === 'one' ? 'repeatOne' : 'repeat'} />
+          </button>
+        </div>
+        <SeekBar player={player} duration={snapshot.duration} disabled={!track} />
+      </div>
+      <div className="np-right">
+        <MarkButtons current={mark} onMark={onMark} disabled={!track} />
+        <label className="volume">
+          <span className="visually-hidden">Volume</span>
+          <Icon name="volume" size={18} />
+          <input
+            type="range"
+            min={0}
+            max={1}
+            step={0.01}
+            value={volume}
+            aria-label="Volume"
+            onChange={(e) => player.setVolume(Number(e.target.value))}
+          />
+        </label>
+        <button
+          className={`icon-button${queueOpen ? ' on' : ''}`}
+          aria-pressed={queueOpen}
+          aria-label="Queue"
+          title="Queue"
+          onClick={onToggleQueue}
+        >
+          <Icon name="queue" />
+        </button>
+        <button
+          className="icon-button"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={onHelp}
+        >
+          ?
+        </button>
+      </div>
+    </footer>
+  )
+}
+
+/** The only part that re-renders with the position, a few times a second. */
+function SeekBar({
+  player,
+  duration,
+  disabled,
+}: {
+  player: Player
+  duration: number | null
+  disabled: boolean
+}) {
+  const position = usePosition(player)
+  const max = duration && duration > 0 ? duration : Math.max(position, 1)
+  return (
+    <div className="seek">
+      <span className="time" data-testid="position">
+        {formatTime(position)}
+      </span>
+      <input
+        type="range"
+        min={0}
+        max={max}
+        step={0.1}
+        value={Math.min(position, max)}
+        disabled={disabled}
+        aria-label="Seek"
+        onChange={(e) => player.seek(Number(e.target.value))}
+      />
+      <span className="time">{formatTime(duration)}</span>
+    </div>
+  )
+}

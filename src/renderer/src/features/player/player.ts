@@ -1,0 +1,622 @@
+// The player: a plain class around the queue (pure functions from src/shared/queue) and one or two
+// sounds (the playing one and the next one, preloaded so the change has no gap). It reports every
+// play start, play end and progress to the engine exactly once, and emits typed events; React reads
+// it with useSyncExternalStore (see usePlayer.ts).
+import type { CallArgs, QueueEntry, QueueState } from '../../../../shared/contract'
+import type { EndReason, Track } from '../../../../shared/domain'
+import {
+  addToQueue,
+  clear,
+  currentItem,
+  emptyQueue,
+  jumpTo,
+  move,
+  next,
+  playNext,
+  playNow,
+  previous,
+  queueFrom,
+  remove,
+  setRepeat,
+  setShuffle,
+  upcoming,
+  type PlayQueue,
+  type QueueItem,
+  type RepeatMode,
+} from '../../../../shared/queue'
+import type { Bridge } from '../../lib/bridge'
+import type { Sound, SoundFactory } from './sound'
+
+export type QueueTrack = QueueEntry & { track: Track | null }
+
+export type PlayerStatus = 'idle' | 'loading' | 'playing' | 'paused'
+
+export interface PlayerNote {
+  kind: 'missing' | 'undecodable' | 'engine'
+  message: string
+  trackId: number | null
+}
+
+export interface PlayerSnapshot {
+  queue: PlayQueue<QueueTrack>
+  status: PlayerStatus
+  track: Track | null
+  /** Seconds; from the audio once loaded, else from the tags. */
+  duration: number | null
+  volume: number
+  note: PlayerNote | null
+}
+
+export interface PlayerEvents {
+  change: PlayerSnapshot
+  position: number
+  playStarted: { trackId: number; playId: string }
+  playEnded: { trackId: number; reason: EndReason; position: number }
+  note: PlayerNote
+}
+
+export interface PlayerOptions {
+  bridge: Bridge
+  createSound: SoundFactory
+  /** How often the position is polled while playing (ms). */
+  tickMs?: number
+  /** How often play progress reaches the engine (ms). */
+  progressEveryMs?: number
+  /** How soon before the end the next track is preloaded (s). */
+  preloadSeconds?: number
+  /** Whether the engine answers 404 for a track's audio (a missing file); fetch by default. */
+  isMissing?: (url: string) => Promise<boolean>
+  /** Seed for shuffle orders (tests pass a fixed one). */
+  seed?: number
+  /** Timers, replaceable in tests. */
+  setInterval?: (fn: () => void, ms: number) => unknown
+  clearInterval?: (handle: unknown) => void
+}
+
+interface Session {
+  item: QueueItem<QueueTrack>
+  track: Track
+  sound: Sound
+  /** Resolves to the engine's play id once the start is reported; null if it never was. */
+  playId: Promise<string | null> | null
+  knownPlayId: string | null
+  ended: boolean
+  lastProgressAt: number
+}
+
+const RESTART_INSTEAD_OF_PREVIOUS_AFTER = 3
+
+/** ReplayGain (track gain in dB, peak as a linear amplitude) → a volume factor that never clips. */
+export function replayGainFactor(gain: number | null, peak: number | null): number {
+  if (gain === null || !Number.isFinite(gain)) return 1
+  let factor = 10 ** (gain / 20)
+  if (peak !== null && peak > 0) factor = Math.min(factor, 1 / peak)
+  return factor
+}
+
+export class Player {
+  private readonly bridge: Bridge
+  private readonly createSound: SoundFactory
+  private readonly isMissing: (url: string) => Promise<boolean>
+  private readonly options: Required<
+    Pick<PlayerOptions, 'tickMs' | 'progressEveryMs' | 'preloadSeconds'>
+  >
+  private readonly timers: {
+    set: (fn: () => void, ms: number) => unknown
+    clear: (h: unknown) => void
+  }
+  private readonly listeners = new Map<keyof PlayerEvents, Set<(payload: never) => void>>()
+  private snapshot: PlayerSnapshot
+  private currentPosition = 0
+  private session: Session | null = null
+  private preloaded: { key: number; sound: Sound } | null = null
+  private preloadFailedKey: number | null = null
+  private pendingSeek: number | null = null
+  private ticker: unknown = null
+  /** Engine calls in order: an end always reaches the engine before the next start. */
+  private reporting: Promise<unknown> = Promise.resolve()
+  private consecutiveErrors = 0
+
+  constructor(options: PlayerOptions) {
+    this.bridge = options.bridge
+    this.createSound = options.createSound
+    this.isMissing = options.isMissing ?? answersNotFound
+    this.options = {
+      tickMs: options.tickMs ?? 250,
+      progressEveryMs: options.progressEveryMs ?? 10_000,
+      preloadSeconds: options.preloadSeconds ?? 20,
+    }
+    this.timers = {
+      set: options.setInterval ?? ((fn, ms) => globalThis.setInterval(fn, ms)),
+      clear: options.clearInterval ?? ((h) => globalThis.clearInterval(h as number)),
+    }
+    this.snapshot = {
+      queue: emptyQueue<QueueTrack>(options.seed ?? Math.floor(Math.random() * 2 ** 32)),
+      status: 'idle',
+      track: null,
+      duration: null,
+      volume: 1,
+      note: null,
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  getSnapshot = (): PlayerSnapshot => this.snapshot
+  getPosition = (): number => this.currentPosition
+
+  on<K extends keyof PlayerEvents>(
+    event: K,
+    listener: (payload: PlayerEvents[K]) => void,
+  ): () => void {
+    let set = this.listeners.get(event)
+    if (!set) this.listeners.set(event, (set = new Set()))
+    set.add(listener)
+    return () => set.delete(listener)
+  }
+
+  subscribe = (listener: () => void): (() => void) => this.on('change', listener)
+  subscribePosition = (listener: () => void): (() => void) => this.on('position', listener)
+
+  private emit<K extends keyof PlayerEvents>(event: K, payload: PlayerEvents[K]): void {
+    for (const listener of this.listeners.get(event) ?? [])
+      (listener as (p: PlayerEvents[K]) => void)(payload)
+  }
+
+  private update(patch: Partial<PlayerSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch }
+    this.emit('change', this.snapshot)
+  }
+
+  private setPosition(seconds: number): void {
+    if (seconds === this.currentPosition) return
+    this.currentPosition = seconds
+    this.emit('position', seconds)
+  }
+
+  /** The saved state, as saveQueue takes it. */
+  toSaved(): NonNullable<CallArgs<'saveQueue'>> {
+    const { queue, volume } = this.snapshot
+    return {
+      entries: queue.items.map(({ entry }) => ({
+        trackId: entry.trackId,
+        source: entry.source,
+        ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+      })),
+      current: queue.current,
+      position: Math.max(0, Math.round(this.currentPosition * 10) / 10),
+      shuffle: queue.shuffle,
+      repeat: queue.repeat,
+      volume,
+    }
+  }
+
+  // ---- restoring -----------------------------------------------------------------------------
+
+  /** Takes over a saved queue (after a reload or restart), paused at the saved position. */
+  restore(saved: QueueState): void {
+    const queue = queueFrom<QueueTrack>(saved.entries, {
+      current: saved.current,
+      repeat: saved.repeat,
+      shuffle: saved.shuffle,
+      seed: this.snapshot.queue.seed,
+    })
+    const track = currentItem(queue)?.entry.track ?? null
+    this.pendingSeek = track ? saved.position : null
+    this.currentPosition = track ? saved.position : 0
+    this.update({
+      queue,
+      track,
+      duration: track?.duration ?? null,
+      volume: saved.volume,
+      status: track ? 'paused' : 'idle',
+    })
+    this.emit('position', this.currentPosition)
+  }
+
+  // ---- transport -----------------------------------------------------------------------------
+
+  /** Plays (or resumes) the current entry; starts the queue if nothing is current. */
+  play(): void {
+    const { queue } = this.snapshot
+    if (this.session && !this.session.ended) {
+      this.reportStart(this.session)
+      this.session.sound.play()
+      this.update({ status: 'playing' })
+      this.startTicker()
+      return
+    }
+    const target = queue.current === null ? next(queue, 'user') : queue
+    this.startCurrent(target, null)
+  }
+
+  pause(): void {
+    if (!this.session) return
+    this.session.sound.pause()
+    this.setPosition(this.session.sound.position())
+    this.update({ status: 'paused' })
+    this.stopTicker()
+  }
+
+  togglePlay(): void {
+    if (this.snapshot.status === 'playing' || this.snapshot.status === 'loading') this.pause()
+    else this.play()
+  }
+
+  seek(seconds: number): void {
+    const duration = this.snapshot.duration ?? Infinity
+    const target = Math.max(
+      0,
+      Math.min(seconds, Number.isFinite(duration) ? Math.max(0, duration - 0.25) : seconds),
+    )
+    if (this.session) this.session.sound.seek(target)
+    else this.pendingSeek = target
+    this.setPosition(target)
+  }
+
+  seekBy(delta: number): void {
+    const from = this.session ? this.session.sound.position() : this.currentPosition
+    this.seek(from + delta)
+  }
+
+  next(): void {
+    const after = next(this.snapshot.queue, 'user')
+    if (after.current === null) {
+      this.stopAll('next', after)
+      return
+    }
+    this.startCurrent(after, 'next')
+  }
+
+  previous(): void {
+    if (this.session && this.currentPosition > RESTART_INSTEAD_OF_PREVIOUS_AFTER) {
+      this.seek(0)
+      return
+    }
+    const before = previous(this.snapshot.queue)
+    if (before.current === this.snapshot.queue.current) {
+      this.seek(0)
+      return
+    }
+    this.startCurrent(before, 'previous')
+  }
+
+  setVolume(volume: number): void {
+    const clamped = Math.max(0, Math.min(1, volume))
+    this.update({ volume: clamped })
+    if (this.session) this.session.sound.setVolume(this.effectiveVolume(this.session.track))
+  }
+
+  setShuffle(on: boolean): void {
+    this.setQueue(setShuffle(this.snapshot.queue, on))
+  }
+
+  setRepeat(repeat: RepeatMode): void {
+    this.setQueue(setRepeat(this.snapshot.queue, repeat))
+  }
+
+  // ---- queue editing -------------------------------------------------------------------------
+
+  playTracksNow(tracks: Track[]): void {
+    const after = playNow(this.snapshot.queue, tracks.map(userEntry))
+    this.startCurrent(after, 'picked')
+  }
+
+  playTracksNext(tracks: Track[]): void {
+    this.setQueue(playNext(this.snapshot.queue, tracks.map(userEntry)))
+  }
+
+  addTracks(tracks: Track[]): void {
+    this.setQueue(addToQueue(this.snapshot.queue, tracks.map(userEntry)))
+  }
+
+  /** Plays the queue's entry at `index` (a pick from the queue panel). */
+  playIndex(index: number): void {
+    this.startCurrent(jumpTo(this.snapshot.queue, index), 'picked')
+  }
+
+  moveEntry(from: number, to: number): void {
+    this.setQueue(move(this.snapshot.queue, from, to))
+  }
+
+  removeEntry(index: number): void {
+    const { queue } = this.snapshot
+    const after = remove(queue, index)
+    if (index === queue.current) {
+      // The playing entry is gone: stop it; what follows becomes current, paused.
+      this.stopAll('picked', after)
+      return
+    }
+    this.setQueue(after)
+  }
+
+  clearQueue(): void {
+    this.stopAll('picked', clear(this.snapshot.queue))
+  }
+
+  /** Updates the tracks the queue shows (after a rescan or a label change). */
+  refreshTracks(lookup: (trackId: number) => Track | null | undefined): void {
+    const queue = this.snapshot.queue
+    const items = queue.items.map((item) => {
+      const track = lookup(item.entry.trackId)
+      return track === undefined ? item : { ...item, entry: { ...item.entry, track } }
+    })
+    this.setQueue({ ...queue, items })
+  }
+
+  dismissNote(): void {
+    this.update({ note: null })
+  }
+
+  /** The page is going away: report the end now (the web bridge sends it with keepalive). */
+  quit(): void {
+    const session = this.session
+    if (!session || session.ended) return
+    session.ended = true
+    const position = session.sound.position()
+    if (session.knownPlayId) {
+      void this.bridge.api
+        .playEnded({
+          trackId: session.track.id,
+          playId: session.knownPlayId,
+          position,
+          duration: this.knownDuration(session),
+          reason: 'quit',
+        })
+        .catch(() => undefined)
+    }
+    this.setPosition(position)
+  }
+
+  dispose(): void {
+    this.stopTicker()
+    this.session?.sound.unload()
+    this.preloaded?.sound.unload()
+    this.session = null
+    this.preloaded = null
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private setQueue(queue: PlayQueue<QueueTrack>): void {
+    // A different entry coming up next invalidates the preloaded sound.
+    if (this.preloaded && upcoming(queue)?.key !== this.preloaded.key) {
+      this.preloaded.sound.unload()
+      this.preloaded = null
+    }
+    this.update({ queue })
+  }
+
+  private effectiveVolume(track: Track): number {
+    const gain = replayGainFactor(
+      track.replayGain?.trackGain ?? null,
+      track.replayGain?.trackPeak ?? null,
+    )
+    // HTML5 audio cannot amplify: a positive gain stops at full volume.
+    return Math.max(0, Math.min(1, this.snapshot.volume * gain))
+  }
+
+  private knownDuration(session: Session): number | null {
+    const fromAudio = session.sound.duration()
+    return fromAudio > 0 && Number.isFinite(fromAudio) ? fromAudio : session.track.duration
+  }
+
+  private report<T>(send: () => Promise<T>): Promise<T | null> {
+    const sent = this.reporting.then(send).catch((error: unknown) => {
+      this.update({
+        note: {
+          kind: 'engine',
+          message: `The engine did not record this: ${(error as Error).message}`,
+          trackId: null,
+        },
+      })
+      return null
+    })
+    this.reporting = sent
+    return sent
+  }
+
+  private reportStart(session: Session): void {
+    if (session.playId) return
+    const trackId = session.track.id
+    session.playId = this.report(async () => {
+      const { playId } = await this.bridge.api.playStarted({ trackId })
+      session.knownPlayId = playId
+      session.lastProgressAt = Date.now()
+      this.emit('playStarted', { trackId, playId })
+      return playId
+    })
+  }
+
+  /** Ends the session once: the first reason wins, later calls do nothing. */
+  private endSession(session: Session, reason: EndReason, atPosition?: number): void {
+    if (session.ended) return
+    session.ended = true
+    const position = Math.max(0, atPosition ?? session.sound.position())
+    const duration = this.knownDuration(session)
+    const trackId = session.track.id
+    session.sound.unload()
+    const started = session.playId
+    if (!started) return
+    void this.report(async () => {
+      const playId = await started
+      if (!playId) return
+      await this.bridge.api.playEnded({ trackId, playId, position, duration, reason })
+      this.emit('playEnded', { trackId, reason, position })
+    })
+  }
+
+  /** Stops playback; the queue becomes `queue`, its current entry paused at 0. */
+  private stopAll(reason: EndReason, queue: PlayQueue<QueueTrack>): void {
+    if (this.session) this.endSession(this.session, reason)
+    this.session = null
+    this.stopTicker()
+    this.pendingSeek = null
+    this.setPosition(0)
+    const track = currentItem(queue)?.entry.track ?? null
+    this.setQueue(queue)
+    this.update({ status: track ? 'paused' : 'idle', track, duration: track?.duration ?? null })
+  }
+
+  /**
+   * Ends the current play with `endReason` (null: nothing to end) and starts the current entry of
+   * `queue` from the top (or from a restored position).
+   */
+  private startCurrent(queue: PlayQueue<QueueTrack>, endReason: EndReason | null): void {
+    const old = this.session
+    if (old) this.endSession(old, endReason ?? 'picked')
+    this.session = null
+    const item = currentItem(queue)
+    const track = item?.entry.track ?? null
+    if (!item || !track) {
+      this.stopAll(endReason ?? 'picked', queue)
+      return
+    }
+    let sound: Sound
+    if (this.preloaded && this.preloaded.key === item.key) {
+      sound = this.preloaded.sound
+      this.preloaded = null
+    } else {
+      sound = this.createSound(this.bridge.mediaUrl(track.id), track.format)
+    }
+    const session: Session = {
+      item,
+      track,
+      sound,
+      playId: null,
+      knownPlayId: null,
+      ended: false,
+      lastProgressAt: Date.now(),
+    }
+    this.session = session
+    const startAt = this.pendingSeek
+    this.pendingSeek = null
+    sound.setVolume(this.effectiveVolume(track))
+    sound.on('load', () => {
+      if (this.session !== session) return
+      const duration = sound.duration()
+      if (duration > 0) this.update({ duration })
+    })
+    sound.on('play', () => {
+      if (this.session !== session) return
+      this.consecutiveErrors = 0
+      this.update({ status: 'playing' })
+    })
+    sound.on('end', () => {
+      if (this.session !== session) return
+      this.endSession(session, 'ended', this.knownDuration(session) ?? sound.position())
+      this.startCurrent(next(this.snapshot.queue, 'auto'), null)
+    })
+    sound.on('loaderror', () => void this.failed(session))
+    sound.on('playerror', () => void this.failed(session))
+    if (startAt !== null && startAt > 0) sound.seek(startAt)
+    this.setPosition(startAt ?? 0)
+    this.setQueue(queue)
+    this.update({ track, duration: track.duration, status: 'loading', note: null })
+    this.reportStart(session)
+    sound.play()
+    this.startTicker()
+  }
+
+  private async failed(session: Session): Promise<void> {
+    if (this.session !== session || session.ended) return
+    const track = session.track
+    const name = track.title ?? track.path.split(/[/\\]/).pop() ?? 'This song'
+    this.endSession(session, 'error', 0)
+    this.session = null
+    // A file the scanner could not read is undecodable, whatever the server answers for it.
+    const missing =
+      track.missingSince !== null ||
+      (track.error === null && (await this.isMissing(this.bridge.mediaUrl(track.id))))
+    const note: PlayerNote = missing
+      ? {
+          kind: 'missing',
+          message: `“${name}” is missing: its file was moved or deleted. A rescan brings the library up to date.`,
+          trackId: track.id,
+        }
+      : {
+          kind: 'undecodable',
+          message: `“${name}” could not be played, so it was skipped.`,
+          trackId: track.id,
+        }
+    this.update({ note })
+    this.emit('note', note)
+    this.consecutiveErrors += 1
+    // Skip on, but stop once every entry has failed in a row rather than spin.
+    const queue = this.snapshot.queue
+    if (this.consecutiveErrors >= queue.items.length) {
+      this.stopAll('error', queue)
+      this.update({ note })
+      return
+    }
+    const after = next(queue, 'user')
+    if (after.current === null) this.stopAll('error', after)
+    else this.startCurrent(after, null)
+    this.update({ note })
+  }
+
+  private startTicker(): void {
+    if (this.ticker !== null) return
+    this.ticker = this.timers.set(() => this.tick(), this.options.tickMs)
+  }
+
+  private stopTicker(): void {
+    if (this.ticker === null) return
+    this.timers.clear(this.ticker)
+    this.ticker = null
+  }
+
+  private tick(): void {
+    const session = this.session
+    if (!session || session.ended) return
+    const position = session.sound.position()
+    this.setPosition(position)
+    const duration = this.knownDuration(session)
+    if (duration !== null && duration - position < this.options.preloadSeconds)
+      this.preloadUpcoming()
+    const now = Date.now()
+    if (
+      session.knownPlayId &&
+      this.snapshot.status === 'playing' &&
+      now - session.lastProgressAt >= this.options.progressEveryMs
+    ) {
+      session.lastProgressAt = now
+      const playId = session.knownPlayId
+      void this.report(() =>
+        this.bridge.api.playProgress({ trackId: session.track.id, playId, position }),
+      )
+    }
+  }
+
+  private preloadUpcoming(): void {
+    const item = upcoming(this.snapshot.queue)
+    const track = item?.entry.track
+    if (!item || !track || this.preloaded?.key === item.key || item.key === this.session?.item.key)
+      return
+    if (this.preloadFailedKey === item.key) return
+    this.preloaded?.sound.unload()
+    const sound = this.createSound(this.bridge.mediaUrl(track.id), track.format)
+    // A preload that fails is dropped: the entry gets a fresh sound (and the usual error handling)
+    // when its turn comes, instead of a dead one that never starts.
+    sound.on('loaderror', () => {
+      if (this.preloaded?.sound !== sound) return
+      sound.unload()
+      this.preloaded = null
+      this.preloadFailedKey = item.key
+    })
+    this.preloaded = { key: item.key, sound }
+  }
+}
+
+async function answersNotFound(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { method: 'HEAD' })
+    return response.status === 404 || response.status === 410
+  } catch {
+    return false
+  }
+}
+
+function userEntry(track: Track): QueueTrack {
+  return { trackId: track.id, source: 'user', track }
+}

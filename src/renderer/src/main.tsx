@@ -1,0 +1,14 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import { defaultBridge } from './lib/bridge'
+import './styles.css'
+
+const root = document.getElementById('root')
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App bridge={defaultBridge()} />
+    </StrictMode>,
+  )
+}

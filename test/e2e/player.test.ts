@@ -1,0 +1,399 @@
+// End to end: the real browser host (`attune serve`) running the real engine on a temp database
+// over the fixture library, driven through Debian's headless Chromium like a listener would.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, readdirSync } from 'node:fs'
+import { request } from 'node:http'
+import { join, resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt, REPO } from './build'
+import { tempDir } from '../helpers/temp'
+
+const MUSIC = resolve(REPO, '../shared/fixtures/music')
+const SCREENSHOTS = join(REPO, 'test-results/screenshots')
+const CHROMIUM = '/usr/bin/chromium'
+const AUDIO = /\.(mp3|ogg|opus|m4a|flac|wav|aiff?)$/i
+
+interface Host {
+  process: ChildProcess
+  url: string
+  origin: string
+  token: string
+}
+
+let temp: { dir: string; cleanup: () => void }
+let dbPath: string
+let host: Host
+let browser: Browser
+let page: Page
+const startedAt = Date.now()
+/** HTTP statuses of every audio request the page made. */
+const mediaStatuses: number[] = []
+
+function countAudioFiles(dir: string): number {
+  let count = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) count += countAudioFiles(join(dir, entry.name))
+    else if (AUDIO.test(entry.name)) count += 1
+  }
+  return count
+}
+
+/** Starts `attune serve` and reads the JSON it prints once it listens. */
+function startHost(): Promise<Host> {
+  const child = spawn(
+    process.execPath,
+    ['bin/attune.js', 'serve', '--library', MUSIC, '--db', dbPath, '--port', '0', '--json'],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  return new Promise((ok, fail) => {
+    let out = ''
+    let err = ''
+    const timer = setTimeout(() => fail(new Error(`attune serve did not start:\n${err}`)), 30_000)
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      try {
+        const info = JSON.parse(out) as { url: string; token: string }
+        clearTimeout(timer)
+        ok({ process: child, url: info.url, token: info.token, origin: new URL(info.url).origin })
+      } catch {
+        // Not the whole JSON yet.
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`attune serve exited with ${code}:\n${err}`))
+    })
+  })
+}
+
+function stopHost(h: Host): Promise<void> {
+  return new Promise((done) => {
+    if (h.process.exitCode !== null) return done()
+    h.process.once('exit', () => done())
+    h.process.kill('SIGTERM')
+  })
+}
+
+async function call<T>(name: string, args: unknown = {}): Promise<T> {
+  const response = await fetch(`${host.origin}/api/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(args),
+  })
+  const body = (await response.json()) as { result: T; error?: string }
+  if (!response.ok) throw new Error(body.error)
+  return body.result
+}
+
+async function until<T>(
+  probe: () => Promise<T> | T,
+  ok: (value: T) => boolean,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms
+  let last: T = await probe()
+  while (!ok(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 150))
+    last = await probe()
+  }
+  return last
+}
+
+/** The <audio> elements howler plays through (html5 mode keeps them out of the DOM). */
+async function audioNodes(): Promise<{ src: string; time: number; paused: boolean }[]> {
+  return page.evaluate<{ src: string; time: number; paused: boolean }[]>(`(() => {
+    const howler = window.Howler
+    if (!howler) return []
+    return howler._howls.flatMap((h) => h._sounds.filter((s) => s._node).map((s) => ({
+      src: s._node.currentSrc || String(h._src), time: s._node.currentTime, paused: s._node.paused,
+    })))
+  })()`)
+}
+
+async function playingNode() {
+  return (await audioNodes()).find((n) => !n.paused) ?? null
+}
+
+async function screenshot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+}
+
+interface HistoryRow {
+  eventId: number
+  endReason: string | null
+  endPosition: number | null
+  track: { id: number } | null
+}
+
+beforeAll(async () => {
+  ensureBuilt()
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  temp = tempDir()
+  dbPath = join(temp.dir, 'library.db')
+  host = await startHost()
+  await until(
+    () => call<{ tracks: number; scanning: boolean }>('getStatus'),
+    (s) => s.tracks === countAudioFiles(MUSIC) && !s.scanning,
+    'the scan',
+    60_000,
+  )
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  })
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
+  page.on('pageerror', (error) => console.error('page error:', error.message))
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname.startsWith('/media/'))
+      mediaStatuses.push(response.status())
+  })
+  await page.goto(host.url)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (host) await stopHost(host)
+  temp?.cleanup()
+  console.log(`e2e suite took ${((Date.now() - startedAt) / 1000).toFixed(1)} s`)
+})
+
+describe('the browser host, end to end', () => {
+  it('refuses requests without the token', async () => {
+    expect((await fetch(`${host.origin}/`)).status).toBe(401)
+    expect(
+      (await fetch(`${host.origin}/api/getStatus`, { method: 'POST', body: '{}' })).status,
+    ).toBe(401)
+    expect((await fetch(`${host.origin}/media/1`)).status).toBe(401)
+  })
+
+  it('refuses path traversal on /media and /covers', async () => {
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: string }>((ok, fail) => {
+        const url = new URL(host.origin)
+        const req = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path,
+            headers: { authorization: `Bearer ${host.token}` },
+          },
+          (res) => {
+            let body = ''
+            res.on('data', (c: Buffer) => (body += c.toString()))
+            res.on('end', () => ok({ status: res.statusCode ?? 0, body }))
+          },
+        )
+        req.on('error', fail)
+        req.end()
+      })
+    for (const path of [
+      '/media/..%2F..%2F..%2F..%2Fetc%2Fpasswd',
+      '/media/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      '/media/1%2F..%2F..%2Fetc%2Fpasswd',
+      '/covers/..%2F..%2Fetc%2Fpasswd',
+    ]) {
+      const answer = await raw(path)
+      expect(answer.status, path).toBeGreaterThanOrEqual(400)
+      expect(answer.body, path).not.toMatch(/root:.*:0:0:/)
+    }
+    // Dot segments are resolved before routing: this one lands on the app's own page, never the file.
+    const dotted = await raw('/media/../../../../etc/passwd')
+    expect(dotted.body).not.toMatch(/root:.*:0:0:/)
+  })
+
+  it('lists every fixture track in the library view', async () => {
+    const expected = countAudioFiles(MUSIC)
+    await page
+      .getByTestId('track-count')
+      .filter({ hasText: `${expected} tracks` })
+      .waitFor()
+    const table = page.getByTestId('library-scroller')
+    expect(await table.getAttribute('aria-rowcount')).toBe(String(expected))
+    // Rows are virtualised: scroll to the end and the last track is there.
+    await screenshot('library')
+    await table.hover()
+    await page.mouse.wheel(0, 10_000)
+    await page.locator(`[data-testid="track-row"][aria-rowindex="${expected}"]`).waitFor()
+    expect(await page.getByTestId('track-row').count()).toBeLessThan(expected)
+    await page.mouse.wheel(0, -10_000)
+    await page.locator('[data-testid="track-row"][aria-rowindex="1"]').waitFor()
+  })
+
+  it('plays a clicked track, and the audio advances', async () => {
+    const row = page.getByTestId('track-row').filter({ hasText: 'ogg' }).first()
+    const title = (await row.locator('.col-title').textContent()) ?? ''
+    await row.dblclick()
+    await page.getByTestId('now-playing-title').filter({ hasText: title }).waitFor()
+    const first = await until(playingNode, (n) => n !== null && n.time > 0.3, 'playback to start')
+    await page.waitForTimeout(700)
+    const later = await playingNode()
+    expect(later?.time ?? 0).toBeGreaterThan(first?.time ?? 0)
+    await screenshot('now-playing')
+  })
+
+  it('seeks forward by range requests and plays on from there', async () => {
+    await page.locator('body').press('ArrowRight')
+    await page.locator('body').press('ArrowRight')
+    const afterKeys = await until(playingNode, (n) => (n?.time ?? 0) >= 10, 'the 5 s seeks')
+    await page.evaluate(`(() => {
+      const s = window.Howler._howls.flatMap((h) => h._sounds).find((s) => s._node && !s._node.paused)
+      s._node.currentTime = 20
+    })()`)
+    const sought = await until(playingNode, (n) => (n?.time ?? 0) >= 20, 'the seek to 20 s')
+    await page.waitForTimeout(600)
+    const after = await playingNode()
+    expect(after?.time ?? 0).toBeGreaterThan(sought?.time ?? 0)
+    expect(afterKeys?.time ?? 0).toBeGreaterThanOrEqual(10)
+    // The audio came as byte ranges (206), which is what lets the element seek without a full download.
+    expect(mediaStatuses).toContain(206)
+  })
+
+  it('records a like when L is pressed', async () => {
+    const history = await call<HistoryRow[]>('listHistory', { limit: 5 })
+    const playingId = history[0]?.track?.id
+    await page.locator('body').press('l')
+    const labels = await until(
+      () => call<{ trackId: number; mark: string }[]>('listLabels'),
+      (l) => l.length > 0,
+      'the like',
+    )
+    expect(labels).toEqual([expect.objectContaining({ trackId: playingId, mark: 'like' })])
+    const like = page
+      .getByRole('contentinfo', { name: 'Now playing' })
+      .getByRole('button', { name: 'Like' })
+    expect(await like.getAttribute('aria-pressed')).toBe('true')
+  })
+
+  it('skips with N, recording one play end with reason next and its position', async () => {
+    const second = page.getByTestId('track-row').filter({ hasText: 'mp3' }).first()
+    await second.click({ button: 'right' })
+    await page.getByRole('menuitemcheckbox', { name: 'Add to queue' }).click()
+    await expect.poll(() => page.getByTestId('queue-entry').count()).toBe(2)
+    const before = await call<HistoryRow[]>('listHistory', { limit: 5 })
+    await page.locator('body').press('n')
+    const history = await until(
+      () => call<HistoryRow[]>('listHistory', { limit: 5 }),
+      (h) => h.length > before.length && h.some((e) => e.endReason === 'next'),
+      'the skip',
+    )
+    const skipped = history.find((e) => e.endReason === 'next')
+    expect(skipped?.endPosition).toBeGreaterThan(5)
+    await until(playingNode, (n) => n !== null && n.time > 0.2, 'the next track to play')
+    // Exactly one end per play, read straight from the database.
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+    try {
+      const ends = db
+        .prepare(
+          `SELECT play_id, COUNT(*) AS n FROM events WHERE kind = 'play_end' GROUP BY play_id`,
+        )
+        .all() as { play_id: string; n: number }[]
+      expect(ends.length).toBeGreaterThan(0)
+      expect(ends.every((e) => e.n === 1)).toBe(true)
+    } finally {
+      db.close()
+    }
+    await page.getByRole('tab', { name: 'History' }).click()
+    await page.getByTestId('history-entry').first().waitFor()
+    await screenshot('history')
+    await page.getByRole('tab', { name: 'Queue' }).click()
+  })
+
+  it('keeps the queue and the position across a page reload', async () => {
+    await page.waitForTimeout(1200)
+    const title = await page.getByTestId('now-playing-title').textContent()
+    await page.reload()
+    await page
+      .getByTestId('now-playing-title')
+      .filter({ hasText: title ?? '' })
+      .waitFor()
+    expect(await page.getByTestId('queue-entry').count()).toBe(2)
+    const saved = await call<{ current: number | null; position: number; entries: unknown[] }>(
+      'getQueue',
+    )
+    expect(saved.current).toBe(1)
+    expect(saved.position).toBeGreaterThan(0.5)
+    // The play cut short by the reload was ended as 'quit'.
+    const history = await until(
+      () => call<HistoryRow[]>('listHistory', { limit: 5 }),
+      (h) => h.some((e) => e.endReason === 'quit'),
+      'the quit',
+    )
+    expect(history.some((e) => e.endReason === 'quit')).toBe(true)
+  })
+
+  it('keeps the queue across a host restart on the same database', async () => {
+    const title = await page.getByTestId('now-playing-title').textContent()
+    await stopHost(host)
+    host = await startHost()
+    await page.goto(host.url)
+    await page
+      .getByTestId('now-playing-title')
+      .filter({ hasText: title ?? '' })
+      .waitFor()
+    expect(await page.getByTestId('queue-entry').count()).toBe(2)
+    // Play resumes from the saved position rather than the top.
+    await page.getByRole('button', { name: 'Play', exact: true }).click()
+    const resumed = await until(
+      playingNode,
+      (n) => n !== null && n.time > 0,
+      'playback after the restart',
+    )
+    expect(resumed?.time ?? 0).toBeGreaterThan(0.5)
+    await page.getByRole('button', { name: 'Pause', exact: true }).click()
+  })
+
+  it('plays on into the next queued track when one ends, with the next one preloaded', async () => {
+    const upNext = page.getByTestId('track-row').filter({ hasText: 'opus' }).first()
+    const nextTitle = (await upNext.locator('.col-title').textContent()) ?? ''
+    await upNext.click({ button: 'right' })
+    await page.getByRole('menuitemcheckbox', { name: 'Play next' }).click()
+    await page.getByRole('button', { name: 'Play', exact: true }).click()
+    await until(playingNode, (n) => n !== null && n.time > 0, 'playback')
+    await page.evaluate(`(() => {
+      const s = window.Howler._howls.flatMap((h) => h._sounds).find((s) => s._node && !s._node.paused)
+      s._node.currentTime = s._node.duration - 1.5
+    })()`)
+    // Within the last seconds a second audio element already holds the next track.
+    await until(audioNodes, (nodes) => nodes.length >= 2, 'the preload')
+    await page
+      .getByTestId('now-playing-title')
+      .filter({ hasText: nextTitle })
+      .waitFor({ timeout: 10_000 })
+    await until(playingNode, (n) => n !== null && n.time > 0.2, 'the next track to play')
+    const history = await until(
+      () => call<HistoryRow[]>('listHistory', { limit: 5 }),
+      (h) => h.some((e) => e.endReason === 'ended'),
+      'the natural end',
+    )
+    expect(history.find((e) => e.endReason === 'ended')?.endPosition).toBeGreaterThan(25)
+    await page.getByRole('button', { name: 'Pause', exact: true }).click()
+  })
+
+  it('shows the other screens', async () => {
+    await page.getByRole('button', { name: 'Albums' }).click()
+    await page.getByTestId('album-group').first().waitFor()
+    await screenshot('albums')
+    await page.getByRole('button', { name: 'Settings' }).click()
+    await page.getByRole('heading', { name: 'Library folders' }).waitFor()
+    await screenshot('settings')
+    await page.getByRole('button', { name: 'Songs' }).click()
+    await page.locator('body').press('?')
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
+    await screenshot('help')
+    await page.keyboard.press('Escape')
+  })
+})

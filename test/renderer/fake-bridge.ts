@@ -1,0 +1,269 @@
+// An in-memory Bridge for component tests: the same interface the app gets from Electron or the
+// browser host, backed by arrays. It records every call so tests can check what reached "the engine".
+import type {
+  Api,
+  CallArgs,
+  CallName,
+  CallResult,
+  EngineEvent,
+  EngineEvents,
+  EventName,
+  HistoryEntry,
+  QueueState,
+  TrackSortKey,
+} from '../../src/shared/contract'
+import type { Mark, Root, Track, TrackLabel } from '../../src/shared/domain'
+import type { Bridge } from '../../src/renderer/src/lib/bridge'
+import type { Sound, SoundEvent, SoundFactory } from '../../src/renderer/src/features/player/sound'
+
+export function fakeTrack(id: number, overrides: Partial<Track> = {}): Track {
+  return {
+    id,
+    rootId: 1,
+    path: `/music/Artist ${id % 50}/Album ${id % 500}/${String(id).padStart(6, '0')}.mp3`,
+    size: 1000,
+    mtimeMs: 0,
+    format: 'mp3',
+    codec: 'MPEG 1 Layer 3',
+    sampleRate: 44100,
+    channels: 2,
+    bitsPerSample: null,
+    bitrate: 320000,
+    lossless: false,
+    duration: 180 + (id % 60),
+    title: `Song ${id}`,
+    artist: `Artist ${id % 50}`,
+    album: `Album ${id % 500}`,
+    albumArtist: null,
+    genre: null,
+    year: 2000,
+    trackNo: (id % 12) + 1,
+    trackTotal: 12,
+    discNo: 1,
+    discTotal: 1,
+    replayGain: { trackGain: null, trackPeak: null, albumGain: null, albumPeak: null },
+    coverId: null,
+    addedAt: id,
+    scannedAt: 1,
+    missingSince: null,
+    error: null,
+    ...overrides,
+  }
+}
+
+export interface RecordedCall {
+  name: CallName
+  args: unknown
+}
+
+export interface FakeBridgeOptions {
+  tracks?: number
+  roots?: Root[]
+  queue?: QueueState
+}
+
+const SORT_FIELD: Record<TrackSortKey, (t: Track) => string | number> = {
+  album: (t) =>
+    `${t.album ?? ''}\u0000${String(t.discNo ?? 0).padStart(3, '0')}${String(t.trackNo ?? 0).padStart(4, '0')}`,
+  title: (t) => t.title ?? '',
+  artist: (t) => t.artist ?? '',
+  duration: (t) => t.duration ?? 0,
+  format: (t) => t.format ?? '',
+  added: (t) => t.addedAt,
+  path: (t) => t.path,
+}
+
+export class FakeBridge implements Bridge {
+  readonly kind = 'web' as const
+  readonly calls: RecordedCall[] = []
+  tracks: Track[]
+  roots: Root[]
+  labels = new Map<number, Mark>()
+  queue: QueueState
+  history: HistoryEntry[] = []
+  private listeners = new Set<(event: EngineEvent) => void>()
+  private playIds = 0
+  readonly api: Api
+
+  constructor(options: FakeBridgeOptions = {}) {
+    const count = options.tracks ?? 30
+    this.tracks = Array.from({ length: count }, (_, i) => fakeTrack(i + 1))
+    this.roots = options.roots ?? [{ id: 1, path: '/music', addedAt: 0 }]
+    this.queue = options.queue ?? {
+      entries: [],
+      current: null,
+      position: 0,
+      shuffle: false,
+      repeat: 'off',
+      volume: 1,
+    }
+    const handlers: { [K in CallName]: (args: CallArgs<K>) => CallResult<K> } = {
+      getStatus: () => ({
+        database: '/tmp/fake.db',
+        tracks: this.tracks.length,
+        missing: 0,
+        failed: 0,
+        roots: this.roots,
+        scanning: false,
+      }),
+      listRoots: () => this.roots,
+      addRoot: (args) => {
+        const root = { id: this.roots.length + 1, path: args?.path ?? '', addedAt: 0 }
+        this.roots = [...this.roots, root]
+        return root
+      },
+      removeRoot: (args) => {
+        this.roots = this.roots.filter((r) => r.path !== args?.path)
+      },
+      startScan: () => undefined,
+      listTracks: (args) => {
+        const { search, offset = 0, limit = 200, sort = 'album', descending = false } = args ?? {}
+        let list = this.tracks
+        if (search) {
+          const needle = search.toLowerCase()
+          list = list.filter((t) =>
+            `${t.title} ${t.artist} ${t.album}`.toLowerCase().includes(needle),
+          )
+        }
+        list = this.sorted(list, sort, descending, !search)
+        return { total: list.length, offset, tracks: list.slice(offset, offset + limit) }
+      },
+      getTrack: (args) => this.tracks.find((t) => t.id === args?.id) ?? null,
+      playStarted: () => ({ playId: `play-${++this.playIds}` }),
+      playProgress: () => undefined,
+      playEnded: () => undefined,
+      setMark: (args) => {
+        if (!args) return
+        if (args.mark === 'none') this.labels.delete(args.trackId)
+        else this.labels.set(args.trackId, args.mark)
+      },
+      listLabels: () =>
+        [...this.labels].map(([trackId, mark]): TrackLabel => ({
+          trackId,
+          mark,
+          origin: 'mark',
+          ts: 0,
+        })),
+      getQueue: () => this.queue,
+      saveQueue: (args) => {
+        if (!args) return
+        this.queue = {
+          ...this.queue,
+          ...args,
+          entries: args.entries.map((e) => ({
+            ...e,
+            track: this.tracks.find((t) => t.id === e.trackId) ?? null,
+          })),
+        }
+      },
+      listHistory: () => this.history,
+    }
+    this.api = Object.fromEntries(
+      (Object.keys(handlers) as CallName[]).map((name) => [
+        name,
+        (args?: unknown) => {
+          this.calls.push({ name, args })
+          // Answer asynchronously, like a real transport.
+          return Promise.resolve().then(() => (handlers[name] as (a: unknown) => unknown)(args))
+        },
+      ]),
+    ) as Api
+  }
+
+  private sortCache = new Map<string, Track[]>()
+
+  /** Sorted copies; the unfiltered ones are kept, so paging 100,000 tracks stays quick. */
+  private sorted(list: Track[], sort: TrackSortKey, descending: boolean, cache: boolean): Track[] {
+    const cacheKey = `${sort}:${descending}`
+    const hit = cache ? this.sortCache.get(cacheKey) : undefined
+    if (hit) return hit
+    const key = SORT_FIELD[sort]
+    const decorated = list.map((t) => ({ t, k: key(t) }))
+    decorated.sort((a, b) => {
+      const order = a.k < b.k ? -1 : a.k > b.k ? 1 : a.t.id - b.t.id
+      return descending ? -order : order
+    })
+    const result = decorated.map((d) => d.t)
+    if (cache) this.sortCache.set(cacheKey, result)
+    return result
+  }
+
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  emit<K extends EventName>(name: K, payload: EngineEvents[K]): void {
+    for (const listener of this.listeners) listener({ name, payload })
+  }
+
+  mediaUrl = (trackId: number) => `/media/${trackId}`
+  coverUrl = (coverId: string) => `/covers/${coverId}`
+
+  /** The recorded calls of one name, in order. */
+  callsOf<K extends CallName>(name: K): CallArgs<K>[] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.args as CallArgs<K>)
+  }
+}
+
+/** A sound that plays in memory: tests move its clock and end it by hand. */
+export class FakeSound implements Sound {
+  private listeners = new Map<SoundEvent, ((detail?: unknown) => void)[]>()
+  at = 0
+  playing = false
+  unloaded = false
+  volume = 1
+  constructor(
+    readonly url: string,
+    readonly length = 200,
+  ) {}
+  play(): void {
+    this.playing = true
+    this.fire('play')
+  }
+  pause(): void {
+    this.playing = false
+    this.fire('pause')
+  }
+  unload(): void {
+    this.playing = false
+    this.unloaded = true
+  }
+  position(): number {
+    return this.at
+  }
+  seek(seconds: number): void {
+    this.at = seconds
+  }
+  duration(): number {
+    return this.length
+  }
+  setVolume(volume: number): void {
+    this.volume = volume
+  }
+  on(event: SoundEvent, listener: (detail?: unknown) => void): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener])
+  }
+  fire(event: SoundEvent, detail?: unknown): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(detail)
+  }
+  /** Plays to the end. */
+  finish(): void {
+    this.at = this.length
+    this.playing = false
+    this.fire('end')
+  }
+}
+
+/** A factory that keeps every sound it made, newest last. */
+export function fakeSounds(): { create: SoundFactory; made: FakeSound[] } {
+  const made: FakeSound[] = []
+  return {
+    made,
+    create: (url) => {
+      const sound = new FakeSound(url)
+      made.push(sound)
+      return sound
+    },
+  }
+}

@@ -1,0 +1,226 @@
+// @vitest-environment happy-dom
+import { describe, expect, it, vi } from 'vitest'
+import { Player, replayGainFactor } from '../../src/renderer/src/features/player/player'
+import { QueueSaver } from '../../src/renderer/src/features/player/queue-saver'
+import { FakeBridge, fakeSounds, fakeTrack } from './fake-bridge'
+
+/** Lets the bridge's (async) answers and the player's reporting chain settle. */
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve()
+}
+
+function setup(options: { missing?: boolean } = {}) {
+  const bridge = new FakeBridge({ tracks: 5 })
+  const sounds = fakeSounds()
+  let tick: (() => void) | null = null
+  const player = new Player({
+    bridge,
+    createSound: sounds.create,
+    seed: 1,
+    isMissing: () => Promise.resolve(options.missing ?? false),
+    setInterval: (fn) => {
+      tick = fn
+      return 1
+    },
+    clearInterval: () => {
+      tick = null
+    },
+    progressEveryMs: 0,
+  })
+  return { bridge, sounds, player, tick: () => tick?.() }
+}
+
+describe('Player', () => {
+  it('reports one start and one end per play, with the reason and position', async () => {
+    const { bridge, sounds, player } = setup()
+    const [a, b] = bridge.tracks
+    player.playTracksNow([a!, b!])
+    await settle()
+    expect(bridge.callsOf('playStarted')).toEqual([{ trackId: a!.id }])
+    sounds.made[0]!.at = 42
+    player.next()
+    await settle()
+    expect(bridge.callsOf('playEnded')).toEqual([
+      { trackId: a!.id, playId: 'play-1', position: 42, duration: 200, reason: 'next' },
+    ])
+    expect(bridge.callsOf('playStarted')).toEqual([{ trackId: a!.id }, { trackId: b!.id }])
+    // Pausing, resuming and pausing again neither starts nor ends the play again.
+    player.pause()
+    player.play()
+    player.pause()
+    await settle()
+    expect(bridge.callsOf('playStarted')).toHaveLength(2)
+    expect(bridge.callsOf('playEnded')).toHaveLength(1)
+  })
+
+  it('moves on when a track ends, reporting the end as ended', async () => {
+    const { bridge, sounds, player } = setup()
+    player.playTracksNow(bridge.tracks.slice(0, 2))
+    await settle()
+    sounds.made[0]!.finish()
+    await settle()
+    expect(bridge.callsOf('playEnded')[0]).toMatchObject({ reason: 'ended', position: 200 })
+    expect(player.getSnapshot().track?.id).toBe(bridge.tracks[1]!.id)
+    sounds.made[1]!.finish()
+    await settle()
+    expect(player.getSnapshot().status).toBe('idle')
+    expect(bridge.callsOf('playEnded')).toHaveLength(2)
+  })
+
+  it('preloads the next track near the end and plays that same sound next', async () => {
+    const { bridge, sounds, player, tick } = setup()
+    player.playTracksNow(bridge.tracks.slice(0, 2))
+    await settle()
+    expect(sounds.made).toHaveLength(1)
+    sounds.made[0]!.at = 190
+    tick()
+    expect(sounds.made).toHaveLength(2)
+    expect(sounds.made[1]!.url).toBe(`/media/${bridge.tracks[1]!.id}`)
+    sounds.made[0]!.finish()
+    expect(sounds.made).toHaveLength(2)
+    expect(sounds.made[1]!.playing).toBe(true)
+  })
+
+  it('drops a preload that fails and gives the entry a fresh sound when its turn comes', async () => {
+    const { bridge, sounds, player, tick } = setup()
+    player.playTracksNow(bridge.tracks.slice(0, 2))
+    await settle()
+    sounds.made[0]!.at = 190
+    tick()
+    sounds.made[1]!.fire('loaderror')
+    expect(sounds.made[1]!.unloaded).toBe(true)
+    tick()
+    expect(sounds.made).toHaveLength(2)
+    sounds.made[0]!.finish()
+    expect(sounds.made).toHaveLength(3)
+    expect(sounds.made[2]!.playing).toBe(true)
+  })
+
+  it('reports progress while playing', async () => {
+    const { bridge, sounds, player, tick } = setup()
+    player.playTracksNow([bridge.tracks[0]!])
+    await settle()
+    sounds.made[0]!.at = 12
+    tick()
+    await settle()
+    expect(bridge.callsOf('playProgress')).toEqual([
+      { trackId: bridge.tracks[0]!.id, playId: 'play-1', position: 12 },
+    ])
+  })
+
+  it('skips a track that cannot be decoded, with a note, and carries on', async () => {
+    const { bridge, sounds, player } = setup()
+    player.playTracksNow(bridge.tracks.slice(0, 2))
+    await settle()
+    sounds.made[0]!.fire('loaderror', 'decode')
+    await settle()
+    expect(player.getSnapshot().note?.kind).toBe('undecodable')
+    expect(player.getSnapshot().note?.message).toMatch(/could not be played, so it was skipped/)
+    expect(bridge.callsOf('playEnded')[0]).toMatchObject({ reason: 'error' })
+    expect(player.getSnapshot().track?.id).toBe(bridge.tracks[1]!.id)
+  })
+
+  it('names a missing file and stops rather than spinning when nothing can play', async () => {
+    const { bridge, sounds, player } = setup({ missing: true })
+    player.playTracksNow([bridge.tracks[0]!])
+    await settle()
+    sounds.made[0]!.fire('loaderror')
+    await settle()
+    expect(player.getSnapshot().note?.kind).toBe('missing')
+    expect(player.getSnapshot().note?.message).toMatch(/missing/)
+    expect(player.getSnapshot().status).not.toBe('playing')
+  })
+
+  it('restores a saved queue paused at its position, and starts from there on play', async () => {
+    const { bridge, sounds, player } = setup()
+    const track = fakeTrack(3)
+    player.restore({
+      entries: [{ trackId: 3, source: 'user', track }],
+      current: 0,
+      position: 61,
+      shuffle: false,
+      repeat: 'all',
+      volume: 0.5,
+    })
+    expect(player.getSnapshot()).toMatchObject({ status: 'paused', volume: 0.5 })
+    expect(player.getPosition()).toBe(61)
+    expect(bridge.callsOf('playStarted')).toHaveLength(0)
+    player.play()
+    await settle()
+    expect(sounds.made[0]!.at).toBe(61)
+    expect(bridge.callsOf('playStarted')).toHaveLength(1)
+  })
+
+  it('reports the end with reason quit when the page goes away', async () => {
+    const { bridge, sounds, player } = setup()
+    player.playTracksNow([bridge.tracks[0]!])
+    await settle()
+    sounds.made[0]!.at = 33
+    player.quit()
+    player.quit()
+    await settle()
+    expect(bridge.callsOf('playEnded')).toEqual([
+      {
+        trackId: bridge.tracks[0]!.id,
+        playId: 'play-1',
+        position: 33,
+        duration: 200,
+        reason: 'quit',
+      },
+    ])
+  })
+
+  it('applies ReplayGain to the volume without clipping', async () => {
+    const { bridge, sounds, player } = setup()
+    const quiet = fakeTrack(9, {
+      replayGain: { trackGain: -6, trackPeak: 0.5, albumGain: null, albumPeak: null },
+    })
+    player.setVolume(0.8)
+    player.playTracksNow([quiet])
+    await settle()
+    expect(sounds.made[0]!.volume).toBeCloseTo(0.8 * 10 ** (-6 / 20), 5)
+    void bridge
+  })
+
+  it('ReplayGain factor follows the gain and stops at the peak', () => {
+    expect(replayGainFactor(null, null)).toBe(1)
+    expect(replayGainFactor(-6.02, 1)).toBeCloseTo(0.5, 2)
+    // +6 dB would double the level, but a peak of 0.8 allows only 1.25×.
+    expect(replayGainFactor(6.02, 0.8)).toBeCloseTo(1.25, 5)
+  })
+
+  it('previous restarts the track after a few seconds, and goes back before', async () => {
+    const { bridge, sounds, player } = setup()
+    player.playTracksNow(bridge.tracks.slice(0, 2))
+    player.next()
+    await settle()
+    sounds.made[1]!.at = 30
+    player.seek(30)
+    player.previous()
+    expect(player.getSnapshot().track?.id).toBe(bridge.tracks[1]!.id)
+    expect(sounds.made[1]!.at).toBe(0)
+    player.previous()
+    await settle()
+    expect(player.getSnapshot().track?.id).toBe(bridge.tracks[0]!.id)
+    expect(bridge.callsOf('playEnded').at(-1)).toMatchObject({ reason: 'previous' })
+  })
+})
+
+describe('QueueSaver', () => {
+  it('saves the queue shortly after it changes', () => {
+    vi.useFakeTimers()
+    try {
+      const { bridge, player } = setup()
+      const saver = new QueueSaver(player, bridge, { debounceMs: 100 })
+      player.addTracks(bridge.tracks.slice(0, 3))
+      player.moveEntry(0, 2)
+      expect(bridge.callsOf('saveQueue')).toHaveLength(0)
+      vi.advanceTimersByTime(150)
+      expect(bridge.callsOf('saveQueue')).toHaveLength(1)
+      expect(bridge.callsOf('saveQueue')[0]?.entries.map((e) => e.trackId)).toEqual([2, 3, 1])
+      saver.dispose()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
