@@ -8,16 +8,33 @@ import { builtinModules } from 'node:module'
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.cache/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-results/**',
+      '.cache/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'src/main/workers/*.mjs'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -33,7 +50,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: "Only src/main/electron/ (and the preload) may import 'electron'." }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: "Only src/main/electron/ (and the preload) may import 'electron'.",
+            },
+          ],
+        },
       ],
     },
   },
@@ -46,7 +70,10 @@ export default tseslint.config(
         {
           paths: [
             { name: 'electron', message: 'src/shared must run in every process: no electron.' },
-            ...nodeBuiltins.map((name) => ({ name, message: 'src/shared must run in every process: no Node built-ins.' })),
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'src/shared must run in every process: no Node built-ins.',
+            })),
           ],
         },
       ],
@@ -63,10 +90,21 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: 'electron', message: 'The renderer talks to the engine through the bridge only.' },
-            ...nodeBuiltins.map((name) => ({ name, message: 'The renderer is web code: no Node built-ins.' })),
+            {
+              name: 'electron',
+              message: 'The renderer talks to the engine through the bridge only.',
+            },
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'The renderer is web code: no Node built-ins.',
+            })),
           ],
-          patterns: [{ group: ['**/main/**', '**/preload/**'], message: 'The renderer may import src/shared only.' }],
+          patterns: [
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'The renderer may import src/shared only.',
+            },
+          ],
         },
       ],
     },

@@ -15,7 +15,9 @@ for (const name of names) {
     continue
   }
   console.log(`\n## ${name}\n`)
-  const result = spawnSync(process.execPath, ['--expose-gc', 'bin/run-ts.js', file], { stdio: 'inherit' })
+  const result = spawnSync(process.execPath, ['--expose-gc', 'bin/run-ts.js', file], {
+    stdio: 'inherit',
+  })
   if (result.status !== 0) failed++
 }
 process.exitCode = failed > 0 ? 1 : 0

@@ -18,9 +18,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 export function electronNativeBindingPath(projectRoot = root) {
   const electronVersion = readJson(join(projectRoot, 'node_modules/electron/package.json')).version
-  const sqliteVersion = readJson(join(projectRoot, 'node_modules/better-sqlite3/package.json')).version
+  const sqliteVersion = readJson(
+    join(projectRoot, 'node_modules/better-sqlite3/package.json'),
+  ).version
   const key = `better-sqlite3-${sqliteVersion}-electron-${electronVersion}-${process.platform}-${process.arch}`
-  return { electronVersion, sqliteVersion, file: join(projectRoot, '.cache/electron-native', key, 'better_sqlite3.node') }
+  return {
+    electronVersion,
+    sqliteVersion,
+    file: join(projectRoot, '.cache/electron-native', key, 'better_sqlite3.node'),
+  }
 }
 
 function readJson(file) {
@@ -30,7 +36,9 @@ function readJson(file) {
 function ensure() {
   const { electronVersion, sqliteVersion, file } = electronNativeBindingPath()
   if (existsSync(file)) return file
-  console.log(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once; about a minute)…`)
+  console.log(
+    `Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once; about a minute)…`,
+  )
   const work = join(root, '.cache/electron-native/work')
   rmSync(work, { recursive: true, force: true })
   const pkg = join(work, 'better-sqlite3')

@@ -148,14 +148,19 @@ export class Engine {
     listLabels: () => [...this.events.currentLabels().values()],
     getQueue: () => {
       const state = this.queue.load()
-      return { ...state, entries: state.entries.map((e) => ({ ...e, track: this.tracks.getTrack(e.trackId) })) }
+      return {
+        ...state,
+        entries: state.entries.map((e) => ({ ...e, track: this.tracks.getTrack(e.trackId) })),
+      }
     },
     saveQueue: (state) => {
       this.queue.save(state)
       this.emit('queueChanged', {})
     },
     listHistory: ({ limit = 100 }) =>
-      this.queue.history(limit).map(({ trackId, ...h }) => ({ ...h, track: this.tracks.getTrack(trackId) })),
+      this.queue
+        .history(limit)
+        .map(({ trackId, ...h }) => ({ ...h, track: this.tracks.getTrack(trackId) })),
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,10 @@
 import type { Database } from './db/database'
-import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsSection } from '../shared/settings'
+import {
+  DEFAULT_SETTINGS,
+  settingsSchema,
+  type Settings,
+  type SettingsSection,
+} from '../shared/settings'
 
 /**
  * Settings as JSON rows (one per section) over the defaults. A stored section that no longer
@@ -28,7 +33,9 @@ export class SettingsStore {
     const current = this.get()
     const next = settingsSchema.shape[section].parse({ ...current[section], ...patch })
     this.db
-      .prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+      .prepare(
+        `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      )
       .run(`settings.${section}`, JSON.stringify(next))
     return { ...current, [section]: next }
   }

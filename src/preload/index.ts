@@ -1,10 +1,19 @@
 // The preload: one named function per contract call, exposed with contextBridge (never a raw
 // invoke/send), plus an event subscription. Runs sandboxed with context isolation.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
-import { CALL_NAMES, channelOf, EVENT_CHANNEL, type Api, type EngineEvent } from '../shared/contract'
+import {
+  CALL_NAMES,
+  channelOf,
+  EVENT_CHANNEL,
+  type Api,
+  type EngineEvent,
+} from '../shared/contract'
 
 const api = Object.fromEntries(
-  CALL_NAMES.map((name) => [name, (args?: unknown) => ipcRenderer.invoke(channelOf(name), args ?? {})]),
+  CALL_NAMES.map((name) => [
+    name,
+    (args?: unknown) => ipcRenderer.invoke(channelOf(name), args ?? {}),
+  ]),
 ) as Api
 
 const bridge = {

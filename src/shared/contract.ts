@@ -25,7 +25,15 @@ const call =
 const id = z.number().int().positive()
 const none = z.object({}).strict().optional()
 
-export const TRACK_SORT_KEYS = ['album', 'title', 'artist', 'duration', 'format', 'added', 'path'] as const
+export const TRACK_SORT_KEYS = [
+  'album',
+  'title',
+  'artist',
+  'duration',
+  'format',
+  'added',
+  'path',
+] as const
 export type TrackSortKey = (typeof TRACK_SORT_KEYS)[number]
 
 export interface TrackPage {
@@ -124,7 +132,9 @@ export const calls = {
       })
       .strict(),
   ),
-  listHistory: call<HistoryEntry[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
+  listHistory: call<HistoryEntry[]>()(
+    z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  ),
 } as const
 
 export type Calls = typeof calls

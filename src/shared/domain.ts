@@ -27,7 +27,12 @@ export interface Track {
   trackTotal: number | null
   discNo: number | null
   discTotal: number | null
-  replayGain: { trackGain: number | null; trackPeak: number | null; albumGain: number | null; albumPeak: number | null }
+  replayGain: {
+    trackGain: number | null
+    trackPeak: number | null
+    albumGain: number | null
+    albumPeak: number | null
+  }
   coverId: string | null
   addedAt: number
   scannedAt: number | null

@@ -37,7 +37,11 @@ export const DEFAULT_REWARDS: RewardSettings = {
 }
 
 /** The model row of a track's current label: a listener's own mark, or an imported label. */
-export function labelRow(mark: Mark, origin: 'mark' | 'import', settings = DEFAULT_REWARDS): RewardRow {
+export function labelRow(
+  mark: Mark,
+  origin: 'mark' | 'import',
+  settings = DEFAULT_REWARDS,
+): RewardRow {
   const row = settings.marks[mark]
   return origin === 'import' ? { reward: row.reward, weight: settings.importWeight } : { ...row }
 }

@@ -7,11 +7,19 @@ const rewardRow = z.object({ reward: z.number().min(-5).max(5), weight: z.number
 
 export const settingsSchema = z.object({
   rewards: z.object({
-    marks: z.object({ love: rewardRow, like: rewardRow, near_miss: rewardRow, not_for_me: rewardRow }),
+    marks: z.object({
+      love: rewardRow,
+      like: rewardRow,
+      near_miss: rewardRow,
+      not_for_me: rewardRow,
+    }),
     importWeight: z.number().min(0).max(10),
     played: rewardRow.extend({ minFraction: z.number().min(0).max(1) }),
     lateSkip: rewardRow,
-    earlySkip: rewardRow.extend({ maxFraction: z.number().min(0).max(1), minSecondsLeft: z.number().min(0) }),
+    earlySkip: rewardRow.extend({
+      maxFraction: z.number().min(0).max(1),
+      minSecondsLeft: z.number().min(0),
+    }),
     listenRowsPerTrack: z.number().int().min(0).max(100),
   }),
   model: z.object({

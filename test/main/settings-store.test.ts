@@ -39,7 +39,9 @@ describe('settings', () => {
   })
 
   it('falls back to defaults for a stored section that no longer validates', () => {
-    db.prepare(`INSERT INTO settings (key, value) VALUES ('settings.exploration', '{"alpha": -4}')`).run()
+    db.prepare(
+      `INSERT INTO settings (key, value) VALUES ('settings.exploration', '{"alpha": -4}')`,
+    ).run()
     expect(new SettingsStore(db).get().exploration).toEqual(DEFAULT_SETTINGS.exploration)
   })
 

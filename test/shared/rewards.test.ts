@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_REWARDS, excludesFromAutoQueue, labelRow, listenRow } from '../../src/shared/rewards'
+import {
+  DEFAULT_REWARDS,
+  excludesFromAutoQueue,
+  labelRow,
+  listenRow,
+} from '../../src/shared/rewards'
 
 describe('rewards', () => {
   it('gives marks signed rewards, and explicit marks outweigh listens', () => {
@@ -19,13 +24,25 @@ describe('rewards', () => {
   })
 
   it('rewards a play to the end or past 80 % as an implicit positive', () => {
-    expect(listenRow({ reason: 'ended', position: 200, duration: 200 })).toEqual({ reward: 0.3, weight: 0.5 })
-    expect(listenRow({ reason: 'next', position: 170, duration: 200 })).toEqual({ reward: 0.3, weight: 0.5 })
+    expect(listenRow({ reason: 'ended', position: 200, duration: 200 })).toEqual({
+      reward: 0.3,
+      weight: 0.5,
+    })
+    expect(listenRow({ reason: 'next', position: 170, duration: 200 })).toEqual({
+      reward: 0.3,
+      weight: 0.5,
+    })
   })
 
   it('grades skips by how much was heard', () => {
-    expect(listenRow({ reason: 'next', position: 20, duration: 200 })).toEqual({ reward: -1, weight: 0.5 })
-    expect(listenRow({ reason: 'picked', position: 100, duration: 200 })).toEqual({ reward: -0.3, weight: 0.5 })
+    expect(listenRow({ reason: 'next', position: 20, duration: 200 })).toEqual({
+      reward: -1,
+      weight: 0.5,
+    })
+    expect(listenRow({ reason: 'picked', position: 100, duration: 200 })).toEqual({
+      reward: -0.3,
+      weight: 0.5,
+    })
   })
 
   it('never counts previous, errors or quitting as skips', () => {
@@ -35,7 +52,10 @@ describe('rewards', () => {
   })
 
   it('does not call it an early skip when five seconds or fewer were left', () => {
-    expect(listenRow({ reason: 'next', position: 1, duration: 5 })).toEqual({ reward: 0.3, weight: 0.5 })
+    expect(listenRow({ reason: 'next', position: 1, duration: 5 })).toEqual({
+      reward: 0.3,
+      weight: 0.5,
+    })
   })
 
   it('ignores a skip whose duration is unknown', () => {

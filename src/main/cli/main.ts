@@ -3,7 +3,15 @@ import { createReadStream, createWriteStream, existsSync, statSync } from 'node:
 import { join, resolve } from 'node:path'
 import { openDatabase, type Database } from '../db/database'
 import { coversDirFor, defaultDbPath, defaultMusicDir } from '../paths'
-import { CliError, formatDuration, formatTable, ProgressReporter, processIo, writeJson, type Io } from './output'
+import {
+  CliError,
+  formatDuration,
+  formatTable,
+  ProgressReporter,
+  processIo,
+  writeJson,
+  type Io,
+} from './output'
 import { scanLibrary, TrackStore } from '../library'
 import { exportEvents, importEvents } from '../events'
 import { Engine } from '../engine'
@@ -62,7 +70,7 @@ interface Context {
   open(): Database
 }
 
-type Command = (ctx: Context, args: string[]) => Promise<number>
+type Command = (ctx: Context, args: string[]) => Promise<number> | number
 
 const commands: Record<string, Command> = {
   scan: scanCommand,
@@ -125,7 +133,12 @@ function parseCommon(args: string[]): CommonValues {
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true })
+    return parseArgs({
+      args,
+      options: { ...COMMON, ...options },
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (error) {
     throw new CliError(`${(error as Error).message}. Run 'attune --help' for usage.`, 2)
   }
@@ -154,7 +167,12 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
     roots,
     coversDir: coversDirFor(ctx.dbPath),
     onProgress: (p) =>
-      progress.update(p.done, p.phase === 'walking' ? null : p.seen, p.currentPath ?? '', p.etaSeconds),
+      progress.update(
+        p.done,
+        p.phase === 'walking' ? null : p.seen,
+        p.currentPath ?? '',
+        p.etaSeconds,
+      ),
   })
   progress.finish()
   const tracks = store.countTracks({})
@@ -176,7 +194,7 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
   return 0
 }
 
-async function rootsCommand(ctx: Context, args: string[]): Promise<number> {
+function rootsCommand(ctx: Context, args: string[]): number {
   const { positionals } = parse(args, {})
   const [action, dir] = positionals
   const store = new TrackStore(ctx.open())
@@ -189,11 +207,14 @@ async function rootsCommand(ctx: Context, args: string[]): Promise<number> {
   }
   const roots = store.listRoots()
   if (ctx.json) writeJson(ctx.io, roots)
-  else ctx.io.stdout.write(roots.length ? roots.map((r) => r.path).join('\n') + '\n' : 'No library folders yet.\n')
+  else
+    ctx.io.stdout.write(
+      roots.length ? roots.map((r) => r.path).join('\n') + '\n' : 'No library folders yet.\n',
+    )
   return 0
 }
 
-async function tracksCommand(ctx: Context, args: string[]): Promise<number> {
+function tracksCommand(ctx: Context, args: string[]): number {
   const { values } = parse(args, {
     search: { type: 'string' },
     limit: { type: 'string' },
@@ -214,7 +235,11 @@ async function tracksCommand(ctx: Context, args: string[]): Promise<number> {
     return 0
   }
   if (tracks.length === 0) {
-    ctx.io.stdout.write(values.search ? 'No track matches that search.\n' : 'The library is empty. Run: attune scan DIR\n')
+    ctx.io.stdout.write(
+      values.search
+        ? 'No track matches that search.\n'
+        : 'The library is empty. Run: attune scan DIR\n',
+    )
     return 0
   }
   ctx.io.stdout.write(
@@ -238,18 +263,26 @@ function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path
 }
 
-async function statsCommand(ctx: Context, args: string[]): Promise<number> {
+function statsCommand(ctx: Context, args: string[]): number {
   parse(args, {})
   const db = ctx.open()
   const stats = new TrackStore(db).stats()
-  const events = db.prepare(`SELECT kind, COUNT(*) AS n FROM events GROUP BY kind ORDER BY kind`).all() as {
+  const events = db
+    .prepare(`SELECT kind, COUNT(*) AS n FROM events GROUP BY kind ORDER BY kind`)
+    .all() as {
     kind: string
     n: number
   }[]
-  const result = { database: ctx.dbPath, ...stats, events: Object.fromEntries(events.map((e) => [e.kind, e.n])) }
+  const result = {
+    database: ctx.dbPath,
+    ...stats,
+    events: Object.fromEntries(events.map((e) => [e.kind, e.n])),
+  }
   if (ctx.json) writeJson(ctx.io, result)
   else {
-    const lines = Object.entries(result).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    const lines = Object.entries(result).map(
+      ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    )
     ctx.io.stdout.write(lines.join('\n') + '\n')
   }
   return 0
@@ -262,7 +295,9 @@ async function exportCommand(ctx: Context, args: string[]): Promise<number> {
   const out = file ? createWriteStream(resolve(file)) : ctx.io.stdout
   const count = await exportEvents(db, out)
   if (file) {
-    await new Promise<void>((res, rej) => (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? rej(e) : res())))
+    await new Promise<void>((res, rej) =>
+      (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? rej(e) : res())),
+    )
     if (ctx.json) writeJson(ctx.io, { file: resolve(file), events: count })
     else ctx.io.stdout.write(`Wrote ${count} events to ${resolve(file)}.\n`)
   }
@@ -292,7 +327,8 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
     'static-dir': { type: 'string' },
   })
   const port = values.port === undefined ? 0 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port takes a port number.', 2)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError('--port takes a port number.', 2)
   const staticDir = resolve(
     typeof values['static-dir'] === 'string'
       ? values['static-dir']
@@ -308,7 +344,7 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
       await engine.close()
       throw new CliError(`'${dir}' is not a folder. Give the folder that holds your music.`)
     }
-    engine.handlers.addRoot({ path: dir })
+    await engine.handlers.addRoot({ path: dir })
   }
   const host = await startHost({
     engine,
@@ -318,7 +354,10 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
     log: (line) => ctx.io.stderr.write(line + '\n'),
   })
   if (ctx.json) writeJson(ctx.io, { url: host.url, token: host.token, database: ctx.dbPath })
-  else ctx.io.stdout.write(`Attune is ready. Open this link in your browser:\n\n  ${host.url}\n\nPress Ctrl+C to stop.\n`)
+  else
+    ctx.io.stdout.write(
+      `Attune is ready. Open this link in your browser:\n\n  ${host.url}\n\nPress Ctrl+C to stop.\n`,
+    )
   if (libraries.length > 0) engine.scan().catch(() => undefined)
   await new Promise<void>((done) => {
     const stop = () => done()
@@ -333,7 +372,8 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
 function wholeNumber(value: unknown, flag: string, min = 1): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isInteger(n) || n < min) throw new CliError(`${flag} takes a whole number of at least ${min}.`, 2)
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`${flag} takes a whole number of at least ${min}.`, 2)
   return n
 }
 
@@ -363,7 +403,8 @@ async function analyzeCommand(ctx: Context, args: string[]): Promise<number> {
         : `Analysed ${summary.analysed} of ${summary.total} tracks with ${workers} worker(s) in ${(summary.elapsedMs / 1000).toFixed(1)} s` +
             ` (${(summary.audioSeconds / Math.max(0.001, summary.elapsedMs / 1000)).toFixed(0)}× real time).\n`,
     )
-    for (const f of summary.failed) ctx.io.stdout.write(`  could not analyse ${f.path}\n    ${f.error}\n`)
+    for (const f of summary.failed)
+      ctx.io.stdout.write(`  could not analyse ${f.path}\n    ${f.error}\n`)
   }
   return 0
 }
@@ -377,7 +418,8 @@ async function importEmbeddingsCommand(ctx: Context, args: string[]): Promise<nu
   })
   const file = positionals[0]
   if (!file) throw new CliError('Say which file: attune import-embeddings FILE --space NAME', 2)
-  if (typeof values.space !== 'string') throw new CliError('Name the space: --space NAME (e.g. --space clap)', 2)
+  if (typeof values.space !== 'string')
+    throw new CliError('Name the space: --space NAME (e.g. --space clap)', 2)
   const format = values.format
   if (format !== undefined && format !== 'csv' && format !== 'jsonl' && format !== 'npy') {
     throw new CliError('--format is csv, jsonl or npy.', 2)
@@ -394,19 +436,23 @@ async function importEmbeddingsCommand(ctx: Context, args: string[]): Promise<nu
     else {
       ctx.io.stdout.write(
         `Imported ${report.imported} vectors of ${report.dim} numbers into ${report.space}` +
-          (report.unmatchedCount ? `; ${report.unmatchedCount} rows named no track in the library` : '') +
+          (report.unmatchedCount
+            ? `; ${report.unmatchedCount} rows named no track in the library`
+            : '') +
           '.\n',
       )
-      for (const u of report.unmatched.slice(0, 20)) ctx.io.stdout.write(`  line ${u.line}: ${u.key}\n`)
+      for (const u of report.unmatched.slice(0, 20))
+        ctx.io.stdout.write(`  line ${u.line}: ${u.key}\n`)
     }
     return 0
   } catch (error) {
-    if (error instanceof EmbeddingImportError) throw new CliError(`${error.message} Nothing was imported.`)
+    if (error instanceof EmbeddingImportError)
+      throw new CliError(`${error.message} Nothing was imported.`)
     throw error
   }
 }
 
-async function evalEmbeddingCommand(ctx: Context, args: string[]): Promise<number> {
+function evalEmbeddingCommand(ctx: Context, args: string[]): number {
   const { values } = parse(args, {
     space: { type: 'string' },
     labels: { type: 'string' },
@@ -437,14 +483,15 @@ async function evalEmbeddingCommand(ctx: Context, args: string[]): Promise<numbe
   return 0
 }
 
-async function importLabelsCommand(ctx: Context, args: string[]): Promise<number> {
+function importLabelsCommand(ctx: Context, args: string[]): number {
   const { values, positionals } = parse(args, {
     as: { type: 'string' },
     'others-not': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
   })
   const file = positionals[0]
-  if (!file) throw new CliError('Say which file: attune import-labels FILE --as like|love|near-miss|not', 2)
+  if (!file)
+    throw new CliError('Say which file: attune import-labels FILE --as like|love|near-miss|not', 2)
   if (!existsSync(file)) throw new CliError(`There is no file '${file}'.`)
   const mark = typeof values.as === 'string' ? parseMark(values.as) : undefined
   if (mark === null) throw new CliError('--as is like, love, near-miss or not.', 2)
@@ -462,7 +509,8 @@ async function importLabelsCommand(ctx: Context, args: string[]): Promise<number
     )
     if (result.unmatched.length > 0) {
       ctx.io.stdout.write(`${result.unmatched.length} entries name no track in the library:\n`)
-      for (const u of result.unmatched.slice(0, 20)) ctx.io.stdout.write(`  line ${u.line}: ${u.path}\n`)
+      for (const u of result.unmatched.slice(0, 20))
+        ctx.io.stdout.write(`  line ${u.line}: ${u.path}\n`)
     }
   }
   return 0

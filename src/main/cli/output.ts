@@ -34,7 +34,8 @@ export class ProgressReporter {
 
   update(done: number, total: number | null, detail = '', etaSeconds: number | null = null): void {
     if (!this.enabled) return
-    const eta = etaSeconds !== null && Number.isFinite(etaSeconds) ? ` ETA ${formatDuration(etaSeconds)}` : ''
+    const eta =
+      etaSeconds !== null && Number.isFinite(etaSeconds) ? ` ETA ${formatDuration(etaSeconds)}` : ''
     if (this.io.stderr.isTTY) {
       const width = Math.max(10, Math.min(40, (this.io.stderr.columns ?? 80) - 60))
       const fraction = total ? Math.min(1, done / total) : 0
@@ -62,7 +63,9 @@ export function formatDuration(seconds: number): string {
   const h = Math.floor(s / 3600)
   const m = Math.floor((s % 3600) / 60)
   const rest = s % 60
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(rest).padStart(2, '0')}` : `${m}:${String(rest).padStart(2, '0')}`
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(rest).padStart(2, '0')}`
+    : `${m}:${String(rest).padStart(2, '0')}`
 }
 
 export function writeJson(io: Io, value: unknown): void {
@@ -72,7 +75,9 @@ export function writeJson(io: Io, value: unknown): void {
 /** A plain-text table with left-aligned columns. */
 export function formatTable(headers: string[], rows: (string | number | null)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '' : String(c))))]
-  const widths = headers.map((_, i) => Math.min(48, Math.max(...cells.map((r) => (r[i] ?? '').length))))
+  const widths = headers.map((_, i) =>
+    Math.min(48, Math.max(...cells.map((r) => (r[i] ?? '').length))),
+  )
   return cells
     .map((r) =>
       r

@@ -13,7 +13,10 @@ const SCHEME = 'attune'
 // Media and covers are served through the engine's media route on attune://app/media/<id>, with
 // streaming and Range (seeking); registered before the app is ready, as Electron requires.
 protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
+  {
+    scheme: SCHEME,
+    privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
+  },
 ])
 
 if (!app.requestSingleInstanceLock()) {
@@ -23,15 +26,23 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(1), options: { db: { type: 'string' } }, strict: false })
-  const dbPath = typeof values.db === 'string' ? values.db : join(app.getPath('userData'), 'library.db')
+  const { values } = parseArgs({
+    args: process.argv.slice(1),
+    options: { db: { type: 'string' } },
+    strict: false,
+  })
+  const dbPath =
+    typeof values.db === 'string' ? values.db : join(app.getPath('userData'), 'library.db')
   await app.whenReady()
 
   const nativeBinding = electronSqliteBinding(app.getAppPath())
   const engine = new Engine({ dbPath, watch: true, ...(nativeBinding ? { nativeBinding } : {}) })
   protocol.handle(SCHEME, (request) => engine.media(request))
   const unbind = bindIpc(engine.handlers)
-  const stopEvents = forwardEvents((l) => engine.subscribe(l), () => webContents.getAllWebContents())
+  const stopEvents = forwardEvents(
+    (l) => engine.subscribe(l),
+    () => webContents.getAllWebContents(),
+  )
 
   let window = createWindow()
   app.on('second-instance', () => {

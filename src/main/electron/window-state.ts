@@ -16,9 +16,13 @@ export function loadWindowState(file: string): WindowState {
     const visible = screen.getAllDisplays().some((d) => {
       const a = d.workArea
       const b = state.bounds
-      return b.x < a.x + a.width && b.x + b.width > a.x && b.y < a.y + a.height && b.y + b.height > a.y
+      return (
+        b.x < a.x + a.width && b.x + b.width > a.x && b.y < a.y + a.height && b.y + b.height > a.y
+      )
     })
-    return visible ? state : { ...DEFAULT, bounds: { ...DEFAULT.bounds, ...sizeOnly(state.bounds) } }
+    return visible
+      ? state
+      : { ...DEFAULT, bounds: { ...DEFAULT.bounds, ...sizeOnly(state.bounds) } }
   } catch {
     return DEFAULT
   }

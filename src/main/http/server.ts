@@ -7,7 +7,13 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeWebStream } from 'node:stream/web'
-import { ContractError, isCallName, parseArgs, type EngineEvent, type Handlers } from '../../shared/contract'
+import {
+  ContractError,
+  isCallName,
+  parseArgs,
+  type EngineEvent,
+  type Handlers,
+} from '../../shared/contract'
 
 export interface HostEngine {
   handlers: Handlers
@@ -72,7 +78,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const url = new URL(req.url ?? '/', 'http://host.invalid')
     const presented = url.searchParams.get('token') ?? bearer(req) ?? cookie(req, COOKIE)
     if (!presented || !sameToken(presented, token)) {
-      sendJson(res, 401, { error: 'This Attune host needs the link with its access token (printed when it started).' })
+      sendJson(res, 401, {
+        error: 'This Attune host needs the link with its access token (printed when it started).',
+      })
       return
     }
     // A valid token in the address becomes a same-site cookie, so assets, audio and events follow.
@@ -134,7 +142,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   function serveStatic(path: string, req: IncomingMessage, res: ServerResponse): void {
-    const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(/^([/\\])+/, '')
+    const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(
+      /^([/\\])+/,
+      '',
+    )
     let file = join(staticDir, relative)
     if (!file.startsWith(staticDir + sep)) return sendJson(res, 403, { error: 'Outside the app.' })
     if (!existsSync(file) || !statSync(file).isFile()) {
@@ -202,7 +213,10 @@ function sameToken(a: string, b: string): boolean {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  })
   res.end(text)
 }
 

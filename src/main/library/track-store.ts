@@ -92,7 +92,15 @@ export function trackFromRow(row: TrackRow): Track {
 }
 
 /** How a track list is sorted. `album` is the library's natural order. */
-export const TRACK_ORDERS = ['album', 'artist', 'title', 'added', 'path', 'duration', 'format'] as const
+export const TRACK_ORDERS = [
+  'album',
+  'artist',
+  'title',
+  'added',
+  'path',
+  'duration',
+  'format',
+] as const
 export type TrackOrder = (typeof TRACK_ORDERS)[number]
 
 // Untagged tracks sort after tagged ones (`x IS NULL` first), whatever the direction.
@@ -111,7 +119,11 @@ function descendingOrder(order: string): string {
   return order
     .split(', ')
     .map((term) =>
-      term.endsWith(' IS NULL') ? term : term.endsWith(' DESC') ? term.slice(0, -5) : `${term} DESC`,
+      term.endsWith(' IS NULL')
+        ? term
+        : term.endsWith(' DESC')
+          ? term.slice(0, -5)
+          : `${term} DESC`,
     )
     .join(', ')
 }

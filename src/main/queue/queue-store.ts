@@ -9,7 +9,13 @@ interface PlayerSettings {
   volume: number
 }
 
-const DEFAULT_PLAYER: PlayerSettings = { current: null, position: 0, shuffle: false, repeat: 'off', volume: 1 }
+const DEFAULT_PLAYER: PlayerSettings = {
+  current: null,
+  position: 0,
+  shuffle: false,
+  repeat: 'off',
+  volume: 1,
+}
 const PLAYER_KEY = 'player'
 
 /** The play queue and player state, saved so both survive a restart. */
@@ -26,10 +32,13 @@ export class QueueStore {
       ...(r.reason !== null ? { reason: JSON.parse(r.reason) as unknown } : {}),
     }))
     const raw = this.db.prepare(`SELECT value FROM settings WHERE key = ?`).get(PLAYER_KEY) as
-      | { value: string }
-      | undefined
-    const player = { ...DEFAULT_PLAYER, ...(raw ? (JSON.parse(raw.value) as Partial<PlayerSettings>) : {}) }
-    const current = player.current !== null && player.current < entries.length ? player.current : null
+      { value: string } | undefined
+    const player = {
+      ...DEFAULT_PLAYER,
+      ...(raw ? (JSON.parse(raw.value) as Partial<PlayerSettings>) : {}),
+    }
+    const current =
+      player.current !== null && player.current < entries.length ? player.current : null
     return { entries, ...player, current }
   }
 
@@ -42,7 +51,13 @@ export class QueueStore {
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM queue`).run()
       state.entries.forEach((e, i) =>
-        insert.run(i, e.trackId, e.source, e.reason === undefined ? null : JSON.stringify(e.reason), now),
+        insert.run(
+          i,
+          e.trackId,
+          e.source,
+          e.reason === undefined ? null : JSON.stringify(e.reason),
+          now,
+        ),
       )
       const player: PlayerSettings = {
         current: state.current,
@@ -52,12 +67,21 @@ export class QueueStore {
         volume: state.volume,
       }
       this.db
-        .prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+        .prepare(
+          `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        )
         .run(PLAYER_KEY, JSON.stringify(player))
     })()
   }
 
-  history(limit: number): { eventId: number; startedAt: number; endedAt: number | null; endPosition: number | null; endReason: string | null; trackId: number }[] {
+  history(limit: number): {
+    eventId: number
+    startedAt: number
+    endedAt: number | null
+    endPosition: number | null
+    endReason: string | null
+    trackId: number
+  }[] {
     const rows = this.db
       .prepare(
         `SELECT event_id, started_at, ended_at, end_position, end_reason, track_id

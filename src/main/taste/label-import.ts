@@ -41,19 +41,24 @@ export function importLabels(db: Database, options: LabelImportOptions): LabelIm
   const ext = extname(file).toLowerCase()
   let lines: LabelLine[]
   if (ext === '.m3u' || ext === '.m3u8') {
-    if (!options.as) throw new LabelFileError('Say which label the playlist gives: --as like|love|near-miss|not')
+    if (!options.as)
+      throw new LabelFileError('Say which label the playlist gives: --as like|love|near-miss|not')
     lines = parsePlaylist(text, base, options.as)
   } else if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     lines = parseLabelCsv(text, base, options.as ?? null)
   } else {
-    throw new LabelFileError(`Attune reads labels from .m3u, .m3u8 and .csv files, not '${ext || basename(file)}'.`)
+    throw new LabelFileError(
+      `Attune reads labels from .m3u, .m3u8 and .csv files, not '${ext || basename(file)}'.`,
+    )
   }
 
   const tracks = db
     .prepare(`SELECT id, path, album, album_artist AS albumArtist, artist FROM tracks`)
     .all() as TrackRow[]
   const byPath = new Map(tracks.map((t) => [t.path, t]))
-  const roots = (db.prepare(`SELECT path FROM roots`).all() as { path: string }[]).map((r) => r.path)
+  const roots = (db.prepare(`SELECT path FROM roots`).all() as { path: string }[]).map(
+    (r) => r.path,
+  )
   const find = (path: string): TrackRow | undefined => {
     const direct = byPath.get(path)
     if (direct) return direct
@@ -108,5 +113,7 @@ export function importLabels(db: Database, options: LabelImportOptions): LabelIm
 
 /** Tracks of one album: same album (and album artist, else artist), or the same folder when untagged. */
 function albumKey(track: TrackRow): string {
-  return track.album ? `${track.albumArtist ?? track.artist ?? ''}\u0000${track.album}` : `dir:${dirname(track.path)}`
+  return track.album
+    ? `${track.albumArtist ?? track.artist ?? ''}\u0000${track.album}`
+    : `dir:${dirname(track.path)}`
 }

@@ -37,7 +37,10 @@ export function startWorker(entry: URL | string, options: WorkerClientOptions = 
   if (/\.[cm]?ts$/.test(file)) {
     const bootstrap = new URL('./tsx-bootstrap.mjs', import.meta.url)
     return new Worker(bootstrap, {
-      workerData: { ...(options.workerData as object | undefined), __tsEntry: pathToFileURL(file).href },
+      workerData: {
+        ...(options.workerData as object | undefined),
+        __tsEntry: pathToFileURL(file).href,
+      },
       ...limits,
     })
   }
@@ -46,7 +49,10 @@ export function startWorker(entry: URL | string, options: WorkerClientOptions = 
 
 export class WorkerClient<P extends Protocol> {
   private seq = 0
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >()
   private exited: Error | null = null
 
   constructor(
@@ -63,11 +69,15 @@ export class WorkerClient<P extends Protocol> {
     })
   }
 
-  request<K extends keyof P & string>(type: K, payload: P[K]['payload'], transfer: TransferListItem[] = []): Promise<P[K]['result']> {
+  request<K extends keyof P & string>(
+    type: K,
+    payload: P[K]['payload'],
+    transfer: TransferListItem[] = [],
+  ): Promise<P[K]['result']> {
     if (this.exited) return Promise.reject(this.exited)
     const seq = ++this.seq
     return new Promise<P[K]['result']>((resolve, reject) => {
-      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject })
+      this.pending.set(seq, { resolve, reject })
       this.worker.postMessage({ seq, type, payload }, transfer)
     })
   }

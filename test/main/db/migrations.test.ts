@@ -16,7 +16,9 @@ function dbFile(): string {
 }
 function tableNames(db: ReturnType<typeof openDatabase>): string[] {
   return (
-    db.prepare(`SELECT name FROM sqlite_schema WHERE type IN ('table','view') ORDER BY name`).all() as {
+    db
+      .prepare(`SELECT name FROM sqlite_schema WHERE type IN ('table','view') ORDER BY name`)
+      .all() as {
       name: string
     }[]
   ).map((r) => r.name)
@@ -57,7 +59,15 @@ describe('migration 1: library, event log, settings, queue', () => {
     const db = openDatabase(dbFile(), { migrations: migrations.slice(0, 1) })
     expect(schemaVersion(db)).toBe(1)
     expect(tableNames(db)).toEqual(
-      expect.arrayContaining(['covers', 'events', 'history', 'queue', 'roots', 'settings', 'tracks']),
+      expect.arrayContaining([
+        'covers',
+        'events',
+        'history',
+        'queue',
+        'roots',
+        'settings',
+        'tracks',
+      ]),
     )
     db.close()
   })
@@ -83,7 +93,12 @@ describe('migration 1: library, event log, settings, queue', () => {
     insert.run(10, 'play_start', 0, null)
     insert.run(20, 'play_end', 12.5, 'next')
     expect(db.prepare(`SELECT * FROM history`).all()).toEqual([
-      expect.objectContaining({ started_at: 10, ended_at: 20, end_position: 12.5, end_reason: 'next' }),
+      expect.objectContaining({
+        started_at: 10,
+        ended_at: 20,
+        end_position: 12.5,
+        end_reason: 'next',
+      }),
     ])
     db.close()
   })
@@ -93,13 +108,17 @@ describe('migration 2: full-text search', () => {
   it('indexes existing rows and follows inserts, updates and deletes', () => {
     const file = dbFile()
     const v1 = openDatabase(file, { migrations: migrations.slice(0, 1) })
-    v1.prepare(`INSERT INTO tracks (path, title, artist, added_at) VALUES ('/m/a.ogg', 'Northerners', 'Wesnoth', 1)`).run()
+    v1.prepare(
+      `INSERT INTO tracks (path, title, artist, added_at) VALUES ('/m/a.ogg', 'Northerners', 'Wesnoth', 1)`,
+    ).run()
     v1.close()
     const db = openDatabase(file, { migrations: migrations.slice(0, 2) })
     const search = (q: string) =>
-      (db.prepare(`SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?`).all(q) as { rowid: number }[]).map(
-        (r) => r.rowid,
-      )
+      (
+        db.prepare(`SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?`).all(q) as {
+          rowid: number
+        }[]
+      ).map((r) => r.rowid)
     expect(search('north*')).toEqual([1])
     db.prepare(`UPDATE tracks SET title = 'Loyalists' WHERE id = 1`).run()
     expect(search('north*')).toEqual([])
@@ -123,8 +142,12 @@ describe('migration 3: embeddings', () => {
     expect(() => insert.run('attune-dsp-v1', 3, vector, null)).toThrow(/UNIQUE|PRIMARY KEY/)
     expect(() => insert.run('bad-length', 4, vector, null)).toThrow(/CHECK/)
     expect(() => insert.run('neither', 3, null, null)).toThrow(/CHECK/)
-    const row = db.prepare(`SELECT vector FROM embeddings WHERE space = 'attune-dsp-v1'`).get() as { vector: Buffer }
-    expect(Array.from(new Float32Array(row.vector.buffer, row.vector.byteOffset, 3))).toEqual([0.5, -1, 2])
+    const row = db.prepare(`SELECT vector FROM embeddings WHERE space = 'attune-dsp-v1'`).get() as {
+      vector: Buffer
+    }
+    expect(Array.from(new Float32Array(row.vector.buffer, row.vector.byteOffset, 3))).toEqual([
+      0.5, -1, 2,
+    ])
     db.close()
   })
 })

@@ -18,7 +18,7 @@ beforeAll(async () => {
   mkdirSync(staticDir)
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Attune</title>')
   engine = new Engine({ dbPath: join(t.dir, 'library.db') })
-  engine.handlers.addRoot({ path: join(FIXTURES, 'formats') })
+  await engine.handlers.addRoot({ path: join(FIXTURES, 'formats') })
   await engine.scan()
   host = await startHost({ engine, staticDir })
   base = new URL(host.url).origin
@@ -108,14 +108,16 @@ describe('browser host', () => {
       headers: { authorization: `Bearer ${host.token}` },
       signal: controller.signal,
     })
-    const reader = response.body!.getReader()
-    const track = (await (await call('listTracks', { limit: 1 })).json()) as { result: { tracks: { id: number }[] } }
+    const reader: ReadableStreamDefaultReader<Uint8Array> = response.body!.getReader()
+    const track = (await (await call('listTracks', { limit: 1 })).json()) as {
+      result: { tracks: { id: number }[] }
+    }
     await call('setMark', { trackId: track.result.tracks[0]!.id, mark: 'like' })
     let text = ''
     while (!text.includes('labelsChanged')) {
-      const { value, done } = await reader.read()
-      if (done) break
-      text += new TextDecoder().decode(value)
+      const chunk: { done: boolean; value?: Uint8Array } = await reader.read()
+      if (chunk.done) break
+      text += new TextDecoder().decode(chunk.value ?? new Uint8Array())
     }
     controller.abort()
     expect(text).toContain('"name":"labelsChanged"')

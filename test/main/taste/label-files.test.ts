@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { LabelFileError, parseCsv, parseLabelCsv, parseMark, parsePlaylist } from '../../../src/main/taste/label-files'
+import {
+  LabelFileError,
+  parseCsv,
+  parseLabelCsv,
+  parseMark,
+  parsePlaylist,
+} from '../../../src/main/taste/label-files'
 
 describe('label files', () => {
   it('reads an extended M3U8 with relative, absolute and file:// entries', () => {
-    const text = '\uFEFF#EXTM3U\n#EXTINF:123,Wesnoth - Northerners\nwesnoth/northerners.ogg\r\n/music/a b.mp3\nfile:///music/%C3%A9.flac\n\n'
+    const text =
+      '\uFEFF#EXTM3U\n#EXTINF:123,Wesnoth - Northerners\nwesnoth/northerners.ogg\r\n/music/a b.mp3\nfile:///music/%C3%A9.flac\n\n'
     expect(parsePlaylist(text, '/lib', 'like')).toEqual([
       { line: 3, path: '/lib/wesnoth/northerners.ogg', mark: 'like' },
       { line: 4, path: '/music/a b.mp3', mark: 'like' },
@@ -27,7 +34,9 @@ describe('label files', () => {
   })
 
   it('uses --as for lines without a label, and names the line of an unknown label', () => {
-    expect(parseLabelCsv('a.mp3\n', '/lib', 'love')).toEqual([{ line: 1, path: '/lib/a.mp3', mark: 'love' }])
+    expect(parseLabelCsv('a.mp3\n', '/lib', 'love')).toEqual([
+      { line: 1, path: '/lib/a.mp3', mark: 'love' },
+    ])
     expect(() => parseLabelCsv('a.mp3,meh\n', '/lib', null)).toThrow(LabelFileError)
     expect(() => parseLabelCsv('a.mp3,like\nb.mp3,meh\n', '/lib', null)).toThrow(/Line 2/)
   })

@@ -26,7 +26,9 @@ describe('worker rpc', () => {
 
   it("sends the worker's log lines to the main log", async () => {
     const lines: string[] = []
-    client = new WorkerClient<EchoProtocol>(startWorker(entry), { log: (level, m) => lines.push(`${level}:${m}`) })
+    client = new WorkerClient<EchoProtocol>(startWorker(entry), {
+      log: (level, m) => lines.push(`${level}:${m}`),
+    })
     await client.request('log', { message: 'refit started' })
     expect(lines).toContain('warn:refit started')
   })
