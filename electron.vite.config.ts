@@ -6,7 +6,14 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      lib: { entry: resolve('src/main/electron/main.ts') },
+      // The app and each worker thread as its own file in out/main (src/main/workers/entries.ts).
+      lib: {
+        entry: {
+          index: resolve('src/main/electron/main.ts'),
+          'analysis-worker': resolve('src/main/workers/analysis.worker.ts'),
+          'read-worker': resolve('src/main/library/read-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os'
 import type { Database } from '../db/database'
 import { startWorker, WorkerClient } from '../workers/rpc'
+import { workerEntry } from '../workers/entries'
 import type { AnalysisProtocol } from '../workers/analysis.worker'
 import { EmbeddingStore, type AnalysisJob } from './embedding-store'
 import { EXTRACTOR } from './feature-names'
@@ -42,7 +43,6 @@ export interface AnalysisOptions {
 }
 
 export const defaultWorkerCount = (): number => Math.max(1, availableParallelism() - 1)
-const DEFAULT_ENTRY = new URL('../workers/analysis.worker.ts', import.meta.url)
 const BATCH = 16
 
 export class AnalysisTimeoutError extends Error {
@@ -68,7 +68,7 @@ export async function analyseLibrary(
 
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(), jobs.length))
   const timeout = options.timeoutMs ?? ((job) => 60_000 + 2_000 * (job.duration ?? 600))
-  const entry = options.workerEntry ?? DEFAULT_ENTRY
+  const entry = options.workerEntry ?? workerEntry('analysis')
   const spawn = () =>
     new WorkerClient<AnalysisProtocol>(
       startWorker(entry, { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 } }),

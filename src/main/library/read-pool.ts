@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { startWorker } from '../workers/rpc'
+import { workerEntry } from '../workers/entries'
+import type { Worker } from 'node:worker_threads'
 import { FileGoneError, readAudioFile, type ReadOptions, type ReadResult } from './file-reader'
 
 export interface ReadRequest {
@@ -28,21 +28,9 @@ interface PoolWorker {
   pending: Map<number, Pending>
 }
 
-/**
- * Starts a read worker. Run from source (tests, benchmarks through tsx), the worker registers tsx's loader
- * itself before importing the TypeScript entry: Node 20 does not pass its parent's loader hooks, nor
- * honour `--import` in a worker's execArgv.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./read-worker.js', import.meta.url))
-  const entry = new URL('./read-worker.ts', import.meta.url).href
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
-    /\.cjs$/,
-    '.mjs',
-  )
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
-  return new Worker(bootstrap, { eval: true })
+/** Starts a read worker: the bundled .js in the app, the TypeScript source elsewhere. */
+function startReadWorker(): Worker {
+  return startWorker(workerEntry('read'))
 }
 
 /**
@@ -58,7 +46,7 @@ export class ReadPool {
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
       try {
-        const worker = startWorker()
+        const worker = startReadWorker()
         worker.unref()
         const poolWorker: PoolWorker = { worker, pending: new Map() }
         worker.on('message', (response: ReadResponse) => this.settle(poolWorker, response))
