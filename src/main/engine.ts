@@ -6,6 +6,11 @@ import { scanLibrary, TrackStore, watchLibrary } from './library'
 import { EventLog } from './events'
 import { createMediaHandler } from './media'
 import { QueueStore } from './queue/queue-store'
+import { SettingsStore } from './settings-store'
+import { analyseLibrary } from './analysis/pool'
+import { EmbeddingStore } from './analysis/embedding-store'
+import { EXTRACTOR } from './analysis/feature-names'
+import type { AnalysisResult } from '../shared/domain'
 import type { EngineEvent, EngineEvents, EventName, Handlers } from '../shared/contract'
 import type { ScanSummary } from '../shared/domain'
 
@@ -15,6 +20,13 @@ export interface EngineOptions {
   nativeBinding?: string
   /** Watch the library folders for changes while running (the app and the browser host do). */
   watch?: boolean
+  /**
+   * Analyse in the background: after every scan, and at start for whatever a previous run left
+   * (the app and the browser host do; the CLI runs `attune analyze` explicitly).
+   */
+  backgroundAnalysis?: boolean
+  /** Where warnings and worker logs go. */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void
 }
 
 /**
@@ -28,6 +40,12 @@ export class Engine {
   readonly tracks: TrackStore
   readonly events: EventLog
   readonly queue: QueueStore
+  readonly settings: SettingsStore
+  readonly embeddings: EmbeddingStore
+  private analysing: Promise<AnalysisResult> | null = null
+  private analysisAbort: AbortController | null = null
+  private readonly backgroundAnalysis: boolean
+  private readonly log: NonNullable<EngineOptions['log']>
   readonly media: (request: Request) => Promise<Response>
   private readonly emitter = new EventEmitter()
   private scanning: Promise<ScanSummary> | null = null
@@ -42,8 +60,13 @@ export class Engine {
     this.tracks = new TrackStore(this.db)
     this.events = new EventLog(this.db)
     this.queue = new QueueStore(this.db)
+    this.settings = new SettingsStore(this.db)
+    this.embeddings = new EmbeddingStore(this.db)
+    this.backgroundAnalysis = options.backgroundAnalysis ?? false
+    this.log = options.log ?? (() => undefined)
     this.media = createMediaHandler({ db: this.db, coversDir: this.coversDir })
     if (options.watch) this.restartWatcher()
+    if (this.backgroundAnalysis) this.analyseInBackground()
   }
 
   /** Subscribes to engine events; returns the unsubscribe function. */
@@ -68,6 +91,7 @@ export class Engine {
       .then((summary) => {
         this.emit('scanFinished', summary)
         this.emit('libraryChanged', { reason: 'scan' })
+        if (this.backgroundAnalysis) this.analyseInBackground()
         return summary
       })
       .catch((error: unknown) => {
@@ -79,6 +103,41 @@ export class Engine {
       })
     this.scanning = running
     return running
+  }
+
+  /**
+   * Analyses every track that needs it (one run at a time; a call during a run joins it). Workers
+   * come from settings (null = cores − 1); the main thread only writes results in batches.
+   */
+  analyse(): Promise<AnalysisResult> {
+    if (this.analysing) return this.analysing
+    const abort = new AbortController()
+    this.analysisAbort = abort
+    const workers = this.settings.get().analysis.workers
+    const running = analyseLibrary(this.db, {
+      ...(workers ? { workers } : {}),
+      signal: abort.signal,
+      onProgress: (p) => this.emit('analysisProgress', p),
+      log: this.log,
+    })
+      .then((result) => {
+        this.emit('analysisFinished', result)
+        if (result.analysed > 0) this.emit('libraryChanged', { reason: 'scan' })
+        return result
+      })
+      .finally(() => {
+        this.analysing = null
+        this.analysisAbort = null
+      })
+    this.analysing = running
+    return running
+  }
+
+  private analyseInBackground(): void {
+    if (this.closed || !this.settings.get().analysis.autoStart) return
+    this.analyse().catch((error: unknown) => {
+      this.emit('error', { message: `The audio analysis stopped: ${(error as Error).message}` })
+    })
   }
 
   private restartWatcher(): void {
@@ -104,6 +163,8 @@ export class Engine {
         failed: stats.failed,
         roots: this.tracks.listRoots(),
         scanning: this.scanning !== null,
+        analysed: this.embeddings.spaces().find((x) => x.space === EXTRACTOR.space)?.vectors ?? 0,
+        analysing: this.analysing !== null,
       }
     },
     listRoots: () => this.tracks.listRoots(),
@@ -157,6 +218,17 @@ export class Engine {
       this.queue.save(state)
       this.emit('queueChanged', {})
     },
+    startAnalysis: () => {
+      this.analyse().catch((error: unknown) => {
+        this.emit('error', { message: `The audio analysis stopped: ${(error as Error).message}` })
+      })
+    },
+    getSettings: () => this.settings.get(),
+    updateSettings: (change) => {
+      const next = this.settings.update(change.section, change.patch)
+      this.emit('settingsChanged', next)
+      return next
+    },
     listHistory: ({ limit = 100 }) =>
       this.queue
         .history(limit)
@@ -167,7 +239,9 @@ export class Engine {
     if (this.closed) return
     this.closed = true
     await this.watcher?.close()
+    this.analysisAbort?.abort()
     await this.scanning?.catch(() => undefined)
+    await this.analysing?.catch(() => undefined)
     this.db.close()
   }
 }

@@ -2,7 +2,10 @@
 // arguments, and every event the engine pushes. The Electron IPC binding, the preload's functions
 // and the browser host's routes are all derived from `calls` below, with no per-call glue.
 import { z } from 'zod'
+import { settingsSchema, type Settings } from './settings'
 import {
+  type AnalysisProgress,
+  type AnalysisResult,
   END_REASONS,
   MARKS,
   type Root,
@@ -49,6 +52,9 @@ export interface LibraryStatus {
   failed: number
   roots: Root[]
   scanning: boolean
+  /** Tracks with a vector in the active embedding space. */
+  analysed: number
+  analysing: boolean
 }
 
 export interface QueueEntry {
@@ -132,6 +138,35 @@ export const calls = {
       })
       .strict(),
   ),
+  /** Analyses every track that needs it, in the background; progress arrives as events. */
+  startAnalysis: call<void>()(none),
+  getSettings: call<Settings>()(none),
+  /** Updates one section of the settings (partially); answers with all settings. */
+  updateSettings: call<Settings>()(
+    z.discriminatedUnion('section', [
+      z
+        .object({ section: z.literal('rewards'), patch: settingsSchema.shape.rewards.partial() })
+        .strict(),
+      z
+        .object({ section: z.literal('model'), patch: settingsSchema.shape.model.partial() })
+        .strict(),
+      z
+        .object({
+          section: z.literal('exploration'),
+          patch: settingsSchema.shape.exploration.partial(),
+        })
+        .strict(),
+      z
+        .object({
+          section: z.literal('autoQueue'),
+          patch: settingsSchema.shape.autoQueue.partial(),
+        })
+        .strict(),
+      z
+        .object({ section: z.literal('analysis'), patch: settingsSchema.shape.analysis.partial() })
+        .strict(),
+    ]),
+  ),
   listHistory: call<HistoryEntry[]>()(
     z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
   ),
@@ -179,6 +214,9 @@ export interface EngineEvents {
   libraryChanged: { reason: 'scan' | 'watch' | 'roots' }
   labelsChanged: { trackId: number }
   queueChanged: Record<string, never>
+  analysisProgress: AnalysisProgress
+  analysisFinished: AnalysisResult
+  settingsChanged: Settings
   error: { message: string }
 }
 export type EventName = keyof EngineEvents
@@ -188,6 +226,9 @@ export const EVENT_NAMES: readonly EventName[] = [
   'libraryChanged',
   'labelsChanged',
   'queueChanged',
+  'analysisProgress',
+  'analysisFinished',
+  'settingsChanged',
   'error',
 ]
 export interface EngineEvent<K extends EventName = EventName> {

@@ -104,3 +104,20 @@ export interface ScanSummary {
   failed: { path: string; error: string }[]
   elapsedMs: number
 }
+
+/** Progress of the background audio analysis, pushed as it goes. */
+export interface AnalysisProgress {
+  total: number
+  done: number
+  failed: number
+  etaSeconds: number | null
+  currentPath: string | null
+}
+
+export interface AnalysisResult {
+  space: string
+  total: number
+  analysed: number
+  failed: { path: string; error: string }[]
+  elapsedMs: number
+}

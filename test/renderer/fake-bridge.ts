@@ -1,5 +1,6 @@
 // An in-memory Bridge for component tests: the same interface the app gets from Electron or the
 // browser host, backed by arrays. It records every call so tests can check what reached "the engine".
+import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings'
 import type {
   Api,
   CallArgs,
@@ -83,6 +84,7 @@ export class FakeBridge implements Bridge {
   history: HistoryEntry[] = []
   private listeners = new Set<(event: EngineEvent) => void>()
   private playIds = 0
+  settings: Settings = DEFAULT_SETTINGS
   readonly api: Api
 
   constructor(options: FakeBridgeOptions = {}) {
@@ -105,6 +107,8 @@ export class FakeBridge implements Bridge {
         failed: 0,
         roots: this.roots,
         scanning: false,
+        analysed: 0,
+        analysing: false,
       }),
       listRoots: () => this.roots,
       addRoot: (args) => {
@@ -157,6 +161,15 @@ export class FakeBridge implements Bridge {
         }
       },
       listHistory: () => this.history,
+      startAnalysis: () => undefined,
+      getSettings: () => this.settings,
+      updateSettings: (change) => {
+        this.settings = {
+          ...this.settings,
+          [change.section]: { ...this.settings[change.section], ...change.patch },
+        }
+        return this.settings
+      },
     }
     this.api = Object.fromEntries(
       (Object.keys(handlers) as CallName[]).map((name) => [

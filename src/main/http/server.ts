@@ -142,10 +142,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   function serveStatic(path: string, req: IncomingMessage, res: ServerResponse): void {
-    const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(
-      /^([/\\])+/,
-      '',
-    )
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(path)
+    } catch {
+      return sendJson(res, 400, { error: 'Bad address.' })
+    }
+    // Refuse any parent-folder step outright, however it was encoded.
+    if (decoded.split(/[/\\]/).includes('..') || decoded.includes('\0')) {
+      return sendJson(res, 403, { error: 'Outside the app.' })
+    }
+    const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '')
     let file = join(staticDir, relative)
     if (!file.startsWith(staticDir + sep)) return sendJson(res, 403, { error: 'Outside the app.' })
     if (!existsSync(file) || !statSync(file).isFile()) {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { LibraryStatus, TrackSortKey } from '../../shared/contract'
-import type { Mark, ScanProgress, Track } from '../../shared/domain'
+import type { AnalysisProgress, Mark, ScanProgress, Track } from '../../shared/domain'
 import { ContextMenu, type MenuItem } from './components/ContextMenu'
 import { HelpOverlay } from './components/HelpOverlay'
 import { FirstRun } from './features/library/FirstRun'
@@ -49,6 +49,7 @@ export function App({
   const snapshot = usePlayerSnapshot(player)
   const [status, setStatus] = useState<LibraryStatus | null>(null)
   const [progress, setProgress] = useState<ScanProgress | null>(null)
+  const [analysis, setAnalysis] = useState<AnalysisProgress | null>(null)
   const [labels, setLabels] = useState<ReadonlyMap<number, Mark>>(new Map())
   const [view, setView] = useState<View>('library')
   const [searchText, setSearchText] = useState('')
@@ -139,6 +140,13 @@ export function App({
           break
         case 'libraryChanged':
           refreshSoon()
+          break
+        case 'analysisProgress':
+          setAnalysis(event.payload as AnalysisProgress)
+          break
+        case 'analysisFinished':
+          setAnalysis(null)
+          loadStatus()
           break
         case 'labelsChanged':
           loadLabels()
@@ -315,6 +323,32 @@ export function App({
               {progress.failed ? `, ${progress.failed} unreadable` : ''}
               {progress.etaSeconds !== null
                 ? `, about ${Math.ceil(progress.etaSeconds)} s left`
+                : ''}
+            </span>
+          </div>
+        ) : null}
+        {analysis && !progress ? (
+          <div className="scan-progress" data-testid="analysis-progress">
+            <div
+              className="progress"
+              role="progressbar"
+              aria-label="Analysing audio"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={
+                analysis.total ? Math.round((100 * analysis.done) / analysis.total) : 0
+              }
+            >
+              <div
+                className="progress-fill"
+                style={{ width: `${analysis.total ? (100 * analysis.done) / analysis.total : 0}%` }}
+              />
+            </div>
+            <span className="muted">
+              Listening to your library: {analysis.done} of {analysis.total} tracks analysed
+              {analysis.failed ? `, ${analysis.failed} could not be analysed` : ''}
+              {analysis.etaSeconds !== null
+                ? `, about ${Math.ceil(analysis.etaSeconds)} s left`
                 : ''}
             </span>
           </div>

@@ -1,4 +1,5 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import type { Settings } from '../../../../shared/settings'
 import type { LibraryStatus } from '../../../../shared/contract'
 import type { Bridge } from '../../lib/bridge'
 import { errorText } from '../../lib/format'
@@ -31,6 +32,25 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
       onError(`That folder could not be removed: ${errorText(e)}`)
     }
   }
+  const [settings, setSettings] = useState<Settings | null>(null)
+  useEffect(() => {
+    bridge.api
+      .getSettings()
+      .then(setSettings)
+      .catch((e: unknown) => onError(`The settings could not be read: ${errorText(e)}`))
+  }, [bridge, onError])
+  const setWorkers = async (value: string) => {
+    try {
+      const workers = value === 'auto' ? null : Number(value)
+      setSettings(await bridge.api.updateSettings({ section: 'analysis', patch: { workers } }))
+    } catch (e) {
+      onError(`That setting could not be saved: ${errorText(e)}`)
+    }
+  }
+  const analyseNow = () =>
+    bridge.api
+      .startAnalysis()
+      .catch((e: unknown) => onError(`The analysis did not start: ${errorText(e)}`))
   const rescan = () =>
     bridge.api.startScan().catch((e: unknown) => onError(`The scan did not start: ${errorText(e)}`))
   return (
@@ -76,8 +96,37 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
           </button>
         </form>
       </div>
+      <div className="card" aria-label="Analysis">
+        <h3>Analysis</h3>
+        <p className="muted">
+          Attune listens to each song once, on this computer, to learn how it sounds (timbre,
+          brightness, harmony, tempo, loudness).{' '}
+          {status ? `${status.analysed} of ${status.tracks} tracks analysed.` : ''}
+        </p>
+        <label>
+          Analysis threads{' '}
+          <select
+            aria-label="Analysis threads"
+            value={
+              settings?.analysis.workers === null || !settings
+                ? 'auto'
+                : String(settings.analysis.workers)
+            }
+            onChange={(e) => void setWorkers(e.target.value)}
+          >
+            <option value="auto">Automatic (all cores but one)</option>
+            {[1, 2, 3, 4, 6, 8].map((n) => (
+              <option key={n} value={String(n)}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <button type="button" onClick={() => void analyseNow()} disabled={status?.analysing}>
+          {status?.analysing ? 'Analysing…' : 'Analyse now'}
+        </button>
+      </div>
       {[
-        ['Analysis', 'Audio analysis (how each song sounds) arrives with the analysis feature.'],
         [
           'Rewards',
           'How skips, plays and marks teach Attune your taste arrives with the taste model.',
