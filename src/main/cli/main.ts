@@ -28,6 +28,10 @@ import {
 import { EmbeddingStore } from '../analysis/embedding-store'
 import { importLabels } from '../taste/label-import'
 import { parseMark } from '../taste/label-files'
+import { TasteService, type TasteExplanation } from '../taste/service'
+import type { Recommendation } from '../taste/model'
+import { EventLog } from '../events'
+import type { MarkOrNone, Track } from '../../shared/domain'
 
 const HELP = `attune: a music player that learns your taste (command line)
 
@@ -47,6 +51,11 @@ Commands:
                       how well a space separates the library by folder (or your labels)
   import-labels FILE --as like|love|near-miss|not [--others-not] [--dry-run]
                       label every track of an M3U/M3U8 playlist or a CSV (path,label)
+  recommend [--n 10]  the songs the taste model would pick next, with their score and why
+  feedback TRACK like|love|near-miss|not|none|skip@SECONDS|played
+                      tell the model about a song (TRACK is its id or path): a mark, a skip
+                      at SECONDS, or a play to the end
+  explain TRACK       why the taste model scores a song as it does
   serve               run the browser host (see README)
 
 Options for every command:
@@ -84,6 +93,9 @@ const commands: Record<string, Command> = {
   'import-embeddings': importEmbeddingsCommand,
   'eval-embedding': evalEmbeddingCommand,
   'import-labels': importLabelsCommand,
+  recommend: recommendCommand,
+  feedback: feedbackCommand,
+  explain: explainCommand,
 }
 
 /** Runs the CLI; returns the exit code. Never throws for a user error. */
@@ -337,7 +349,14 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new CliError(`The app is not built (no ${staticDir}/index.html). Run: npm run build`)
   }
-  const engine = new Engine({ dbPath: ctx.dbPath, watch: true })
+  const engine = new Engine({
+    dbPath: ctx.dbPath,
+    watch: true,
+    backgroundAnalysis: true,
+    log: (level, message) => {
+      if (level !== 'info') ctx.io.stderr.write(`${message}\n`)
+    },
+  })
   const libraries = (values.library ?? []).map((d) => resolve(d))
   for (const dir of libraries) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -512,6 +531,196 @@ function importLabelsCommand(ctx: Context, args: string[]): number {
       for (const u of result.unmatched.slice(0, 20))
         ctx.io.stdout.write(`  line ${u.line}: ${u.path}\n`)
     }
+  }
+  return 0
+}
+
+/** The track named by an id or a path (absolute, or relative to the current folder). */
+function findTrack(store: TrackStore, text: string | undefined, usage: string): Track {
+  if (!text) throw new CliError(`Say which track: ${usage}`, 2)
+  const track = /^\d+$/.test(text)
+    ? store.getTrack(Number(text))
+    : (store.getTrackByPath(resolve(text)) ?? store.getTrackByPath(text))
+  if (!track) {
+    throw new CliError(
+      `There is no track '${text}' in the library. Find its id with: attune tracks --search WORDS`,
+    )
+  }
+  return track
+}
+
+function trackName(track: Track): string {
+  const title = track.title ?? fileName(track.path)
+  return track.artist ? `${title} (${track.artist})` : title
+}
+
+/** Starts the taste worker on this database; "nothing analysed" becomes a plain-words CliError. */
+async function withTaste<T>(ctx: Context, use: (taste: TasteService) => Promise<T>): Promise<T> {
+  const db = ctx.open()
+  let taste: TasteService
+  try {
+    taste = await TasteService.start({
+      db,
+      dbPath: ctx.dbPath,
+      log: (level, message) => {
+        if (level !== 'info') ctx.io.stderr.write(message + '\n')
+      },
+    })
+  } catch (error) {
+    throw new CliError((error as Error).message)
+  }
+  try {
+    const result = await use(taste)
+    await taste.saveSnapshot()
+    return result
+  } finally {
+    await taste.close()
+  }
+}
+
+const score = (value: number): string => value.toFixed(3)
+
+async function recommendCommand(ctx: Context, args: string[]): Promise<number> {
+  const { values } = parse(args, { n: { type: 'string' } })
+  const n = wholeNumber(values.n, '--n') ?? 10
+  const picks: Recommendation[] = await withTaste(ctx, (taste) => taste.recommend({ n }))
+  const store = new TrackStore(ctx.open())
+  const rows = picks.map((pick) => ({ ...pick, track: store.getTrack(pick.trackId) }))
+  if (ctx.json) {
+    writeJson(
+      ctx.io,
+      rows.map(({ track, ...pick }) => ({
+        ...pick,
+        title: track?.title ?? null,
+        artist: track?.artist ?? null,
+        album: track?.album ?? null,
+        path: track?.path ?? null,
+      })),
+    )
+    return 0
+  }
+  if (rows.length === 0) {
+    ctx.io.stdout.write(
+      'Nothing to recommend right now: every analysed song was played lately, is queued or is marked not for me.\n',
+    )
+    return 0
+  }
+  ctx.io.stdout.write(
+    formatTable(
+      ['id', 'title', 'artist', 'score', 'bonus', 'ucb', 'why'],
+      rows.map((r) => [
+        r.trackId,
+        r.track ? (r.track.title ?? fileName(r.track.path)) : null,
+        r.track?.artist ?? null,
+        score(r.mean),
+        score(r.bonus),
+        score(r.ucb),
+        r.reasons.join('; '),
+      ]),
+    ) + '\n',
+  )
+  return 0
+}
+
+const FEEDBACK_USAGE = 'attune feedback TRACK like|love|near-miss|not|none|skip@SECONDS|played'
+
+function feedbackCommand(ctx: Context, args: string[]): number {
+  const { positionals } = parse(args, {})
+  const [trackText, action] = positionals
+  const db = ctx.open()
+  const track = findTrack(new TrackStore(db), trackText, FEEDBACK_USAGE)
+  if (!action) throw new CliError(`Say what you thought of it: ${FEEDBACK_USAGE}`, 2)
+  const events = new EventLog(db)
+  const name = trackName(track)
+  let logged: number[]
+  let playId: string | null = null
+  let message: string
+  const skip = /^skip@(\d+(?:\.\d+)?)$/.exec(action)
+  if (skip) {
+    const position = Number(skip[1])
+    if (track.duration !== null && position > track.duration) {
+      throw new CliError(
+        `${name} lasts ${formatDuration(track.duration)}; a skip at ${position} s is past its end.`,
+        2,
+      )
+    }
+    const end = events.playEnd(track.id, events.playStart(track.id, { source: 'cli' }), {
+      position,
+      duration: track.duration,
+      reason: 'next',
+    })
+    logged = [end.id]
+    playId = end.playId
+    message = `Logged a skip of ${name} at ${formatDuration(position)}.`
+  } else if (action === 'played') {
+    const end = events.playEnd(track.id, events.playStart(track.id, { source: 'cli' }), {
+      position: track.duration ?? 0,
+      duration: track.duration,
+      reason: 'ended',
+    })
+    logged = [end.id]
+    playId = end.playId
+    message = `Logged a play of ${name} to the end.`
+  } else {
+    const mark: MarkOrNone | null =
+      action === 'none' || action === 'unmark' ? 'none' : parseMark(action)
+    if (mark === null) throw new CliError(`Unknown feedback '${action}'. Use: ${FEEDBACK_USAGE}`, 2)
+    logged = [events.mark(track.id, mark, 'cli').id]
+    message =
+      mark === 'none'
+        ? `Removed the mark of ${name}.`
+        : `Marked ${name} as ${mark.replace(/_/g, ' ')}.`
+  }
+  if (ctx.json) writeJson(ctx.io, { trackId: track.id, action, playId, eventIds: logged })
+  else ctx.io.stdout.write(message + '\n')
+  return 0
+}
+
+async function explainCommand(ctx: Context, args: string[]): Promise<number> {
+  const { positionals } = parse(args, {})
+  const track = findTrack(new TrackStore(ctx.open()), positionals[0], 'attune explain TRACK')
+  const explanation: TasteExplanation | null = await withTaste(ctx, (taste) =>
+    taste.explain(track.id),
+  )
+  if (!explanation) {
+    throw new CliError(
+      `${trackName(track)} has no audio vector in the model's space yet. Run: attune analyze`,
+    )
+  }
+  if (ctx.json) {
+    writeJson(ctx.io, {
+      ...explanation,
+      title: track.title,
+      artist: track.artist,
+      path: track.path,
+    })
+    return 0
+  }
+  const out = ctx.io.stdout
+  out.write(`${trackName(track)}\n`)
+  out.write(
+    `  score (mean) ${score(explanation.mean)}, bonus ${score(explanation.bonus)}, ucb ${score(explanation.ucb)}\n`,
+  )
+  const label = explanation.label
+  out.write(
+    `  label: ${label ? `${label.mark.replace(/_/g, ' ')} (${label.origin === 'mark' ? 'your mark' : 'imported'})` : 'none'}\n`,
+  )
+  for (const row of explanation.rows) {
+    out.write(
+      `  counts as: ${row.kind === 'label' ? 'its label' : 'a listen'}, reward ${row.reward >= 0 ? '+' : ''}${row.reward} at weight ${row.weight}\n`,
+    )
+  }
+  if (explanation.coldStart) {
+    out.write('  Nothing learned yet: mark or play a few songs first.\n')
+    return 0
+  }
+  out.write(
+    `  baseline ${score(explanation.baseline)} (what the model expects of an average song); what moved it most:\n`,
+  )
+  for (const feature of explanation.features) {
+    out.write(
+      `  ${feature.effect === 'raised' ? 'raised by' : 'lowered by'}: ${feature.phrase} (${feature.contribution >= 0 ? '+' : ''}${feature.contribution.toFixed(3)})\n`,
+    )
   }
   return 0
 }

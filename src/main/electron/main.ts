@@ -38,7 +38,13 @@ async function start(): Promise<void> {
   await app.whenReady()
 
   const nativeBinding = electronSqliteBinding(app.getAppPath())
-  const engine = new Engine({ dbPath, watch: true, ...(nativeBinding ? { nativeBinding } : {}) })
+  const engine = new Engine({
+    dbPath,
+    watch: true,
+    backgroundAnalysis: true,
+    log: (level, message) => console[level](message),
+    ...(nativeBinding ? { nativeBinding } : {}),
+  })
   protocol.handle(SCHEME, (request) => engine.media(request))
   const unbind = bindIpc(engine.handlers)
   const stopEvents = forwardEvents(

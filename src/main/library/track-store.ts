@@ -104,8 +104,12 @@ export const TRACK_ORDERS = [
 export type TrackOrder = (typeof TRACK_ORDERS)[number]
 
 // Untagged tracks sort after tagged ones (`x IS NULL` first), whatever the direction.
+/** Above this many full-text matches, a search reads the album index in order (see listTracks). */
+const WIDE_SEARCH = 2000
+
 const ORDER_BY: Record<TrackOrder, string> = {
-  album: 't.album IS NULL, t.album_artist, t.album, t.disc_no, t.track_no, t.path',
+  // Exactly the tracks_album index, so a page of the library never sorts the whole table.
+  album: 't.album_artist, t.album, t.disc_no, t.track_no',
   artist: 't.artist IS NULL, t.artist, t.album, t.disc_no, t.track_no, t.path',
   title: 't.title IS NULL, t.title, t.path',
   added: 't.added_at DESC, t.id DESC',
@@ -255,23 +259,54 @@ export class TrackStore {
 
   listTracks(query: TrackQuery = {}): Track[] {
     const { clause, params } = this.where(query)
-    const base = ORDER_BY[query.orderBy ?? 'album'] ?? ORDER_BY.album
+    const orderBy = query.orderBy ?? 'album'
+    const base = ORDER_BY[orderBy] ?? ORDER_BY.album
     const order = query.descending ? descendingOrder(base) : base
     const limit = query.limit !== undefined && query.limit >= 0 ? Math.floor(query.limit) : -1
     const offset = query.offset !== undefined && query.offset > 0 ? Math.floor(query.offset) : 0
+    // A search that matches much of a large library reads the album index in order and keeps the
+    // matches (the first page comes quickly) instead of sorting tens of thousands of rows; a
+    // narrow search sorts its few matches. The FTS count that decides is a few milliseconds.
+    const fts = query.search === undefined ? null : ftsQueryFor(query.search)
+    const walkIndex =
+      fts !== null && orderBy === 'album' && !query.descending && this.ftsMatches(fts) > WIDE_SEARCH
     const rows = this.db
-      .prepare(`SELECT t.* FROM tracks t ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .prepare(
+        `SELECT t.* FROM tracks t ${walkIndex ? 'INDEXED BY tracks_album' : ''} ${clause}
+         ORDER BY ${order} LIMIT ? OFFSET ?`,
+      )
       .all(...params, limit, offset) as TrackRow[]
     return rows.map(trackFromRow)
   }
 
+  /** Rows the full-text index matches, before any other condition. */
+  private ftsMatches(fts: string): number {
+    return this.db
+      .prepare(`SELECT COUNT(*) FROM tracks_fts WHERE tracks_fts MATCH ?`)
+      .pluck()
+      .get(fts) as number
+  }
+
   countTracks(query: Omit<TrackQuery, 'limit' | 'offset' | 'orderBy' | 'descending'> = {}): number {
+    const fts = query.search === undefined ? null : ftsQueryFor(query.search)
+    // The common case, a search over a library with nothing missing or unreadable excluded, is
+    // the full-text index's own count: no join with tracks.
+    if (fts !== null && query.includeFailed !== false && (query.includeMissing || !this.anyMissing())) {
+      return this.ftsMatches(fts)
+    }
     const { clause, params } = this.where(query)
     return this.db
       .prepare(`SELECT COUNT(*) FROM tracks t ${clause}`)
       .pluck()
       .get(...params) as number
   }
+
+  private anyMissing(): boolean {
+    return (
+      this.db.prepare(`SELECT EXISTS (SELECT 1 FROM tracks WHERE missing_since IS NOT NULL)`).pluck().get() === 1
+    )
+  }
+
 
   stats(): LibraryStats {
     const totals = this.db
