@@ -10,6 +10,7 @@ import { useTrackPages, type TrackQuery } from './features/library/useTrackPages
 import { NowPlaying } from './features/player/NowPlaying'
 import { Player } from './features/player/player'
 import { QueueSaver, type QueueSaverOptions } from './features/player/queue-saver'
+import { connectMediaSession } from './features/player/media-session'
 import { createHowlerSound, type SoundFactory } from './features/player/sound'
 import { usePlayerSnapshot } from './features/player/usePlayer'
 import { QueuePanel } from './features/queue/QueuePanel'
@@ -87,6 +88,9 @@ export function App({
       })
       .catch((e: unknown) => setError(`Your marks could not be read: ${errorText(e)}`))
   }, [bridge])
+
+  // OS media keys and now-playing info.
+  useEffect(() => connectMediaSession(player, (id) => bridge.coverUrl(id)), [player, bridge])
 
   // First load: status, labels, and the saved queue (then keep saving it).
   useEffect(() => {
