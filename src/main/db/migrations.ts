@@ -173,6 +173,26 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 4,
+    name: 'saved taste model state per space and parameter set',
+    up(db) {
+      db.exec(`
+        -- A cache of the taste model, so a restart does not replay the whole event log: the
+        -- preprocessing, LinUCB's A, A⁻¹ and b, the ledger's rows and the last event applied.
+        -- The key is the space plus a hash of the parameters that shape the model (rewards, PCA
+        -- dimensions, λ, forgetting window); it can always be deleted and rebuilt from the events.
+        CREATE TABLE model_state (
+          key            TEXT PRIMARY KEY,
+          space          TEXT NOT NULL,
+          params         TEXT NOT NULL,      -- JSON
+          state          TEXT NOT NULL,      -- JSON
+          last_event_id  INTEGER NOT NULL,
+          updated_at     INTEGER NOT NULL
+        );
+      `)
+    },
+  },
 ]
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

@@ -9,3 +9,27 @@ export type {
 } from './linucb'
 export { Preprocessor } from './preprocess'
 export type { FitMethod, FitSummary, PreprocessorJson, PreprocessorOptions } from './preprocess'
+export { TasteModel, TasteLearner, farthestPointSample } from './model'
+export type {
+  Explanation,
+  LearnerEvent,
+  LearnerRecommendOptions,
+  Recommendation,
+  RecommendOptions,
+  TasteLearnerJson,
+  TasteModelJson,
+  TasteModelSettings,
+} from './model'
+export { TasteCore, modelKey, paramsOf } from './core'
+export type { ModelParams, RecommendRequest, TasteSnapshot, TasteStatus } from './core'
+export { TasteService } from './service'
+export type {
+  TasteExplanation,
+  TasteProtocol,
+  TasteServiceOptions,
+  TasteWorkerData,
+} from './service'
+export { contributions, describeDimension, dimensionLabel, topReasons } from './explain'
+export type { FeatureReason } from './explain'
+export { TrainingLedger } from './training'
+export type { LedgerEvent, ModelRow, RowOp } from './training'

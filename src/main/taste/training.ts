@@ -99,4 +99,28 @@ export class TrainingLedger {
   labelOf(trackId: number): ModelRow | undefined {
     return this.labels.get(trackId)
   }
+
+  /** Every row now in force for one track (its label first, then its listens, oldest first). */
+  rowsOf(trackId: number): ModelRow[] {
+    const label = this.labels.get(trackId)
+    return [...(label ? [label] : []), ...(this.listens.get(trackId) ?? [])]
+  }
+
+  /** Restores a ledger from the rows it had in force (a saved snapshot of `rows()`). */
+  static fromRows(
+    rows: readonly ModelRow[],
+    settings: RewardSettings = DEFAULT_REWARDS,
+    trackDuration: (trackId: number) => number | null = () => null,
+  ): TrainingLedger {
+    const ledger = new TrainingLedger(settings, trackDuration)
+    for (const row of [...rows].sort((a, b) => a.eventId - b.eventId)) {
+      if (row.kind === 'label') ledger.labels.set(row.trackId, { ...row })
+      else {
+        const list = ledger.listens.get(row.trackId) ?? []
+        list.push({ ...row })
+        ledger.listens.set(row.trackId, list)
+      }
+    }
+    return ledger
+  }
 }

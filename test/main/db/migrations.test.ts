@@ -151,3 +151,27 @@ describe('migration 3: embeddings', () => {
     db.close()
   })
 })
+
+describe('migration 4: model_state', () => {
+  it('keeps one saved taste model per key, with its space, parameters and last event', () => {
+    const db = openDatabase(dbFile(), { migrations: migrations.slice(0, 4) })
+    const save = db.prepare(
+      `INSERT INTO model_state (key, space, params, state, last_event_id, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET state = excluded.state, last_event_id = excluded.last_event_id`,
+    )
+    save.run('attune-dsp-v1:abc', 'attune-dsp-v1', '{"pcaDims":32}', '{"v":1}', 10, 1)
+    save.run('attune-dsp-v1:abc', 'attune-dsp-v1', '{"pcaDims":32}', '{"v":2}', 12, 2)
+    expect(db.prepare(`SELECT state, last_event_id AS last FROM model_state`).all()).toEqual([
+      { state: '{"v":2}', last: 12 },
+    ])
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO model_state (key, space, params, state, last_event_id, updated_at) VALUES ('k', 's', '{}', NULL, 0, 1)`,
+        )
+        .run(),
+    ).toThrow(/NOT NULL/)
+    db.close()
+  })
+})

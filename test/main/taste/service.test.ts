@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { openDatabase, type Database } from '../../../src/main/db/database'
+import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
+import { EventLog } from '../../../src/main/events'
+import { SettingsStore } from '../../../src/main/settings-store'
+import { TasteService } from '../../../src/main/taste/service'
+import { tempDir } from '../../helpers/temp'
+import { seededNormal } from './random'
+
+const SPACE = 'import:test'
+let temp: ReturnType<typeof tempDir>
+let db: Database
+let dbPath: string
+let service: TasteService | null = null
+let logLines: string[] = []
+
+/** 30 songs in two clusters: ids 1–15 (A) and 16–30 (B), 8-dim vectors in an imported space. */
+function seedLibrary(): void {
+  const insert = db.prepare(`INSERT INTO tracks (path, duration, added_at) VALUES (?, 200, 1)`)
+  const normal = seededNormal(5)
+  const centres = [0, 1].map(() => Array.from({ length: 8 }, () => 3 * normal()))
+  const results = []
+  for (let i = 0; i < 30; i++) {
+    const trackId = Number(insert.run(`/music/${i}.ogg`).lastInsertRowid)
+    const centre = centres[i < 15 ? 0 : 1] as number[]
+    const vector = Float32Array.from(centre, (c) => c + 0.4 * normal())
+    results.push({
+      job: { trackId, path: `/music/${i}.ogg`, size: 1, mtimeMs: 1, duration: 200 },
+      vector,
+    })
+  }
+  new EmbeddingStore(db).saveMany(SPACE, null, results)
+  new SettingsStore(db).update('model', { space: SPACE, pcaDims: 4 })
+}
+
+const start = () =>
+  TasteService.start({ db, dbPath, log: (level, message) => logLines.push(`${level}: ${message}`) })
+
+beforeEach(() => {
+  temp = tempDir()
+  dbPath = join(temp.dir, 'attune.db')
+  db = openDatabase(dbPath)
+  logLines = []
+})
+
+afterEach(async () => {
+  await service?.close()
+  service = null
+  db.close()
+  temp.cleanup()
+})
+
+describe('TasteService (a real worker on a real SQLite file)', () => {
+  it('builds the model in its worker, learns from new events and explains a song', async () => {
+    seedLibrary()
+    service = await start()
+    expect(service.status).toMatchObject({
+      space: SPACE,
+      tracks: 30,
+      k: 4,
+      rows: 0,
+      source: 'replay',
+    })
+    expect(logLines.some((l) => l.startsWith('info: taste model rebuilt'))).toBe(true)
+
+    const events = new EventLog(db)
+    events.mark(3, 'love')
+    events.mark(4, 'like')
+    events.mark(20, 'not_for_me')
+    const ids = (await service.recommend({ n: 30 })).map((r) => r.trackId)
+    expect(ids).not.toContain(20)
+    expect(ids.slice(0, 5).every((id) => id <= 15)).toBe(true)
+
+    const explanation = await service.explain(3)
+    expect(explanation?.rows).toMatchObject([{ kind: 'label', reward: 1, weight: 2 }])
+    expect(explanation?.label).toEqual({ mark: 'love', origin: 'mark' })
+    expect(explanation?.features[0]?.phrase).toMatch(/dimension \d+/)
+    expect(await service.explain(999)).toBeNull()
+  })
+
+  it('restarts from its saved snapshot and replays only the newer events', async () => {
+    seedLibrary()
+    const events = new EventLog(db)
+    events.mark(2, 'love')
+    events.mark(18, 'not_for_me')
+    service = await start()
+    await service.saveSnapshot()
+    await service.close()
+
+    events.mark(5, 'like')
+    const playId = events.playStart(22)
+    events.playEnd(22, playId, { position: 10, duration: 200, reason: 'next' })
+    service = await start()
+    expect(service.status).toMatchObject({ source: 'snapshot', appliedEvents: 3, rows: 4 })
+    const restored = await service.recommend({ n: 10, now: 0 })
+
+    const full = await service.rebuild({ force: true })
+    expect(full).toMatchObject({ source: 'replay', rows: 4 })
+    const replayed = await service.recommend({ n: 10, now: 0 })
+    expect(restored.map((r) => r.trackId)).toEqual(replayed.map((r) => r.trackId))
+    restored.forEach((r, i) =>
+      expect(Math.abs(r.ucb - (replayed[i]?.ucb ?? NaN))).toBeLessThan(1e-9),
+    )
+  })
+
+  it('replays everything when a setting that shapes the model changes', async () => {
+    seedLibrary()
+    new EventLog(db).mark(2, 'love')
+    service = await start()
+    const before = service.status.key
+    new SettingsStore(db).update('model', { pcaDims: 3 })
+    const after = await service.update()
+    expect(after.key).not.toBe(before)
+    expect(after).toMatchObject({ source: 'replay', k: 3, rows: 1, appliedEvents: 1 })
+  })
+
+  it('leaves out songs queued or started within the replay window', async () => {
+    seedLibrary()
+    service = await start()
+    const events = new EventLog(db)
+    events.playStart(7, { ts: Date.now() - 3600_000 })
+    const ids = (await service.recommend({ n: 30, exclude: [8] })).map((r) => r.trackId)
+    expect(ids).toHaveLength(28)
+    expect(ids).not.toContain(7)
+    expect(ids).not.toContain(8)
+  })
+
+  it('reports "nothing analysed yet" in plain words when the library has no vectors', async () => {
+    db.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/music/a.ogg', 1)`).run()
+    await expect(start()).rejects.toThrow('No track is analysed yet. Run: attune analyze')
+  })
+})
