@@ -175,3 +175,20 @@ describe('migration 4: model_state', () => {
     db.close()
   })
 })
+
+describe('migration 5: missing tracks index', () => {
+  it('answers "is anything missing?" from the partial index, without scanning the tracks', () => {
+    const db = openDatabase(dbFile(), { migrations: migrations.slice(0, 5) })
+    const plan = (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT EXISTS (SELECT 1 FROM tracks WHERE missing_since IS NOT NULL)`,
+        )
+        .all() as { detail: string }[]
+    )
+      .map((p) => p.detail)
+      .join(' ')
+    expect(plan).toMatch(/tracks_missing/)
+    db.close()
+  })
+})
