@@ -11,6 +11,7 @@ import { analyseLibrary } from './analysis/pool'
 import { EmbeddingStore } from './analysis/embedding-store'
 import { EXTRACTOR } from './analysis/feature-names'
 import type { AnalysisResult } from '../shared/domain'
+import { TasteService } from './taste/service'
 import type { EngineEvent, EngineEvents, EventName, Handlers } from '../shared/contract'
 import type { ScanSummary } from '../shared/domain'
 
@@ -25,6 +26,8 @@ export interface EngineOptions {
    * (the app and the browser host do; the CLI runs `attune analyze` explicitly).
    */
   backgroundAnalysis?: boolean
+  /** The taste model's worker entry (the Electron build passes its bundled file). */
+  tasteWorker?: URL | string
   /** Where warnings and worker logs go. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
 }
@@ -45,6 +48,8 @@ export class Engine {
   private analysing: Promise<AnalysisResult> | null = null
   private analysisAbort: AbortController | null = null
   private readonly backgroundAnalysis: boolean
+  private taste: Promise<TasteService> | null = null
+  private readonly nativeBinding: string | undefined
   private readonly log: NonNullable<EngineOptions['log']>
   readonly media: (request: Request) => Promise<Response>
   private readonly emitter = new EventEmitter()
@@ -63,6 +68,7 @@ export class Engine {
     this.settings = new SettingsStore(this.db)
     this.embeddings = new EmbeddingStore(this.db)
     this.backgroundAnalysis = options.backgroundAnalysis ?? false
+    this.nativeBinding = options.nativeBinding
     this.log = options.log ?? (() => undefined)
     this.media = createMediaHandler({ db: this.db, coversDir: this.coversDir })
     if (options.watch) this.restartWatcher()
@@ -131,6 +137,20 @@ export class Engine {
       })
     this.analysing = running
     return running
+  }
+
+  /** The taste model's worker, started on first use (it loads every vector and replays the log). */
+  tasteService(): Promise<TasteService> {
+    this.taste ??= TasteService.start({
+      db: this.db,
+      dbPath: this.dbPath,
+      log: this.log,
+      ...(this.nativeBinding ? { nativeBinding: this.nativeBinding } : {}),
+    }).catch((error: unknown) => {
+      this.taste = null
+      throw error
+    })
+    return this.taste
   }
 
   private analyseInBackground(): void {
@@ -223,6 +243,34 @@ export class Engine {
         this.emit('error', { message: `The audio analysis stopped: ${(error as Error).message}` })
       })
     },
+    recommend: async ({ n = 10, exclude = [] }) => {
+      const taste = await this.tasteService()
+      const picks = await taste.recommend({ n, exclude })
+      return picks.map(({ trackId, ...rest }) => ({
+        ...rest,
+        track: this.tracks.getTrack(trackId),
+      }))
+    },
+    explain: async ({ trackId }) => {
+      const taste = await this.tasteService()
+      const e = await taste.explain(trackId)
+      if (!e) return null
+      return {
+        trackId: e.trackId,
+        mean: e.mean,
+        bonus: e.bonus,
+        ucb: e.ucb,
+        coldStart: e.coldStart,
+        baseline: e.baseline,
+        label: e.label,
+        rows: e.rows.map((r) => ({ kind: r.kind, reward: r.reward, weight: r.weight })),
+        features: e.features.map((f) => ({
+          name: f.name,
+          contribution: f.contribution,
+          words: f.phrase,
+        })),
+      }
+    },
     getSettings: () => this.settings.get(),
     updateSettings: (change) => {
       const next = this.settings.update(change.section, change.patch)
@@ -242,6 +290,8 @@ export class Engine {
     this.analysisAbort?.abort()
     await this.scanning?.catch(() => undefined)
     await this.analysing?.catch(() => undefined)
+    const taste = await this.taste?.catch(() => null)
+    await taste?.close({ save: true })
     this.db.close()
   }
 }

@@ -84,6 +84,31 @@ export interface HistoryEntry {
   track: Track | null
 }
 
+/** A song the taste model suggests, with why. */
+export interface Suggestion {
+  track: Track | null
+  /** Predicted reward (θ·x). */
+  mean: number
+  /** Exploration bonus (α·sqrt(xᵀA⁻¹x)). */
+  bonus: number
+  ucb: number
+  /** Plain words: the named features that pushed the score most, or why it is a first pick. */
+  reasons: string[]
+}
+
+export interface Explanation {
+  trackId: number
+  mean: number
+  bonus: number
+  ucb: number
+  coldStart: boolean
+  baseline: number
+  label: { mark: string; origin: 'mark' | 'import' } | null
+  /** The model rows in force for this song. */
+  rows: { kind: 'label' | 'listen'; reward: number; weight: number }[]
+  features: { name: string; contribution: number; words: string }[]
+}
+
 const queueEntry = z
   .object({ trackId: id, source: z.enum(['user', 'auto']), reason: z.unknown().optional() })
   .strict()
@@ -138,6 +163,17 @@ export const calls = {
       })
       .strict(),
   ),
+  /** The best songs to play next, by the taste model (eligible ones only; no artist spacing). */
+  recommend: call<Suggestion[]>()(
+    z
+      .object({
+        n: z.number().int().min(1).max(200).optional(),
+        exclude: z.array(id).max(100_000).optional(),
+      })
+      .strict(),
+  ),
+  /** Why the model scores a song as it does. */
+  explain: call<Explanation | null>()(z.object({ trackId: id }).strict()),
   /** Analyses every track that needs it, in the background; progress arrives as events. */
   startAnalysis: call<void>()(none),
   getSettings: call<Settings>()(none),

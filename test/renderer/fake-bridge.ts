@@ -162,6 +162,18 @@ export class FakeBridge implements Bridge {
       },
       listHistory: () => this.history,
       startAnalysis: () => undefined,
+      recommend: ({ n = 10, exclude = [] }) =>
+        this.tracks
+          .filter((t) => !exclude.includes(t.id))
+          .slice(0, n)
+          .map((track, i) => ({
+            track,
+            mean: 0.5 - i / 100,
+            bonus: 0.2,
+            ucb: 0.7 - i / 100,
+            reasons: ['a first pick'],
+          })),
+      explain: () => null,
       getSettings: () => this.settings,
       updateSettings: (change) => {
         this.settings = {
