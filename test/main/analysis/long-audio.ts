@@ -5,7 +5,9 @@
 import { closeSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import path from 'node:path'
 
-export const FIXTURES = path.resolve('../shared/fixtures')
+import { FIXTURES } from '../../helpers/temp'
+
+export { FIXTURES }
 
 /**
  * Writes a 16-bit PCM WAV of `seconds` of a slowly changing chord with a 120 BPM pulse,

@@ -1,12 +1,12 @@
 // Test helper: puts library rows straight into a real database, so these tests need no scanner.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import type { AudioFormat } from '../../../src/shared/domain'
 
 /** The shared real-audio fixtures (tests run with cwd = the repository root). */
-export const FIXTURES = resolve('../shared/fixtures')
+export { FIXTURES } from '../../helpers/temp'
 
 export interface TempLibrary {
   dir: string
