@@ -12,7 +12,16 @@ import { EmbeddingStore } from './analysis/embedding-store'
 import { EXTRACTOR } from './analysis/feature-names'
 import type { AnalysisResult } from '../shared/domain'
 import { TasteService } from './taste/service'
-import type { EngineEvent, EngineEvents, EventName, Handlers } from '../shared/contract'
+import type {
+  AutoQueuePick,
+  EngineEvent,
+  EngineEvents,
+  EventName,
+  Handlers,
+  Rediscovery,
+} from '../shared/contract'
+import { chooseAutoPick, seededRandom } from './queue/auto-queue'
+import { listenRow } from '../shared/rewards'
 import type { ScanSummary } from '../shared/domain'
 
 export interface EngineOptions {
@@ -30,7 +39,17 @@ export interface EngineOptions {
   tasteWorker?: URL | string
   /** Where warnings and worker logs go. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
+  /** Seed of the auto-queue's draws (tests); default from the clock. */
+  autoQueueSeed?: number
 }
+
+/** What the listener sees when the taste model has nothing to score yet. */
+export const NOTHING_ANALYSED_MESSAGE =
+  'No song is analysed yet, so Attune has nothing to pick from. It listens to your library in the background; try again once some songs are analysed.'
+
+const DAY_MS = 86_400_000
+/** How many turned-down songs Rediscover scores at most (the most recent ones). */
+const REDISCOVER_CANDIDATES = 500
 
 /**
  * The engine: composes the library, the event log and the media route behind the contract's
@@ -56,8 +75,10 @@ export class Engine {
   private scanning: Promise<ScanSummary> | null = null
   private watcher: { close(): Promise<void> } | null = null
   private closed = false
+  private readonly autoQueueRandom: () => number
 
   constructor(options: EngineOptions) {
+    this.autoQueueRandom = seededRandom(options.autoQueueSeed ?? Date.now() % 2 ** 32)
     this.dbPath = resolve(options.dbPath)
     const open: OpenOptions = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}
     this.db = openDatabase(this.dbPath, open)
@@ -151,6 +172,151 @@ export class Engine {
       throw error
     })
     return this.taste
+  }
+
+  /**
+   * The auto-queue's next song: asks the taste model for more candidates than the short-list
+   * needs (spacing may block some), draws one with the softmax policy, and logs the pick with its
+   * short-list and probability.
+   */
+  async autoQueueNext(exclude: readonly number[] = []): Promise<AutoQueuePick> {
+    const settings = this.settings.get()
+    const vectors = this.embeddings.spaces().find((x) => x.space === settings.model.space)?.vectors
+    if (!vectors) return { entry: null, message: NOTHING_ANALYSED_MESSAGE }
+    const { temperature, topN, alpha } = settings.exploration
+    const spacing = settings.autoQueue.artistSpacing
+    let taste: TasteService
+    try {
+      taste = await this.tasteService()
+    } catch (error) {
+      if (/analysed|no vectors/i.test((error as Error).message)) {
+        return { entry: null, message: NOTHING_ANALYSED_MESSAGE }
+      }
+      throw error
+    }
+    const recommendations = await taste.recommend({
+      n: Math.min(200, topN * (1 + spacing)),
+      exclude: [...exclude],
+    })
+    const candidates = recommendations.map((r) => {
+      const track = this.tracks.getTrack(r.trackId)
+      return { ...r, track, artist: track?.artist ?? track?.albumArtist ?? null }
+    })
+    const choice = chooseAutoPick(
+      candidates,
+      { temperature, topN, artistSpacing: spacing },
+      this.recentAutoPickArtists(spacing),
+      this.autoQueueRandom,
+    )
+    if (!choice) {
+      return {
+        entry: null,
+        message:
+          'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
+      }
+    }
+    const { pick, probability } = choice
+    this.events.autoPick(pick.trackId, {
+      candidates: choice.candidates,
+      probability,
+      temperature,
+      alpha,
+      topN,
+      artistSpacing: choice.spacingApplied,
+      mean: pick.mean,
+      bonus: pick.bonus,
+      ucb: pick.ucb,
+    })
+    return {
+      entry: {
+        trackId: pick.trackId,
+        source: 'auto',
+        reason: {
+          mean: pick.mean,
+          bonus: pick.bonus,
+          ucb: pick.ucb,
+          probability,
+          reasons: pick.reasons,
+        },
+        track: pick.track,
+      },
+      message: null,
+    }
+  }
+
+  /** Artists of the latest auto-picks, newest last. */
+  private recentAutoPickArtists(count: number): (string | null)[] {
+    if (count <= 0) return []
+    const rows = this.db
+      .prepare(
+        `SELECT t.artist AS artist, t.album_artist AS albumArtist FROM events e
+         LEFT JOIN tracks t ON t.id = e.track_id
+         WHERE e.kind = 'auto_pick' ORDER BY e.id DESC LIMIT ?`,
+      )
+      .all(count) as { artist: string | null; albumArtist: string | null }[]
+    return rows.map((r) => r.artist ?? r.albumArtist).reverse()
+  }
+
+  /** Ids of every track that was ever started. */
+  private playedTrackIds(): number[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT DISTINCT track_id AS trackId FROM events WHERE kind = 'play_start' AND track_id IS NOT NULL`,
+        )
+        .all() as { trackId: number }[]
+    ).map((r) => r.trackId)
+  }
+
+  /**
+   * Songs turned down at least `minAgeDays` ago (a current negative label, or a latest play that
+   * was an early skip) that the model now scores above zero, best first.
+   */
+  async rediscover(n: number, minAgeDays: number, now = Date.now()): Promise<Rediscovery[]> {
+    const cutoff = now - minAgeDays * DAY_MS
+    const causes = new Map<number, { ts: number; cause: string }>()
+    const rewards = this.settings.get().rewards
+    const latestOutcome = new Map<number, ReturnType<EventLog['listenOutcomes']>[number]>()
+    for (const outcome of this.events.listenOutcomes()) latestOutcome.set(outcome.trackId, outcome)
+    for (const outcome of latestOutcome.values()) {
+      if (outcome.endedAt > cutoff) continue
+      const row = listenRow(outcome, rewards)
+      if (row?.reward !== rewards.earlySkip.reward || outcome.fractionHeard === null) continue
+      if (outcome.fractionHeard >= rewards.earlySkip.maxFraction) continue
+      causes.set(outcome.trackId, {
+        ts: outcome.endedAt,
+        cause: `You skipped it early ${daysAgo(now, outcome.endedAt)}`,
+      })
+    }
+    for (const label of this.events.currentLabels().values()) {
+      if (label.mark !== 'not_for_me' && label.mark !== 'near_miss') continue
+      if (label.ts > cutoff) continue
+      const what = label.mark === 'not_for_me' ? 'not for me' : 'a near miss'
+      causes.set(label.trackId, {
+        ts: label.ts,
+        cause:
+          label.origin === 'mark'
+            ? `You marked it ${what} ${daysAgo(now, label.ts)}`
+            : `An imported list called it ${what} (${daysAgo(now, label.ts)})`,
+      })
+    }
+    if (causes.size === 0) return []
+    const taste = await this.tasteService()
+    const recent = [...causes].sort((a, b) => b[1].ts - a[1].ts).slice(0, REDISCOVER_CANDIDATES)
+    const found: Rediscovery[] = []
+    for (const [trackId, { cause }] of recent) {
+      const e = await taste.explain(trackId)
+      if (!e || e.coldStart || !(e.mean > 0)) continue
+      found.push({
+        track: this.tracks.getTrack(trackId),
+        mean: e.mean,
+        bonus: e.bonus,
+        ucb: e.ucb,
+        reasons: e.features.filter((f) => f.contribution > 0).map((f) => f.phrase),
+        cause,
+      })
+    }
+    return found.sort((a, b) => b.mean - a.mean).slice(0, n)
   }
 
   private analyseInBackground(): void {
@@ -251,6 +417,21 @@ export class Engine {
         track: this.tracks.getTrack(trackId),
       }))
     },
+    autoQueueNext: ({ exclude = [] }) => this.autoQueueNext(exclude),
+    discover: async ({ n = 20 }) => {
+      const taste = await this.tasteService()
+      const picks = await taste.recommend({ n, exclude: this.playedTrackIds() })
+      return picks.map(({ trackId, ...rest }) => ({
+        ...rest,
+        track: this.tracks.getTrack(trackId),
+      }))
+    },
+    rediscover: ({ n = 20, minAgeDays = 30 }) => this.rediscover(n, minAgeDays),
+    resetModel: async () => {
+      const taste = await this.tasteService()
+      const status = await taste.rebuild({ force: true })
+      return { rows: status.rows, tracks: status.tracks }
+    },
     explain: async ({ trackId }) => {
       const taste = await this.tasteService()
       const e = await taste.explain(trackId)
@@ -294,4 +475,9 @@ export class Engine {
     await taste?.close({ save: true })
     this.db.close()
   }
+}
+
+function daysAgo(now: number, ts: number): string {
+  const days = Math.floor((now - ts) / DAY_MS)
+  return days <= 0 ? 'today' : days === 1 ? 'a day ago' : `${days} days ago`
 }

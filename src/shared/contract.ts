@@ -109,6 +109,30 @@ export interface Explanation {
   features: { name: string; contribution: number; words: string }[]
 }
 
+/** Why the auto-queue picked a song: the model's scores, the draw's probability, the reasons. */
+export interface AutoPickReason {
+  mean: number
+  bonus: number
+  ucb: number
+  /** The chance the softmax draw gave this song among its short-list. */
+  probability: number
+  /** Plain words: the named features that raised the score, or why it is a first pick. */
+  reasons: string[]
+}
+
+export interface AutoQueuePick {
+  /** The entry to append (source 'auto'), or null when there is nothing to pick from. */
+  entry: (QueueEntry & { source: 'auto'; reason: AutoPickReason; track: Track | null }) | null
+  /** Why there is no entry, in plain words; null when there is one. */
+  message: string | null
+}
+
+/** A song worth another listen: once turned down, now predicted to please. */
+export interface Rediscovery extends Suggestion {
+  /** What happened to it, in plain words ("You marked it not for me 40 days ago"). */
+  cause: string
+}
+
 const queueEntry = z
   .object({ trackId: id, source: z.enum(['user', 'auto']), reason: z.unknown().optional() })
   .strict()
@@ -172,6 +196,32 @@ export const calls = {
       })
       .strict(),
   ),
+  /**
+   * The auto-queue's next song: the taste model's best candidates (`exclude`: already queued),
+   * drawn by the softmax policy with artist spacing; the pick is logged with its short-list and
+   * probability.
+   */
+  autoQueueNext: call<AutoQueuePick>()(
+    z.object({ exclude: z.array(id).max(100_000).optional() }).strict(),
+  ),
+  /** The best songs by UCB among those never played. */
+  discover: call<Suggestion[]>()(
+    z.object({ n: z.number().int().min(1).max(200).optional() }).strict(),
+  ),
+  /**
+   * Songs once turned down (a negative label, or an early skip) at least `minAgeDays` ago that
+   * the model now predicts the listener would like, best first.
+   */
+  rediscover: call<Rediscovery[]>()(
+    z
+      .object({
+        n: z.number().int().min(1).max(200).optional(),
+        minAgeDays: z.number().min(0).max(3650).optional(),
+      })
+      .strict(),
+  ),
+  /** Rebuilds the taste model from the whole event log (the events stay). */
+  resetModel: call<{ rows: number; tracks: number }>()(none),
   /** Why the model scores a song as it does. */
   explain: call<Explanation | null>()(z.object({ trackId: id }).strict()),
   /** Analyses every track that needs it, in the background; progress arrives as events. */

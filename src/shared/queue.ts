@@ -296,3 +296,18 @@ function firstIndex<E extends QueueEntryBase>(queue: PlayQueue<E>): number {
   if (queue.shuffle && queue.order.length > 0) return indexOfKey(queue, queue.order[0] as number)
   return 0
 }
+
+/**
+ * How many entries are still to play after the current one, in play order (all of them when none
+ * is current). Repeat never runs out, so it counts as endless.
+ */
+export function upcomingCount<E extends QueueEntryBase>(queue: PlayQueue<E>): number {
+  if (queue.repeat !== 'off' && queue.items.length > 0) return Infinity
+  if (queue.current === null) return queue.items.length
+  if (queue.shuffle && queue.order.length > 0) {
+    const key = queue.items[queue.current]?.key
+    const position = queue.order.indexOf(key ?? -1)
+    if (position >= 0) return queue.order.length - 1 - position
+  }
+  return queue.items.length - 1 - queue.current
+}

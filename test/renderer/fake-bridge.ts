@@ -11,6 +11,7 @@ import type {
   EventName,
   HistoryEntry,
   QueueState,
+  Rediscovery,
   TrackSortKey,
 } from '../../src/shared/contract'
 import type { Mark, Root, Track, TrackLabel } from '../../src/shared/domain'
@@ -85,6 +86,12 @@ export class FakeBridge implements Bridge {
   private listeners = new Set<(event: EngineEvent) => void>()
   private playIds = 0
   settings: Settings = DEFAULT_SETTINGS
+  /** When set, autoQueueNext answers with no song and this message. */
+  autoQueueMessage: string | null = null
+  /** What rediscover answers. */
+  rediscoveries: Rediscovery[] = []
+  /** Songs autoQueueNext never picks (like the engine's "not for me"). */
+  autoQueueNever = new Set<number>()
   readonly api: Api
 
   constructor(options: FakeBridgeOptions = {}) {
@@ -174,12 +181,46 @@ export class FakeBridge implements Bridge {
             reasons: ['a first pick'],
           })),
       explain: () => null,
+      autoQueueNext: ({ exclude = [] }) => {
+        if (this.autoQueueMessage) return { entry: null, message: this.autoQueueMessage }
+        const track = this.tracks.find(
+          (t) => !exclude.includes(t.id) && !this.autoQueueNever.has(t.id),
+        )
+        if (!track) return { entry: null, message: 'Nothing left to pick.' }
+        return {
+          entry: {
+            trackId: track.id,
+            source: 'auto',
+            track,
+            reason: {
+              mean: 0.42,
+              bonus: 0.3,
+              ucb: 0.72,
+              probability: 0.6,
+              reasons: ['brighter than most (spectral centroid)', 'faster tempo'],
+            },
+          },
+          message: null,
+        }
+      },
+      discover: ({ n = 20 }) =>
+        this.tracks.slice(0, n).map((track, i) => ({
+          track,
+          mean: 0.5 - i / 100,
+          bonus: 0.2,
+          ucb: 0.7 - i / 100,
+          reasons: ['a first pick'],
+        })),
+      rediscover: ({ n = 20 }) => this.rediscoveries.slice(0, n),
+      resetModel: () => ({ rows: 0, tracks: this.tracks.length }),
       getSettings: () => this.settings,
       updateSettings: (change) => {
         this.settings = {
           ...this.settings,
           [change.section]: { ...this.settings[change.section], ...change.patch },
         }
+        // Like the engine, tell every window.
+        queueMicrotask(() => this.emit('settingsChanged', this.settings))
         return this.settings
       },
     }

@@ -291,7 +291,11 @@ export class TrackStore {
     const fts = query.search === undefined ? null : ftsQueryFor(query.search)
     // The common case, a search over a library with nothing missing or unreadable excluded, is
     // the full-text index's own count: no join with tracks.
-    if (fts !== null && query.includeFailed !== false && (query.includeMissing || !this.anyMissing())) {
+    if (
+      fts !== null &&
+      query.includeFailed !== false &&
+      (query.includeMissing || !this.anyMissing())
+    ) {
       return this.ftsMatches(fts)
     }
     const { clause, params } = this.where(query)
@@ -303,10 +307,12 @@ export class TrackStore {
 
   private anyMissing(): boolean {
     return (
-      this.db.prepare(`SELECT EXISTS (SELECT 1 FROM tracks WHERE missing_since IS NOT NULL)`).pluck().get() === 1
+      this.db
+        .prepare(`SELECT EXISTS (SELECT 1 FROM tracks WHERE missing_since IS NOT NULL)`)
+        .pluck()
+        .get() === 1
     )
   }
-
 
   stats(): LibraryStats {
     const totals = this.db

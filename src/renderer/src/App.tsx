@@ -14,18 +14,22 @@ import { connectMediaSession } from './features/player/media-session'
 import { createHowlerSound, type SoundFactory } from './features/player/sound'
 import { usePlayerSnapshot } from './features/player/usePlayer'
 import { QueuePanel } from './features/queue/QueuePanel'
+import { useAutoQueue } from './features/queue/auto-queue'
+import { DiscoverView } from './features/discover/DiscoverView'
 import { SettingsView } from './features/settings/SettingsView'
 import type { Bridge } from './lib/bridge'
 import { errorText, trackTitle } from './lib/format'
 import { MARK_INFO } from './lib/marks'
 import { actionFor } from './lib/shortcuts'
 
-type View = 'library' | 'artists' | 'albums' | 'settings'
+type View = 'library' | 'artists' | 'albums' | 'discover' | 'rediscover' | 'settings'
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'library', label: 'Songs' },
   { id: 'artists', label: 'Artists' },
   { id: 'albums', label: 'Albums' },
+  { id: 'discover', label: 'Discover' },
+  { id: 'rediscover', label: 'Rediscover' },
   { id: 'settings', label: 'Settings' },
 ]
 
@@ -48,6 +52,7 @@ export function App({
 }: AppProps) {
   const [player] = useState(() => givenPlayer ?? new Player({ bridge, createSound }))
   const snapshot = usePlayerSnapshot(player)
+  const autoQueue = useAutoQueue(player, bridge)
   const [status, setStatus] = useState<LibraryStatus | null>(null)
   const [progress, setProgress] = useState<ScanProgress | null>(null)
   const [analysis, setAnalysis] = useState<AnalysisProgress | null>(null)
@@ -395,6 +400,15 @@ export function App({
               onPlay={(tracks) => player.playTracksNow(tracks)}
               onQueue={(tracks) => player.addTracks(tracks)}
             />
+          ) : view === 'discover' || view === 'rediscover' ? (
+            <DiscoverView
+              key={view}
+              bridge={bridge}
+              mode={view}
+              labels={labels}
+              onPlay={playTrack}
+              onMark={setMark}
+            />
           ) : (
             <SettingsView
               bridge={bridge}
@@ -406,7 +420,9 @@ export function App({
         </div>
       </main>
 
-      {queueOpen ? <QueuePanel player={player} bridge={bridge} historyKey={historyKey} /> : null}
+      {queueOpen ? (
+        <QueuePanel player={player} bridge={bridge} historyKey={historyKey} autoQueue={autoQueue} />
+      ) : null}
 
       <NowPlaying
         player={player}

@@ -35,7 +35,8 @@ beforeAll(() => {
      VALUES (1, ?, 1000, 1, 'mp3', 200, ?, ?, ?, ?, ?, 2000, ?, 1, 1, 1)`,
   )
   let seed = 42
-  const pick = () => WORDS[Math.floor((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 65536) % WORDS.length]!
+  const pick = () =>
+    WORDS[Math.floor((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 65536) % WORDS.length]!
   db.transaction(() => {
     for (let i = 0; i < N; i++) {
       const artist = `${pick()} ${pick()} band ${i % 5000}`
@@ -89,7 +90,9 @@ describe('a 100,000-track library', () => {
       }
     }
     const m = median(times)
-    console.log(`search over ${N} tracks: median ${m.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`)
+    console.log(
+      `search over ${N} tracks: median ${m.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
+    )
     expect(m).toBeLessThan(50)
   })
 

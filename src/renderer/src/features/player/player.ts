@@ -310,6 +310,11 @@ export class Player {
     this.setQueue(addToQueue(this.snapshot.queue, tracks.map(userEntry)))
   }
 
+  /** Appends ready-made entries (the auto-queue's picks, which carry their source and reason). */
+  addEntries(entries: QueueTrack[]): void {
+    this.setQueue(addToQueue(this.snapshot.queue, entries))
+  }
+
   /** Plays the queue's entry at `index` (a pick from the queue panel). */
   playIndex(index: number): void {
     this.startCurrent(jumpTo(this.snapshot.queue, index), 'picked')

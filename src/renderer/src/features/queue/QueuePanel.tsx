@@ -4,15 +4,25 @@ import type { Bridge } from '../../lib/bridge'
 import { errorText, formatTime, trackArtist, trackTitle } from '../../lib/format'
 import type { Player } from '../player/player'
 import { usePlayerSnapshot } from '../player/usePlayer'
+import {
+  asAutoPickReason,
+  describeAutoPick,
+  describeReasons,
+  describeScores,
+  useAutoQueueState,
+  type AutoQueueFiller,
+} from './auto-queue'
 
 export interface QueuePanelProps {
   player: Player
   bridge: Bridge
   /** Bumps when a play ends, so the history follows. */
   historyKey: number
+  /** The auto-queue (its toggle shows above the queue); none in tests that do not need it. */
+  autoQueue?: AutoQueueFiller | null
 }
 
-export function QueuePanel({ player, bridge, historyKey }: QueuePanelProps) {
+export function QueuePanel({ player, bridge, historyKey, autoQueue = null }: QueuePanelProps) {
   const [tab, setTab] = useState<'queue' | 'history'>('queue')
   return (
     <aside className="queue-panel" aria-label="Queue panel">
@@ -24,12 +34,46 @@ export function QueuePanel({ player, bridge, historyKey }: QueuePanelProps) {
           History
         </button>
       </div>
+      {tab === 'queue' ? <AutoQueueToggle filler={autoQueue} /> : null}
       {tab === 'queue' ? (
         <QueueList player={player} />
       ) : (
         <HistoryList bridge={bridge} historyKey={historyKey} />
       )}
     </aside>
+  )
+}
+
+/** Two lines of reasons at most; the tooltip has them all. */
+const REASON_CLAMP = {
+  display: '-webkit-box',
+  WebkitLineClamp: 2,
+  WebkitBoxOrient: 'vertical',
+  overflow: 'hidden',
+} as const
+
+function AutoQueueToggle({ filler }: { filler: AutoQueueFiller | null }) {
+  const state = useAutoQueueState(filler)
+  if (!filler) return null
+  return (
+    <div className="auto-queue-toggle" style={{ padding: '8px 12px' }}>
+      <label title="Keep the queue going with songs Attune picks for you">
+        <input
+          type="checkbox"
+          role="switch"
+          aria-label="Auto-queue"
+          checked={state.enabled === true}
+          disabled={state.enabled === null}
+          onChange={(e) => void filler.setEnabled(e.target.checked)}
+        />{' '}
+        Auto-queue{state.picking ? ' (picking…)' : ''}
+      </label>
+      {state.message ? (
+        <p className="muted auto-queue-message" role="status">
+          {state.message}
+        </p>
+      ) : null}
+    </div>
   )
 }
 
@@ -64,6 +108,7 @@ function QueueList({ player }: { player: Player }) {
           const name = track
             ? trackTitle(track)
             : `Track ${item.entry.trackId} (no longer in the library)`
+          const reason = item.entry.source === 'auto' ? asAutoPickReason(item.entry.reason) : null
           return (
             <li
               key={item.key}
@@ -94,6 +139,23 @@ function QueueList({ player }: { player: Player }) {
               <div className="q-text">
                 <div className="q-title">{name}</div>
                 <div className="q-sub">{track ? trackArtist(track) : ''}</div>
+                {item.entry.source === 'auto' ? (
+                  <div
+                    className="q-sub q-why"
+                    data-testid="queue-reason"
+                    title={
+                      reason
+                        ? `Picked for you: ${describeAutoPick(reason)} (chance ${Math.round(reason.probability * 100)}%)`
+                        : undefined
+                    }
+                  >
+                    <span className="auto-badge">Picked for you</span>
+                    {reason ? ` · ${describeScores(reason)}` : ''}
+                    {reason && reason.reasons.length > 0 ? (
+                      <div style={REASON_CLAMP}>{describeReasons(reason)}</div>
+                    ) : null}
+                  </div>
+                ) : null}
               </div>
               <span className="q-time">{formatTime(track?.duration)}</span>
               <button

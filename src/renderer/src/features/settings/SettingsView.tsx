@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type { Settings } from '../../../../shared/settings'
+import { alphaFromSlider, sliderFromAlpha, type Settings } from '../../../../shared/settings'
 import type { LibraryStatus } from '../../../../shared/contract'
 import type { Bridge } from '../../lib/bridge'
 import { errorText } from '../../lib/format'
@@ -126,12 +126,19 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
           {status?.analysing ? 'Analysing…' : 'Analyse now'}
         </button>
       </div>
+      {settings ? (
+        <ExplorationSettings
+          bridge={bridge}
+          settings={settings}
+          onChange={setSettings}
+          onError={onError}
+        />
+      ) : null}
       {[
         [
           'Rewards',
           'How skips, plays and marks teach Attune your taste arrives with the taste model.',
         ],
-        ['Exploration', 'How boldly Attune picks songs you have not heard arrives with auto-play.'],
       ].map(([title, text]) => (
         <div className="card placeholder-card" key={title}>
           <h3>{title}</h3>
@@ -139,5 +146,207 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
         </div>
       ))}
     </section>
+  )
+}
+
+type Patch<S extends 'exploration' | 'autoQueue' | 'model'> = Partial<Settings[S]>
+
+/** Auto-queue and exploration: how boldly Attune picks, and how it keeps learning. */
+function ExplorationSettings({
+  bridge,
+  settings,
+  onChange,
+  onError,
+}: {
+  bridge: Bridge
+  settings: Settings
+  onChange: (settings: Settings) => void
+  onError: (message: string) => void
+}) {
+  const [resetNote, setResetNote] = useState<string | null>(null)
+  // The slider follows the hand at once; the engine's answer arrives later (a controlled value
+  // that lagged would snap back, and the browser would then report the stale value as a change).
+  const [sliderPosition, setSliderPosition] = useState(() =>
+    sliderFromAlpha(settings.exploration.alpha),
+  )
+  const [resetting, setResetting] = useState(false)
+  const save = async <S extends 'exploration' | 'autoQueue' | 'model'>(
+    section: S,
+    patch: Patch<S>,
+  ) => {
+    try {
+      const change = { section, patch } as Parameters<typeof bridge.api.updateSettings>[0]
+      onChange(await bridge.api.updateSettings(change))
+    } catch (e) {
+      onError(`That setting could not be saved: ${errorText(e)}`)
+    }
+  }
+  /** Saves a number typed into a field once it is a valid one. */
+  const numberField =
+    (apply: (value: number) => void, min: number, max: number, whole = false) =>
+    (text: string) => {
+      const value = Number(text)
+      if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) return
+      if (whole && !Number.isInteger(value)) return
+      apply(value)
+    }
+  const resetModel = async () => {
+    setResetting(true)
+    setResetNote(null)
+    try {
+      const result = await bridge.api.resetModel()
+      setResetNote(
+        `The taste model was rebuilt from your history: ${result.rows} ${result.rows === 1 ? 'lesson' : 'lessons'} over ${result.tracks} songs.`,
+      )
+    } catch (e) {
+      onError(`The taste model could not be rebuilt: ${errorText(e)}`)
+    } finally {
+      setResetting(false)
+    }
+  }
+  const { exploration, autoQueue, model } = settings
+  return (
+    <div className="card" aria-label="Auto-queue and exploration">
+      <h3>Exploration</h3>
+      <p className="muted">
+        With auto-queue on, Attune keeps songs coming that it expects you to enjoy, and now and then
+        one you have not heard, to learn more about your taste.
+      </p>
+      <p>
+        <label>
+          <input
+            type="checkbox"
+            aria-label="Auto-queue on"
+            checked={autoQueue.enabled}
+            onChange={(e) => void save('autoQueue', { enabled: e.target.checked })}
+          />{' '}
+          Auto-queue: keep the queue going
+        </label>
+      </p>
+      <p className="exploration-slider">
+        <label htmlFor="exploration-slider">Exploration</label>{' '}
+        <span className="muted">Safe bets</span>{' '}
+        <input
+          id="exploration-slider"
+          type="range"
+          min={0}
+          max={1}
+          step={0.01}
+          aria-label="Exploration"
+          aria-valuetext={`α ${exploration.alpha.toFixed(2)}`}
+          value={sliderPosition}
+          onChange={(e) => {
+            const position = Number(e.target.value)
+            setSliderPosition(position)
+            void save('exploration', { alpha: alphaFromSlider(position) })
+          }}
+        />{' '}
+        <span className="muted">Surprise me</span>
+      </p>
+      <p>
+        <label>
+          Randomness of picks (temperature; 0 = always the top song){' '}
+          <input
+            type="number"
+            aria-label="Temperature"
+            min={0}
+            max={10}
+            step={0.05}
+            defaultValue={exploration.temperature}
+            onChange={(e) =>
+              numberField(
+                (temperature) => void save('exploration', { temperature }),
+                0,
+                10,
+              )(e.target.value)
+            }
+          />
+        </label>
+      </p>
+      <p>
+        <label>
+          Songs to keep ahead{' '}
+          <input
+            type="number"
+            aria-label="Songs to keep ahead"
+            min={1}
+            max={50}
+            defaultValue={autoQueue.minUpcoming}
+            onChange={(e) =>
+              numberField(
+                (minUpcoming) => void save('autoQueue', { minUpcoming }),
+                1,
+                50,
+                true,
+              )(e.target.value)
+            }
+          />
+        </label>
+      </p>
+      <p>
+        <label>
+          Same artist again only after this many picks{' '}
+          <input
+            type="number"
+            aria-label="Artist spacing"
+            min={0}
+            max={50}
+            defaultValue={autoQueue.artistSpacing}
+            onChange={(e) =>
+              numberField(
+                (artistSpacing) => void save('autoQueue', { artistSpacing }),
+                0,
+                50,
+                true,
+              )(e.target.value)
+            }
+          />
+        </label>
+      </p>
+      <p>
+        <label>
+          Do not replay a song within (days){' '}
+          <input
+            type="number"
+            aria-label="Replay window in days"
+            min={0}
+            max={365}
+            defaultValue={autoQueue.replayWindowDays}
+            onChange={(e) =>
+              numberField(
+                (replayWindowDays) => void save('autoQueue', { replayWindowDays }),
+                0,
+                365,
+              )(e.target.value)
+            }
+          />
+        </label>
+      </p>
+      <p>
+        <label>
+          <input
+            type="checkbox"
+            aria-label="Pause learning"
+            checked={model.paused}
+            onChange={(e) => void save('model', { paused: e.target.checked })}
+          />{' '}
+          Pause learning (what you play now is still recorded, and learned once you resume)
+        </label>
+      </p>
+      <p>
+        <button type="button" onClick={() => void resetModel()} disabled={resetting}>
+          {resetting ? 'Rebuilding…' : 'Reset model'}
+        </button>{' '}
+        <span className="muted">
+          Forgets what the model learned and learns it again from your history (nothing you did is
+          deleted).
+        </span>
+      </p>
+      {resetNote ? (
+        <p className="muted" role="status">
+          {resetNote}
+        </p>
+      ) : null}
+    </div>
   )
 }

@@ -1,0 +1,124 @@
+// Discover (the best songs by UCB that were never played) and Rediscover (songs once turned down
+// that the model now predicts to please), each with its scores in words, and play and mark in place.
+import { useCallback, useEffect, useState } from 'react'
+import type { Rediscovery, Suggestion } from '../../../../shared/contract'
+import type { Mark, Track } from '../../../../shared/domain'
+import { MarkButtons } from '../../components/MarkButtons'
+import type { Bridge } from '../../lib/bridge'
+import { errorText, trackArtist, trackTitle } from '../../lib/format'
+
+export type DiscoverMode = 'discover' | 'rediscover'
+
+export interface DiscoverViewProps {
+  bridge: Bridge
+  mode: DiscoverMode
+  labels: ReadonlyMap<number, Mark>
+  onPlay: (track: Track) => void
+  onMark: (track: Track, mark: Mark) => void
+  /** How many songs to list. */
+  count?: number
+}
+
+const INTRO: Record<DiscoverMode, string> = {
+  discover:
+    'Songs you have never played, best first: how much Attune expects you to enjoy each, plus a bonus for what it has yet to learn.',
+  rediscover:
+    'Songs you turned down a while ago (marked, or skipped early) that Attune now expects you to enjoy. Worth another listen?',
+}
+
+const EMPTY: Record<DiscoverMode, string> = {
+  discover: 'You have played every analysed song. Impressive.',
+  rediscover:
+    'Nothing to rediscover yet: songs you turned down at least 30 days ago show up here once Attune expects you to like them now.',
+}
+
+const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`
+
+function plainError(error: unknown): string {
+  const text = errorText(error)
+  if (/analysed|no vectors/i.test(text)) {
+    return 'No song is analysed yet. Attune listens to your library in the background; this fills in once songs are analysed.'
+  }
+  return `The suggestions could not be loaded: ${text}`
+}
+
+export function DiscoverView({
+  bridge,
+  mode,
+  labels,
+  onPlay,
+  onMark,
+  count = 30,
+}: DiscoverViewProps) {
+  const [items, setItems] = useState<(Suggestion | Rediscovery)[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const load = useCallback(() => {
+    const request =
+      mode === 'discover' ? bridge.api.discover({ n: count }) : bridge.api.rediscover({ n: count })
+    request
+      .then((list) => {
+        setItems(list)
+        setError(null)
+      })
+      .catch((e: unknown) => {
+        setItems([])
+        setError(plainError(e))
+      })
+  }, [bridge, mode, count])
+  useEffect(() => load(), [load])
+  const title = mode === 'discover' ? 'Discover' : 'Rediscover'
+  return (
+    <section className="settings discover" aria-label={title}>
+      <h2>{title}</h2>
+      <p className="muted">
+        {INTRO[mode]}{' '}
+        <button type="button" onClick={load}>
+          Refresh
+        </button>
+      </p>
+      {error ? <p className="inline-error">{error}</p> : null}
+      {items === null ? <p className="empty-note">Loading…</p> : null}
+      {items !== null && items.length === 0 && !error ? (
+        <p className="empty-note">{EMPTY[mode]}</p>
+      ) : null}
+      {items && items.length > 0 ? (
+        <ol className="queue-list" aria-label={`${title} list`}>
+          {items.map((item, index) => {
+            const track = item.track
+            if (!track) return null
+            const name = trackTitle(track)
+            return (
+              <li key={track.id} data-testid={`${mode}-entry`}>
+                <span className="muted" aria-hidden="true">
+                  {index + 1}
+                </span>
+                <div className="q-text">
+                  <div className="q-title">{name}</div>
+                  <div className="q-sub">{trackArtist(track)}</div>
+                  <div className="q-sub" data-testid={`${mode}-why`}>
+                    Score {signed(item.mean)}, exploration {signed(item.bonus)}
+                    {item.reasons.length > 0 ? ` · ${item.reasons.slice(0, 3).join('; ')}` : ''}
+                    {'cause' in item ? ` · ${item.cause}` : ''}
+                  </div>
+                </div>
+                <button
+                  className="icon-button small"
+                  aria-label={`Play ${name}`}
+                  onClick={() => onPlay(track)}
+                >
+                  ▶
+                </button>
+                <MarkButtons
+                  compact
+                  subject={name}
+                  current={labels.get(track.id) ?? null}
+                  onMark={(mark) => onMark(track, mark)}
+                />
+              </li>
+            )
+          })}
+        </ol>
+      ) : null}
+    </section>
+  )
+}

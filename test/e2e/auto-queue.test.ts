@@ -1,0 +1,275 @@
+// End to end, the learning loop: the browser host (`attune serve`) analyses the fixture library,
+// the listener marks songs in Chromium, turns on the auto-queue and skips through its picks. The
+// queue keeps refilling with reasons shown, and the song marked "not for me" never comes back.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LibraryStatus, Suggestion, TrackPage } from '../../src/shared/contract'
+import type { Track } from '../../src/shared/domain'
+import { ensureBuilt, REPO } from './build'
+import { tempDir } from '../helpers/temp'
+
+const MUSIC = resolve(REPO, '../shared/fixtures/music')
+const SCREENSHOTS = join(REPO, 'test-results/screenshots')
+const CHROMIUM = '/usr/bin/chromium'
+const REFILLS = 6
+
+interface Host {
+  process: ChildProcess
+  url: string
+  origin: string
+  token: string
+}
+
+let temp: { dir: string; cleanup: () => void }
+let dbPath: string
+let host: Host
+let browser: Browser
+let page: Page
+const startedAt = Date.now()
+
+function startHost(): Promise<Host> {
+  const child = spawn(
+    process.execPath,
+    ['bin/attune.js', 'serve', '--library', MUSIC, '--db', dbPath, '--port', '0', '--json'],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  return new Promise((ok, fail) => {
+    let out = ''
+    let err = ''
+    const timer = setTimeout(() => fail(new Error(`attune serve did not start:\n${err}`)), 30_000)
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      try {
+        const info = JSON.parse(out) as { url: string; token: string }
+        clearTimeout(timer)
+        ok({ process: child, url: info.url, token: info.token, origin: new URL(info.url).origin })
+      } catch {
+        // Not the whole JSON yet.
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`attune serve exited with ${code}:\n${err}`))
+    })
+  })
+}
+
+function stopHost(h: Host): Promise<void> {
+  return new Promise((done) => {
+    if (h.process.exitCode !== null) return done()
+    h.process.once('exit', () => done())
+    h.process.kill('SIGTERM')
+  })
+}
+
+async function call<T>(name: string, args: unknown = {}): Promise<T> {
+  const response = await fetch(`${host.origin}/api/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(args),
+  })
+  const body = (await response.json()) as { result: T; error?: string }
+  if (!response.ok) throw new Error(body.error)
+  return body.result
+}
+
+async function until<T>(
+  probe: () => Promise<T> | T,
+  ok: (value: T) => boolean,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms
+  let last: T = await probe()
+  while (!ok(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 150))
+    last = await probe()
+  }
+  return last
+}
+
+interface AutoPickRow {
+  trackId: number
+  data: { candidates: { trackId: number; probability: number }[]; probability: number }
+}
+
+/** The auto-picks logged so far, read straight from the database file. */
+function autoPicks(): AutoPickRow[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+  try {
+    const rows = db
+      .prepare(`SELECT track_id AS trackId, data FROM events WHERE kind = 'auto_pick' ORDER BY id`)
+      .all() as { trackId: number; data: string }[]
+    return rows.map((r) => ({
+      trackId: r.trackId,
+      data: JSON.parse(r.data) as AutoPickRow['data'],
+    }))
+  } finally {
+    db.close()
+  }
+}
+
+/** Marks a song from its library row, as a listener would (search, then the row's mark button). */
+async function markFromRow(track: Track, label: 'Love' | 'Like' | 'Not for me'): Promise<void> {
+  const title = track.title ?? ''
+  await page.getByRole('searchbox', { name: 'Search' }).fill(title)
+  const button = page.getByRole('button', { name: `${label} ${title}`, exact: true }).first()
+  await button.waitFor()
+  await button.click()
+  await until(
+    () => call<{ trackId: number; mark: string }[]>('listLabels'),
+    (labels) => labels.some((l) => l.trackId === track.id),
+    `the mark on ${title}`,
+  )
+}
+
+beforeAll(async () => {
+  ensureBuilt()
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  temp = tempDir()
+  dbPath = join(temp.dir, 'library.db')
+  host = await startHost()
+  await until(
+    () => call<LibraryStatus>('getStatus'),
+    (s) => s.tracks > 0 && !s.scanning,
+    'the scan',
+    60_000,
+  )
+  // `attune serve` analyses in the background after its scan: the auto-queue needs the vectors.
+  await until(
+    () => call<LibraryStatus>('getStatus'),
+    (s) => s.analysed === s.tracks && !s.analysing,
+    'the analysis',
+    90_000,
+  )
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  })
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
+  page.on('pageerror', (error) => console.error('page error:', error.message))
+  await page.goto(host.url)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (host) await stopHost(host)
+  temp?.cleanup()
+  console.log(`auto-queue e2e took ${((Date.now() - startedAt) / 1000).toFixed(1)} s`)
+})
+
+describe('the auto-queue learns, end to end', () => {
+  it('refills the queue with reasons, and a "not for me" song never comes back', async () => {
+    const { tracks } = await call<TrackPage>('listTracks', { limit: 500 })
+    const soundtrack = tracks.filter((t) => t.path.includes('/wesnoth/') && t.title)
+    expect(soundtrack.length).toBeGreaterThanOrEqual(6)
+    const [loved1, loved2, liked1, liked2, notForMe] = soundtrack as [
+      Track,
+      Track,
+      Track,
+      Track,
+      Track,
+    ]
+
+    // Play and mark: the now-playing bar marks the playing song.
+    await page.getByRole('searchbox', { name: 'Search' }).fill(loved1.title ?? '')
+    await page
+      .getByTestId('track-row')
+      .filter({ hasText: loved1.title ?? '' })
+      .first()
+      .dblclick()
+    await page
+      .getByTestId('now-playing-title')
+      .filter({ hasText: loved1.title ?? '' })
+      .waitFor()
+    await page
+      .getByRole('contentinfo', { name: 'Now playing' })
+      .getByRole('button', { name: 'Love', exact: true })
+      .click()
+    await markFromRow(loved2, 'Love')
+    await markFromRow(liked1, 'Like')
+    await markFromRow(liked2, 'Like')
+    await markFromRow(notForMe, 'Not for me')
+    await page.getByRole('searchbox', { name: 'Search' }).fill('')
+
+    // Turn on the auto-queue: at least two songs ahead, each with why.
+    await page.getByRole('switch', { name: 'Auto-queue' }).check()
+    await until(
+      () => page.getByTestId('queue-reason').count(),
+      (n) => n >= 2,
+      'the first auto-picks',
+    )
+    const firstReason = (await page.getByTestId('queue-reason').first().textContent()) ?? ''
+    expect(firstReason).toContain('Picked for you')
+    expect(firstReason).toMatch(/Score [+−]\d\.\d\d, exploration [+−]\d\.\d\d/)
+    await page.screenshot({ path: join(SCREENSHOTS, 'auto-queue.png') })
+
+    // Skip through the picks: every skip leaves fewer songs ahead, and the queue refills.
+    for (let i = 0; i < REFILLS; i++) {
+      const before = autoPicks().length
+      await page.getByRole('button', { name: 'Next', exact: true }).click()
+      await until(
+        () => autoPicks().length,
+        (n) => n > before,
+        `refill ${i + 1}`,
+      )
+    }
+    await until(
+      () => page.getByTestId('queue-reason').count(),
+      (n) => n >= REFILLS,
+      'the reasons of every pick',
+    )
+
+    const picks = autoPicks()
+    expect(picks.length).toBeGreaterThanOrEqual(REFILLS + 2)
+    for (const pick of picks) {
+      expect(pick.trackId).not.toBe(notForMe.id)
+      expect(pick.data.candidates.map((c) => c.trackId)).not.toContain(notForMe.id)
+      const sum = pick.data.candidates.reduce((a, c) => a + c.probability, 0)
+      expect(sum).toBeCloseTo(1, 6)
+    }
+    // Each song is picked once: queued and recently played songs are not picked again.
+    expect(new Set(picks.map((p) => p.trackId)).size).toBe(picks.length)
+    expect(
+      await page
+        .getByTestId('queue-entry')
+        .filter({ hasText: notForMe.title ?? '' })
+        .count(),
+    ).toBe(0)
+
+    // With exploration at "safe bets", Discover ranks by what was learned: the loved soundtrack
+    // leads the never-played songs, and the "not for me" one is not there.
+    await page.getByRole('button', { name: 'Settings', exact: true }).click()
+    await page.getByRole('slider', { name: 'Exploration' }).fill('0')
+    await until(
+      () => call<{ exploration: { alpha: number } }>('getSettings'),
+      (s) => s.exploration.alpha < 0.11,
+      'the exploration slider',
+    )
+    await page.getByRole('button', { name: 'Discover', exact: true }).click()
+    await page.getByTestId('discover-entry').first().waitFor()
+    expect(await page.getByTestId('discover-why').first().textContent()).toMatch(/Score/)
+    const discovered = await page.getByTestId('discover-entry').allTextContents()
+    expect(discovered.some((text) => text.includes(notForMe.title ?? '\u0000'))).toBe(false)
+    const top = await call<Suggestion[]>('discover', { n: 3 })
+    expect(discovered[0]).toContain(top[0]?.track?.title ?? '\u0000')
+    expect(top.every((s) => s.bonus <= 0.15)).toBe(true)
+    expect(top.filter((s) => s.track?.path.includes('/wesnoth/')).length).toBeGreaterThanOrEqual(2)
+    await page.screenshot({ path: join(SCREENSHOTS, 'discover.png') })
+  })
+})
