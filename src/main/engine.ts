@@ -7,7 +7,7 @@ import { EventLog } from './events'
 import { createMediaHandler } from './media'
 import { QueueStore } from './queue/queue-store'
 import { SettingsStore } from './settings-store'
-import { analyseLibrary } from './analysis/pool'
+import { analyseLibrary, defaultWorkerCount } from './analysis/pool'
 import { EmbeddingStore } from './analysis/embedding-store'
 import { EXTRACTOR } from './analysis/feature-names'
 import type { AnalysisResult } from '../shared/domain'
@@ -68,6 +68,8 @@ export class Engine {
   private analysisAbort: AbortController | null = null
   private readonly backgroundAnalysis: boolean
   private taste: Promise<TasteService> | null = null
+  /** Plays started and not yet ended: while any runs, analysis uses half its workers. */
+  private readonly playing = new Set<string>()
   private readonly nativeBinding: string | undefined
   private readonly log: NonNullable<EngineOptions['log']>
   readonly media: (request: Request) => Promise<Response>
@@ -144,6 +146,8 @@ export class Engine {
     const running = analyseLibrary(this.db, {
       ...(workers ? { workers } : {}),
       signal: abort.signal,
+      activeWorkers: () =>
+        this.playing.size > 0 ? Math.floor((workers ?? defaultWorkerCount()) / 2) : Infinity,
       onProgress: (p) => this.emit('analysisProgress', p),
       log: this.log,
     })
@@ -381,11 +385,17 @@ export class Engine {
       }
     },
     getTrack: ({ id }) => this.tracks.getTrack(id),
-    playStarted: ({ trackId }) => ({ playId: this.events.playStart(trackId, { source: 'ui' }) }),
+    playStarted: ({ trackId }) => {
+      const playId = this.events.playStart(trackId, { source: 'ui' })
+      this.playing.clear() // one player: a new start supersedes any play whose end was lost
+      this.playing.add(playId)
+      return { playId }
+    },
     playProgress: ({ trackId, playId, position }) => {
       this.events.playProgress(trackId, playId, position)
     },
     playEnded: ({ trackId, playId, position, duration, reason }) => {
+      this.playing.delete(playId)
       this.events.playEnd(trackId, playId, { position, duration, reason })
     },
     setMark: ({ trackId, mark }) => {

@@ -40,6 +40,11 @@ export interface AnalysisOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
   /** The worker's entry (the Electron build passes its bundled .js). */
   workerEntry?: URL | string
+  /**
+   * How many workers may run now (asked before each file). The engine lowers it while music is
+   * playing, so analysis yields cores to playback; lanes above it wait.
+   */
+  activeWorkers?: () => number
 }
 
 export const defaultWorkerCount = (): number => Math.max(1, availableParallelism() - 1)
@@ -100,10 +105,14 @@ export async function analyseLibrary(
     })
   }
 
-  const runLane = async (): Promise<void> => {
+  const runLane = async (lane: number): Promise<void> => {
     let client = spawn()
     try {
       while (next < jobs.length && !options.signal?.aborted) {
+        if (options.activeWorkers && lane >= Math.max(1, options.activeWorkers())) {
+          await new Promise((r) => setTimeout(r, 250))
+          continue
+        }
         const job = jobs[next++]
         if (!job) break
         report(job.path)
@@ -147,7 +156,7 @@ export async function analyseLibrary(
   }
 
   try {
-    await Promise.all(Array.from({ length: count }, runLane))
+    await Promise.all(Array.from({ length: count }, (_, lane) => runLane(lane)))
   } finally {
     flush()
   }
