@@ -11,6 +11,7 @@
 // The machine is shared and noisy: (b) alternates with the incremental repetitions, and every
 // (a)/(a′) repetition is paired with incremental repetitions run right after it (ratio per pair).
 // Run: node bin/run-ts.js bench/linucb.ts [--quick] [--sizes 100000 --dims 128,256]
+import { seededRandom } from '../src/shared/random'
 import { performance } from 'node:perf_hooks'
 import { LinUcb } from '../src/main/taste'
 
@@ -24,17 +25,6 @@ const sizes = listFlag('--sizes', quick ? [10_000, 100_000] : [10_000, 100_000, 
 const dimensions = listFlag('--dims', quick ? [64, 128] : [64, 128, 256])
 const repetitions = 21
 const pairedIncrementalRepetitions = 5
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** N unit vectors (as preprocessing produces), float32 row-major. */
 function unitRows(n: number, k: number, random: () => number): Float32Array {

@@ -1,6 +1,7 @@
 // The play queue as pure functions on an immutable value: every operation returns a new queue and
 // never touches the one it was given. The player and the queue panel share these; tests call them
 // directly. Shuffle is deterministic: the order is drawn from a seeded generator kept in the value.
+import { mulberry32Step } from './random'
 
 export type RepeatMode = 'off' | 'all' | 'one'
 
@@ -64,13 +65,9 @@ export function currentItem<E extends QueueEntryBase>(queue: PlayQueue<E>): Queu
   return queue.current === null ? null : (queue.items[queue.current] ?? null)
 }
 
-/** mulberry32 (Tommy Ettinger's 32-bit generator): small, fast and good enough for shuffling. */
 function nextRandom(seed: number): { value: number; seed: number } {
-  const nextSeed = (seed + 0x6d2b79f5) >>> 0
-  let t = nextSeed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return { value: ((t ^ (t >>> 14)) >>> 0) / 4294967296, seed: nextSeed }
+  const step = mulberry32Step(seed)
+  return { value: step.value, seed: step.state }
 }
 
 /** Fisher–Yates with the queue's generator; returns the shuffled copy and the advanced seed. */

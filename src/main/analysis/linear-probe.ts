@@ -2,19 +2,10 @@
 // k-fold splits, a one-vs-rest ridge classifier (a "linear probe") and leave-one-out k-nearest
 // neighbours. Matrices are row-major Float64Arrays of n rows × d columns. Everything is
 // deterministic given the seed.
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix'
+import { seededRandom } from '../../shared/random'
 
-/** mulberry32: a small, fast, seedable generator (Tommy Ettinger's public-domain design). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom }
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix'
 
 /** Fisher–Yates shuffle in place. */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {

@@ -4,6 +4,8 @@
 // short-list it was drawn from, so the log can evaluate other policies offline (inverse
 // propensity scoring needs exactly these probabilities).
 
+export { seededRandom } from '../../shared/random'
+
 export interface AutoQueueCandidate {
   trackId: number
   mean: number
@@ -55,18 +57,6 @@ export function softmax(scores: readonly number[], temperature: number): number[
   const weights = scores.map((s) => Math.exp((s - best) / temperature))
   const total = weights.reduce((a, b) => a + b, 0)
   return weights.map((w) => w / total)
-}
-
-/** mulberry32 (Tommy Ettinger's 32-bit generator): a small seeded source of numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const artistKey = (artist: string | null): string | null => {

@@ -1,15 +1,7 @@
-// Seeded random numbers for reproducible property tests (mulberry32 + Box–Muller).
+import { seededRandom } from '../../../src/shared/random'
 
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom }
+// Seeded random numbers for reproducible property tests (mulberry32 + Box–Muller).
 
 export function seededNormal(seed: number): () => number {
   const uniform = seededRandom(seed)
