@@ -3,10 +3,9 @@
  * statistics (see feature-names.ts and docs/features.md) computed from a bounded amount of
  * audio spread over the track.
  *
- * Frames: 2048-point real FFT (fft.js), Hann window, hop 512, at 22,050 Hz
+ * Frames: 2048-point real FFT (real-fft.ts), Hann window, hop 512, at 22,050 Hz
  * (93 ms frames, 43 frames per second).
  */
-import FFT from 'fft.js'
 import {
   CONTRAST_BAND_EDGES_HZ,
   FEATURE_INDEX,
@@ -14,6 +13,7 @@ import {
   MFCC_COUNT,
   TEMPO_BANDS_BPM,
 } from './feature-names'
+import { RealFft } from './real-fft'
 import { ANALYSIS_SAMPLE_RATE, resample } from './resample'
 import { sliceWindows } from './windows'
 
@@ -54,11 +54,24 @@ interface SparseFilter {
 
 /** Everything that depends only on the frame parameters, built once per process. */
 class AnalysisTables {
-  readonly fft = new FFT(FRAME_SIZE)
+  readonly fft = new RealFft(FRAME_SIZE)
   readonly window = new Float32Array(FRAME_SIZE)
   readonly binHz = new Float32Array(BINS)
   readonly mel: SparseFilter[] = []
   readonly dct: Float32Array[] = []
+  /**
+   * The mel filters flattened for the frame loop: band b's weights are
+   * melWeights[melStart[b] … melEnd[b]), applied to the bins from melBin[b] on.
+   */
+  readonly melWeights: Float64Array
+  readonly melStart = new Int32Array(MEL_BANDS)
+  readonly melEnd = new Int32Array(MEL_BANDS)
+  readonly melBin = new Int32Array(MEL_BANDS)
+  /** The DCT rows back to back (MFCC_COUNT × MEL_BANDS), same values as `dct`. */
+  readonly dctRows = new Float64Array(MFCC_COUNT * MEL_BANDS)
+  /** The bins that count towards chroma, and the pitch class of each. */
+  readonly chromaBins: Int32Array
+  readonly chromaClasses: Uint8Array
   readonly chromaClass = new Int8Array(BINS).fill(-1)
   readonly contrastBands: [number, number][] = []
   readonly chromaFirstBin = Math.ceil((CHROMA_MIN_HZ * FRAME_SIZE) / ANALYSIS_SAMPLE_RATE)
@@ -126,6 +139,28 @@ class AnalysisTables {
       )
       this.contrastBands.push([from, to])
     }
+    this.melWeights = new Float64Array(
+      this.mel.reduce((sum, filter) => sum + filter.weights.length, 0),
+    )
+    let at = 0
+    this.mel.forEach((filter, band) => {
+      this.melStart[band] = at
+      this.melBin[band] = filter.start
+      this.melWeights.set(filter.weights, at)
+      at += filter.weights.length
+      this.melEnd[band] = at
+    })
+    this.dct.forEach((row, k) => this.dctRows.set(row, k * MEL_BANDS))
+    const chromaBins: number[] = []
+    const chromaClasses: number[] = []
+    for (let bin = this.chromaFirstBin; bin <= this.chromaLastBin; bin++) {
+      const pitchClass = this.chromaClass[bin]!
+      if (pitchClass < 0) continue
+      chromaBins.push(bin)
+      chromaClasses.push(pitchClass)
+    }
+    this.chromaBins = Int32Array.from(chromaBins)
+    this.chromaClasses = Uint8Array.from(chromaClasses)
   }
 }
 
@@ -177,15 +212,20 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
     onset: new Float32Array(total),
     windowStarts: [],
   }
-  const frame = new Float64Array(FRAME_SIZE)
-  const spectrum = t.fft.createComplexArray() as number[]
-  const magnitude = new Float64Array(BINS)
-  const previousUnit = new Float64Array(BINS)
-  const unit = new Float64Array(BINS)
+  const shortFrame = new Float32Array(FRAME_SIZE)
+  const power = new Float64Array(BINS)
+  // Magnitude spectra of this frame and the previous one (swapped each frame, no copying), and
+  // the previous frame's 1 / L2 norm, for the flux between unit-norm spectra.
+  let magnitude = new Float64Array(BINS)
+  let previousMagnitude = new Float64Array(BINS)
+  let previousInverseNorm = 0
   const logMel = new Float64Array(MEL_BANDS)
   const previousLogMel = new Float64Array(MEL_BANDS)
-  const sortScratch = new Float64Array(BINS)
-  const { binHz, window: hann } = t
+  const chroma = new Float64Array(12)
+  const scratch = new Float64Array(BINS)
+  const { binHz, window: hann, melStart, melEnd, melBin, melWeights, dctRows } = t
+  const { chromaBins, chromaClasses } = t
+  const blocksPerFrame = FRAME_SIZE / HOP_SIZE
   let f = 0
   for (const signal of windows) {
     track.windowStarts.push(f)
@@ -193,23 +233,32 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
     // Energy and zero crossings per hop-sized block, so each sample is visited once for them
     // rather than once per overlapping frame. blockCrossings[b] counts sign changes between
     // consecutive samples inside block b plus the one entering it from block b − 1.
-    const blocks = Math.ceil(signal.length / HOP_SIZE) + FRAME_SIZE / HOP_SIZE
+    const blocks = Math.ceil(signal.length / HOP_SIZE) + blocksPerFrame
     const blockEnergy = new Float64Array(blocks)
     const blockCrossings = new Int32Array(blocks)
     const enteringCrossing = new Uint8Array(blocks)
     let previousNegative = signal.length > 0 && signal[0]! < 0 ? 1 : 0
-    for (let n = 0; n < signal.length; n++) {
-      const x = signal[n]!
-      const block = (n / HOP_SIZE) | 0
-      blockEnergy[block]! += x * x
+    for (let block = 0, from = 0; from < signal.length; block++, from += HOP_SIZE) {
+      const to = Math.min(signal.length, from + HOP_SIZE)
+      let energy = 0
+      let crossings = 0
       // Branch-free count: on noisy signals a branch here mispredicts half the time.
-      const negative = x < 0 ? 1 : 0
-      const crossing = negative ^ previousNegative
-      blockCrossings[block]! += crossing
-      if (n % HOP_SIZE === 0) enteringCrossing[block] = crossing
-      previousNegative = negative
+      const first = signal[from]!
+      const firstNegative = first < 0 ? 1 : 0
+      enteringCrossing[block] = firstNegative ^ previousNegative
+      crossings += firstNegative ^ previousNegative
+      energy += first * first
+      previousNegative = firstNegative
+      for (let n = from + 1; n < to; n++) {
+        const x = signal[n]!
+        energy += x * x
+        const negative = x < 0 ? 1 : 0
+        crossings += negative ^ previousNegative
+        previousNegative = negative
+      }
+      blockEnergy[block] = energy
+      blockCrossings[block] = crossings
     }
-    const blocksPerFrame = FRAME_SIZE / HOP_SIZE
     for (let i = 0; i < frames; i++, f++) {
       const offset = i * HOP_SIZE
       let energy = 0
@@ -218,70 +267,110 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
         energy += blockEnergy[b]!
         crossings += blockCrossings[b]!
       }
-      const available = Math.min(FRAME_SIZE, signal.length - offset)
-      if (available < FRAME_SIZE) frame.fill(0)
-      for (let n = 0; n < available; n++) frame[n] = signal[offset + n]! * hann[n]!
       const rms = Math.sqrt(Math.max(0, energy) / FRAME_SIZE)
       track.rmsDb[f] = rms > 0 ? Math.max(DB_FLOOR, 20 * Math.log10(rms)) : DB_FLOOR
       track.zcr[f] = (crossings * ANALYSIS_SAMPLE_RATE) / FRAME_SIZE
 
-      t.fft.realTransform(spectrum, frame)
+      if (offset + FRAME_SIZE <= signal.length) t.fft.windowedPower(signal, offset, hann, power)
+      else {
+        // A signal shorter than one frame: its only frame is zero-padded.
+        shortFrame.fill(0)
+        shortFrame.set(signal.subarray(offset))
+        t.fft.windowedPower(shortFrame, 0, hann, power)
+      }
+      // One pass over the power spectrum for the magnitudes and every sum the spectral shape
+      // needs, bins taken in pairs with an accumulator for each (the additions of one
+      // accumulator wait for each other; two chains run side by side).
       let magnitudeSum = 0
       let powerSum = 0
       let weightedHz = 0
+      let weightedSquaredHz = 0
+      let oddMagnitudeSum = 0
+      let oddPowerSum = 0
+      let oddWeightedHz = 0
+      let oddWeightedSquaredHz = 0
       let logMagnitudeSum = 0
-      let product = 1
-      for (let bin = 0; bin < BINS; bin++) {
-        const re = spectrum[2 * bin]!
-        const im = spectrum[2 * bin + 1]!
-        const power = re * re + im * im
-        const m = Math.sqrt(power)
-        magnitude[bin] = m
-        magnitudeSum += m
-        powerSum += power
-        weightedHz += m * binHz[bin]!
-        // Geometric mean via products of 16 (one log per 16 bins; 16 factors between 1e-10 and
-        // ~1e3 stay within float64 range).
-        product *= m + 1e-10
-        if ((bin & 15) === 15) {
-          logMagnitudeSum += Math.log(product)
-          product = 1
+      // Geometric mean via products of 16 (one log per 16 bins; 16 factors between 1e-10 and
+      // ~1e3 stay within float64 range). BINS = 16·64 + 1: the last bin is added on its own.
+      for (let group = 0; group + 16 <= BINS; group += 16) {
+        let product = 1
+        let oddProduct = 1
+        for (let bin = group; bin < group + 16; bin += 2) {
+          const p = power[bin]!
+          const m = Math.sqrt(p)
+          const hz = binHz[bin]!
+          magnitude[bin] = m
+          magnitudeSum += m
+          powerSum += p
+          const mHz = m * hz
+          weightedHz += mHz
+          weightedSquaredHz += mHz * hz
+          product *= m + 1e-10
+          const oddP = power[bin + 1]!
+          const oddM = Math.sqrt(oddP)
+          const oddHz = binHz[bin + 1]!
+          magnitude[bin + 1] = oddM
+          oddMagnitudeSum += oddM
+          oddPowerSum += oddP
+          const oddMHz = oddM * oddHz
+          oddWeightedHz += oddMHz
+          oddWeightedSquaredHz += oddMHz * oddHz
+          oddProduct *= oddM + 1e-10
         }
+        logMagnitudeSum += Math.log(product * oddProduct)
       }
-      logMagnitudeSum += Math.log(product)
-      // Spectral shape (Peeters 2004, "A large set of audio features"): magnitude-weighted moments.
+      {
+        const p = power[BINS - 1]!
+        const m = Math.sqrt(p)
+        const hz = binHz[BINS - 1]!
+        magnitude[BINS - 1] = m
+        magnitudeSum += m + oddMagnitudeSum
+        powerSum += p + oddPowerSum
+        weightedHz += m * hz + oddWeightedHz
+        weightedSquaredHz += m * hz * hz + oddWeightedSquaredHz
+        logMagnitudeSum += Math.log(m + 1e-10)
+      }
+      // Spectral shape (Peeters 2004, "A large set of audio features"): magnitude-weighted
+      // moments; the spread Σ m·(hz − centroid)² expanded as Σ m·hz² − centroid·Σ m·hz.
       const centroid = magnitudeSum > 0 ? weightedHz / magnitudeSum : 0
-      let spread = 0
-      let cumulative = 0
+      const spread = Math.max(0, weightedSquaredHz - centroid * weightedHz)
       let rolloffBin = BINS - 1
       const rolloffTarget = ROLLOFF_SHARE * powerSum
-      let rolloffFound = false
-      const inverseNorm = powerSum > 0 ? 1 / Math.sqrt(powerSum) : 0
-      let flux = 0
+      let cumulative = 0
       for (let bin = 0; bin < BINS; bin++) {
-        const m = magnitude[bin]!
-        const d = binHz[bin]! - centroid
-        spread += m * d * d
-        if (!rolloffFound) {
-          cumulative += m * m
-          if (cumulative >= rolloffTarget) {
-            rolloffBin = bin
-            rolloffFound = true
-          }
+        cumulative += power[bin]!
+        if (cumulative >= rolloffTarget) {
+          rolloffBin = bin
+          break
         }
-        // Flux between unit-norm spectra, so it measures change of shape, not of level.
-        const u = m * inverseNorm
-        unit[bin] = u
-        const rise = u - previousUnit[bin]!
-        if (rise > 0) flux += rise * rise
       }
+      // Flux between unit-norm spectra, so it measures change of shape, not of level.
+      const inverseNorm = powerSum > 0 ? 1 / Math.sqrt(powerSum) : 0
+      // Two accumulators (even and odd bins) so the additions need not wait for each other.
+      let fluxEven = 0
+      let fluxOdd = 0
+      for (let bin = 0; bin + 1 < BINS; bin += 2) {
+        const rise = magnitude[bin]! * inverseNorm - previousMagnitude[bin]! * previousInverseNorm
+        const nextRise =
+          magnitude[bin + 1]! * inverseNorm - previousMagnitude[bin + 1]! * previousInverseNorm
+        // Half-wave rectification as (x + |x|) / 2, exact and branch-free (a branch, or
+        // Math.max, mispredicts half the time on noisy spectra).
+        const positive = 0.5 * (rise + Math.abs(rise))
+        const nextPositive = 0.5 * (nextRise + Math.abs(nextRise))
+        fluxEven += positive * positive
+        fluxOdd += nextPositive * nextPositive
+      }
+      const lastRise = Math.max(
+        0,
+        magnitude[BINS - 1]! * inverseNorm - previousMagnitude[BINS - 1]! * previousInverseNorm,
+      )
+      const flux = fluxEven + fluxOdd + lastRise * lastRise
       track.centroid[f] = centroid
       track.bandwidth[f] = magnitudeSum > 0 ? Math.sqrt(spread / magnitudeSum) : 0
       track.rolloff[f] = powerSum > 0 ? binHz[rolloffBin]! : 0
       const arithmetic = magnitudeSum / BINS
       track.flatness[f] = arithmetic > 1e-10 ? Math.exp(logMagnitudeSum / BINS) / arithmetic : 0
       track.flux[f] = i === 0 ? 0 : Math.sqrt(flux)
-      previousUnit.set(unit)
 
       // Octave-band contrast: mean of the top vs the bottom 20 % of magnitudes, in dB.
       // Computed on every CONTRAST_EVERY-th frame only: it was a quarter of the frame's cost,
@@ -289,8 +378,7 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
       for (let band = 0; band < t.contrastBands.length && f % CONTRAST_EVERY === 0; band++) {
         const [from, to] = t.contrastBands[band]!
         const size = to - from
-        const scratch = sortScratch.subarray(0, size)
-        scratch.set(magnitude.subarray(from, to))
+        for (let k = 0; k < size; k++) scratch[k] = magnitude[from + k]!
         const take = Math.max(1, Math.round(CONTRAST_QUANTILE * size))
         // Partial ordering instead of a full sort (the sort was most of the frame's cost).
         selectSmallest(scratch, 0, size - 1, take)
@@ -308,13 +396,19 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
       // Mel spectrum in dB, MFCCs, and onset strength (Böck & Widmer 2013 style: summed positive change).
       let onset = 0
       for (let band = 0; band < MEL_BANDS; band++) {
-        const { start, weights } = t.mel[band]!
-        let sum = 0
-        for (let k = 0; k < weights.length; k++) {
-          const m = magnitude[start + k]!
-          sum += weights[k]! * m * m
+        const start = melStart[band]!
+        const end = melEnd[band]!
+        // Weight k applies to bin k + shift; two accumulators halve the chain of dependent adds.
+        const shift = melBin[band]! - start
+        let sumEven = 0
+        let sumOdd = 0
+        let k = start
+        for (; k + 1 < end; k += 2) {
+          sumEven += melWeights[k]! * power[k + shift]!
+          sumOdd += melWeights[k + 1]! * power[k + 1 + shift]!
         }
-        const db = 10 * Math.log10(sum + MEL_POWER_FLOOR)
+        if (k < end) sumEven += melWeights[k]! * power[k + shift]!
+        const db = 10 * Math.log10(sumEven + sumOdd + MEL_POWER_FLOOR)
         logMel[band] = db
         if (i > 0) {
           const rise = db - previousLogMel[band]!
@@ -323,24 +417,29 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
       }
       previousLogMel.set(logMel)
       track.onset[f] = onset / MEL_BANDS
-      for (let k = 0; k < MFCC_COUNT; k++) {
-        const row = t.dct[k]!
+      const mfccAt = f * MFCC_COUNT
+      for (let k = 0, row = 0; k < MFCC_COUNT; k++, row += MEL_BANDS) {
         let c = 0
-        for (let band = 0; band < MEL_BANDS; band++) c += row[band]! * logMel[band]!
-        track.mfcc[f * MFCC_COUNT + k] = c
+        for (let band = 0; band < MEL_BANDS; band++) c += dctRows[row + band]! * logMel[band]!
+        track.mfcc[mfccAt + k] = c
       }
 
       // Chroma: power per pitch class, as shares of the frame's total.
-      const chromaAt = f * 12
+      chroma.fill(0)
       let chromaSum = 0
-      for (let bin = t.chromaFirstBin; bin <= t.chromaLastBin; bin++) {
-        const pitchClass = t.chromaClass[bin]!
-        if (pitchClass < 0) continue
-        const m = magnitude[bin]!
-        track.chroma[chromaAt + pitchClass]! += m * m
-        chromaSum += m * m
+      for (let k = 0; k < chromaBins.length; k++) {
+        const p = power[chromaBins[k]!]!
+        chroma[chromaClasses[k]!]! += p
+        chromaSum += p
       }
-      if (chromaSum > 0) for (let c = 0; c < 12; c++) track.chroma[chromaAt + c]! /= chromaSum
+      const chromaAt = f * 12
+      if (chromaSum > 0)
+        for (let c = 0; c < 12; c++) track.chroma[chromaAt + c] = chroma[c]! / chromaSum
+
+      const swap = previousMagnitude
+      previousMagnitude = magnitude
+      magnitude = swap
+      previousInverseNorm = inverseNorm
     }
   }
   track.windowStarts.push(f)

@@ -1,9 +1,12 @@
+import FFT from 'fft.js'
 import { describe, expect, it } from 'vitest'
 import { EXTRACTOR, FEATURES } from '../../../src/main/analysis/feature-names'
 import {
   estimateKey,
   extractFeatureDetails,
   extractFeatures,
+  FRAME_SIZE,
+  HOP_SIZE,
 } from '../../../src/main/analysis/features'
 import { planWindows } from '../../../src/main/analysis/windows'
 
@@ -163,5 +166,68 @@ describe('robustness', () => {
     expect(performance.now() - started).toBeLessThan(5_000)
     expect(details.frames).toBeLessThanOrEqual(4 * Math.ceil((15 * RATE) / 512))
     expectFinite(details.vector)
+  })
+})
+
+describe('agreement with the textbook definitions', () => {
+  /**
+   * Per-frame spectral shape computed the slow, obvious way (fft.js complex spectrum, one loop
+   * per statistic), averaged over all frames: the fast frame loop must give the same numbers.
+   */
+  function referenceShape(signal: Float32Array): Record<string, number> {
+    const fft = new FFT(FRAME_SIZE)
+    const bins = FRAME_SIZE / 2 + 1
+    const frames = 1 + Math.floor((signal.length - FRAME_SIZE) / HOP_SIZE)
+    const sums = { centroid: 0, bandwidth: 0, rolloff: 0, flatness: 0, flux: 0 }
+    let previous: number[] | null = null
+    for (let i = 0; i < frames; i++) {
+      const frame = Array.from(
+        { length: FRAME_SIZE },
+        (_, n) =>
+          signal[i * HOP_SIZE + n]! *
+          Math.fround(0.5 - 0.5 * Math.cos((2 * Math.PI * n) / FRAME_SIZE)),
+      )
+      const spectrum = fft.createComplexArray() as number[]
+      fft.realTransform(spectrum, frame)
+      const magnitude = Array.from({ length: bins }, (_, k) =>
+        Math.hypot(spectrum[2 * k]!, spectrum[2 * k + 1]!),
+      )
+      const hz = Array.from({ length: bins }, (_, k) => (k * RATE) / FRAME_SIZE)
+      const total = magnitude.reduce((sum, m) => sum + m, 0)
+      const centroid = magnitude.reduce((sum, m, k) => sum + m * hz[k]!, 0) / total
+      const spread = magnitude.reduce((sum, m, k) => sum + m * (hz[k]! - centroid) ** 2, 0)
+      const energy = magnitude.reduce((sum, m) => sum + m * m, 0)
+      let cumulative = 0
+      const rolloffBin = magnitude.findIndex((m) => (cumulative += m * m) >= 0.85 * energy)
+      const logMean = magnitude.reduce((sum, m) => sum + Math.log(m + 1e-10), 0) / bins
+      const unit = magnitude.map((m) => m / Math.sqrt(energy))
+      sums.centroid += centroid
+      sums.bandwidth += Math.sqrt(spread / total)
+      sums.rolloff += hz[rolloffBin]!
+      sums.flatness += Math.exp(logMean) / (total / bins)
+      if (previous) {
+        const prior = previous
+        sums.flux += Math.sqrt(unit.reduce((sum, u, k) => sum + Math.max(0, u - prior[k]!) ** 2, 0))
+      }
+      previous = unit
+    }
+    return {
+      spectral_centroid_mean: sums.centroid / frames,
+      spectral_bandwidth_mean: sums.bandwidth / frames,
+      spectral_rolloff_mean: sums.rolloff / frames,
+      spectral_flatness_mean: sums.flatness / frames,
+      spectral_flux_mean: sums.flux / frames,
+    }
+  }
+
+  it('computes centroid, bandwidth, roll-off, flatness and flux as their definitions do', () => {
+    // Noise plus a gliding tone: every frame is loud enough to be kept and each differs.
+    const base = noise(3, 0.2)
+    const signal = base.map(
+      (x, i) => x + 0.4 * Math.sin((2 * Math.PI * (300 + i / 200) * i) / RATE),
+    )
+    const vector = extractFeatures(signal, RATE)
+    for (const [name, expected] of Object.entries(referenceShape(signal)))
+      expect(feature(vector, name) / expected, name).toBeCloseTo(1, 4)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { downmixToMono, resample } from '../../../src/main/analysis/resample'
+import { downmixToMono, resample, Resampler } from '../../../src/main/analysis/resample'
 
 function sine(hz: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {
   return Float32Array.from(
@@ -47,6 +47,37 @@ describe('resampling to the analysis rate', () => {
     const output = resample(new Float32Array(48_000).fill(0.25), 48_000, 22_050)
     for (let i = 100; i < output.length - 100; i++) expect(output[i]).toBeCloseTo(0.25, 5)
   })
+
+  it.each([0, 1, 2, 5, 23, 24, 25, 47, 48, 49, 50, 51, 100, 1001])(
+    'treats samples beyond both ends of a %i-sample signal as silence when halving the rate',
+    (length) => {
+      // The same signal with 48 zeros on each side: its output, 24 samples later, must be
+      // identical to the last bit (the ends are filtered without a padded copy).
+      const signal = Float32Array.from({ length }, (_, i) => Math.sin(i * 0.7) + 0.1 * (i % 3))
+      const padded = new Float32Array(length + 96)
+      padded.set(signal, 48)
+      const output = resample(signal, 44_100, 22_050)
+      const paddedOutput = resample(padded, 44_100, 22_050)
+      expect(output.length).toBe(Math.floor(length / 2))
+      expect(Array.from(output)).toEqual(Array.from(paddedOutput.subarray(24, 24 + output.length)))
+    },
+  )
+
+  it.each([0, 1, 9, 17, 18, 19, 160, 1001])(
+    'treats samples beyond both ends of a %i-sample signal as silence when converting 48 to 44.1 kHz',
+    (length) => {
+      // 160 input samples are exactly 147 output samples, at the same filter phase.
+      const signal = Float32Array.from({ length }, (_, i) => Math.cos(i * 0.3) - 0.2 * (i % 5))
+      const padded = new Float32Array(length + 320)
+      padded.set(signal, 160)
+      const resampler = new Resampler(48_000, 44_100)
+      const output = resampler.process(signal)
+      const paddedOutput = resampler.process(padded)
+      expect(Array.from(output)).toEqual(
+        Array.from(paddedOutput.subarray(147, 147 + output.length)),
+      )
+    },
+  )
 
   it('averages channels when downmixing', () => {
     const mono = downmixToMono([Float32Array.of(1, 0.5), Float32Array.of(0, -0.5)])
