@@ -1,28 +1,27 @@
 // End to end, the learning loop: the browser host (`attune serve`) analyses the fixture library,
 // the listener marks songs in Chromium, turns on the auto-queue and skips through its picks. The
 // queue keeps refilling with reasons shown, and the song marked "not for me" never comes back.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LibraryStatus, Suggestion, TrackPage } from '../../src/shared/contract'
 import type { Track } from '../../src/shared/domain'
 import { ensureBuilt, REPO } from './build'
+import {
+  callApi,
+  launchChromium,
+  startHost as startServe,
+  stopHost,
+  until,
+  type Host,
+} from './host'
 import { tempDir } from '../helpers/temp'
 
 const MUSIC = resolve(REPO, '../shared/fixtures/music')
 const SCREENSHOTS = join(REPO, 'test-results/screenshots')
-const CHROMIUM = '/usr/bin/chromium'
 const REFILLS = 6
-
-interface Host {
-  process: ChildProcess
-  url: string
-  origin: string
-  token: string
-}
 
 let temp: { dir: string; cleanup: () => void }
 let dbPath: string
@@ -31,69 +30,9 @@ let browser: Browser
 let page: Page
 const startedAt = Date.now()
 
-function startHost(): Promise<Host> {
-  const child = spawn(
-    process.execPath,
-    ['bin/attune.js', 'serve', '--library', MUSIC, '--db', dbPath, '--port', '0', '--json'],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  return new Promise((ok, fail) => {
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => fail(new Error(`attune serve did not start:\n${err}`)), 30_000)
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      try {
-        const info = JSON.parse(out) as { url: string; token: string }
-        clearTimeout(timer)
-        ok({ process: child, url: info.url, token: info.token, origin: new URL(info.url).origin })
-      } catch {
-        // Not the whole JSON yet.
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      fail(new Error(`attune serve exited with ${code}:\n${err}`))
-    })
-  })
-}
+const startHost = (): Promise<Host> => startServe(MUSIC, dbPath)
 
-function stopHost(h: Host): Promise<void> {
-  return new Promise((done) => {
-    if (h.process.exitCode !== null) return done()
-    h.process.once('exit', () => done())
-    h.process.kill('SIGTERM')
-  })
-}
-
-async function call<T>(name: string, args: unknown = {}): Promise<T> {
-  const response = await fetch(`${host.origin}/api/${name}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(args),
-  })
-  const body = (await response.json()) as { result: T; error?: string }
-  if (!response.ok) throw new Error(body.error)
-  return body.result
-}
-
-async function until<T>(
-  probe: () => Promise<T> | T,
-  ok: (value: T) => boolean,
-  what: string,
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: T = await probe()
-  while (!ok(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`)
-    await new Promise((r) => setTimeout(r, 150))
-    last = await probe()
-  }
-  return last
-}
+const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
 
 interface AutoPickRow {
   trackId: number
@@ -149,18 +88,7 @@ beforeAll(async () => {
     'the analysis',
     90_000,
   )
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  })
+  browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
   page.on('pageerror', (error) => console.error('page error:', error.message))
   await page.goto(host.url)

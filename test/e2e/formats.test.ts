@@ -1,92 +1,42 @@
 // End to end: every file of ../shared/fixtures/formats plays in Debian's Chromium through the
 // browser host's media route (ALAC and AIFF as the engine's cached WAV), and seeks by Range.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, REPO } from './build'
+import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
 import { tempDir } from '../helpers/temp'
 
 const FORMATS = resolve(REPO, '../shared/fixtures/formats')
 const FILES = readdirSync(FORMATS).sort()
 
 let temp: { dir: string; cleanup: () => void }
-let child: ChildProcess
-let origin: string
-let token: string
+let host: Host
 let browser: Browser
 let page: Page
 
-function startHost(dbPath: string): Promise<{ url: string; token: string }> {
-  child = spawn(
-    process.execPath,
-    ['bin/attune.js', 'serve', '--library', FORMATS, '--db', dbPath, '--port', '0', '--json'],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  return new Promise((ok, fail) => {
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => fail(new Error(`attune serve did not start:\n${err}`)), 30_000)
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()))
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      try {
-        const info = JSON.parse(out) as { url: string; token: string }
-        clearTimeout(timer)
-        ok(info)
-      } catch {
-        // Not the whole JSON yet.
-      }
-    })
-  })
-}
-
-async function call<T>(name: string, args: unknown = {}): Promise<T> {
-  const response = await fetch(`${origin}/api/${name}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(args),
-  })
-  return ((await response.json()) as { result: T }).result
-}
+const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
 
 beforeAll(async () => {
   ensureBuilt()
   temp = tempDir()
-  const info = await startHost(join(temp.dir, 'library.db'))
-  origin = new URL(info.url).origin
-  token = info.token
-  const deadline = Date.now() + 60_000
-  while ((await call<{ tracks: number; scanning: boolean }>('getStatus')).tracks < FILES.length) {
-    if (Date.now() > deadline) throw new Error('the scan did not finish')
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  })
+  host = await startHost(FORMATS, join(temp.dir, 'library.db'))
+  await until(
+    () => call<{ tracks: number }>('getStatus'),
+    (s) => s.tracks >= FILES.length,
+    'the scan',
+    60_000,
+  )
+  browser = await launchChromium()
   page = await browser.newPage()
   // Opening the tokened link sets the session cookie that media requests then carry.
-  await page.goto(info.url)
+  await page.goto(host.url)
 }, 120_000)
 
 afterAll(async () => {
   await browser?.close()
-  if (child && child.exitCode === null) {
-    await new Promise<void>((done) => {
-      child.once('exit', () => done())
-      child.kill('SIGTERM')
-    })
-  }
+  if (host) await stopHost(host)
   temp?.cleanup()
 })
 
@@ -151,7 +101,7 @@ describe('every scanned format plays in Chromium', () => {
       })
       const track = page1.tracks.find((t) => t.path.endsWith(`/${file}`))
       expect(track, file).toBeDefined()
-      const result = await playInPage(`${origin}/media/${track!.id}`)
+      const result = await playInPage(`${host.origin}/media/${track!.id}`)
       expect(result.error).toBeNull()
       expect(result.ok).toBe(true)
       expect(result.duration).toBeGreaterThan(19)

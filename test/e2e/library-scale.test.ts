@@ -3,8 +3,9 @@
 // renderer alone (the engine's own paging speed is measured by the library benchmarks).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
-import { chromium, type Browser, type Page, type Route } from 'playwright-core'
+import type { Browser, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './host'
 import { ensureBuilt, RENDERER_DIR, REPO } from './build'
 
 const STATIC = RENDERER_DIR
@@ -104,17 +105,7 @@ async function answer(route: Route): Promise<void> {
 beforeAll(async () => {
   ensureBuilt()
   mkdirSync(join(REPO, 'test-results/screenshots'), { recursive: true })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
   await page.route(`${ORIGIN}/**`, answer)
   await page.goto(`${ORIGIN}/`)

@@ -1,26 +1,25 @@
 // End to end: the real browser host (`attune serve`) running the real engine on a temp database
 // over the fixture library, driven through Debian's headless Chromium like a listener would.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readdirSync } from 'node:fs'
 import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, REPO } from './build'
+import {
+  callApi,
+  launchChromium,
+  startHost as startServe,
+  stopHost,
+  until,
+  type Host,
+} from './host'
 import { tempDir } from '../helpers/temp'
 
 const MUSIC = resolve(REPO, '../shared/fixtures/music')
 const SCREENSHOTS = join(REPO, 'test-results/screenshots')
-const CHROMIUM = '/usr/bin/chromium'
 const AUDIO = /\.(mp3|ogg|opus|m4a|flac|wav|aiff?)$/i
-
-interface Host {
-  process: ChildProcess
-  url: string
-  origin: string
-  token: string
-}
 
 let temp: { dir: string; cleanup: () => void }
 let dbPath: string
@@ -41,69 +40,9 @@ function countAudioFiles(dir: string): number {
 }
 
 /** Starts `attune serve` and reads the JSON it prints once it listens. */
-function startHost(): Promise<Host> {
-  const child = spawn(
-    process.execPath,
-    ['bin/attune.js', 'serve', '--library', MUSIC, '--db', dbPath, '--port', '0', '--json'],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  return new Promise((ok, fail) => {
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => fail(new Error(`attune serve did not start:\n${err}`)), 30_000)
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      try {
-        const info = JSON.parse(out) as { url: string; token: string }
-        clearTimeout(timer)
-        ok({ process: child, url: info.url, token: info.token, origin: new URL(info.url).origin })
-      } catch {
-        // Not the whole JSON yet.
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      fail(new Error(`attune serve exited with ${code}:\n${err}`))
-    })
-  })
-}
+const startHost = (): Promise<Host> => startServe(MUSIC, dbPath)
 
-function stopHost(h: Host): Promise<void> {
-  return new Promise((done) => {
-    if (h.process.exitCode !== null) return done()
-    h.process.once('exit', () => done())
-    h.process.kill('SIGTERM')
-  })
-}
-
-async function call<T>(name: string, args: unknown = {}): Promise<T> {
-  const response = await fetch(`${host.origin}/api/${name}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(args),
-  })
-  const body = (await response.json()) as { result: T; error?: string }
-  if (!response.ok) throw new Error(body.error)
-  return body.result
-}
-
-async function until<T>(
-  probe: () => Promise<T> | T,
-  ok: (value: T) => boolean,
-  what: string,
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: T = await probe()
-  while (!ok(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`)
-    await new Promise((r) => setTimeout(r, 150))
-    last = await probe()
-  }
-  return last
-}
+const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
 
 /** The <audio> elements howler plays through (html5 mode keeps them out of the DOM). */
 async function audioNodes(): Promise<{ src: string; time: number; paused: boolean }[]> {
@@ -143,18 +82,7 @@ beforeAll(async () => {
     'the scan',
     60_000,
   )
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  })
+  browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
   page.on('pageerror', (error) => console.error('page error:', error.message))
   page.on('response', (response) => {

@@ -1,0 +1,95 @@
+// Shared by the end-to-end tests: the real browser host (`attune serve`) as a child process, its
+// API, and Debian's headless Chromium with the flags this workplace needs.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chromium, type Browser } from 'playwright-core'
+import { REPO } from './build'
+
+export interface Host {
+  process: ChildProcess
+  url: string
+  origin: string
+  token: string
+}
+
+/** Starts `attune serve` on a library and a database, and reads the JSON it prints once it listens. */
+export function startHost(library: string, dbPath: string): Promise<Host> {
+  const child = spawn(
+    process.execPath,
+    ['bin/attune.js', 'serve', '--library', library, '--db', dbPath, '--port', '0', '--json'],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  return new Promise((ok, fail) => {
+    let out = ''
+    let err = ''
+    const timer = setTimeout(() => fail(new Error(`attune serve did not start:\n${err}`)), 30_000)
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      try {
+        const info = JSON.parse(out) as { url: string; token: string }
+        clearTimeout(timer)
+        ok({ process: child, url: info.url, token: info.token, origin: new URL(info.url).origin })
+      } catch {
+        // Not the whole JSON yet.
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`attune serve exited with ${code}:\n${err}`))
+    })
+  })
+}
+
+export function stopHost(host: Host): Promise<void> {
+  return new Promise((done) => {
+    if (host.process.exitCode !== null) return done()
+    host.process.once('exit', () => done())
+    host.process.kill('SIGTERM')
+  })
+}
+
+/** Calls the host's API as the page would (with the token as a bearer header). */
+export async function callApi<T>(host: Host, name: string, args: unknown = {}): Promise<T> {
+  const response = await fetch(`${host.origin}/api/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(args),
+  })
+  const body = (await response.json()) as { result: T; error?: string }
+  if (!response.ok) throw new Error(body.error)
+  return body.result
+}
+
+/** Polls `probe` until `ok` holds, or fails with what it was waiting for. */
+export async function until<T>(
+  probe: () => Promise<T> | T,
+  ok: (value: T) => boolean,
+  what: string,
+  ms = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + ms
+  let last: T = await probe()
+  while (!ok(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 150))
+    last = await probe()
+  }
+  return last
+}
+
+/** Debian's Chromium, headless, never a downloaded browser. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  })
+}
