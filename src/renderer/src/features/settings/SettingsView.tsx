@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'react'
-import { alphaFromSlider, sliderFromAlpha, type Settings } from '../../../../shared/settings'
+import {
+  alphaFromSlider,
+  DEFAULT_SETTINGS,
+  sliderFromAlpha,
+  type Settings,
+} from '../../../../shared/settings'
 import type { LibraryStatus } from '../../../../shared/contract'
 import type { Bridge } from '../../lib/bridge'
 import { errorText } from '../../lib/format'
@@ -134,17 +139,14 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
           onError={onError}
         />
       ) : null}
-      {[
-        [
-          'Rewards',
-          'How skips, plays and marks teach Attune your taste arrives with the taste model.',
-        ],
-      ].map(([title, text]) => (
-        <div className="card placeholder-card" key={title}>
-          <h3>{title}</h3>
-          <p className="muted">{text}</p>
-        </div>
-      ))}
+      {settings ? (
+        <RewardSettings
+          bridge={bridge}
+          settings={settings}
+          onChange={setSettings}
+          onError={onError}
+        />
+      ) : null}
     </section>
   )
 }
@@ -347,6 +349,133 @@ function ExplorationSettings({
           {resetNote}
         </p>
       ) : null}
+    </div>
+  )
+}
+
+type RewardKey = 'love' | 'like' | 'near_miss' | 'not_for_me' | 'played' | 'lateSkip' | 'earlySkip'
+
+const REWARD_ROWS: { key: RewardKey; label: string; hint: string }[] = [
+  { key: 'love', label: 'Love', hint: 'the strongest yes' },
+  { key: 'like', label: 'Like', hint: '' },
+  { key: 'near_miss', label: 'Near miss', hint: 'almost: close to what you like' },
+  {
+    key: 'not_for_me',
+    label: 'Not for me',
+    hint: 'the strongest no; also keeps it out of auto-queue',
+  },
+  { key: 'played', label: 'Played to the end (or past 80 %)', hint: 'a quiet yes' },
+  { key: 'lateSkip', label: 'Skipped after 30 %', hint: 'Next or another song picked' },
+  {
+    key: 'earlySkip',
+    label: 'Skipped before 30 %',
+    hint: 'never for Previous, errors or quitting',
+  },
+]
+
+/**
+ * How each mark and listen teaches the taste model: a reward around a neutral 0 and a weight.
+ * Changing them rebuilds the model from your history; nothing you did is lost.
+ */
+function RewardSettings({
+  bridge,
+  settings,
+  onChange,
+  onError,
+}: {
+  bridge: Bridge
+  settings: Settings
+  onChange: (settings: Settings) => void
+  onError: (message: string) => void
+}) {
+  const rewards = settings.rewards
+  const rowOf = (key: RewardKey) =>
+    key === 'played' || key === 'lateSkip' || key === 'earlySkip'
+      ? rewards[key]
+      : rewards.marks[key]
+  const save = async (key: RewardKey, field: 'reward' | 'weight', text: string) => {
+    const value = Number(text)
+    const [min, max] = field === 'reward' ? [-5, 5] : [0, 10]
+    if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) return
+    const patch =
+      key === 'played' || key === 'lateSkip' || key === 'earlySkip'
+        ? { [key]: { ...rewards[key], [field]: value } }
+        : { marks: { ...rewards.marks, [key]: { ...rewards.marks[key], [field]: value } } }
+    try {
+      onChange(await bridge.api.updateSettings({ section: 'rewards', patch }))
+    } catch (e) {
+      onError(`That reward could not be saved: ${errorText(e)}`)
+    }
+  }
+  const restoreDefaults = async () => {
+    try {
+      onChange(
+        await bridge.api.updateSettings({ section: 'rewards', patch: DEFAULT_SETTINGS.rewards }),
+      )
+    } catch (e) {
+      onError(`The rewards could not be reset: ${errorText(e)}`)
+    }
+  }
+  return (
+    <div className="card" aria-label="Rewards">
+      <h3>Rewards</h3>
+      <p className="muted">
+        How much each mark and each listen teaches Attune: a reward around a neutral 0 (+1 yes, −1
+        no) and a weight (how much it counts). Changing them rebuilds the taste model from your
+        history.
+      </p>
+      {/* Remounted when the rewards change (e.g. restored defaults), so the fields show them. */}
+      <table className="reward-table" key={JSON.stringify(rewards)}>
+        <thead>
+          <tr>
+            <th>What you did</th>
+            <th>Reward</th>
+            <th>Weight</th>
+          </tr>
+        </thead>
+        <tbody>
+          {REWARD_ROWS.map(({ key, label, hint }) => {
+            const row = rowOf(key)
+            return (
+              <tr key={key}>
+                <td>
+                  {label}
+                  {hint ? <span className="muted"> — {hint}</span> : null}
+                </td>
+                <td>
+                  <input
+                    type="number"
+                    step="0.1"
+                    min={-5}
+                    max={5}
+                    aria-label={`${label} reward`}
+                    defaultValue={row.reward}
+                    onBlur={(e) => void save(key, 'reward', e.target.value)}
+                  />
+                </td>
+                <td>
+                  <input
+                    type="number"
+                    step="0.1"
+                    min={0}
+                    max={10}
+                    aria-label={`${label} weight`}
+                    defaultValue={row.weight}
+                    onBlur={(e) => void save(key, 'weight', e.target.value)}
+                  />
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+      <p className="muted">
+        Imported labels count with weight {rewards.importWeight}; the last{' '}
+        {rewards.listenRowsPerTrack} listens of a song count.
+      </p>
+      <button type="button" onClick={() => void restoreDefaults()}>
+        Restore the default rewards
+      </button>
     </div>
   )
 }
