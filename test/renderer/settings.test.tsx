@@ -18,14 +18,10 @@ function renderSettings(bridge = new FakeBridge()) {
 describe('settings: rewards', () => {
   it('shows the default rewards and saves an edited one, which the model then rebuilds from', async () => {
     const { bridge, errors } = renderSettings()
-    const like = (await screen.findByRole('spinbutton', {
-      name: 'Like reward',
-    })) as HTMLInputElement
+    const like = await screen.findByRole<HTMLInputElement>('spinbutton', { name: 'Like reward' })
     expect(Number(like.value)).toBe(1)
     expect(
-      Number(
-        (screen.getByRole('spinbutton', { name: 'Not for me weight' }) as HTMLInputElement).value,
-      ),
+      Number(screen.getByRole<HTMLInputElement>('spinbutton', { name: 'Not for me weight' }).value),
     ).toBe(2)
     fireEvent.change(like, { target: { value: '0.8' } })
     fireEvent.blur(like)
@@ -59,9 +55,9 @@ describe('settings: rewards', () => {
     renderSettings(bridge)
     fireEvent.click(await screen.findByRole('button', { name: 'Restore the default rewards' }))
     await waitFor(() => expect(bridge.settings.rewards).toEqual(DEFAULT_SETTINGS.rewards))
-    const played = screen.getByRole('spinbutton', {
+    const played = screen.getByRole<HTMLInputElement>('spinbutton', {
       name: 'Played to the end (or past 80 %) reward',
-    }) as HTMLInputElement
+    })
     await waitFor(() => expect(Number(played.value)).toBe(0.3))
   })
 })
