@@ -32,6 +32,7 @@ import { TasteService, type TasteExplanation } from '../taste/service'
 import type { Recommendation } from '../taste/model'
 import { EventLog } from '../events'
 import type { MarkOrNone, Track } from '../../shared/domain'
+import { evaluateOffline, formatOfflineEvaluation, type PcaSize } from '../insights/offline-eval'
 
 const HELP = `attune: a music player that learns your taste (command line)
 
@@ -56,6 +57,8 @@ Commands:
                       tell the model about a song (TRACK is its id or path): a mark, a skip
                       at SECONDS, or a play to the end
   explain TRACK       why the taste model scores a song as it does
+  eval [--space NAME] [--pca 8,16,32,full] [--folds N] [--seeds N] [--alphas 0.1,0.5,1,3] [--horizon N] [--no-store]
+                      test the taste model offline on your labelled songs and auto-queue history
   serve               run the browser host (see README)
 
 Options for every command:
@@ -96,6 +99,7 @@ const commands: Record<string, Command> = {
   recommend: recommendCommand,
   feedback: feedbackCommand,
   explain: explainCommand,
+  eval: evalCommand,
 }
 
 /** Runs the CLI; returns the exit code. Never throws for a user error. */
@@ -722,5 +726,69 @@ async function explainCommand(ctx: Context, args: string[]): Promise<number> {
       `  ${feature.effect === 'raised' ? 'raised by' : 'lowered by'}: ${feature.phrase} (${feature.contribution >= 0 ? '+' : ''}${feature.contribution.toFixed(3)})\n`,
     )
   }
+  return 0
+}
+
+function numberList(
+  value: unknown,
+  flag: string,
+  valid: (n: number) => boolean,
+): number[] | undefined {
+  if (typeof value !== 'string') return undefined
+  const numbers = value.split(',').map((part) => Number(part.trim()))
+  if (numbers.length === 0 || !numbers.every((n) => Number.isFinite(n) && valid(n))) {
+    throw new CliError(`${flag} takes numbers separated by commas, e.g. ${flag} 0.1,1,3.`, 2)
+  }
+  return numbers
+}
+
+function evalCommand(ctx: Context, args: string[]): number {
+  const { values } = parse(args, {
+    space: { type: 'string', multiple: true },
+    pca: { type: 'string' },
+    folds: { type: 'string' },
+    seeds: { type: 'string' },
+    alphas: { type: 'string' },
+    lambdas: { type: 'string' },
+    horizon: { type: 'string' },
+    'no-store': { type: 'boolean', default: false },
+  })
+  let pcaSizes: PcaSize[] | undefined
+  if (typeof values.pca === 'string') {
+    pcaSizes = values.pca.split(',').map((part) => {
+      const text = part.trim()
+      const size = Number(text)
+      if (text === 'full') return 'full'
+      if (!Number.isInteger(size) || size < 1) {
+        throw new CliError(
+          "--pca takes whole numbers or 'full' separated by commas, e.g. --pca 8,32,full.",
+          2,
+        )
+      }
+      return size
+    })
+  }
+  const db = ctx.open()
+  const known = new EmbeddingStore(db).spaces().filter((s) => s.vectors > 0)
+  const spaces = Array.isArray(values.space) ? values.space : undefined
+  for (const space of spaces ?? []) {
+    if (!known.some((s) => s.space === space)) {
+      throw new CliError(
+        `There are no vectors in space '${space}'. Spaces with vectors: ${known.map((s) => s.space).join(', ') || 'none (run: attune analyze)'}.`,
+      )
+    }
+  }
+  const summary = evaluateOffline(db, {
+    ...(spaces ? { spaces } : {}),
+    ...(pcaSizes ? { pcaSizes } : {}),
+    folds: wholeNumber(values.folds, '--folds', 2) ?? 5,
+    seeds: wholeNumber(values.seeds, '--seeds') ?? 5,
+    alphas: numberList(values.alphas, '--alphas', (n) => n >= 0) ?? [0.1, 0.5, 1, 3],
+    lambdas: numberList(values.lambdas, '--lambdas', (n) => n > 0) ?? [1],
+    store: values['no-store'] !== true,
+    ...(values.horizon === undefined ? {} : { horizon: wholeNumber(values.horizon, '--horizon') }),
+  })
+  if (ctx.json) writeJson(ctx.io, summary)
+  else ctx.io.stdout.write(formatOfflineEvaluation(summary, formatTable) + '\n')
   return 0
 }
