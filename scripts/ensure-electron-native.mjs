@@ -29,6 +29,26 @@ export function electronNativeBindingPath(projectRoot = root) {
   }
 }
 
+/** npm's own node-gyp (npm sets npm_config_node_gyp for scripts), else the one beside npm. */
+function findNodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(
+      dirname(process.execPath),
+      '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+    ),
+    join(dirname(process.execPath), 'node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+  ]
+  return candidates.find((c) => c && existsSync(c)) ?? null
+}
+
+function loadsInThisNode(binary) {
+  const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(binary)})`], {
+    stdio: 'ignore',
+  })
+  return probe.status === 0
+}
+
 function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'))
 }
@@ -47,27 +67,41 @@ function ensure() {
     recursive: true,
     filter: (src) => !src.includes(`${join('better-sqlite3', 'build')}`),
   })
-  const env = {
-    ...process.env,
-    npm_config_runtime: 'electron',
-    npm_config_target: electronVersion,
-    npm_config_disturl: 'https://electronjs.org/headers',
-    npm_config_arch: process.arch,
-    npm_config_target_arch: process.arch,
+  // node-gyp is run directly, not through npm, so no .npmrc applies; a `nodedir` inherited from
+  // the environment (some machines point it at the local Node's headers) would build for Node's ABI.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => key.toLowerCase() !== 'npm_config_nodedir'),
+  )
+  const target = ['--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`]
+  const prebuilt = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/prebuild-install/bin.js'), ...target, '--verbose'],
+    { cwd: pkg, env, stdio: 'inherit' },
+  )
+  if (prebuilt.status !== 0) {
+    const nodeGyp = findNodeGyp()
+    if (nodeGyp) {
+      spawnSync(
+        process.execPath,
+        [nodeGyp, 'rebuild', '--release', ...target, '--dist-url=https://electronjs.org/headers'],
+        { cwd: pkg, env, stdio: 'inherit' },
+      )
+    }
   }
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  const result = spawnSync(npm, ['run', 'install', '--foreground-scripts'], {
-    cwd: pkg,
-    env,
-    stdio: 'inherit',
-    shell: process.platform === 'win32',
-  })
   const built = join(pkg, 'build/Release/better_sqlite3.node')
-  if (result.status !== 0 || !existsSync(built)) {
+  if (!existsSync(built)) {
     console.error(
       `Could not build better-sqlite3 for Electron ${electronVersion}. The desktop app needs internet the ` +
         'first time (to fetch Electron headers or a prebuilt binary) and a C++ toolchain ' +
         '(python3, make, g++ / Xcode / Visual Studio Build Tools). The browser host works without it: npm run serve.',
+    )
+    process.exit(1)
+  }
+  // Electron's ABI is not this Node's: a binary this Node can load was built for the wrong runtime.
+  if (loadsInThisNode(built)) {
+    console.error(
+      `The better-sqlite3 build for Electron ${electronVersion} came out for Node ${process.version} ` +
+        'instead (check npm config nodedir). The browser host works without it: npm run serve.',
     )
     process.exit(1)
   }
