@@ -183,15 +183,6 @@ function ExplorationSettings({
       onError(`That setting could not be saved: ${errorText(e)}`)
     }
   }
-  /** Saves a number typed into a field once it is a valid one. */
-  const numberField =
-    (apply: (value: number) => void, min: number, max: number, whole = false) =>
-    (text: string) => {
-      const value = Number(text)
-      if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) return
-      if (whole && !Number.isInteger(value)) return
-      apply(value)
-    }
   const resetModel = async () => {
     setResetting(true)
     setResetNote(null)
@@ -245,85 +236,41 @@ function ExplorationSettings({
         />{' '}
         <span className="muted">Surprise me</span>
       </p>
-      <p>
-        <label>
-          Randomness of picks (temperature; 0 = always the top song){' '}
-          <input
-            type="number"
-            aria-label="Temperature"
-            min={0}
-            max={10}
-            step={0.05}
-            defaultValue={exploration.temperature}
-            onChange={(e) =>
-              numberField(
-                (temperature) => void save('exploration', { temperature }),
-                0,
-                10,
-              )(e.target.value)
-            }
-          />
-        </label>
-      </p>
-      <p>
-        <label>
-          Songs to keep ahead{' '}
-          <input
-            type="number"
-            aria-label="Songs to keep ahead"
-            min={1}
-            max={50}
-            defaultValue={autoQueue.minUpcoming}
-            onChange={(e) =>
-              numberField(
-                (minUpcoming) => void save('autoQueue', { minUpcoming }),
-                1,
-                50,
-                true,
-              )(e.target.value)
-            }
-          />
-        </label>
-      </p>
-      <p>
-        <label>
-          Same artist again only after this many picks{' '}
-          <input
-            type="number"
-            aria-label="Artist spacing"
-            min={0}
-            max={50}
-            defaultValue={autoQueue.artistSpacing}
-            onChange={(e) =>
-              numberField(
-                (artistSpacing) => void save('autoQueue', { artistSpacing }),
-                0,
-                50,
-                true,
-              )(e.target.value)
-            }
-          />
-        </label>
-      </p>
-      <p>
-        <label>
-          Do not replay a song within (days){' '}
-          <input
-            type="number"
-            aria-label="Replay window in days"
-            min={0}
-            max={365}
-            defaultValue={autoQueue.replayWindowDays}
-            onChange={(e) =>
-              numberField(
-                (replayWindowDays) => void save('autoQueue', { replayWindowDays }),
-                0,
-                365,
-              )(e.target.value)
-            }
-          />
-        </label>
-      </p>
+      <NumberSetting
+        label="Randomness of picks (temperature; 0 = always the top song)"
+        ariaLabel="Temperature"
+        min={0}
+        max={10}
+        step={0.05}
+        value={exploration.temperature}
+        onValid={(temperature) => void save('exploration', { temperature })}
+      />
+      <NumberSetting
+        label="Songs to keep ahead"
+        ariaLabel="Songs to keep ahead"
+        min={1}
+        max={50}
+        whole
+        value={autoQueue.minUpcoming}
+        onValid={(minUpcoming) => void save('autoQueue', { minUpcoming })}
+      />
+      <NumberSetting
+        label="Same artist again only after this many picks"
+        ariaLabel="Artist spacing"
+        min={0}
+        max={50}
+        whole
+        value={autoQueue.artistSpacing}
+        onValid={(artistSpacing) => void save('autoQueue', { artistSpacing })}
+      />
+      <NumberSetting
+        label="Do not replay a song within (days)"
+        ariaLabel="Replay window in days"
+        min={0}
+        max={365}
+        value={autoQueue.replayWindowDays}
+        onValid={(replayWindowDays) => void save('autoQueue', { replayWindowDays })}
+      />
       <p>
         <label>
           <input
@@ -477,5 +424,50 @@ function RewardSettings({
         Restore the default rewards
       </button>
     </div>
+  )
+}
+
+/** A number setting that is saved as soon as what is typed is a valid value. */
+function NumberSetting({
+  label,
+  ariaLabel,
+  min,
+  max,
+  step,
+  whole = false,
+  value,
+  onValid,
+}: {
+  label: string
+  ariaLabel: string
+  min: number
+  max: number
+  step?: number
+  whole?: boolean
+  value: number
+  onValid: (value: number) => void
+}) {
+  return (
+    <p>
+      <label>
+        {label}{' '}
+        <input
+          type="number"
+          aria-label={ariaLabel}
+          min={min}
+          max={max}
+          {...(step !== undefined ? { step } : {})}
+          defaultValue={value}
+          onChange={(e) => {
+            const text = e.target.value
+            const number = Number(text)
+            if (text.trim() === '' || !Number.isFinite(number) || number < min || number > max)
+              return
+            if (whole && !Number.isInteger(number)) return
+            onValid(number)
+          }}
+        />
+      </label>
+    </p>
   )
 }
