@@ -184,7 +184,9 @@ function build(): FeatureInfo[] {
 export const FEATURES: readonly FeatureInfo[] = build()
 
 /** Identifies the extractor in the `embeddings.space` column. */
-export const EXTRACTOR = { space: 'attune-dsp-v1', version: 1, dims: FEATURES.length } as const
+// Version 2: band contrast's peak is the exact mean of the top 20 % (version 1 took whatever a
+// partial selection left at the end). A new version re-analyses every track once.
+export const EXTRACTOR = { space: 'attune-dsp-v1', version: 2, dims: FEATURES.length } as const
 
 /** Position of each feature in the vector. */
 export const FEATURE_INDEX: ReadonlyMap<string, number> = new Map(

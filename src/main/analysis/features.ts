@@ -379,18 +379,7 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
         const [from, to] = t.contrastBands[band]!
         const size = to - from
         for (let k = 0; k < size; k++) scratch[k] = magnitude[from + k]!
-        const take = Math.max(1, Math.round(CONTRAST_QUANTILE * size))
-        // Partial ordering instead of a full sort (the sort was most of the frame's cost).
-        selectSmallest(scratch, 0, size - 1, take)
-        selectSmallest(scratch, take, size - 1, size - take)
-        let valley = 0
-        let peak = 0
-        for (let k = 0; k < take; k++) {
-          valley += scratch[k]!
-          peak += scratch[size - 1 - k]!
-        }
-        track.contrast[f * bands + band] =
-          20 * Math.log10((peak / take + 1e-10) / (valley / take + 1e-10))
+        track.contrast[f * bands + band] = contrastDb(scratch, size)
       }
 
       // Mel spectrum in dB, MFCCs, and onset strength (Böck & Widmer 2013 style: summed positive change).
@@ -444,6 +433,26 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
   }
   track.windowStarts.push(f)
   return track
+}
+
+/**
+ * Spectral contrast of one band (Jiang et al. 2002): 20·log10 of the mean of the top 20 % of its
+ * magnitudes over the mean of the bottom 20 %. Reorders `values[0..size)`: partial ordering
+ * instead of a full sort (the sort was most of the frame's cost).
+ */
+export function contrastDb(values: Float64Array, size: number): number {
+  const take = Math.max(1, Math.round(CONTRAST_QUANTILE * size))
+  // The `take` smallest to the front; then, of the rest, everything but the `take` largest before
+  // them, so the top `take` end up last.
+  selectSmallest(values, 0, size - 1, take)
+  if (size - 2 * take > 0) selectSmallest(values, take, size - 1, size - 2 * take)
+  let valley = 0
+  let peak = 0
+  for (let k = 0; k < take; k++) {
+    valley += values[k]!
+    peak += values[size - 1 - k]!
+  }
+  return 20 * Math.log10((peak / take + 1e-10) / (valley / take + 1e-10))
 }
 
 /**

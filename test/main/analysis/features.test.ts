@@ -2,6 +2,7 @@ import FFT from 'fft.js'
 import { describe, expect, it } from 'vitest'
 import { EXTRACTOR, FEATURES } from '../../../src/main/analysis/feature-names'
 import {
+  contrastDb,
   estimateKey,
   extractFeatureDetails,
   extractFeatures,
@@ -58,7 +59,7 @@ describe('feature catalogue', () => {
       expect(entry.unit.length).toBeGreaterThan(0)
       expect(entry.meaning.length).toBeGreaterThan(10)
     }
-    expect(EXTRACTOR).toEqual({ space: 'attune-dsp-v1', version: 1, dims: FEATURES.length })
+    expect(EXTRACTOR).toEqual({ space: 'attune-dsp-v1', version: 2, dims: FEATURES.length })
   })
 
   it('produces vectors exactly as long as the catalogue', () => {
@@ -229,5 +230,24 @@ describe('agreement with the textbook definitions', () => {
     const vector = extractFeatures(signal, RATE)
     for (const [name, expected] of Object.entries(referenceShape(signal)))
       expect(feature(vector, name) / expected, name).toBeCloseTo(1, 4)
+  })
+})
+
+describe('band contrast', () => {
+  it('is the top 20 % mean over the bottom 20 % mean, in dB, whatever the order of the values', () => {
+    let seed = 11
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    for (const size of [1, 2, 3, 5, 10, 23, 64, 117, 512]) {
+      const values = Float64Array.from({ length: size }, () => random() ** 3)
+      const sorted = [...values].sort((a, b) => a - b)
+      const take = Math.max(1, Math.round(0.2 * size))
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+      const expected =
+        20 *
+        Math.log10(
+          (mean(sorted.slice(size - take)) + 1e-10) / (mean(sorted.slice(0, take)) + 1e-10),
+        )
+      expect(contrastDb(values, size), `size ${size}`).toBeCloseTo(expected, 9)
+    }
   })
 })
