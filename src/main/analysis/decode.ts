@@ -12,7 +12,7 @@ import decode from 'audio-decode'
 import type { AudioData, StreamDecoder } from 'audio-decode'
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
-import { ANALYSIS_SAMPLE_RATE, downmixToMono, resample } from './resample'
+import { ANALYSIS_SAMPLE_RATE, downmixInto, resample } from './resample'
 import { planWindows, WHOLE_TRACK_SECONDS } from './windows'
 import type { AnalysisWindow } from './windows'
 
@@ -390,27 +390,45 @@ function decodeFailure(path: string, error: unknown): UnreadableAudioError {
   )
 }
 
-/** Collects a mono signal at the source rate, growing as chunks arrive. */
-class MonoCollector {
-  private parts: Float32Array[] = []
-  length = 0
+/** Samples per channel in a decoder's output (channels can differ by a few at the end). */
+function frameCount(channels: readonly Float32Array[]): number {
+  let length = channels[0]?.length ?? 0
+  for (let c = 1; c < channels.length; c++) length = Math.min(length, channels[c]!.length)
+  return length
+}
 
-  push(samples: Float32Array): void {
-    if (samples.length === 0) return
-    this.parts.push(samples.slice())
-    this.length += samples.length
+/**
+ * A mono signal at the source rate, downmixed straight from the decoder's channels into one
+ * buffer: no per-chunk mono arrays, copies of chunks or join at the end (allocation and GC the
+ * analysis paid on every chunk). Sized up front when the length is known; doubles otherwise.
+ */
+class MonoBuffer {
+  private data = new Float32Array(0)
+  length = 0
+  /** Samples beyond this are dropped. */
+  limit = Infinity
+
+  /** Makes room for `capacity` samples in all (within the limit) without growing later. */
+  reserve(capacity: number): void {
+    const wanted = Math.min(Math.ceil(capacity), this.limit)
+    if (wanted <= this.data.length) return
+    const grown = new Float32Array(wanted)
+    grown.set(this.data.subarray(0, this.length))
+    this.data = grown
   }
 
-  join(): Float32Array {
-    if (this.parts.length === 1) return this.parts[0]!
-    const joined = new Float32Array(this.length)
-    let at = 0
-    for (const part of this.parts) {
-      joined.set(part, at)
-      at += part.length
-    }
-    this.parts = [joined]
-    return joined
+  /** Appends the mean of the channels' samples [from, to), up to the limit. */
+  append(channels: readonly Float32Array[], from: number, to: number): void {
+    const end = Math.min(to, from + this.limit - this.length)
+    if (end <= from) return
+    const needed = this.length + end - from
+    if (needed > this.data.length) this.reserve(Math.max(needed, 2 * this.data.length))
+    downmixInto(channels, from, end, this.data, this.length)
+    this.length = needed
+  }
+
+  samples(): Float32Array {
+    return this.data.subarray(0, this.length)
   }
 }
 
@@ -434,9 +452,9 @@ async function decodeWindowsBySeeking(
   for (const window of windows) {
     planned += window.length
     const decoder = await newDecoder(container)
-    const collector = new MonoCollector()
+    const collector = new MonoBuffer()
     try {
-      if (header) collectMono(await decoder(header), collector, null)
+      if (header) appendMono(await decoder(header), collector, -1)
       let position = layout.audioStart + Math.floor((window.start / duration) * audioBytes)
       let skip = -1
       let wanted = Infinity
@@ -453,13 +471,16 @@ async function decodeWindowsBySeeking(
           sampleRate = output.sampleRate
           skip = Math.round(SEEK_PRE_ROLL_SECONDS * sampleRate)
           wanted = Math.round(window.length * sampleRate)
+          // Output past the window is never used.
+          collector.limit = Math.max(wanted, collector.length)
+          collector.reserve(wanted)
         }
-        skip = collectMono(output, collector, skip)
+        skip = appendMono(output, collector, skip)
       }
     } finally {
       decoder.free()
     }
-    const mono = collector.join()
+    const mono = collector.samples()
     const exact = sampleRate > 0 ? mono.subarray(0, Math.round(window.length * sampleRate)) : mono
     got += exact.length / (sampleRate || 1)
     decoded.push(exact)
@@ -468,18 +489,14 @@ async function decodeWindowsBySeeking(
   return { windows: decoded, sampleRate }
 }
 
-/** Adds a decoder's output to the collector as mono, first dropping `skip` samples; returns the skip left. */
-function collectMono(output: AudioData, collector: MonoCollector, skip: number | null): number {
-  if (output.channelData.length === 0) return skip ?? 0
-  let mono = downmixToMono(output.channelData)
-  let left = skip ?? 0
-  if (left > 0) {
-    const dropped = Math.min(left, mono.length)
-    mono = mono.subarray(dropped)
-    left -= dropped
-  }
-  collector.push(mono)
-  return left
+/** Appends a decoder's output to the buffer as mono, first dropping `skip` samples; returns the skip left. */
+function appendMono(output: AudioData, buffer: MonoBuffer, skip: number): number {
+  const channels = output.channelData
+  if (channels.length === 0) return skip
+  const length = frameCount(channels)
+  const dropped = skip > 0 ? Math.min(skip, length) : 0
+  buffer.append(channels, dropped, length)
+  return skip > 0 ? skip - dropped : skip
 }
 
 /**
@@ -499,25 +516,38 @@ async function decodeByStreaming(
       ? planWindows(expectedDuration)
       : []
   const decoder = await newDecoder(container)
-  const head = new MonoCollector()
-  const windowParts = plan.map(() => new MonoCollector())
+  const head = new MonoBuffer()
+  const windowParts = plan.map(() => new MonoBuffer())
+  let windowRanges: { from: number; to: number }[] = []
   let sampleRate = 0
   let decodedSamples = 0
   const take = (output: AudioData): void => {
-    if (output.channelData.length === 0) return
-    sampleRate ||= output.sampleRate
-    const mono = downmixToMono(output.channelData)
+    const channels = output.channelData
+    if (channels.length === 0) return
+    if (sampleRate <= 0) {
+      sampleRate = output.sampleRate
+      // Buffers sized once the rate is known: the first minute (or the expected length,
+      // with a little slack for a header that undercounts) and each window exactly.
+      head.limit = Math.round(WHOLE_TRACK_SECONDS * sampleRate)
+      head.reserve(
+        expectedDuration === null ? 0 : Math.ceil(expectedDuration * sampleRate * 1.01) + 4096,
+      )
+      windowRanges = plan.map((window) => {
+        const from = Math.round(window.start * sampleRate)
+        return { from, to: from + Math.round(window.length * sampleRate) }
+      })
+      windowRanges.forEach((range, i) => windowParts[i]!.reserve(range.to - range.from))
+    }
+    const length = frameCount(channels)
     const chunkStart = decodedSamples
-    decodedSamples += mono.length
-    const headLimit = Math.round(WHOLE_TRACK_SECONDS * sampleRate)
-    if (chunkStart < headLimit) head.push(mono.subarray(0, headLimit - chunkStart))
-    plan.forEach((window, i) => {
-      const from = Math.round(window.start * sampleRate)
-      const to = from + Math.round(window.length * sampleRate)
+    decodedSamples += length
+    head.append(channels, 0, length)
+    for (let i = 0; i < windowRanges.length; i++) {
+      const { from, to } = windowRanges[i]!
       const a = Math.max(from, chunkStart)
       const b = Math.min(to, decodedSamples)
-      if (b > a) windowParts[i]!.push(mono.subarray(a - chunkStart, b - chunkStart))
-    })
+      if (b > a) windowParts[i]!.append(channels, a - chunkStart, b - chunkStart)
+    }
   }
   try {
     for (let position = 0; position < size;) {
@@ -536,14 +566,14 @@ async function decodeByStreaming(
     throw new UnreadableAudioError(path, 'No audio could be decoded from this file.')
   }
   const duration = decodedSamples / sampleRate
-  if (duration <= WHOLE_TRACK_SECONDS) return { windows: [head.join()], sampleRate, duration }
-  const complete = windowParts.map((part) => part.join()).filter((window) => window.length > 0)
+  if (duration <= WHOLE_TRACK_SECONDS) return { windows: [head.samples()], sampleRate, duration }
+  const complete = windowParts.map((part) => part.samples()).filter((window) => window.length > 0)
   // The header's duration was wrong (or unknown): the first minute is what we have.
   if (
     complete.length === 0 ||
     Math.abs(duration - (expectedDuration ?? 0)) > Math.max(2, 0.05 * duration)
   ) {
-    return { windows: [head.join()], sampleRate, duration }
+    return { windows: [head.samples()], sampleRate, duration }
   }
   return { windows: complete, sampleRate, duration }
 }
@@ -656,7 +686,7 @@ export async function decodeToMono(
     if (container === null)
       throw new UnreadableAudioError(path, 'This file is not in an audio format Attune can read.')
     const decoder = await newDecoder(container)
-    const collector = new MonoCollector()
+    const collector = new MonoBuffer()
     let sampleRate = 0
     try {
       for (let position = 0; position < size;) {
@@ -665,11 +695,11 @@ export async function decodeToMono(
         position += chunk.length
         const output = await decoder(chunk)
         sampleRate ||= output.sampleRate
-        collectMono(output, collector, null)
+        appendMono(output, collector, 0)
       }
       const rest = await decoder()
       sampleRate ||= rest.sampleRate
-      collectMono(rest, collector, null)
+      appendMono(rest, collector, 0)
     } catch (error) {
       decoder.free()
       if (collector.length === 0) throw decodeFailure(path, error)
@@ -679,7 +709,7 @@ export async function decodeToMono(
     }
     const duration = collector.length / sampleRate
     return {
-      pcm: resample(collector.join(), sampleRate, ANALYSIS_SAMPLE_RATE),
+      pcm: resample(collector.samples(), sampleRate, ANALYSIS_SAMPLE_RATE),
       sampleRate: ANALYSIS_SAMPLE_RATE,
       duration,
     }

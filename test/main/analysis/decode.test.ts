@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import decode from 'audio-decode'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   decodeForAnalysis,
@@ -11,6 +12,7 @@ import {
   UnreadableAudioError,
 } from '../../../src/main/analysis/decode'
 import type { AnalysisAudio } from '../../../src/main/analysis/decode'
+import { ANALYSIS_SAMPLE_RATE, downmixToMono, resample } from '../../../src/main/analysis/resample'
 import { planWindows } from '../../../src/main/analysis/windows'
 import { FIXTURES, writeLongMp3, writeSyntheticWav } from './long-audio'
 
@@ -104,6 +106,22 @@ describe('decoding every format to mono at 22,050 Hz', () => {
     await expect(failure).rejects.toBeInstanceOf(UnreadableAudioError)
     await expect(failure).rejects.toThrow(message)
   })
+  it.each(['cd.flac', 's16.wav', 'hires-24-96k.flac', 'opus.opus', 'mono-22k.mp3'])(
+    'streams %s chunk by chunk into exactly the samples of a whole-file decode',
+    async (name) => {
+      const file = path.join(FORMATS, name)
+      const whole = await decode(readFileSync(file))
+      const expected = resample(
+        downmixToMono(whole.channelData),
+        whole.sampleRate,
+        ANALYSIS_SAMPLE_RATE,
+      )
+      const audio = await decodeForAnalysis(file)
+      expect(audio.windows).toHaveLength(1)
+      expect(audio.windows[0]!.length).toBe(expected.length)
+      expect(audio.windows[0]!.every((sample, i) => sample === expected[i])).toBe(true)
+    },
+  )
 })
 
 describe('decoding only the analysed windows', () => {

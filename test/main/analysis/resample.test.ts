@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { downmixToMono, resample, Resampler } from '../../../src/main/analysis/resample'
+import {
+  downmixInto,
+  downmixToMono,
+  resample,
+  Resampler,
+} from '../../../src/main/analysis/resample'
 
 function sine(hz: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {
   return Float32Array.from(
@@ -82,5 +87,31 @@ describe('resampling to the analysis rate', () => {
   it('averages channels when downmixing', () => {
     const mono = downmixToMono([Float32Array.of(1, 0.5), Float32Array.of(0, -0.5)])
     expect(Array.from(mono)).toEqual([0.5, 0])
+  })
+
+  it('downmixes a range of samples into a buffer at an offset, leaving the rest untouched', () => {
+    const left = Float32Array.of(1, 2, 3, 4)
+    const right = Float32Array.of(3, 2, 1, 0)
+    const target = new Float32Array(5).fill(9)
+    downmixInto([left, right], 1, 3, target, 2)
+    expect(Array.from(target)).toEqual([9, 9, 2, 2, 9])
+    downmixInto([left], 2, 4, target, 0)
+    expect(Array.from(target)).toEqual([3, 4, 2, 2, 9])
+  })
+
+  it('downmixes many channels to their float32 mean', () => {
+    const channels = [0.1, 0.7, -0.3, 0.45, 0.9, -0.2].map((scale) =>
+      Float32Array.from({ length: 300 }, (_, i) => scale * Math.sin(i * 0.37 + scale)),
+    )
+    const target = new Float32Array(310)
+    downmixInto(channels, 0, 300, target, 10)
+    // Reference: a float32 running sum, channel after channel, then the scale.
+    const expected = Array.from({ length: 300 }, (_, i) => {
+      let sum = 0
+      for (const channel of channels) sum = Math.fround(sum + channel[i]!)
+      return Math.fround(sum * (1 / channels.length))
+    })
+    expect(Array.from(target.subarray(10))).toEqual(expected)
+    expect(Array.from(downmixToMono(channels))).toEqual(expected)
   })
 })
