@@ -12,6 +12,7 @@ import { EmbeddingStore } from './analysis/embedding-store'
 import { EXTRACTOR } from './analysis/feature-names'
 import type { AnalysisResult } from '../shared/domain'
 import { TasteService } from './taste/service'
+import { importLabels } from './taste/label-import'
 import type {
   AutoQueuePick,
   EngineEvent,
@@ -437,6 +438,16 @@ export class Engine {
       }))
     },
     rediscover: ({ n = 20, minAgeDays = 30 }) => this.rediscover(n, minAgeDays),
+    importLabels: ({ path, as, othersNot, dryRun }) => {
+      const result = importLabels(this.db, {
+        file: path,
+        ...(as ? { as } : {}),
+        othersInAlbumsNot: othersNot ?? false,
+        dryRun: dryRun ?? false,
+      })
+      if (!dryRun && result.labelled > 0) this.emit('labelsChanged', { trackId: null })
+      return result
+    },
     resetModel: async () => {
       const taste = await this.tasteService()
       const status = await taste.rebuild({ force: true })

@@ -84,6 +84,14 @@ export interface HistoryEntry {
   track: Track | null
 }
 
+export interface LabelImportSummary {
+  file: string
+  labelled: number
+  byMark: Partial<Record<string, number>>
+  othersNot: number
+  unmatched: { line: number; path: string }[]
+}
+
 /** A song the taste model suggests, with why. */
 export interface Suggestion {
   track: Track | null
@@ -222,6 +230,20 @@ export const calls = {
   ),
   /** Rebuilds the taste model from the whole event log (the events stay). */
   resetModel: call<{ rows: number; tracks: number }>()(none),
+  /**
+   * Labels every track of a playlist (M3U/M3U8) or CSV (`path,label`) on this computer, as undoable
+   * label-import events; `othersNot` also labels the other tracks of those albums "not".
+   */
+  importLabels: call<LabelImportSummary>()(
+    z
+      .object({
+        path: z.string().min(1),
+        as: z.enum(MARKS).optional(),
+        othersNot: z.boolean().optional(),
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+  ),
   /** Why the model scores a song as it does. */
   explain: call<Explanation | null>()(z.object({ trackId: id }).strict()),
   /** Analyses every track that needs it, in the background; progress arrives as events. */
@@ -298,7 +320,8 @@ export interface EngineEvents {
   scanProgress: ScanProgress
   scanFinished: ScanSummary
   libraryChanged: { reason: 'scan' | 'watch' | 'roots' }
-  labelsChanged: { trackId: number }
+  /** One track's label changed, or (trackId null) many at once, as after a label import. */
+  labelsChanged: { trackId: number | null }
   queueChanged: Record<string, never>
   analysisProgress: AnalysisProgress
   analysisFinished: AnalysisResult

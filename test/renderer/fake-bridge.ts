@@ -213,6 +213,17 @@ export class FakeBridge implements Bridge {
         })),
       rediscover: ({ n = 20 }) => this.rediscoveries.slice(0, n),
       resetModel: () => ({ rows: 0, tracks: this.tracks.length }),
+      importLabels: ({ path, as = 'like', dryRun }) => {
+        const matched = this.tracks.slice(0, 3)
+        if (!dryRun) for (const t of matched) this.labels.set(t.id, as)
+        return {
+          file: path,
+          labelled: matched.length,
+          byMark: { [as]: matched.length },
+          othersNot: 0,
+          unmatched: [{ line: 4, path: '/gone.mp3' }],
+        }
+      },
       getSettings: () => this.settings,
       updateSettings: (change) => {
         this.settings = {

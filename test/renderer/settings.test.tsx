@@ -61,3 +61,22 @@ describe('settings: rewards', () => {
     await waitFor(() => expect(Number(played.value)).toBe(0.3))
   })
 })
+
+describe('settings: import labels', () => {
+  it('imports a playlist as the chosen label and says what matched', async () => {
+    const { bridge } = renderSettings()
+    fireEvent.change(await screen.findByRole('textbox', { name: 'Playlist or CSV file' }), {
+      target: { value: '/music/liked.m3u8' },
+    })
+    fireEvent.change(screen.getByRole('combobox', { name: 'Label' }), { target: { value: 'love' } })
+    fireEvent.click(
+      screen.getByRole('checkbox', { name: 'Other tracks of these albums are not for me' }),
+    )
+    fireEvent.click(screen.getByRole('button', { name: 'Import' }))
+    await screen.findByText(/Labelled 3 tracks/)
+    expect(bridge.callsOf('importLabels')).toEqual([
+      { path: '/music/liked.m3u8', as: 'love', othersNot: true },
+    ])
+    expect(screen.getByRole('status').textContent).toMatch(/1 entry names no track/)
+  })
+})

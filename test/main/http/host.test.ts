@@ -10,10 +10,12 @@ let engine: Engine
 let host: RunningHost
 let base: string
 let cleanup: () => void
+let cleanupDir: string
 
 beforeAll(async () => {
   const t = tempDir()
   cleanup = t.cleanup
+  cleanupDir = t.dir
   const staticDir = join(t.dir, 'renderer')
   mkdirSync(staticDir)
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Attune</title>')
@@ -100,6 +102,23 @@ describe('browser host', () => {
       headers: { authorization: `Bearer ${host.token}` },
     })
     expect([403, 404]).toContain(staticTraversal.status)
+  })
+
+  it('imports a playlist on this computer as labels, through the contract', async () => {
+    const playlist = join(cleanupDir, 'liked.m3u8')
+    writeFileSync(playlist, `#EXTM3U\n${join(FIXTURES, 'formats', 's16.wav')}\n/nowhere/gone.mp3\n`)
+    const response = await call('importLabels', { path: playlist, as: 'love' })
+    const { result } = (await response.json()) as {
+      result: { labelled: number; unmatched: { line: number }[] }
+    }
+    expect(result.labelled).toBe(1)
+    expect(result.unmatched).toEqual([{ line: 3, path: '/nowhere/gone.mp3' }])
+    const labels = (await (await call('listLabels', {})).json()) as {
+      result: { mark: string; origin: string }[]
+    }
+    expect(labels.result).toContainEqual(
+      expect.objectContaining({ mark: 'love', origin: 'import' }),
+    )
   })
 
   it('pushes engine events to the browser as server-sent events', async () => {

@@ -5,8 +5,9 @@ import {
   sliderFromAlpha,
   type Settings,
 } from '../../../../shared/settings'
-import type { LibraryStatus } from '../../../../shared/contract'
+import type { LabelImportSummary, LibraryStatus } from '../../../../shared/contract'
 import type { Bridge } from '../../lib/bridge'
+import type { Mark } from '../../../../shared/domain'
 import { errorText } from '../../lib/format'
 
 export interface SettingsViewProps {
@@ -139,6 +140,7 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
           onError={onError}
         />
       ) : null}
+      <LabelImport bridge={bridge} onError={onError} />
       {settings ? (
         <RewardSettings
           bridge={bridge}
@@ -469,5 +471,87 @@ function NumberSetting({
         />
       </label>
     </p>
+  )
+}
+
+const IMPORT_MARKS: { value: Mark; label: string }[] = [
+  { value: 'like', label: 'Like' },
+  { value: 'love', label: 'Love' },
+  { value: 'near_miss', label: 'Near miss' },
+  { value: 'not_for_me', label: 'Not for me' },
+]
+
+/**
+ * "Everything in liked.m3u is liked": labels every track of a playlist or CSV on this computer.
+ * The labels are events like any mark, so they teach the model and can be undone.
+ */
+function LabelImport({ bridge, onError }: { bridge: Bridge; onError: (message: string) => void }) {
+  const [path, setPath] = useState('')
+  const [mark, setMark] = useState<Mark>('like')
+  const [othersNot, setOthersNot] = useState(false)
+  const [result, setResult] = useState<LabelImportSummary | null>(null)
+  const [busy, setBusy] = useState(false)
+  const run = async () => {
+    setBusy(true)
+    setResult(null)
+    try {
+      setResult(await bridge.api.importLabels({ path: path.trim(), as: mark, othersNot }))
+    } catch (e) {
+      onError(`The labels could not be imported: ${errorText(e)}`)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <div className="card" aria-label="Import labels">
+      <h3>Import labels</h3>
+      <p className="muted">
+        Teach Attune from a playlist you already have (M3U or M3U8), or a CSV of{' '}
+        <code>path,label</code>.
+      </p>
+      <form
+        className="add-folder"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void run()
+        }}
+      >
+        <input
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/home/you/Music/liked.m3u"
+          aria-label="Playlist or CSV file"
+        />
+        <select aria-label="Label" value={mark} onChange={(e) => setMark(e.target.value as Mark)}>
+          {IMPORT_MARKS.map((m) => (
+            <option key={m.value} value={m.value}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={!path.trim() || busy}>
+          {busy ? 'Importing…' : 'Import'}
+        </button>
+      </form>
+      <label>
+        <input
+          type="checkbox"
+          aria-label="Other tracks of these albums are not for me"
+          checked={othersNot}
+          onChange={(e) => setOthersNot(e.target.checked)}
+        />{' '}
+        Every other track of the same albums is &ldquo;not&rdquo; (a weak no: it never keeps a song
+        out of auto-queue)
+      </label>
+      {result ? (
+        <p role="status">
+          Labelled {result.labelled} {result.labelled === 1 ? 'track' : 'tracks'}
+          {result.othersNot ? ` (${result.othersNot} other album tracks as not)` : ''}.
+          {result.unmatched.length
+            ? ` ${result.unmatched.length} ${result.unmatched.length === 1 ? 'entry names' : 'entries name'} no track in your library (first: ${result.unmatched[0]?.path ?? ''}).`
+            : ''}
+        </p>
+      ) : null}
+    </div>
   )
 }
