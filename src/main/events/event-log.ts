@@ -84,6 +84,24 @@ export interface PlayEndOptions {
 
 const DEFAULT_LIST_LIMIT = 1000
 
+/** The one way a row enters the log (the event log and the JSONL import both use it). */
+export const INSERT_EVENT_SQL = `INSERT INTO events (ts, kind, track_id, play_id, position, duration, reason, mark, source, data)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+/** ts, kind, track_id, play_id, position, duration, reason, mark, source, data. */
+export type EventInsertParams = [
+  number,
+  string,
+  number,
+  string | null,
+  number | null,
+  number | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+]
+
 const EVENT_COLUMNS = `id, ts, kind, track_id AS trackId, play_id AS playId, position, duration, reason, mark, source, data`
 
 interface EventRow extends Omit<LoggedEvent, 'data'> {
@@ -116,20 +134,7 @@ export const CURRENT_LABELS_SQL = `
  * derived from it here; nothing else writes to the `events` table.
  */
 export class EventLog {
-  private readonly insert: Statement<
-    [
-      number,
-      string,
-      number,
-      string | null,
-      number | null,
-      number | null,
-      string | null,
-      string | null,
-      string | null,
-      string | null,
-    ]
-  >
+  private readonly insert: Statement<EventInsertParams>
   private readonly trackDuration: Statement<[number], { duration: number | null }>
   private readonly currentLabelsQuery: Statement<[], LabelRow>
   private readonly labelOfQuery: Statement<[number], LabelRow>
@@ -137,10 +142,7 @@ export class EventLog {
   private readonly outcomesOfTrack: Statement<[number], ListenOutcomeRow>
 
   constructor(private readonly db: Database) {
-    this.insert = db.prepare(
-      `INSERT INTO events (ts, kind, track_id, play_id, position, duration, reason, mark, source, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
+    this.insert = db.prepare(INSERT_EVENT_SQL)
     this.trackDuration = db.prepare('SELECT duration FROM tracks WHERE id = ?')
     this.currentLabelsQuery = db.prepare(CURRENT_LABELS_SQL)
     this.labelOfQuery = db.prepare(

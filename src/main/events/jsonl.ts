@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { validateEventColumns, type EventColumns } from './validate'
+import { INSERT_EVENT_SQL, type EventInsertParams } from './event-log'
 
 /**
  * Backup of the event log as JSON Lines: a header line, then one event per line, oldest first.
@@ -227,23 +228,7 @@ function writeEvents(db: Database, events: readonly ParsedEvent[]): ImportResult
      WHERE track_id = ? AND ts = ? AND kind = ? AND play_id IS ? AND position IS ? AND reason IS ?
        AND mark IS ? AND source IS ? AND data IS ? AND id <= ?`,
   )
-  const insert = db.prepare<
-    [
-      number,
-      string,
-      number,
-      string | null,
-      number | null,
-      number | null,
-      string | null,
-      string | null,
-      string | null,
-      string | null,
-    ]
-  >(
-    `INSERT INTO events (ts, kind, track_id, play_id, position, duration, reason, mark, source, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
+  const insert = db.prepare<EventInsertParams>(INSERT_EVENT_SQL)
 
   const run = db.transaction((): ImportResult => {
     const now = Date.now()
