@@ -1,0 +1,75 @@
+// What the Insights view shows, as plain data shared by the engine (which computes it) and the
+// renderer (which plots it). No Node, no DOM.
+import type { Mark } from './domain'
+
+/** A run: one model trajectory (the live model, or a policy evaluated offline) with its metrics. */
+export interface RunSummary {
+  id: number
+  name: string
+  /** 'live', 'linucb', 'thompson', 'cosine', 'random', 'eval', … */
+  kind: string
+  params: Record<string, unknown>
+  space: string | null
+  createdAt: number
+  /** The metric names the run has points for, sorted. */
+  metrics: string[]
+}
+
+export interface MetricPointView {
+  step: number
+  value: number
+  /** ms since the epoch. */
+  time: number
+}
+
+export interface MetricSeriesView {
+  runId: number
+  name: string
+  points: MetricPointView[]
+}
+
+/** One bar of a histogram: songs whose value lies in [start, end). */
+export interface HistogramBin {
+  start: number
+  end: number
+  count: number
+}
+
+/** A named input feature the model weighs, mapped back from PCA space. */
+export interface LearnedFeature {
+  /** `spectral_centroid_mean`, or `dimension 17` in an imported space. */
+  name: string
+  /** Listener-facing name: `spectral centroid`. */
+  label: string
+  /**
+   * The model's weight on the standardised feature (θ mapped back through the PCA components):
+   * positive means more of it raises the predicted score.
+   */
+  weight: number
+  /** Plain words for the direction the listener leans: "slower tempo". */
+  words: string
+}
+
+/** What the taste model has learned and how well it knows the library, for the Insights view. */
+export interface TasteInsights {
+  space: string
+  /** Songs with a vector in the space (the candidates). */
+  tracks: number
+  /** Input dimensions of the space and PCA dimensions in use. */
+  inputDims: number
+  k: number
+  /** Share of the standardised library's variance each PCA component captures, first to k-th. */
+  explainedVariance: number[]
+  /** Predicted score θ·x over every candidate song. */
+  predicted: HistogramBin[]
+  /** Exploration bonus α·sqrt(xᵀA⁻¹x) over every candidate song. */
+  bonus: HistogramBin[]
+  /** Current labels by mark and origin. */
+  labels: { mark: Mark; origin: 'mark' | 'import'; count: number }[]
+  /** Rows the model has learned from (labels and listens in force). */
+  rows: number
+  /** The features the model weighs most, strongest first (at most 8). */
+  learned: LearnedFeature[]
+  /** One plain sentence: "You lean towards slower, quieter, more tonal tracks." */
+  summary: string
+}
