@@ -30,6 +30,7 @@ const PHRASES: Record<string, [higher: string, lower: string]> = {
   onset_rate: ['busier than most', 'calmer than most'],
   onset_strength_mean: ['sharper attacks than most', 'softer attacks than most'],
   key_mode: ['in a major key', 'in a minor key'],
+  key_mode_clarity: ['more clearly major than most', 'more clearly minor than most'],
   key_strength: ['clearer key than most', 'more ambiguous harmony than most'],
   loudness_p50_db: ['louder than most', 'quieter than most'],
   loudness_p90_db: ['louder peaks than most', 'softer peaks than most'],
@@ -59,6 +60,7 @@ export function describeDimension(space: string, dimension: number, z: number): 
   if (interval) return `${higher ? 'more' : 'less'} of ${interval[1]} in its harmony (${label})`
   const head = (feature.meaning.split(':')[0] ?? label).trim()
   if (feature.name.endsWith('_std') && !feature.name.endsWith('_delta_std')) {
+    if (/variety/.test(head)) return `${higher ? 'more' : 'less'} ${head} than most (${label})`
     return `${higher ? 'more' : 'less'} varied ${head} than most (${label})`
   }
   return `${higher ? 'more' : 'less'} ${head} than most (${label})`
