@@ -3,7 +3,13 @@ import { dirname } from 'node:path'
 import type { Database, Statement } from 'better-sqlite3'
 import { CoverStore } from './covers'
 import type { FileReader } from './read-pool'
-import { FileGoneError, readAudioFile, type AudioFileInfo, type ReadResult } from './file-reader'
+import {
+  FileGoneError,
+  readAudioFile,
+  type AudioFileInfo,
+  type BlockingIoGuard,
+  type ReadResult,
+} from './file-reader'
 
 /** What the scanner keeps in memory about a track row it may touch. */
 export interface KnownTrack {
@@ -48,6 +54,33 @@ interface KnownRow {
   scanned_at: number | null
   missing_since: number | null
   error: string | null
+}
+
+/** A KnownRow as an array, in KNOWN_COLUMNS order. */
+type KnownRawRow = [
+  number,
+  string,
+  number | null,
+  number,
+  number,
+  string | null,
+  number | null,
+  number | null,
+  string | null,
+]
+
+function fromRaw(row: KnownRawRow): KnownTrack {
+  return {
+    id: row[0],
+    path: row[1],
+    rootId: row[2],
+    size: row[3],
+    mtimeMs: row[4],
+    fingerprint: row[5],
+    scannedAt: row[6],
+    missingSince: row[7],
+    error: row[8],
+  }
 }
 
 function toKnown(row: KnownRow): KnownTrack {
@@ -126,6 +159,14 @@ export class LibraryWriter {
   readsDone = 0
   /** How files are read: in this thread by default; the scanner may hand reads to a worker pool. */
   reader: FileReader = readAudioFile
+  /** Tags of the common containers through the fast path (fast-tags.ts); false: music-metadata for all. */
+  fastPath = true
+  /**
+   * When set, files are read with blocking calls while the guard allows (see ReadOptions.syncIo): on cached
+   * or local files they cost a fraction of the CPU of the promise API. The full scan sets one; the guard
+   * turns blocking off after a few slow operations (a spinning disk, a network share).
+   */
+  ioGuard: BlockingIoGuard | null = null
 
   constructor(
     readonly db: Database,
@@ -170,15 +211,23 @@ export class LibraryWriter {
   /** Every row under `prefixRange` (see pathRangeUnder) or attached to one of `rootIds`. */
   knownTracks(ranges: [string, string][], rootIds: number[]): Map<string, KnownTrack> {
     const known = new Map<string, KnownTrack>()
-    const inRange = this.db.prepare(
-      `SELECT ${KNOWN_COLUMNS} FROM tracks WHERE path >= ? AND path < ?`,
-    )
+    // Rows as arrays (raw): a rescan of a large library spends most of its time turning rows into objects.
+    const inRange = this.db
+      .prepare(`SELECT ${KNOWN_COLUMNS} FROM tracks WHERE path >= ? AND path < ?`)
+      .raw(true)
     for (const [low, high] of ranges) {
-      for (const row of inRange.all(low, high) as KnownRow[]) known.set(row.path, toKnown(row))
+      for (const row of inRange.all(low, high) as KnownRawRow[]) known.set(row[1], fromRaw(row))
     }
-    const ofRoot = this.db.prepare(`SELECT ${KNOWN_COLUMNS} FROM tracks WHERE root_id = ?`)
+    // Rows of the roots outside those ranges (a root whose path changed): the others are known already.
+    const outside = ranges.map(() => 'NOT (path >= ? AND path < ?)').join(' AND ')
+    const ofRoot = this.db
+      .prepare(
+        `SELECT ${KNOWN_COLUMNS} FROM tracks WHERE root_id = ?${outside ? ` AND ${outside}` : ''}`,
+      )
+      .raw(true)
     for (const id of rootIds) {
-      for (const row of ofRoot.all(id) as KnownRow[]) known.set(row.path, toKnown(row))
+      for (const row of ofRoot.all(id, ...ranges.flat()) as KnownRawRow[])
+        known.set(row[1], fromRaw(row))
     }
     return known
   }
@@ -234,6 +283,9 @@ export class LibraryWriter {
       result = await this.reader(path, {
         wantCover: !this.foldersWithArt.has(folder),
         size: stat.size,
+        fastPath: this.fastPath,
+        syncIo: this.ioGuard?.allowed ?? false,
+        ...(this.ioGuard ? { ioGuard: this.ioGuard } : {}),
       })
     } catch (error) {
       if (error instanceof FileGoneError) return { kind: 'gone' }

@@ -8,6 +8,7 @@ export interface ReadRequest {
   path: string
   wantCover: boolean
   size?: number
+  fastPath?: boolean
 }
 
 export type ReadResponse =
@@ -18,7 +19,7 @@ export type FileReader = (path: string, options: ReadOptions) => Promise<ReadRes
 
 interface Pending {
   path: string
-  wantCover: boolean
+  options: ReadOptions
   resolve: (result: ReadResult) => void
   reject: (error: Error) => void
 }
@@ -64,8 +65,14 @@ export class ReadPool {
     if (!target) return readAudioFile(path, options)
     const seq = ++this.seq
     return new Promise<ReadResult>((resolve, reject) => {
-      target.pending.set(seq, { path, wantCover: options.wantCover, resolve, reject })
-      const request: ReadRequest = { seq, path, wantCover: options.wantCover, size: options.size }
+      target.pending.set(seq, { path, options, resolve, reject })
+      const request: ReadRequest = {
+        seq,
+        path,
+        wantCover: options.wantCover,
+        size: options.size,
+        fastPath: options.fastPath,
+      }
       target.worker.postMessage(request)
     })
   }
@@ -91,10 +98,7 @@ export class ReadPool {
     const index = this.workers.indexOf(worker)
     if (index >= 0) this.workers.splice(index, 1)
     for (const pending of worker.pending.values()) {
-      readAudioFile(pending.path, { wantCover: pending.wantCover }).then(
-        pending.resolve,
-        pending.reject,
-      )
+      readAudioFile(pending.path, pending.options).then(pending.resolve, pending.reject)
     }
     worker.pending.clear()
   }

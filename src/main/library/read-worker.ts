@@ -1,12 +1,21 @@
 // Worker thread entry: reads audio files for the scanner, so tag parsing uses every core.
 import { parentPort } from 'node:worker_threads'
-import { FileGoneError, readAudioFile } from './file-reader'
+import { BlockingIoGuard, FileGoneError, readAudioFile } from './file-reader'
 import type { ReadRequest, ReadResponse } from './read-pool'
 
 const port = parentPort
+/** Blocking reads while they are fast; the promise API where the disk is slow (see BlockingIoGuard). */
+const ioGuard = new BlockingIoGuard()
 if (port) {
   port.on('message', (request: ReadRequest) => {
-    readAudioFile(request.path, { wantCover: request.wantCover, size: request.size }).then(
+    // Blocking reads cost a fraction of the CPU; while the disk is slow, async reads overlap the waits.
+    readAudioFile(request.path, {
+      wantCover: request.wantCover,
+      size: request.size,
+      fastPath: request.fastPath,
+      syncIo: ioGuard.allowed,
+      ioGuard,
+    }).then(
       (result) => {
         const response: ReadResponse = { seq: request.seq, result }
         // Hand the picture's bytes over instead of copying them.
