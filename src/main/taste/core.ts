@@ -3,7 +3,7 @@
 // boundary), keeps a TasteLearner current, and hands out snapshots for the main thread to save.
 import { createHash } from 'node:crypto'
 import type { Database } from '../db/database'
-import { EmbeddingStore } from '../analysis/embedding-store'
+import { fromBlob } from '../analysis/embedding-store'
 import { SettingsStore } from '../settings-store'
 import type { Settings } from '../../shared/settings'
 import type { RewardSettings } from '../../shared/rewards'
@@ -14,10 +14,13 @@ import {
   type Explanation,
   type LearnerEvent,
   type Recommendation,
+  type RewardObservation,
   type TasteLearnerJson,
   type TasteModelSettings,
 } from './model'
 import { TrainingLedger } from './training'
+import { tasteInsights } from './insights'
+import type { TasteInsights } from '../../shared/insights'
 
 /** What shapes the model: a change to any of these means replaying the whole log. */
 export interface ModelParams {
@@ -38,6 +41,14 @@ export interface TasteStatus {
   lastEventId: number
   /** How the model was last (re)built. */
   source: 'snapshot' | 'replay'
+  /** Songs the PCA was fitted on (songs added since extend the model until 10 % growth). */
+  fittedOn: number
+  /**
+   * What the last change of the library's vectors did without a replay of the log: new songs
+   * extended the model, or made it re-fit the PCA and replay its rows; or only which songs are
+   * missing changed. null: none since the model was (re)built.
+   */
+  libraryChange: LibraryChange | null
   /** Events applied by this call. */
   appliedEvents: number
   paused: boolean
@@ -53,10 +64,43 @@ export interface TasteSnapshot {
   lastEventId: number
 }
 
+export type LibraryChange = 'extended' | 'refitted' | 'unchanged'
+
 interface SavedState {
-  /** Which vectors the model was built on: any change to them means a re-fit. */
+  /** The library's fingerprint when saved (for information; `vectors` decides). */
   library: string
+  /**
+   * SHA-256 of the model's songs and their vectors, in its order: a vector changed since (a
+   * re-analysis) means a re-fit. Songs added since extend the restored model.
+   */
+  vectors: string
   learner: TasteLearnerJson
+}
+
+/** Every vector of a space, of present and missing tracks alike, by track id. */
+interface LibraryVectors {
+  trackIds: Int32Array
+  dim: number
+  data: Float32Array
+  /** Tracks whose file is missing: kept in the model, never candidates. */
+  missing: number[]
+  /** Every song with a vector in the space (`trackIds` may be only some of them). */
+  allIds: Int32Array
+  /** The newest `computed_at` among them. */
+  latest: number
+}
+
+/** Rewards observed under one parameter set, oldest first (the main thread logs them). */
+export interface ObservationBatch {
+  key: string
+  params: ModelParams
+  observations: RewardObservation[]
+}
+
+/** A page of the observations waiting in the worker; `remaining` are left for the next page. */
+export interface PendingObservations {
+  batches: ObservationBatch[]
+  remaining: number
 }
 
 export interface RecommendRequest {
@@ -79,6 +123,11 @@ interface EventRow {
 }
 
 const EVENT_PAGE = 5000
+/**
+ * A replaced vector (a re-analysis) is looked for at most this often between rebuilds: it needs a
+ * scan of the whole embeddings table (~25 ms per 20k songs here), too slow for every reward.
+ */
+const REANALYSIS_CHECK_MS = 5000
 
 export function paramsOf(settings: Settings): ModelParams {
   return {
@@ -111,28 +160,69 @@ export class TasteCore {
   private params: ModelParams | null = null
   private library = ''
   private source: TasteStatus['source'] = 'replay'
-  private readonly embeddings: EmbeddingStore
+  private libraryChange: LibraryChange | null = null
+  /** The newest `computed_at` of the space when its vectors were last read. */
+  private latestComputedAt = 0
+  /** Checksum of the model's songs and vectors, cached until they change. */
+  private vectorsChecksum: string | null = null
+  /** The last library fingerprint and what it was computed from (see libraryFingerprint). */
+  private libraryCheck: {
+    space: string
+    version: string
+    counts: string
+    checkedAt: number
+    unchecked: boolean
+    latest: number
+    value: string
+  } | null = null
+  /** Observed rewards not yet handed to the main thread, grouped by parameter set. */
+  private readonly pendingObservations: ObservationBatch[] = []
+  private pendingObservationCount = 0
   private readonly settingsStore: SettingsStore
 
   constructor(
     private readonly db: Database,
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
   ) {
-    this.embeddings = new EmbeddingStore(db)
     this.settingsStore = new SettingsStore(db)
   }
 
   /**
-   * Builds the model: from the saved snapshot when its parameters and vectors still match (then
-   * only the newer events are replayed), otherwise by fitting the preprocessing and replaying the
-   * whole log. `force` ignores any snapshot.
+   * Builds the model: from the saved snapshot when its parameters match and its songs' vectors
+   * are unchanged (then songs added since extend it and only the newer events are replayed),
+   * otherwise by fitting the preprocessing and replaying the whole log. With a model already
+   * built on the same parameters, a change of the library's vectors is followed without a replay
+   * when it can be (see `followLibrary`). `force` ignores both and replays everything.
    */
   rebuild(options: { force?: boolean } = {}): TasteStatus {
     const started = Date.now()
     const settings = this.settingsStore.get()
     const params = paramsOf(settings)
     const key = modelKey(params)
-    const library = this.embeddings.matrix(params.space)
+    const current = this.learner
+    if (!options.force && current && key === this.key && this.params?.space === params.space) {
+      // Only the vectors computed since the last look are read (plus every song's id).
+      const { library, fingerprint } = this.readLibrary(params.space, {
+        since: this.latestComputedAt,
+        known: current.model,
+      })
+      const change = this.followLibrary(current, library)
+      if (change !== null) {
+        this.library = fingerprint
+        this.libraryChange = change
+        this.vectorsChecksum = null
+        const applied = settings.model.paused ? 0 : this.applyNewEvents(current)
+        const status = this.status(applied, settings, started)
+        this.log(
+          'info',
+          `taste model ${change === 'unchanged' ? 'kept' : change} after a library change: ` +
+            `${status.tracks} songs (PCA fitted on ${status.fittedOn}), k = ${status.k}, ` +
+            `${status.rows} rows, in ${status.elapsedMs} ms`,
+        )
+        return status
+      }
+    }
+    const { library, fingerprint } = this.readLibrary(params.space)
     if (library.trackIds.length === 0) {
       this.learner = null
       throw new Error(
@@ -141,7 +231,8 @@ export class TasteCore {
           : `There are no vectors in space '${params.space}'. Import them with: attune import-embeddings FILE --space NAME`,
       )
     }
-    const fingerprint = this.libraryFingerprint(params.space)
+    this.vectorsChecksum = null
+    this.latestComputedAt = library.latest
     const durations = this.trackDurations()
     const modelSettings: TasteModelSettings = {
       pcaDims: params.pcaDims,
@@ -150,12 +241,21 @@ export class TasteCore {
       forgettingWindow: params.forgettingWindow,
     }
     let learner: TasteLearner | null = null
-    if (!options.force) learner = this.restore(key, fingerprint, library, params.rewards, durations)
+    this.libraryChange = null
+    if (!options.force) {
+      learner = this.restore(key, library, params.rewards, durations)
+      const change = learner ? this.followLibrary(learner, library) : null
+      if (change === null) learner = null
+      else if (change !== 'unchanged') this.libraryChange = change
+    }
     this.source = learner ? 'snapshot' : 'replay'
-    learner ??= new TasteLearner(
-      TasteModel.build(params.space, library.trackIds, library.data, library.dim, modelSettings),
-      new TrainingLedger(params.rewards, durations),
-    )
+    if (!learner) {
+      learner = new TasteLearner(
+        TasteModel.build(params.space, library.trackIds, library.data, library.dim, modelSettings),
+        new TrainingLedger(params.rewards, durations),
+      )
+      learner.model.setAbsent(library.missing)
+    }
     this.learner = learner
     this.key = key
     this.params = params
@@ -210,11 +310,43 @@ export class TasteCore {
     return explanation ? { ...explanation, label: learner.labelOf(trackId) } : null
   }
 
+  /** The Insights view's data from the current model (on the latest events). */
+  insights(): TasteInsights {
+    this.update()
+    const learner = this.require()
+    learner.model.setAlpha(this.settingsStore.get().exploration.alpha)
+    return tasteInsights({ ...learner.model.insightInputs(), labels: learner.labelCounts() })
+  }
+
+  /** Hands out (and forgets) up to `limit` observed rewards, oldest first. */
+  takeObservations(limit: number): PendingObservations {
+    const batches: ObservationBatch[] = []
+    let room = Math.max(0, Math.floor(limit))
+    while (room > 0 && this.pendingObservations.length > 0) {
+      const head = this.pendingObservations[0] as ObservationBatch
+      if (head.observations.length <= room) {
+        batches.push(head)
+        this.pendingObservations.shift()
+        room -= head.observations.length
+      } else {
+        batches.push({ ...head, observations: head.observations.splice(0, room) })
+        room = 0
+      }
+    }
+    for (const batch of batches) this.pendingObservationCount -= batch.observations.length
+    return { batches, remaining: this.pendingObservationCount }
+  }
+
   /** The current state, for the main thread to save in `model_state`. */
   snapshot(): TasteSnapshot {
     const learner = this.require()
     const params = this.params as ModelParams
-    const state: SavedState = { library: this.library, learner: learner.toJSON() }
+    this.vectorsChecksum ??= vectorsChecksum(learner.model.trackIds, learner.model.rawVectors())
+    const state: SavedState = {
+      library: this.library,
+      vectors: this.vectorsChecksum,
+      learner: learner.toJSON(),
+    }
     return {
       key: this.key,
       space: params.space,
@@ -229,10 +361,13 @@ export class TasteCore {
     return this.learner
   }
 
+  /**
+   * The saved learner when its parameters match and its songs still have the vectors it was made
+   * on (missing files included); null otherwise (then the log is replayed).
+   */
   private restore(
     key: string,
-    fingerprint: string,
-    library: ReturnType<EmbeddingStore['matrix']>,
+    library: LibraryVectors,
     rewards: RewardSettings,
     durations: (trackId: number) => number | null,
   ): TasteLearner | null {
@@ -241,8 +376,22 @@ export class TasteCore {
     if (!row) return null
     try {
       const saved = JSON.parse(row.state) as SavedState
-      if (saved.library !== fingerprint) return null
-      return TasteLearner.fromJSON(saved.learner, library, rewards, durations)
+      const songs = saved.learner.model.trackIds
+      if (!Array.isArray(songs) || typeof saved.vectors !== 'string') {
+        throw new Error('it was saved by an older version')
+      }
+      const inModelOrder = vectorsInOrder(library, songs)
+      if (
+        inModelOrder === null ||
+        vectorsChecksum(inModelOrder.trackIds, inModelOrder.data) !== saved.vectors
+      ) {
+        this.log(
+          'info',
+          'a vector the saved taste model was made on changed; replaying the history',
+        )
+        return null
+      }
+      return TasteLearner.fromJSON(saved.learner, inModelOrder, rewards, durations)
     } catch (error) {
       this.log(
         'warn',
@@ -250,6 +399,140 @@ export class TasteCore {
       )
       return null
     }
+  }
+
+  /**
+   * Follows a change of the library's vectors without replaying the log: new songs extend the
+   * model (or re-fit it past 10 % growth, see TasteModel.addSongs), and songs whose file went
+   * missing stop being candidates (no re-fit). A vector that changed (a re-analysis) or vanished
+   * returns null: the simplest correct answer is a re-fit and a replay of the whole log. So does,
+   * with a forgetting window, a new song the listener already rated or played: its rows would
+   * enter (and push others out of) the window out of log order.
+   */
+  private followLibrary(learner: TasteLearner, library: LibraryVectors): LibraryChange | null {
+    try {
+      return this.followLibraryChanges(learner, library)
+    } catch (error) {
+      // The learner may be half-changed: it is dropped, and the log replayed.
+      this.log(
+        'warn',
+        `the taste model could not follow the library (${(error as Error).message}); replaying the history`,
+      )
+      return null
+    }
+  }
+
+  private followLibraryChanges(
+    learner: TasteLearner,
+    library: LibraryVectors,
+  ): LibraryChange | null {
+    const model = learner.model
+    if (library.trackIds.length > 0 && library.dim !== model.dimension) return null
+    const { added, changed } = model.diffLibrary(library.trackIds, library.data)
+    const present = new Set(library.allIds)
+    const removed = present.size < model.trackIds.length + added.length
+    if (changed.length > 0 || removed) return null
+    let change: LibraryChange = 'unchanged'
+    if (added.length > 0) {
+      const d = library.dim
+      const trackIds = Int32Array.from(added, (i) => library.trackIds[i] as number)
+      if ((model.settings.forgettingWindow ?? 0) > 0 && this.hasRewardEvents(trackIds)) return null
+      const matrix = new Float32Array(added.length * d)
+      added.forEach((i, j) => matrix.set(library.data.subarray(i * d, (i + 1) * d), j * d))
+      const grown = learner.addSongs(trackIds, matrix)
+      if (grown === null) return null
+      change = grown
+    }
+    model.setAbsent(library.missing)
+    this.latestComputedAt = Math.max(this.latestComputedAt, library.latest)
+    return change
+  }
+
+  /** Whether the log holds an event that makes rows (mark, label import, play end) for a song. */
+  private hasRewardEvents(trackIds: Int32Array): boolean {
+    const chunk = 500 // well below SQLite's limit on bound parameters
+    for (let start = 0; start < trackIds.length; start += chunk) {
+      const ids = Array.from(trackIds.subarray(start, start + chunk))
+      const found = this.db
+        .prepare(
+          `SELECT 1 FROM events WHERE kind IN ('mark', 'label_import', 'play_end')
+           AND track_id IN (${ids.map(() => '?').join(',')}) LIMIT 1`,
+        )
+        .get(...ids)
+      if (found !== undefined) return true
+    }
+    return false
+  }
+
+  /**
+   * The library's vectors (see libraryVectors) and its fingerprint, read in one transaction so
+   * they describe the same state; the read's own newest `computed_at` spares the fingerprint its
+   * scan of the table.
+   */
+  private readLibrary(
+    space: string,
+    incremental?: { since: number; known: TasteModel },
+  ): { library: LibraryVectors; fingerprint: string } {
+    return this.db.transaction(() => {
+      const library = this.libraryVectors(space, incremental)
+      return { library, fingerprint: this.libraryFingerprint(space, { latest: library.latest }) }
+    })()
+  }
+
+  /**
+   * The vectors of the space (present and missing tracks), ordered by track id. With `since`,
+   * only those computed after it, and those of songs the model does not know, are read
+   * (the vectors are most of the table: reading them all costs ~10 ms per 1,000 songs here);
+   * `allIds` still lists every song with a vector.
+   */
+  private libraryVectors(
+    space: string,
+    incremental?: { since: number; known: TasteModel },
+  ): LibraryVectors {
+    const rows = this.db
+      .prepare(
+        `SELECT track_id AS trackId, dim, computed_at AS computedAt,
+           CASE WHEN computed_at > ? THEN vector END AS vector
+         FROM embeddings WHERE space = ? AND vector IS NOT NULL ORDER BY track_id`,
+      )
+      .all(incremental?.since ?? -Infinity, space) as {
+      trackId: number
+      dim: number
+      computedAt: number
+      vector: Buffer | null
+    }[]
+    const one = this.db.prepare(
+      `SELECT vector FROM embeddings WHERE track_id = ? AND space = ? AND vector IS NOT NULL`,
+    )
+    const dim = rows[0]?.dim ?? 0
+    const allIds = new Int32Array(rows.length)
+    const read: { trackId: number; vector: Buffer }[] = []
+    let latest = 0
+    rows.forEach((r, i) => {
+      if (r.dim !== dim)
+        throw new Error(`Space ${space} mixes ${dim}- and ${r.dim}-dimensional vectors.`)
+      allIds[i] = r.trackId
+      latest = Math.max(latest, r.computedAt)
+      if (r.vector !== null) read.push({ trackId: r.trackId, vector: r.vector })
+      else if (incremental && !incremental.known.contains(r.trackId)) {
+        // A song the model never saw, computed no later than `since` (in the same millisecond
+        // as the last batch read, or with the clock set back): read it too.
+        const row = one.get(r.trackId, space) as { vector: Buffer } | undefined
+        if (row) read.push({ trackId: r.trackId, vector: row.vector })
+      }
+    })
+    const trackIds = new Int32Array(read.length)
+    const data = new Float32Array(read.length * dim)
+    read.forEach((r, i) => {
+      trackIds[i] = r.trackId
+      data.set(fromBlob(r.vector), i * dim)
+    })
+    const missing = (
+      this.db.prepare(`SELECT id FROM tracks WHERE missing_since IS NOT NULL`).all() as {
+        id: number
+      }[]
+    ).map((r) => r.id)
+    return { trackIds, dim, data, missing, allIds, latest }
   }
 
   private applyNewEvents(learner: TasteLearner): number {
@@ -261,22 +544,87 @@ export class TasteCore {
     for (;;) {
       const rows = page.all(learner.lastEventId, EVENT_PAGE)
       if (rows.length === 0) break
-      applied += learner.applyEvents(rows as LearnerEvent[])
+      applied += learner.applyEvents(rows as LearnerEvent[], (o) => this.observe(o))
       if (rows.length < EVENT_PAGE) break
     }
     return applied
   }
 
-  /** Changes whenever a vector of the space is added, replaced or removed, or a track goes missing. */
-  private libraryFingerprint(space: string): string {
-    const row = this.db
+  private observe(observation: RewardObservation): void {
+    const last = this.pendingObservations[this.pendingObservations.length - 1]
+    if (last?.key === this.key) last.observations.push(observation)
+    else {
+      const params = this.params as ModelParams
+      this.pendingObservations.push({ key: this.key, params, observations: [observation] })
+    }
+    this.pendingObservationCount += 1
+  }
+
+  /**
+   * Changes whenever a vector of the space is added or removed, a track goes missing or comes
+   * back (at once), or a vector is replaced (noticed within REANALYSIS_CHECK_MS, or at once when
+   * `fresh`): then `followLibrary` finds out what changed. It runs before every update and
+   * recommendation, so it is kept cheap: nothing is read while no connection has written
+   * (data_version, total_changes()); the counts come from covering indexes; only the newest
+   * `computed_at` needs a scan of the table (with its vectors), hence its own, slower pace.
+   */
+  private libraryFingerprint(
+    space: string,
+    options: { fresh?: boolean; latest?: number } = {},
+  ): string {
+    const writes = this.db.prepare(`SELECT total_changes() AS own`).get() as { own: number }
+    const version = `${String(this.db.pragma('data_version', { simple: true }))}:${writes.own}`
+    const last = this.libraryCheck
+    const now = Date.now()
+    const reanalysisDue = now - (last?.checkedAt ?? 0) >= REANALYSIS_CHECK_MS
+    if (
+      !options.fresh &&
+      last?.space === space &&
+      last.version === version &&
+      !(last.unchecked && reanalysisDue)
+    ) {
+      return last.value
+    }
+    const vectors = this.db
       .prepare(
-        `SELECT COUNT(*) AS n, COALESCE(MAX(e.computed_at), 0) AS latest, COALESCE(SUM(e.track_id), 0) AS ids
-         FROM embeddings e JOIN tracks t ON t.id = e.track_id
-         WHERE e.space = ? AND e.vector IS NOT NULL AND t.missing_since IS NULL`,
+        `SELECT COUNT(*) AS n, COALESCE(SUM(track_id), 0) AS ids FROM embeddings WHERE space = ?`,
       )
-      .get(space) as { n: number; latest: number; ids: number }
-    return `${row.n}:${row.latest}:${row.ids}`
+      .get(space) as { n: number; ids: number }
+    const missing = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(id), 0) AS ids FROM tracks WHERE missing_since IS NOT NULL`,
+      )
+      .get() as { n: number; ids: number }
+    const counts = `${vectors.n}:${vectors.ids}:${missing.n}:${missing.ids}`
+    // Counts that moved already mean a rebuild(), which reads the vectors (and their newest
+    // computed_at) anyway: the scan is left to it.
+    const scan =
+      options.latest === undefined &&
+      (options.fresh === true || last?.space !== space || (reanalysisDue && last.counts === counts))
+    const due = scan || options.latest !== undefined
+    let latest = options.latest ?? last?.latest ?? 0
+    if (scan) {
+      latest = (
+        this.db
+          .prepare(
+            `SELECT COALESCE(MAX(computed_at), 0) AS latest FROM embeddings
+             WHERE space = ? AND vector IS NOT NULL`,
+          )
+          .get(space) as { latest: number }
+      ).latest
+    }
+    const value = `${counts}:${latest}`
+    this.libraryCheck = {
+      space,
+      version,
+      counts,
+      checkedAt: due ? now : (last?.checkedAt ?? 0),
+      // Writes not yet checked for replaced vectors: the check runs once due, even with no more.
+      unchecked: !due,
+      latest,
+      value,
+    }
+    return value
   }
 
   private trackDurations(): (trackId: number) => number | null {
@@ -299,9 +647,37 @@ export class TasteCore {
       rows: learner.model.rowCount,
       lastEventId: learner.lastEventId,
       source: this.source,
+      fittedOn: learner.model.fittedCount,
+      libraryChange: this.libraryChange,
       appliedEvents: applied,
       paused: settings.model.paused,
       elapsedMs: Date.now() - started,
     }
   }
+}
+
+/** The library's vectors of `songs`, in that order; null when one of them has no vector now. */
+function vectorsInOrder(
+  library: LibraryVectors,
+  songs: readonly number[],
+): { trackIds: Int32Array; data: Float32Array; dim: number } | null {
+  const d = library.dim
+  const positions = new Map<number, number>()
+  library.trackIds.forEach((id, i) => positions.set(id, i))
+  const trackIds = Int32Array.from(songs)
+  const data = new Float32Array(songs.length * d)
+  for (let j = 0; j < songs.length; j++) {
+    const i = positions.get(songs[j] as number)
+    if (i === undefined) return null
+    data.set(library.data.subarray(i * d, (i + 1) * d), j * d)
+  }
+  return { trackIds, data, dim: d }
+}
+
+/** SHA-256 over the songs' ids and vectors (their bytes), in the model's order. */
+function vectorsChecksum(trackIds: Int32Array, vectors: Float32Array): string {
+  return createHash('sha256')
+    .update(new Uint8Array(trackIds.buffer, trackIds.byteOffset, trackIds.byteLength))
+    .update(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength))
+    .digest('hex')
 }

@@ -43,6 +43,8 @@ interface WindowRow {
   x: Float64Array
   reward: number
   weight: number
+  /** The caller's id for the row (the taste model's event id), −1 when none was given. */
+  tag: number
 }
 
 export interface LinUcbJson {
@@ -60,7 +62,7 @@ export interface LinUcbJson {
   rowCount: number
   totalChanges: number
   changesSinceRefresh: number
-  window: { x: number[]; reward: number; weight: number }[]
+  window: { x: number[]; reward: number; weight: number; tag?: number }[]
 }
 
 /** 1 + w·xᵀA⁻¹x below this means A would stop being positive definite. */
@@ -169,14 +171,50 @@ export class LinUcb {
     this.candidateCount = n
     this.meanCache = new Float64Array(n)
     this.varianceCache = new Float64Array(n)
-    this.recomputeCaches()
+    this.computeCaches(0, n)
   }
 
-  /** Adds one reward row (x, r) with weight w > 0. */
-  update(x: Vector, reward: number, weight = 1): void {
+  /**
+   * More songs: `candidates` holds the first `candidateTotal` rows unchanged, followed by the new
+   * ones (it may be a new, larger buffer; the model keeps a reference). Only the new rows' means
+   * and variances are computed, each directly from the current A⁻¹ and θ in O(k²): the existing
+   * songs' caches are kept as they are, with no pass over them.
+   */
+  appendCandidates(candidates: Float32Array, n: number): void {
+    const previous = this.candidateCount
+    if (!Number.isInteger(n) || n < previous) {
+      throw new Error(
+        `The candidate count can only grow (from ${previous}), got ${n}; use setCandidates instead.`,
+      )
+    }
+    if (candidates.length < n * this.dimension) {
+      throw new Error(
+        `The candidate matrix holds ${candidates.length} values, fewer than ${n} songs × ${this.dimension} dimensions.`,
+      )
+    }
+    if (this.meanCache.length < n) {
+      // Grow by half at least, so a library analysed batch by batch is not copied per batch.
+      const capacity = Math.max(n, Math.ceil(this.meanCache.length * 1.5))
+      const means = new Float64Array(capacity)
+      const variances = new Float64Array(capacity)
+      means.set(this.meanCache.subarray(0, previous))
+      variances.set(this.varianceCache.subarray(0, previous))
+      this.meanCache = means
+      this.varianceCache = variances
+    }
+    this.candidates = candidates
+    this.candidateCount = n
+    this.computeCaches(previous, n)
+  }
+
+  /**
+   * Adds one reward row (x, r) with weight w > 0. `tag` (e.g. the event id) is remembered with
+   * the row while it is in the forgetting window, see `windowTags()`.
+   */
+  update(x: Vector, reward: number, weight = 1, tag = -1): void {
     this.checkRow(x, reward, weight)
     if (this.windowSize > 0) {
-      this.window.push({ x: Float64Array.from(x), reward, weight })
+      this.window.push({ x: Float64Array.from(x), reward, weight, tag })
       if (this.window.length > this.windowSize) {
         // Forgetting: the oldest row leaves exactly, by a downdate fused into the same pass.
         const oldest = this.window.shift() as WindowRow
@@ -315,6 +353,14 @@ export class LinUcb {
     return { mean, variance, bonus, ucb: mean + bonus }
   }
 
+  /**
+   * The tags of the rows in the forgetting window, oldest first (empty without a window): which
+   * rows a model rebuilt in another basis must replay, in this order, to forget the same ones.
+   */
+  windowTags(): number[] {
+    return this.window.map((row) => row.tag)
+  }
+
   /** θ = A⁻¹b, length k + 1: the k input weights followed by the intercept. */
   theta(): Float64Array {
     return Float64Array.from(this.thetaVector)
@@ -339,7 +385,7 @@ export class LinUcb {
     }
     choleskyInverse(this.matrix, size, this.inverse)
     this.recomputeTheta()
-    this.recomputeCaches()
+    this.computeCaches(0, this.candidateCount)
     this.changesSinceRefresh = 0
   }
 
@@ -362,6 +408,7 @@ export class LinUcb {
         x: Array.from(row.x),
         reward: row.reward,
         weight: row.weight,
+        tag: row.tag,
       })),
     }
   }
@@ -395,6 +442,7 @@ export class LinUcb {
       x: Float64Array.from(row.x),
       reward: row.reward,
       weight: row.weight,
+      tag: row.tag ?? -1,
     }))
     model.recomputeTheta()
     return model
@@ -569,17 +617,19 @@ export class LinUcb {
     }
   }
 
-  /** From scratch, O(N·k²): varianceᵢ = xᵢᵀA⁻¹xᵢ using A⁻¹'s symmetry, meanᵢ = θ·xᵢ. */
-  private recomputeCaches(): void {
+  /**
+   * Candidates [from, to) from scratch, O(k²) each: varianceᵢ = xᵢᵀA⁻¹xᵢ using A⁻¹'s symmetry,
+   * meanᵢ = θ·xᵢ.
+   */
+  private computeCaches(from: number, to: number): void {
     const k = this.dimension
     const size = this.size
-    const n = this.candidateCount
     const X = this.candidates
     const inverse = this.inverse
     const theta = this.thetaVector
     const extended = this.extended
     extended[k] = 1
-    for (let i = 0, rowStart = 0; i < n; i++, rowStart += k) {
+    for (let i = from, rowStart = from * k; i < to; i++, rowStart += k) {
       for (let j = 0; j < k; j++) extended[j] = X[rowStart + j] as number
       let variance = 0
       let mean = 0

@@ -56,7 +56,8 @@ export interface RecommendOptions {
 
 export interface TasteModelJson {
   format: 'attune-taste-model'
-  version: 1
+  /** 2: the songs and the fitted count are saved (a model can be extended without a re-fit). */
+  version: 2
   space: string
   settings: TasteModelSettings
   trackCount: number
@@ -64,40 +65,284 @@ export interface TasteModelJson {
   linucb: LinUcbJson
   /** Event ids of the rows actually applied (a row of a song without a vector is not). */
   appliedRows: number[]
+  /** The songs in the model, in its order (the fitted ones, then those added since). */
+  trackIds: number[]
+  /** How many vectors the PCA was fitted on (growth is measured against it). */
+  fittedCount: number
+}
+
+/** The model's side of the Insights data (the learner adds the labels). */
+export interface ModelInsightInputs {
+  space: string
+  inputDims: number
+  k: number
+  explainedVariance: Float64Array
+  /** k × D PCA components, row-major, in standardised input space. */
+  components: Float64Array
+  /** k weights followed by the intercept. */
+  theta: Float64Array
+  /** Every candidate's predicted mean θ·x and bonus α·sqrt(xᵀA⁻¹x) (songs now missing left out). */
+  means: Float64Array
+  bonuses: Float64Array
+  rows: number
+}
+
+/**
+ * One reward scored by progressive validation: the model's prediction for the song BEFORE it
+ * learned from the reward, the reward, and ‖θ‖ after (see insights/online.ts).
+ */
+export interface RewardObservation {
+  eventId: number
+  /** The event's time, ms since the epoch. */
+  ts: number
+  trackId: number
+  mean: number
+  bonus: number
+  /** Sum of the rewards of the rows the event added (one row in practice). */
+  reward: number
+  modelNorm: number
 }
 
 const COLD_START_REASON = 'a first pick spread across your library: nothing learned yet'
 const EXPLORE_REASON = 'unlike what you have rated so far: the model is curious'
 
+/**
+ * New songs extend the model while the library is below 11/10 of the songs the PCA was fitted on;
+ * from there on the PCA is re-fitted (issue 5: "re-fitted when the library grows by ≥ 10 %").
+ */
+const REFIT_GROWTH_NUMERATOR = 11
+const REFIT_GROWTH_DENOMINATOR = 10
+
 export class TasteModel {
-  readonly trackIds: Int32Array
   readonly dimension: number
-  readonly k: number
+  private songCount: number
+  /** The buffers below may hold room for more songs than `songCount` (they grow by half). */
+  private trackIdBuffer: Int32Array
+  /** N × D raw embeddings, in the model's order. */
+  private raw: Float32Array
+  private kValue: number
   private readonly indexOf = new Map<number, number>()
   /** N × k unit vectors (float32), the model's candidates. */
-  private readonly vectors: Float32Array
-  private readonly components: Float64Array
+  private vectors: Float32Array
+  private components: Float64Array
   private candidatesSet = false
   private readonly appliedRows: Set<number>
+  /** Songs in the model that are not candidates now (their file is missing): never recommended. */
+  private readonly absent = new Set<number>()
 
   private constructor(
     readonly space: string,
     readonly settings: TasteModelSettings,
     trackIds: Int32Array,
-    private readonly raw: Float32Array,
+    raw: Float32Array,
     private readonly preprocessor: Preprocessor,
-    private readonly linucb: LinUcb,
+    private linucb: LinUcb,
     appliedRows: Iterable<number> = [],
   ) {
-    this.trackIds = trackIds
+    this.trackIdBuffer = trackIds
+    this.songCount = trackIds.length
+    this.raw = raw
     this.dimension = preprocessor.inputDimension
-    this.k = preprocessor.outputDimension
+    this.kValue = preprocessor.outputDimension
     trackIds.forEach((id, i) => this.indexOf.set(id, i))
     this.vectors = preprocessor.transformAll(raw, trackIds.length, this.dimension)
-    const d = this.dimension
-    this.components = new Float64Array(this.k * d)
-    preprocessor.components().forEach((c, j) => this.components.set(c, j * d))
+    this.components = componentMatrix(preprocessor)
     this.appliedRows = new Set(appliedRows)
+    this.reserveUntilRefit()
+  }
+
+  /** The songs in the model, in its order (a view: copy it to keep it across changes). */
+  get trackIds(): Int32Array {
+    return this.trackIdBuffer.subarray(0, this.songCount)
+  }
+
+  /** PCA dimensions in use. */
+  get k(): number {
+    return this.kValue
+  }
+
+  /** How many vectors the PCA was fitted on; songs added since extend the model. */
+  get fittedCount(): number {
+    return this.preprocessor.fittedCount
+  }
+
+  /** The songs' raw embeddings, N × D in the model's order (a view). */
+  rawVectors(): Float32Array {
+    return this.raw.subarray(0, this.songCount * this.dimension)
+  }
+
+  /**
+   * Compares the model's songs with a library (ids and N × D vectors): which of its rows are new
+   * songs (positions in the library), and which songs of the model have another vector there or
+   * none at all.
+   */
+  diffLibrary(
+    trackIds: Int32Array,
+    matrix: Float32Array,
+  ): { added: number[]; changed: number[]; removed: number[] } {
+    const d = this.dimension
+    const added: number[] = []
+    const changed: number[] = []
+    const seen = new Set<number>()
+    for (let i = 0; i < trackIds.length; i++) {
+      const id = trackIds[i] as number
+      const position = this.indexOf.get(id)
+      if (position === undefined) {
+        added.push(i)
+        continue
+      }
+      seen.add(id)
+      for (let a = 0; a < d; a++) {
+        if (this.raw[position * d + a] !== matrix[i * d + a]) {
+          changed.push(id)
+          break
+        }
+      }
+    }
+    const removed =
+      seen.size === this.songCount ? [] : [...this.trackIds].filter((id) => !seen.has(id))
+    return { added, changed, removed }
+  }
+
+  /**
+   * Which songs of the model are not candidates now (missing files): they keep their vector, so
+   * their rows stay exact and nothing is re-fitted, but they are never recommended.
+   */
+  setAbsent(trackIds: Iterable<number>): void {
+    this.absent.clear()
+    for (const id of trackIds) if (this.indexOf.has(id)) this.absent.add(id)
+  }
+
+  /**
+   * Songs that got a vector since the model was made (their rows are NOT applied here; see
+   * TasteLearner.addSongs). While the library stays below 11/10 of the songs the PCA was fitted
+   * on, they join the running sums and are projected with the current basis, and each one's mean
+   * and variance come straight from the current A⁻¹ and θ (O(k²)): nothing learned is touched.
+   * From there on the PCA is re-fitted from the running sums (one eigendecomposition), every song
+   * re-projected, and the rows the model holds are replayed in the new basis; `rows` are the
+   * ledger's rows in force, which hold every applied row.
+   */
+  addSongs(
+    trackIds: Int32Array,
+    matrix: Float32Array,
+    rows: readonly ModelRow[],
+  ): 'extended' | 'refitted' {
+    const added = trackIds.length
+    const d = this.dimension
+    if (matrix.length < added * d) {
+      throw new Error(
+        `The new songs' matrix holds ${matrix.length} values, fewer than ${added} × ${d}.`,
+      )
+    }
+    const fresh = new Set<number>()
+    for (const id of trackIds) {
+      if (this.indexOf.has(id) || fresh.has(id)) {
+        throw new Error(`Song ${id} is already in the taste model; it cannot be added twice.`)
+      }
+      fresh.add(id)
+    }
+    if (added === 0) return 'extended'
+    const total = this.preprocessor.count + added
+    const refit =
+      REFIT_GROWTH_DENOMINATOR * total >= REFIT_GROWTH_NUMERATOR * this.preprocessor.fittedCount
+    // Everything that can fail is checked before the model changes.
+    const replay = refit ? this.rowsToReplay(rows) : []
+    this.preprocessor.addVectors(matrix, added)
+    const first = this.songCount
+    this.reserve(first + added)
+    this.raw.set(matrix.subarray(0, added * d), first * d)
+    this.trackIdBuffer.set(trackIds, first)
+    trackIds.forEach((id, j) => this.indexOf.set(id, first + j))
+    this.songCount = first + added
+    if (refit) {
+      this.refit(replay)
+      return 'refitted'
+    }
+    this.vectors.set(this.preprocessor.transformAll(matrix, added, d), first * this.k)
+    if (this.candidatesSet) this.linucb.appendCandidates(this.vectors, this.songCount)
+    return 'extended'
+  }
+
+  /**
+   * Adds rows in bulk (e.g. a new song's rows logged before it had a vector). Past k rows, k
+   * passes over the library cost more than scoring it afresh, so the candidates are dropped and
+   * set again (O(N·k²)) at the next query.
+   */
+  addRows(rows: readonly ModelRow[]): ModelRow[] {
+    if (rows.length > this.k && this.candidatesSet) {
+      this.linucb.setCandidates(new Float32Array(0), 0)
+      this.candidatesSet = false
+    }
+    return this.applyOps(rows.map((row) => ({ op: 'add' as const, row })))
+  }
+
+  /** The applied rows in the order the new LinUCB must see them (the window's order when on). */
+  private rowsToReplay(rows: readonly ModelRow[]): ModelRow[] {
+    const byEvent = new Map(rows.map((row) => [row.eventId, row]))
+    const order = this.linucb.windowSize > 0 ? this.linucb.windowTags() : [...this.appliedRows]
+    return order.map((eventId) => {
+      const row = byEvent.get(eventId)
+      if (row === undefined || !this.indexOf.has(row.trackId)) {
+        throw new Error(
+          `The taste model holds a row (event ${eventId}) the history no longer has; rebuild it.`,
+        )
+      }
+      return row
+    })
+  }
+
+  /** Re-fit from the running sums, re-projection of every song, and a replay of `replay`. */
+  private refit(replay: readonly ModelRow[]): void {
+    const d = this.dimension
+    const { k } = this.preprocessor.fit(this.settings.pcaDims)
+    this.kValue = k
+    this.components = componentMatrix(this.preprocessor)
+    this.vectors = this.preprocessor.transformAll(this.raw, this.songCount, d)
+    this.linucb = newLinUcb(k, { ...this.settings, alpha: this.linucb.alpha })
+    // Lazy candidates again: each replayed row costs O(k²), then one O(N·k²) scoring.
+    this.candidatesSet = false
+    for (const row of replay) {
+      const x = this.vectorOf(row.trackId) as Float32Array
+      this.linucb.update(x, row.reward, row.weight, row.eventId)
+    }
+    this.reserveUntilRefit()
+  }
+
+  /**
+   * Room for every song up to the next re-fit (11/10 of those fitted on), so extensions copy no
+   * buffer (at 100k songs a copy of raw + projected vectors cost ~180 ms here): +10 % memory.
+   */
+  private reserveUntilRefit(): void {
+    const limit = Math.ceil(
+      (this.preprocessor.fittedCount * REFIT_GROWTH_NUMERATOR) / REFIT_GROWTH_DENOMINATOR,
+    )
+    this.reserve(limit, true)
+  }
+
+  /**
+   * Room for `needed` songs in every per-song buffer: exactly, or growing by half at least, so a
+   * library analysed batch by batch is not copied per batch.
+   */
+  private reserve(needed: number, exact = false): void {
+    const grow = (current: number): number =>
+      exact ? needed : Math.max(needed, Math.ceil(current * 1.5))
+    const d = this.dimension
+    const k = this.kValue
+    if (this.trackIdBuffer.length < needed) {
+      const ids = new Int32Array(grow(this.trackIdBuffer.length))
+      ids.set(this.trackIdBuffer.subarray(0, this.songCount))
+      this.trackIdBuffer = ids
+    }
+    if (this.raw.length < needed * d) {
+      const raw = new Float32Array(grow(this.raw.length / d) * d)
+      raw.set(this.raw.subarray(0, this.songCount * d))
+      this.raw = raw
+    }
+    if (this.vectors.length < needed * k) {
+      const vectors = new Float32Array(grow(this.vectors.length / k) * k)
+      vectors.set(this.vectors.subarray(0, this.songCount * k))
+      this.vectors = vectors
+    }
   }
 
   /** Fits the preprocessing on the library's vectors and starts an untrained model. */
@@ -122,19 +367,28 @@ export class TasteModel {
     return new TasteModel(space, settings, trackIds, matrix, preprocessor, newLinUcb(k, settings))
   }
 
-  /** Restores a saved model over the library's current vectors (same tracks and space). */
+  /**
+   * Restores a saved model over its songs' current vectors: `trackIds` must be the saved ones, in
+   * the saved order (`json.trackIds`), with `matrix` their vectors in that order.
+   */
   static fromJSON(
     json: TasteModelJson,
     trackIds: Int32Array,
     matrix: Float32Array,
     dim: number,
   ): TasteModel {
-    if (json.format !== 'attune-taste-model' || json.version !== 1) {
+    if (json.format !== 'attune-taste-model' || json.version !== 2) {
       throw new Error('This saved taste model has an unknown format; rebuild it from the history.')
     }
     const preprocessor = Preprocessor.fromJSON(json.preprocessor)
     if (preprocessor.inputDimension !== dim) {
       throw new Error('The saved taste model was made for vectors of another size; rebuild it.')
+    }
+    if (
+      json.trackIds.length !== trackIds.length ||
+      json.trackIds.some((id, i) => trackIds[i] !== id)
+    ) {
+      throw new Error('The saved taste model was made on other songs; rebuild it.')
     }
     return new TasteModel(
       json.space,
@@ -150,13 +404,15 @@ export class TasteModel {
   toJSON(): TasteModelJson {
     return {
       format: 'attune-taste-model',
-      version: 1,
+      version: 2,
       space: this.space,
       settings: { ...this.settings },
-      trackCount: this.trackIds.length,
+      trackCount: this.songCount,
       preprocessor: this.preprocessor.toJSON(),
       linucb: this.linucb.toJSON(),
       appliedRows: [...this.appliedRows].sort((a, b) => a - b),
+      trackIds: Array.from(this.trackIds),
+      fittedCount: this.preprocessor.fittedCount,
     }
   }
 
@@ -172,8 +428,14 @@ export class TasteModel {
     this.linucb.setAlpha(alpha)
   }
 
-  has(trackId: number): boolean {
+  /** Whether the model holds a vector for a song (a candidate or not). */
+  contains(trackId: number): boolean {
     return this.indexOf.has(trackId)
+  }
+
+  /** Whether a song is a candidate: it has a vector in the model and is not absent. */
+  has(trackId: number): boolean {
+    return this.indexOf.has(trackId) && !this.absent.has(trackId)
   }
 
   /** The preprocessed (k-dim, unit) vector of a song, or null when it has none. */
@@ -186,19 +448,68 @@ export class TasteModel {
    * Applies the ledger's row operations in order. A row of a song without a vector, or with a
    * weight of 0, is skipped, and so is its later removal.
    */
-  applyOps(ops: readonly RowOp[]): void {
+  applyOps(ops: readonly RowOp[]): ModelRow[] {
+    const added: ModelRow[] = []
     for (const { op, row } of ops) {
       if (op === 'add') {
         const x = this.vectorOf(row.trackId)
         if (x === null || !(row.weight > 0)) continue
-        this.linucb.update(x, row.reward, row.weight)
+        this.linucb.update(x, row.reward, row.weight, row.eventId)
         this.appliedRows.add(row.eventId)
+        added.push(row)
       } else {
         if (!this.appliedRows.delete(row.eventId)) continue
         const x = this.vectorOf(row.trackId)
         // A row already forgotten by the sliding window makes downdate return false: nothing to do.
         if (x !== null) this.linucb.downdate(x, row.reward, row.weight)
       }
+    }
+    return added
+  }
+
+  /**
+   * Mean θ·x (with the intercept) and bonus α·sqrt(xᵀA⁻¹x) of a song straight from θ and A⁻¹:
+   * O(k²) and no candidate pass, so a replay can score each reward before learning from it.
+   */
+  predict(trackId: number): { mean: number; bonus: number } | null {
+    const x = this.vectorOf(trackId)
+    if (x === null) return null
+    const { mean, bonus } = this.linucb.predict(x)
+    return { mean, bonus }
+  }
+
+  /** ‖θ‖₂ over the k weights and the intercept. */
+  thetaNorm(): number {
+    let sum = 0
+    for (const value of this.linucb.theta()) sum += value * value
+    return Math.sqrt(sum)
+  }
+
+  /** What the Insights view is computed from (see insights.ts); copies, safe to keep. */
+  insightInputs(): ModelInsightInputs {
+    this.ensureCandidates()
+    const trackIds = this.trackIds
+    // Songs whose file is missing stay in the model but are no candidates: leave them out.
+    const n = trackIds.length - this.absent.size
+    const means = new Float64Array(n)
+    const bonuses = new Float64Array(n)
+    let at = 0
+    for (let i = 0; i < trackIds.length; i++) {
+      if (this.absent.has(trackIds[i] as number)) continue
+      means[at] = this.linucb.mean(i)
+      bonuses[at] = this.linucb.bonus(i)
+      at++
+    }
+    return {
+      space: this.space,
+      inputDims: this.dimension,
+      k: this.k,
+      explainedVariance: this.preprocessor.explainedVariance(),
+      components: Float64Array.from(this.components),
+      theta: this.linucb.theta(),
+      means,
+      bonuses,
+      rows: this.linucb.rowCount,
     }
   }
 
@@ -213,7 +524,8 @@ export class TasteModel {
   /** The best `n` eligible songs by UCB (or, before anything is learned, spread across the space). */
   recommend(options: RecommendOptions): Recommendation[] {
     this.ensureCandidates()
-    const n = this.trackIds.length
+    const n = this.songCount
+    const ids = this.trackIdBuffer
     const mask = new Uint8Array(n)
     const excluded = new Set(options.excludeTrackIds ?? [])
     const eligible = options.eligible
@@ -221,14 +533,14 @@ export class TasteModel {
       throw new Error(`The eligibility mask covers ${eligible.length} songs, not all ${n}.`)
     }
     for (let i = 0; i < n; i++) {
-      const id = this.trackIds[i] as number
+      const id = ids[i] as number
       const allowed =
         eligible === undefined
           ? true
           : eligible instanceof Uint8Array
             ? eligible[i] !== 0
             : eligible(id)
-      mask[i] = allowed && !excluded.has(id) ? 1 : 0
+      mask[i] = allowed && !excluded.has(id) && !this.absent.has(id) ? 1 : 0
     }
     const count = Math.max(0, Math.floor(options.n))
     if (this.linucb.rowCount === 0) {
@@ -238,7 +550,7 @@ export class TasteModel {
       }))
     }
     return this.linucb.topK(count, mask).map((c) => ({
-      trackId: this.trackIds[c.index] as number,
+      trackId: ids[c.index] as number,
       mean: c.mean,
       bonus: c.bonus,
       ucb: c.ucb,
@@ -296,7 +608,7 @@ export class TasteModel {
 
   private scoreAt(i: number): Omit<Recommendation, 'reasons'> {
     return {
-      trackId: this.trackIds[i] as number,
+      trackId: this.trackIdBuffer[i] as number,
       mean: this.linucb.mean(i),
       bonus: this.linucb.bonus(i),
       ucb: this.linucb.ucb(i),
@@ -309,9 +621,17 @@ export class TasteModel {
    */
   private ensureCandidates(): void {
     if (this.candidatesSet) return
-    this.linucb.setCandidates(this.vectors, this.trackIds.length)
+    this.linucb.setCandidates(this.vectors, this.songCount)
     this.candidatesSet = true
   }
+}
+
+/** The preprocessor's k PCA components as one k × D row-major matrix. */
+function componentMatrix(preprocessor: Preprocessor): Float64Array {
+  const d = preprocessor.inputDimension
+  const matrix = new Float64Array(preprocessor.outputDimension * d)
+  preprocessor.components().forEach((c, j) => matrix.set(c, j * d))
+  return matrix
 }
 
 function newLinUcb(k: number, settings: TasteModelSettings): LinUcb {
@@ -424,8 +744,14 @@ export class TasteLearner {
     return this.lastId
   }
 
-  /** Applies events in log order; events at or below the last applied id are ignored. */
-  applyEvents(events: Iterable<LearnerEvent>): number {
+  /**
+   * Applies events in log order; events at or below the last applied id are ignored. `onReward`
+   * hears of every event that added a row to the model, with the prediction made before it.
+   */
+  applyEvents(
+    events: Iterable<LearnerEvent>,
+    onReward?: (observation: RewardObservation) => void,
+  ): number {
     let applied = 0
     for (const event of events) {
       if (event.id <= this.lastId) continue
@@ -441,9 +767,51 @@ export class TasteLearner {
           this.labels.set(trackId, { mark, origin: event.kind === 'mark' ? 'mark' : 'import' })
         } else this.labels.delete(trackId)
       }
-      this.model.applyOps(this.ledger.apply(event))
+      const ops = this.ledger.apply(event)
+      if (ops.length === 0) continue
+      const before = onReward ? this.model.predict(trackId) : null
+      const added = this.model.applyOps(ops)
+      if (onReward && before && added.length > 0) {
+        onReward({
+          eventId: event.id,
+          ts: event.ts,
+          trackId,
+          mean: before.mean,
+          bonus: before.bonus,
+          reward: added.reduce((sum, row) => sum + row.reward, 0),
+          modelNorm: this.model.thetaNorm(),
+        })
+      }
     }
     return applied
+  }
+
+  /** Current labels counted by mark and origin. */
+  labelCounts(): { mark: Mark; origin: 'mark' | 'import'; count: number }[] {
+    const counts = new Map<string, { mark: Mark; origin: 'mark' | 'import'; count: number }>()
+    for (const { mark, origin } of this.labels.values()) {
+      const key = `${mark}:${origin}`
+      const entry = counts.get(key)
+      if (entry) entry.count += 1
+      else counts.set(key, { mark, origin, count: 1 })
+    }
+    return [...counts.values()]
+  }
+
+  /**
+   * Songs that got a vector since the model was made (see TasteModel.addSongs), then the rows
+   * the listener already has for them (logged before they were analysed). Returns null, changing
+   * nothing, when a forgetting window is on and such rows exist: they would enter the window out
+   * of log order, so only a replay of the log gives the exact model.
+   */
+  addSongs(trackIds: Int32Array, matrix: Float32Array): 'extended' | 'refitted' | null {
+    const waiting = [...trackIds]
+      .flatMap((id) => this.ledger.rowsOf(id))
+      .sort((a, b) => a.eventId - b.eventId)
+    if (waiting.length > 0 && (this.model.settings.forgettingWindow ?? 0) > 0) return null
+    const change = this.model.addSongs(trackIds, matrix, this.ledger.rows())
+    this.model.addRows(waiting)
+    return change
   }
 
   /** Whether a song may be recommended now (has a vector, not excluded, not played lately). */

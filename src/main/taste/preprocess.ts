@@ -48,6 +48,8 @@ export interface PreprocessorJson {
     components: number[]
     eigenvalues: number[]
     totalVariance: number
+    /** Vectors the fit was made on (absent in older saves: then `count`). */
+    fittedCount?: number
   } | null
 }
 
@@ -59,6 +61,8 @@ interface FittedTransform {
   components: Float64Array
   eigenvalues: Float64Array
   totalVariance: number
+  /** How many vectors the running sums held at the fit (later additions extend, not re-fit). */
+  fittedCount: number
 }
 
 /** Rows accumulated together into Σxxᵀ (a dot product per pair instead of a store per product). */
@@ -102,6 +106,11 @@ export class Preprocessor {
 
   get isFitted(): boolean {
     return this.fitted !== null
+  }
+
+  /** Vectors the current fit was made on (0 before any fit); `count` may have grown since. */
+  get fittedCount(): number {
+    return this.fitted?.fittedCount ?? 0
   }
 
   /** k after `fit`, 0 before. */
@@ -211,6 +220,7 @@ export class Preprocessor {
       components,
       eigenvalues,
       totalVariance,
+      fittedCount: n,
     }
     let explained = 0
     for (const share of this.explainedVariance()) explained += share
@@ -308,6 +318,7 @@ export class Preprocessor {
               components: Array.from(fitted.components),
               eigenvalues: Array.from(fitted.eigenvalues),
               totalVariance: fitted.totalVariance,
+              fittedCount: fitted.fittedCount,
             },
     }
   }
@@ -328,7 +339,8 @@ export class Preprocessor {
     restored.shiftedOuter.set(json.shiftedOuter)
     restored.retainedRows = json.count === 0 ? [] : null
     if (json.fitted !== null) {
-      const { k, method, means, stds, components, eigenvalues, totalVariance } = json.fitted
+      const { k, method, means, stds, components, eigenvalues, totalVariance, fittedCount } =
+        json.fitted
       restored.fitted = {
         k,
         method,
@@ -337,6 +349,7 @@ export class Preprocessor {
         components: Float64Array.from(components),
         eigenvalues: Float64Array.from(eigenvalues),
         totalVariance,
+        fittedCount: fittedCount ?? json.count,
       }
     }
     return restored

@@ -1,25 +1,49 @@
 // The taste model as the engine sees it: a worker thread (taste.worker.ts) that owns the model,
 // reached through typed messages with sequence numbers (rpc.ts). The worker reads the database
 // read-only; this side is the only writer, so it saves the worker's snapshots to `model_state`
-// (one writer connection, no second write lock to contend with the event log).
+// (one writer connection, no second write lock to contend with the event log). It also logs the
+// live model's online metrics: every reward the worker learns from comes back with the prediction
+// made before it, and lands in the parameter set's 'live' run (batched writes, see MetricStore).
 import type { Database } from '../db/database'
 import { startWorker, WorkerClient } from '../workers/rpc'
 import { workerEntry } from '../workers/entries'
 import type { Explanation, Recommendation } from './model'
-import type { RecommendRequest, TasteSnapshot, TasteStatus } from './core'
+import type {
+  ModelParams,
+  ObservationBatch,
+  PendingObservations,
+  RecommendRequest,
+  TasteSnapshot,
+  TasteStatus,
+} from './core'
 import type { Mark } from '../../shared/domain'
+import type { TasteInsights } from '../../shared/insights'
+import { MetricStore, type JsonValue, type RunInfo, type RunSpec } from '../insights/metrics'
+import { LiveMetricsLog } from '../insights/online'
 
 export type TasteExplanation = Explanation & {
   label: { mark: Mark; origin: 'mark' | 'import' } | null
 }
 
+/** A worker's answer plus the rewards it observed meanwhile (a bounded page of them). */
+export interface Observed<T> {
+  value: T
+  pending: PendingObservations
+}
+
 export type TasteProtocol = {
-  rebuild: { payload: { force?: boolean }; result: TasteStatus }
-  update: { payload: Record<string, never>; result: TasteStatus }
-  recommend: { payload: RecommendRequest; result: Recommendation[] }
-  explain: { payload: { trackId: number }; result: TasteExplanation | null }
+  rebuild: { payload: { force?: boolean }; result: Observed<TasteStatus> }
+  update: { payload: Record<string, never>; result: Observed<TasteStatus> }
+  recommend: { payload: RecommendRequest; result: Observed<Recommendation[]> }
+  explain: { payload: { trackId: number }; result: Observed<TasteExplanation | null> }
+  insights: { payload: Record<string, never>; result: Observed<TasteInsights> }
+  /** The next page of observed rewards (when one answer could not carry them all). */
+  observations: { payload: Record<string, never>; result: PendingObservations }
   snapshot: { payload: Record<string, never>; result: TasteSnapshot }
 }
+
+/** Requests whose answer carries observed rewards. */
+type ObservedRequest = 'rebuild' | 'update' | 'recommend' | 'explain' | 'insights'
 
 export interface TasteWorkerData {
   dbPath: string
@@ -35,15 +59,28 @@ export interface TasteServiceOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
   /** The worker's entry (tests); default the taste worker. */
   workerEntry?: URL | string
+  /**
+   * Where the live model's online metrics go. Default: a store of the service's own on `db`,
+   * flushed and closed with the service. Pass the engine's store so its readers see the buffer.
+   */
+  metrics?: MetricStore
 }
 
 export class TasteService {
+  private lastStatus: TasteStatus | null = null
+  private readonly liveLog: LiveMetricsLog
+  private readonly log: NonNullable<TasteServiceOptions['log']>
+
   private constructor(
     private readonly client: WorkerClient<TasteProtocol>,
     private readonly db: Database,
-    /** Status of the last build. */
-    private lastStatus: TasteStatus,
-  ) {}
+    private readonly metrics: MetricStore,
+    private readonly ownsMetrics: boolean,
+    log: TasteServiceOptions['log'],
+  ) {
+    this.liveLog = new LiveMetricsLog(metrics)
+    this.log = log ?? (() => {})
+  }
 
   /**
    * Starts the worker and builds the model: from the saved snapshot if it still matches (only
@@ -58,41 +95,65 @@ export class TasteService {
       startWorker(options.workerEntry ?? workerEntry('taste'), { workerData: data }),
       options.log ? { log: options.log } : {},
     )
+    const metrics = options.metrics ?? new MetricStore(options.db)
+    const service = new TasteService(
+      client,
+      options.db,
+      metrics,
+      options.metrics === undefined,
+      options.log,
+    )
     try {
-      const status = await client.request('rebuild', {})
-      const service = new TasteService(client, options.db, status)
-      if (status.appliedEvents > 0 || status.source === 'replay') await service.saveSnapshot()
+      const status = await service.request('rebuild', {})
+      service.lastStatus = status
+      if (
+        status.appliedEvents > 0 ||
+        status.source === 'replay' ||
+        (status.libraryChange !== null && status.libraryChange !== 'unchanged')
+      )
+        await service.saveSnapshot()
       return service
     } catch (error) {
-      await client.terminate()
+      await service.close().catch(() => undefined)
       throw error
     }
   }
 
   get status(): TasteStatus {
+    if (!this.lastStatus) throw new Error('The taste model has not been built yet.')
     return this.lastStatus
   }
 
   /** Replays the whole log (`force`: even when a snapshot matches) and saves the result. */
   async rebuild(options: { force?: boolean } = { force: true }): Promise<TasteStatus> {
-    this.lastStatus = await this.client.request('rebuild', options)
+    this.lastStatus = await this.request('rebuild', options)
     await this.saveSnapshot()
     return this.lastStatus
   }
 
   /** Applies events logged since the last call (or rebuilds after a settings or library change). */
   async update(): Promise<TasteStatus> {
-    this.lastStatus = await this.client.request('update', {})
+    this.lastStatus = await this.request('update', {})
     return this.lastStatus
   }
 
   /** The best `n` eligible songs (always on the latest events). */
   recommend(request: RecommendRequest): Promise<Recommendation[]> {
-    return this.client.request('recommend', request)
+    return this.request('recommend', request)
   }
 
   explain(trackId: number): Promise<TasteExplanation | null> {
-    return this.client.request('explain', { trackId })
+    return this.request('explain', { trackId })
+  }
+
+  /** What the model has learned and how it sees the library (always on the latest events). */
+  insights(): Promise<TasteInsights> {
+    return this.request('insights', {})
+  }
+
+  /** The live run of the current parameter set, or null before its first reward. */
+  liveRun(): RunInfo | null {
+    return this.lastStatus ? this.liveLog.runOf(this.lastStatus.key) : null
   }
 
   /** Asks the worker for its state and writes it to `model_state`. */
@@ -116,8 +177,69 @@ export class TasteService {
     return snapshot
   }
 
+  /** Saves the snapshot (`save`), stops the worker, then writes the buffered metrics. */
   async close(options: { save?: boolean } = {}): Promise<void> {
     if (options.save) await this.saveSnapshot().catch(() => undefined)
     await this.client.terminate()
+    try {
+      if (this.ownsMetrics) this.metrics.close()
+      else this.metrics.flush()
+    } catch (error) {
+      this.log('warn', `the taste model's metrics could not be saved: ${(error as Error).message}`)
+    }
   }
+
+  /**
+   * Sends a request whose answer carries observed rewards, logs them as soon as the answer
+   * arrives (so pages are logged in the worker's order), then fetches any further pages.
+   */
+  private async request<K extends ObservedRequest>(
+    type: K,
+    payload: TasteProtocol[K]['payload'],
+  ): Promise<TasteProtocol[K]['result']['value']> {
+    const answer = (await this.client.request(type, payload)) as Observed<
+      TasteProtocol[K]['result']['value']
+    >
+    let pending = answer.pending
+    this.logObservations(pending)
+    while (pending.remaining > 0) {
+      pending = await this.client.request('observations', {})
+      this.logObservations(pending)
+      if (pending.batches.length === 0) break
+    }
+    return answer.value
+  }
+
+  private logObservations(pending: PendingObservations): void {
+    for (const batch of pending.batches) {
+      try {
+        const { rejected } = this.liveLog.record(liveModel(batch), batch.observations)
+        if (rejected > 0) {
+          this.log(
+            'warn',
+            `${rejected} rewards had a non-finite prediction and were left out of the metrics`,
+          )
+        }
+      } catch (error) {
+        // Metrics are a view of the model, never a reason for a recommendation to fail.
+        this.log('warn', `the taste model's metrics were not logged: ${(error as Error).message}`)
+      }
+    }
+  }
+}
+
+/** The live run of a parameter set: `live · attune-dsp-v1 · k=32 · λ=1` (with W when forgetting). */
+export function liveRunSpec(params: ModelParams): RunSpec {
+  const window = params.forgettingWindow === null ? '' : ` · W=${params.forgettingWindow}`
+  return {
+    name: `live · ${params.space} · k=${params.pcaDims} · λ=${params.lambda}${window}`,
+    kind: 'live',
+    params: JSON.parse(JSON.stringify(params)) as Record<string, JsonValue>,
+    space: params.space,
+    preprocessing: { pcaDims: params.pcaDims },
+  }
+}
+
+function liveModel(batch: ObservationBatch): { key: string; spec: RunSpec } {
+  return { key: batch.key, spec: liveRunSpec(batch.params) }
 }

@@ -5,7 +5,14 @@ import { workerData } from 'node:worker_threads'
 import { openDatabase } from '../db/database'
 import { serveWorker, workerLog } from './rpc'
 import { TasteCore } from '../taste/core'
-import type { TasteProtocol, TasteWorkerData } from '../taste/service'
+import type { Observed, TasteProtocol, TasteWorkerData } from '../taste/service'
+
+/**
+ * Observed rewards per answer: a full replay of a long history is handed over in pages, so no
+ * message grows with the history, and the main thread logs one page (~0.1 s at ~100 µs a reward,
+ * measured) between other work instead of stalling on the whole replay.
+ */
+const OBSERVATION_PAGE = 1000
 
 const data = workerData as TasteWorkerData
 const db = openDatabase(data.dbPath, {
@@ -14,10 +21,17 @@ const db = openDatabase(data.dbPath, {
 })
 const core = new TasteCore(db, workerLog)
 
+const observed = <T>(value: T): Observed<T> => ({
+  value,
+  pending: core.takeObservations(OBSERVATION_PAGE),
+})
+
 serveWorker<TasteProtocol>({
-  rebuild: (payload) => core.rebuild(payload),
-  update: () => core.update(),
-  recommend: (payload) => core.recommend(payload),
-  explain: ({ trackId }) => core.explain(trackId),
+  rebuild: (payload) => observed(core.rebuild(payload)),
+  update: () => observed(core.update()),
+  recommend: (payload) => observed(core.recommend(payload)),
+  explain: ({ trackId }) => observed(core.explain(trackId)),
+  insights: () => observed(core.insights()),
+  observations: () => core.takeObservations(OBSERVATION_PAGE),
   snapshot: () => core.snapshot(),
 })

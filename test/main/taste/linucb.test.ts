@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Matrix, inverse } from 'ml-matrix'
 import { LinUcb } from '../../../src/main/taste'
+import type { LinUcbJson } from '../../../src/main/taste/linucb'
 import { seededNormal, seededRandom } from './random'
 
 interface Row {
@@ -352,6 +353,51 @@ describe('LinUcb top-k', () => {
     const twins = new LinUcb(2)
     twins.setCandidates(Float32Array.from([1, 0, 0, 1, 1, 0, 0, 1]), 4)
     expect(twins.topK(4).map((entry) => entry.index)).toEqual([0, 1, 2, 3])
+  })
+})
+
+describe('LinUcb with a growing candidate set', () => {
+  it('appended songs score as if the whole matrix had been set after the same rewards', () => {
+    const k = 8
+    const all = randomCandidates(300, k, 41)
+    const grown = new LinUcb(k, { lambda: 1, alpha: 1.5, refreshEvery: 0 })
+    grown.setCandidates(all, 250)
+    const normal = seededNormal(42)
+    const rewards = Array.from({ length: 30 }, (_, t) => ({
+      x: row(all, (t * 7) % 250, k),
+      reward: normal(),
+      weight: t % 3 === 0 ? 2 : 1,
+    }))
+    for (const r of rewards.slice(0, 20)) grown.update(r.x, r.reward, r.weight)
+    grown.appendCandidates(all, 280) // the first 250 rows unchanged, 30 new
+    // A new, larger buffer with the same first rows works too (the caches grow with it).
+    const copy = new Float32Array(300 * k)
+    copy.set(all)
+    grown.appendCandidates(copy, 300)
+    for (const r of rewards.slice(20)) grown.update(r.x, r.reward, r.weight)
+
+    const naive = naiveModel(rewards, k, 1)
+    expect(grown.candidateTotal).toBe(300)
+    for (let i = 0; i < 300; i++) {
+      const { mean, variance } = naive.score(row(all, i, k))
+      expect(Math.abs(grown.mean(i) - mean)).toBeLessThan(1e-10)
+      expect(Math.abs(grown.variance(i) - variance)).toBeLessThan(1e-10)
+    }
+    expect(() => grown.appendCandidates(all, 100)).toThrow(/can only grow/)
+  })
+
+  it('remembers the tag of each row in the window, oldest first, and forgets it with the row', () => {
+    const model = new LinUcb(2, { windowSize: 3 })
+    model.update([1, 0], 1, 1, 10)
+    model.update([0, 1], -1, 1, 11)
+    model.update([1, 1], 1, 2, 12)
+    model.update([1, -1], 1, 1, 13) // 10 is forgotten
+    expect(model.windowTags()).toEqual([11, 12, 13])
+    model.downdate([1, 1], 1, 2)
+    expect(model.windowTags()).toEqual([11, 13])
+    const restored = LinUcb.fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as LinUcbJson)
+    expect(restored.windowTags()).toEqual([11, 13])
+    expect(new LinUcb(2).windowTags()).toEqual([])
   })
 })
 

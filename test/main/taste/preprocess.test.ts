@@ -156,6 +156,25 @@ describe('Preprocessor output', () => {
     for (let c = 0; c < 6; c++) expect(a[c]).toBeCloseTo(b[c]!, 6)
   })
 
+  it('counts the vectors a fit was made on apart from those added since, across a save', () => {
+    const preprocessor = new Preprocessor(d)
+    expect(preprocessor.fittedCount).toBe(0)
+    preprocessor.addVectors(data.subarray(0, 200 * d), 200)
+    preprocessor.fit(6)
+    const components = preprocessor.components()
+    preprocessor.addVectors(data.subarray(200 * d, 220 * d), 20)
+    expect(preprocessor.count).toBe(220)
+    expect(preprocessor.fittedCount).toBe(200)
+    // Adding to the sums leaves the fitted transform exactly as it was.
+    expect(preprocessor.components()).toEqual(components)
+    const restored = Preprocessor.fromJSON(
+      JSON.parse(JSON.stringify(preprocessor.toJSON())) as PreprocessorJson,
+    )
+    expect(restored.fittedCount).toBe(200)
+    restored.fit(6)
+    expect(restored.fittedCount).toBe(220)
+  })
+
   it('a toJSON/fromJSON round trip transforms identically and keeps the running sums', () => {
     const preprocessor = new Preprocessor(d)
     preprocessor.addVectors(data.subarray(0, 200 * d), 200)
