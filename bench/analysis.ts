@@ -1,11 +1,13 @@
 /**
  * Analysis speed: end to end (decode the analysed windows + resample + features) against a
  * plain whole-file decode with audio-decode, on the same files in the same run, as × real time
- * per core (the whole track's duration divided by CPU time, however little of it is analysed).
+ * per core (the whole track's duration divided by CPU time, however little of it is analysed);
+ * then the wall time of `attune analyze` on the whole fixture library with 1 and 2 workers.
  *
- *   node bin/run-ts.js bench/analysis.ts [--rounds N]
+ *   node bin/run-ts.js bench/analysis.ts [--rounds N] [--no-library]
  */
 import decode from 'audio-decode'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,6 +17,7 @@ import { FIXTURES, writeLongMp3, writeSyntheticWav } from '../test/main/analysis
 
 const roundsFlag = process.argv.indexOf('--rounds')
 const ROUNDS = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 2
+const LIBRARY = !process.argv.includes('--no-library')
 
 function cpuMs(): number {
   const usage = process.cpuUsage()
@@ -68,6 +71,7 @@ try {
     await decode(readFileSync(file))
   }
 
+  const loadAtStart = os.loadavg()[0]!
   const rows = new Map<string, Row>()
   const add = (
     group: string,
@@ -119,7 +123,7 @@ try {
 
   const lines: string[] = []
   lines.push(
-    `Analysis speed, × real time per core (CPU time; ${ROUNDS} rounds; ${os.cpus().length} cores, Node ${process.version})`,
+    `Analysis speed, × real time per core (CPU time; ${ROUNDS} rounds; ${os.cpus().length} cores, Node ${process.version}; load average ${loadAtStart.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})`,
   )
   lines.push('')
   lines.push(
@@ -148,7 +152,7 @@ try {
   lines.push(
     format(
       total(
-        '**all music/ (30 s excerpts, analysed whole)**',
+        '**all music/ (30 s excerpts, middle 15 s analysed)**',
         all.filter((row) => row.group.startsWith('music/')),
       ),
     ),
@@ -156,7 +160,7 @@ try {
   lines.push(
     format(
       total(
-        '**all formats/ (20 s, analysed whole)**',
+        '**all formats/ (20 s, middle 10 s analysed)**',
         all.filter((row) => row.group.startsWith('formats/')),
       ),
     ),
@@ -201,6 +205,26 @@ try {
   lines.push(
     `60-minute WAV (${hour.result.duration.toFixed(0)} s, ${hour.result.analysedSeconds.toFixed(0)} s analysed): ${(hour.ms / 1000).toFixed(1)} s CPU (${((hour.result.duration * 1000) / hour.ms).toFixed(0)}× real time), peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (${((peak - baseline) / 2 ** 20).toFixed(0)} MB above the ${(baseline / 2 ** 20).toFixed(0)} MB before).`,
   )
+
+  // The whole fixture library through the real pool (scan, then `attune analyze`), wall time.
+  if (LIBRARY) {
+    const cli = path.resolve('bin/attune.js')
+    const attune = (args: string[]): string =>
+      execFileSync(process.execPath, [cli, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+    for (const workers of [1, 2]) {
+      const db = path.join(temp, `library-${workers}.db`)
+      attune(['scan', FIXTURES, '--db', db, '--json'])
+      const summary = JSON.parse(
+        attune(['analyze', '--db', db, '--workers', String(workers), '--json']),
+      ) as { analysed: number; elapsedMs: number; audioSeconds: number }
+      lines.push(
+        `Whole fixture library with ${workers} worker${workers > 1 ? 's' : ''} (\`attune analyze\`): ${summary.analysed} tracks, ${summary.audioSeconds.toFixed(0)} s of audio in ${(summary.elapsedMs / 1000).toFixed(1)} s wall (${(summary.audioSeconds / (summary.elapsedMs / 1000)).toFixed(0)}× real time; load average ${os.loadavg()[0]!.toFixed(1)}).`,
+      )
+    }
+  }
   console.log(lines.join('\n'))
 } finally {
   rmSync(temp, { recursive: true, force: true })

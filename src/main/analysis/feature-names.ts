@@ -185,8 +185,11 @@ export const FEATURES: readonly FeatureInfo[] = build()
 
 /** Identifies the extractor in the `embeddings.space` column. */
 // Version 2: band contrast's peak is the exact mean of the top 20 % (version 1 took whatever a
-// partial selection left at the end). A new version re-analyses every track once.
-export const EXTRACTOR = { space: 'attune-dsp-v1', version: 2, dims: FEATURES.length } as const
+// partial selection left at the end). Version 3: one window plan for every length (windows.ts):
+// half of the track, at most 60 s, in windows centred in equal parts; tracks of 10–60 s were
+// analysed whole, and 4 × 15 s windows sat at 10 %…90 % of the duration. A new version
+// re-analyses every track once.
+export const EXTRACTOR = { space: 'attune-dsp-v1', version: 3, dims: FEATURES.length } as const
 
 /** Position of each feature in the vector. */
 export const FEATURE_INDEX: ReadonlyMap<string, number> = new Map(

@@ -800,7 +800,7 @@ export function extractFeaturesFromWindows(
 
 /**
  * The `attune-dsp-v1` vector of a whole mono signal: analyses the planned windows
- * (up to 4 × 15 s between 10 % and 90 % of the duration; all of a track up to 60 s).
+ * (half of the track in up to 4 windows of 10–15 s, at most 60 s; tracks up to 10 s whole).
  */
 export function extractFeatures(pcm: Float32Array, sampleRate: number): Float32Array {
   return extractFeatureDetails(pcm, sampleRate).vector

@@ -79,10 +79,10 @@ describe('embedding real files', () => {
     }
   })
 
-  it('reports the duration and how much audio was analysed', async () => {
+  it('reports the duration and how much audio was analysed (the middle half of a 20 s clip)', async () => {
     const result = await embedFile(path.join(FORMATS, 'cd.flac'))
     expect(result.duration).toBeCloseTo(20, 1)
-    expect(result.analysedSeconds).toBeCloseTo(20, 1)
+    expect(result.analysedSeconds).toBeCloseTo(10, 1)
   })
 
   it.each(['half-second.ogg', 'silence.wav'])(

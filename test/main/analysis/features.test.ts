@@ -9,7 +9,7 @@ import {
   FRAME_SIZE,
   HOP_SIZE,
 } from '../../../src/main/analysis/features'
-import { planWindows } from '../../../src/main/analysis/windows'
+import { planWindows, sliceWindows } from '../../../src/main/analysis/windows'
 
 const RATE = 22_050
 
@@ -59,7 +59,7 @@ describe('feature catalogue', () => {
       expect(entry.unit.length).toBeGreaterThan(0)
       expect(entry.meaning.length).toBeGreaterThan(10)
     }
-    expect(EXTRACTOR).toEqual({ space: 'attune-dsp-v1', version: 2, dims: FEATURES.length })
+    expect(EXTRACTOR).toEqual({ space: 'attune-dsp-v1', version: 3, dims: FEATURES.length })
   })
 
   it('produces vectors exactly as long as the catalogue', () => {
@@ -156,17 +156,93 @@ describe('robustness', () => {
     )
   })
 
-  it('analyses at most four 15 s windows of a 10-minute signal, spread from 10 % to 90 %', () => {
+  it('analyses at most four 15 s windows of a 10-minute signal, each in the middle of its quarter', () => {
     const windows = planWindows(600)
     expect(windows).toHaveLength(4)
-    expect(windows[0]!.start).toBeCloseTo(60 - 7.5, 6)
-    expect(windows[3]!.start + windows[3]!.length / 2).toBeCloseTo(540, 6)
+    expect(windows[0]!.start).toBeCloseTo(75 - 7.5, 6)
+    expect(windows[3]!.start + windows[3]!.length / 2).toBeCloseTo(525, 6)
     const long = sine(220, 600, RATE, 0.3)
     const started = performance.now()
     const details = extractFeatureDetails(long, RATE)
     expect(performance.now() - started).toBeLessThan(5_000)
     expect(details.frames).toBeLessThanOrEqual(4 * Math.ceil((15 * RATE) / 512))
     expectFinite(details.vector)
+  })
+})
+
+describe('the analysis window plan', () => {
+  it.each([
+    // duration, expected [start, length] of each window
+    [30, [[7.5, 15]]],
+    [20, [[5, 10]]],
+    [12, [[1, 10]]],
+    [
+      60,
+      [
+        [5, 10],
+        [25, 10],
+        [45, 10],
+      ],
+    ],
+    [
+      100,
+      [
+        [6.25, 12.5],
+        [31.25, 12.5],
+        [56.25, 12.5],
+        [81.25, 12.5],
+      ],
+    ],
+    [
+      120,
+      [
+        [7.5, 15],
+        [37.5, 15],
+        [67.5, 15],
+        [97.5, 15],
+      ],
+    ],
+  ])(
+    'analyses half of a %s s track, in windows of at least 10 s in the middle of equal parts',
+    (duration, expected) => {
+      const windows = planWindows(duration)
+      expect(windows.map((window) => [window.start, window.length])).toHaveLength(expected.length)
+      windows.forEach((window, i) => {
+        expect(window.start).toBeCloseTo(expected[i]![0]!, 9)
+        expect(window.length).toBeCloseTo(expected[i]![1]!, 9)
+      })
+    },
+  )
+
+  it.each([0.5, 5, 10])('analyses a track of %s s whole', (duration) => {
+    expect(planWindows(duration)).toEqual([{ start: 0, length: duration }])
+  })
+
+  it('never plans more than 60 s, nor windows that overlap or leave the track', () => {
+    for (let duration = 1; duration <= 3600; duration *= 1.07) {
+      const windows = planWindows(duration)
+      const total = windows.reduce((sum, window) => sum + window.length, 0)
+      expect(total, `${duration} s`).toBeLessThanOrEqual(60 + 1e-9)
+      expect(total, `${duration} s`).toBeGreaterThanOrEqual(
+        Math.min(duration, 60, Math.max(0.5 * duration, 10)) - 1e-9,
+      )
+      windows.forEach((window, i) => {
+        expect(window.start).toBeGreaterThanOrEqual(0)
+        expect(window.start + window.length).toBeLessThanOrEqual(duration + 1e-9)
+        if (i > 0)
+          expect(window.start).toBeGreaterThanOrEqual(
+            windows[i - 1]!.start + windows[i - 1]!.length - 1e-9,
+          )
+      })
+    }
+  })
+
+  it('cuts a signal into exactly the planned windows', () => {
+    const signal = Float32Array.from({ length: 30 * RATE }, (_, i) => i)
+    const [window] = sliceWindows(signal, RATE)
+    expect(sliceWindows(signal, RATE)).toHaveLength(1)
+    expect(window!.length).toBe(15 * RATE)
+    expect(window![0]).toBe(7.5 * RATE)
   })
 })
 
