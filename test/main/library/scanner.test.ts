@@ -524,12 +524,14 @@ describe('a scan killed half-way', () => {
 
   it('keeps every batch it committed, and the next scan completes without duplicates', async () => {
     box = sandbox()
-    const first = copyFixture('formats/vbr.mp3', join(box.music, 'album', '000.mp3'))
-    const files = 300
+    const first = copyFixture('formats/vbr.mp3', join(box.music, 'album', '0000.mp3'))
+    // Batches commit every 500 rows (or 250 ms): killed after 1,200 files, at least one batch is
+    // in, however fast the scan runs (with 300 files a fast scan committed nothing before the kill).
+    const files = 1500
     for (let n = 1; n < files; n++)
-      linkSync(first, join(box.music, 'album', `${String(n).padStart(3, '0')}.mp3`))
+      linkSync(first, join(box.music, 'album', `${String(n).padStart(4, '0')}.mp3`))
     box.db.close()
-    const child = runScanScript(box, `if (p.done >= 200) process.kill(process.pid, 'SIGKILL')`)
+    const child = runScanScript(box, `if (p.done >= 1200) process.kill(process.pid, 'SIGKILL')`)
     expect(child.signal).toBe('SIGKILL')
 
     box.db = openDatabase(join(box.dir, 'library.db'))
