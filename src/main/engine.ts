@@ -23,6 +23,8 @@ import type {
 } from '../shared/contract'
 import { chooseAutoPick, seededRandom } from './queue/auto-queue'
 import { listenRow } from '../shared/rewards'
+import { MetricStore } from './insights/metrics'
+import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
 
 export interface EngineOptions {
@@ -49,6 +51,7 @@ export const NOTHING_ANALYSED_MESSAGE =
   'No song is analysed yet, so Attune has nothing to pick from. It listens to your library in the background; try again once some songs are analysed.'
 
 const DAY_MS = 86_400_000
+
 /** How many turned-down songs Rediscover scores at most (the most recent ones). */
 const REDISCOVER_CANDIDATES = 500
 
@@ -65,6 +68,8 @@ export class Engine {
   readonly queue: QueueStore
   readonly settings: SettingsStore
   readonly embeddings: EmbeddingStore
+  /** Runs and their metrics (live model, offline evaluations), read by the Insights view. */
+  readonly metrics: MetricStore
   private analysing: Promise<AnalysisResult> | null = null
   private analysisAbort: AbortController | null = null
   private readonly backgroundAnalysis: boolean
@@ -91,6 +96,7 @@ export class Engine {
     this.queue = new QueueStore(this.db)
     this.settings = new SettingsStore(this.db)
     this.embeddings = new EmbeddingStore(this.db)
+    this.metrics = new MetricStore(this.db)
     this.backgroundAnalysis = options.backgroundAnalysis ?? false
     this.nativeBinding = options.nativeBinding
     this.log = options.log ?? (() => undefined)
@@ -171,6 +177,8 @@ export class Engine {
       db: this.db,
       dbPath: this.dbPath,
       log: this.log,
+      // One store: the live run's buffered rows are then visible to the Insights reads.
+      metrics: this.metrics,
       ...(this.nativeBinding ? { nativeBinding: this.nativeBinding } : {}),
     }).catch((error: unknown) => {
       this.taste = null
@@ -246,6 +254,60 @@ export class Engine {
         track: pick.track,
       },
       message: null,
+    }
+  }
+
+  /**
+   * Brings the live run up to date before it is read: a running taste model learns from the
+   * events logged since its last request and hands back their metrics, logged to `metrics`.
+   */
+  private async syncLiveMetrics(): Promise<void> {
+    const running = this.taste
+    if (!running) return
+    try {
+      await (await running).update()
+    } catch (error) {
+      this.log(
+        'warn',
+        `the live model's latest metrics could not be read: ${(error as Error).message}`,
+      )
+    }
+  }
+
+  /** Every run with the names of its metrics, newest first. */
+  async listRuns(): Promise<RunSummary[]> {
+    await this.syncLiveMetrics()
+    this.metrics.flush()
+    return this.metrics
+      .listRuns()
+      .reverse()
+      .map((run) => ({
+        id: run.id,
+        name: run.name,
+        kind: run.kind,
+        params: run.params,
+        space: run.space,
+        createdAt: run.createdAt,
+        // event_id is bookkeeping (which events a live run has logged), not a chart.
+        metrics: this.metrics.metricNames(run.id).filter((name) => name !== 'event_id'),
+      }))
+  }
+
+  /**
+   * What the taste model has learned, or null while no song has a vector in the model's space.
+   * Other failures are re-thrown in plain words for the Insights view.
+   */
+  async insights(): Promise<TasteInsights | null> {
+    const space = this.settings.get().model.space
+    const vectors = this.embeddings.spaces().find((x) => x.space === space)?.vectors ?? 0
+    if (vectors === 0) return null
+    try {
+      const taste = await this.tasteService()
+      return await taste.insights()
+    } catch (error) {
+      const message = (error as Error).message
+      if (/analysed|no vectors/i.test(message)) return null
+      throw new Error(`Attune could not work out what the taste model has learned: ${message}`)
     }
   }
 
@@ -373,7 +435,7 @@ export class Engine {
     startScan: () => {
       this.scan().catch(() => undefined)
     },
-    listTracks: ({ search, offset = 0, limit = 200, sort, descending }) => {
+    listTracks: ({ search, offset = 0, limit = 200, sort, descending, after }) => {
       const query = {
         ...(search ? { search } : {}),
         ...(sort ? { orderBy: sort } : {}),
@@ -382,9 +444,12 @@ export class Engine {
       return {
         total: this.tracks.countTracks(query),
         offset,
-        tracks: this.tracks.listTracks({ ...query, offset, limit }),
+        tracks: this.tracks.listTracks({ ...query, offset, limit, ...(after ? { after } : {}) }),
       }
     },
+    listAlbums: (query) => this.tracks.listAlbums(query),
+    listArtists: (query) => this.tracks.listArtists(query),
+    listGroupTracks: (group) => this.tracks.listGroupTracks(group),
     getTrack: ({ id }) => this.tracks.getTrack(id),
     playStarted: ({ trackId }) => {
       const playId = this.events.playStart(trackId, { source: 'ui' })
@@ -483,6 +548,18 @@ export class Engine {
       this.queue
         .history(limit)
         .map(({ trackId, ...h }) => ({ ...h, track: this.tracks.getTrack(trackId) })),
+    listRuns: () => this.listRuns(),
+    getMetricSeries: async ({ runIds, name }) => {
+      await this.syncLiveMetrics()
+      return runIds.map((runId) => ({
+        runId,
+        name,
+        points: this.metrics
+          .series(runId, name)
+          .map((p) => ({ step: p.step, value: p.value, time: p.ts })),
+      }))
+    },
+    getInsights: () => this.insights(),
   }
 
   async close(): Promise<void> {
@@ -494,6 +571,7 @@ export class Engine {
     await this.analysing?.catch(() => undefined)
     const taste = await this.taste?.catch(() => null)
     await taste?.close({ save: true })
+    this.metrics.close()
     this.db.close()
   }
 }

@@ -14,6 +14,7 @@ import {
   type Track,
   type TrackLabel,
 } from './domain'
+import type { MetricSeriesView, RunSummary, TasteInsights } from './insights'
 
 /** A call: its argument schema, and (type only) its result. */
 export interface CallSpec<A extends z.ZodType, R> {
@@ -43,6 +44,37 @@ export interface TrackPage {
   total: number
   offset: number
   tracks: Track[]
+}
+
+/** One album of the library: its present tracks sharing an album title and album artist. */
+export interface AlbumSummary {
+  /** Stable while the album's title and album artist stay the same; pass it to listGroupTracks. */
+  key: string
+  title: string
+  /** The album artist, else the tracks' one artist, else "Various artists"; null when untagged. */
+  artist: string | null
+  /** The latest year among its tracks. */
+  year: number | null
+  trackCount: number
+  /** Seconds. */
+  duration: number
+  /** The cover of its first track (in play order) that has one. */
+  coverId: string | null
+}
+
+/** One artist: the album artist of their tracks, or the track artist when there is none. */
+export interface ArtistSummary {
+  name: string
+  albumCount: number
+  trackCount: number
+  /** The cover of their first album that has one. */
+  coverId: string | null
+}
+
+const groupPage = {
+  search: z.string().max(500).optional(),
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(500).optional(),
 }
 
 export interface LibraryStatus {
@@ -160,8 +192,25 @@ export const calls = {
         limit: z.number().int().min(1).max(5000).optional(),
         sort: z.enum(TRACK_SORT_KEYS).optional(),
         descending: z.boolean().optional(),
+        /** The id of the last row of the page before: the page starts right after it (keyset paging). */
+        after: id.optional(),
       })
       .strict(),
+  ),
+  /** Albums (present tracks only) by artist then title; `artist` keeps that artist's albums. */
+  listAlbums: call<{ albums: AlbumSummary[]; total: number }>()(
+    z.object({ ...groupPage, artist: z.string().min(1).max(1000).optional() }).strict(),
+  ),
+  listArtists: call<{ artists: ArtistSummary[]; total: number }>()(z.object(groupPage).strict()),
+  /**
+   * The tracks of one album or artist in play order (disc, track, title): the first 10,000, and
+   * `total`, how many there are (more than `tracks.length` when the list was cut).
+   */
+  listGroupTracks: call<{ tracks: Track[]; total: number }>()(
+    z.union([
+      z.object({ album: z.string().min(1).max(5000) }).strict(),
+      z.object({ artist: z.string().min(1).max(1000) }).strict(),
+    ]),
   ),
   getTrack: call<Track | null>()(z.object({ id }).strict()),
   playStarted: call<{ playId: string }>()(z.object({ trackId: id }).strict()),
@@ -278,6 +327,14 @@ export const calls = {
   listHistory: call<HistoryEntry[]>()(
     z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
   ),
+  /** Every run (the live model, offline evaluations) with its metric names, newest first. */
+  listRuns: call<RunSummary[]>()(none),
+  /** One metric of up to 12 runs, each in step order (runs without it answer no points). */
+  getMetricSeries: call<MetricSeriesView[]>()(
+    z.object({ runIds: z.array(id).min(1).max(12), name: z.string().min(1).max(200) }).strict(),
+  ),
+  /** What the taste model has learned, for the Insights view; null while no song is analysed. */
+  getInsights: call<TasteInsights | null>()(none),
 } as const
 
 export type Calls = typeof calls

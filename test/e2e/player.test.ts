@@ -311,6 +311,29 @@ describe('the browser host, end to end', () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click()
   })
 
+  it('opens an album in the Albums view and plays it from its first track', async () => {
+    await page.getByRole('button', { name: 'Albums' }).click()
+    await page
+      .getByTestId('album-group')
+      .filter({ hasText: 'The Battle for Wesnoth OST' })
+      .getByRole('button')
+      .click()
+    const album = page.getByRole('region', { name: 'Album The Battle for Wesnoth OST' })
+    await album.getByTestId('album-track').first().waitFor()
+    expect(await album.getByTestId('album-track').count()).toBe(12)
+    await album.getByRole('button', { name: 'Play all' }).click()
+    // Disc 1, track 2 is the album's first track in the fixtures.
+    await page
+      .getByTestId('now-playing-title')
+      .filter({ hasText: 'Breaking the Chains' })
+      .waitFor({ timeout: 10_000 })
+    await until(playingNode, (n) => n !== null && n.time > 0.2, 'the album to play')
+    await screenshot('album')
+    await page.getByRole('button', { name: 'Pause', exact: true }).click()
+    await page.getByRole('button', { name: 'Back to the album list' }).click()
+    await page.getByTestId('album-count').waitFor()
+  })
+
   it('shows the other screens', async () => {
     await page.getByRole('button', { name: 'Albums' }).click()
     await page.getByTestId('album-group').first().waitFor()

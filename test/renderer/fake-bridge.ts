@@ -2,6 +2,7 @@
 // browser host, backed by arrays. It records every call so tests can check what reached "the engine".
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings'
 import type {
+  AlbumSummary,
   Api,
   CallArgs,
   CallName,
@@ -15,6 +16,7 @@ import type {
   TrackSortKey,
 } from '../../src/shared/contract'
 import type { Mark, Root, Track, TrackLabel } from '../../src/shared/domain'
+import type { MetricPointView, RunSummary, TasteInsights } from '../../src/shared/insights'
 import type { Bridge } from '../../src/renderer/src/lib/bridge'
 import type { Sound, SoundEvent, SoundFactory } from '../../src/renderer/src/features/player/sound'
 
@@ -51,6 +53,13 @@ export function fakeTrack(id: number, overrides: Partial<Track> = {}): Track {
     error: null,
     ...overrides,
   }
+}
+
+/** The fake's search: what was typed appears in the title, artist and album. */
+function matches(track: Track, search: string): boolean {
+  return `${track.title} ${track.artist} ${track.album}`
+    .toLowerCase()
+    .includes(search.toLowerCase())
 }
 
 export interface RecordedCall {
@@ -90,8 +99,18 @@ export class FakeBridge implements Bridge {
   autoQueueMessage: string | null = null
   /** What rediscover answers. */
   rediscoveries: Rediscovery[] = []
+  /** Most tracks listGroupTracks answers (the engine's MAX_GROUP_TRACKS is 10,000). */
+  maxGroupTracks = 10_000
   /** Songs autoQueueNext never picks (like the engine's "not for me"). */
   autoQueueNever = new Set<number>()
+  /** What listRuns answers (newest first, as the engine lists them). */
+  runs: RunSummary[] = []
+  /** The points getMetricSeries answers, by `${runId}:${metric}`. */
+  metricPoints = new Map<string, MetricPointView[]>()
+  /** What getInsights answers. */
+  insights: TasteInsights | null = null
+  /** When set, getInsights fails with this message. */
+  insightsError: string | null = null
   readonly api: Api
 
   constructor(options: FakeBridgeOptions = {}) {
@@ -130,14 +149,54 @@ export class FakeBridge implements Bridge {
       listTracks: (args) => {
         const { search, offset = 0, limit = 200, sort = 'album', descending = false } = args ?? {}
         let list = this.tracks
-        if (search) {
-          const needle = search.toLowerCase()
-          list = list.filter((t) =>
-            `${t.title} ${t.artist} ${t.album}`.toLowerCase().includes(needle),
-          )
-        }
+        if (search) list = list.filter((t) => matches(t, search))
         list = this.sorted(list, sort, descending, !search)
-        return { total: list.length, offset, tracks: list.slice(offset, offset + limit) }
+        // Keyset paging: right after the row with that id (the engine's own order, so the same).
+        const start = args?.after ? list.findIndex((t) => t.id === args.after) + 1 : offset
+        return { total: list.length, offset, tracks: list.slice(start, start + limit) }
+      },
+      listAlbums: (args) => {
+        const { search, offset = 0, limit = 100, artist } = args ?? {}
+        const albums = this.albums().filter(
+          (album) =>
+            (!search || album.tracks.some((t) => matches(t, search))) &&
+            (!artist || album.tracks.some((t) => (t.albumArtist ?? t.artist) === artist)),
+        )
+        return {
+          total: albums.length,
+          albums: albums.slice(offset, offset + limit).map((a) => a.summary),
+        }
+      },
+      listArtists: (args) => {
+        const { search, offset = 0, limit = 100 } = args ?? {}
+        const byName = new Map<string, Track[]>()
+        for (const t of this.tracks) {
+          const name = t.albumArtist ?? t.artist
+          if (name !== null) byName.set(name, [...(byName.get(name) ?? []), t])
+        }
+        const artists = [...byName]
+          .filter(([, tracks]) => !search || tracks.some((t) => matches(t, search)))
+          .sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase()))
+          .map(([name, tracks]) => ({
+            name,
+            albumCount: new Set(tracks.filter((t) => t.album !== null).map((t) => t.album)).size,
+            trackCount: tracks.length,
+            coverId: tracks.find((t) => t.coverId !== null)?.coverId ?? null,
+          }))
+        return { total: artists.length, artists: artists.slice(offset, offset + limit) }
+      },
+      listGroupTracks: (args) => {
+        const tracks =
+          'album' in args
+            ? (this.albums().find((a) => a.summary.key === args.album)?.tracks ?? [])
+            : this.sorted(
+                this.tracks.filter((t) => (t.albumArtist ?? t.artist) === args.artist),
+                'album',
+                false,
+                false,
+              )
+        // Cut as the engine cuts (MAX_GROUP_TRACKS), saying how many there are.
+        return { tracks: tracks.slice(0, this.maxGroupTracks), total: tracks.length }
       },
       getTrack: (args) => this.tracks.find((t) => t.id === args?.id) ?? null,
       playStarted: () => ({ playId: `play-${++this.playIds}` }),
@@ -224,6 +283,17 @@ export class FakeBridge implements Bridge {
           unmatched: [{ line: 4, path: '/gone.mp3' }],
         }
       },
+      listRuns: () => this.runs,
+      getMetricSeries: ({ runIds, name }) =>
+        runIds.map((runId) => ({
+          runId,
+          name,
+          points: this.metricPoints.get(`${runId}:${name}`) ?? [],
+        })),
+      getInsights: () => {
+        if (this.insightsError) throw new Error(this.insightsError)
+        return this.insights
+      },
       getSettings: () => this.settings,
       updateSettings: (change) => {
         this.settings = {
@@ -245,6 +315,37 @@ export class FakeBridge implements Bridge {
         },
       ]),
     ) as Api
+  }
+
+  /** Albums as the engine groups them: by album artist and title, tracks in play order. */
+  private albums(): { summary: AlbumSummary; tracks: Track[] }[] {
+    const groups = new Map<string, Track[]>()
+    for (const t of this.sorted(this.tracks, 'album', false, false)) {
+      if (t.album === null) continue
+      const key = JSON.stringify([t.albumArtist, t.album])
+      groups.set(key, [...(groups.get(key) ?? []), t])
+    }
+    return [...groups]
+      .map(([key, tracks]) => {
+        const first = tracks[0]!
+        const artists = new Set(tracks.map((t) => t.artist).filter((a) => a !== null))
+        const summary: AlbumSummary = {
+          key,
+          title: first.album!,
+          artist:
+            first.albumArtist ?? (artists.size > 1 ? 'Various artists' : ([...artists][0] ?? null)),
+          year: first.year,
+          trackCount: tracks.length,
+          duration: tracks.reduce((sum, t) => sum + (t.duration ?? 0), 0),
+          coverId: tracks.find((t) => t.coverId !== null)?.coverId ?? null,
+        }
+        return { summary, tracks }
+      })
+      .sort(
+        (a, b) =>
+          (a.summary.artist ?? '\uffff').localeCompare(b.summary.artist ?? '\uffff') ||
+          a.summary.title.localeCompare(b.summary.title),
+      )
   }
 
   private sortCache = new Map<string, Track[]>()

@@ -16,13 +16,14 @@ import { usePlayerSnapshot } from './features/player/usePlayer'
 import { QueuePanel } from './features/queue/QueuePanel'
 import { useAutoQueue } from './features/queue/auto-queue'
 import { DiscoverView } from './features/discover/DiscoverView'
+import { InsightsView } from './features/insights/InsightsView'
 import { SettingsView } from './features/settings/SettingsView'
 import type { Bridge } from './lib/bridge'
 import { errorText, trackTitle } from './lib/format'
 import { MARK_INFO } from './lib/marks'
 import { actionFor } from './lib/shortcuts'
 
-type View = 'library' | 'artists' | 'albums' | 'discover' | 'rediscover' | 'settings'
+type View = 'library' | 'artists' | 'albums' | 'discover' | 'rediscover' | 'insights' | 'settings'
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'library', label: 'Songs' },
@@ -30,6 +31,7 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'albums', label: 'Albums' },
   { id: 'discover', label: 'Discover' },
   { id: 'rediscover', label: 'Rediscover' },
+  { id: 'insights', label: 'Insights' },
   { id: 'settings', label: 'Settings' },
 ]
 
@@ -409,6 +411,8 @@ export function App({
               onPlay={playTrack}
               onMark={setMark}
             />
+          ) : view === 'insights' ? (
+            <InsightsView bridge={bridge} />
           ) : (
             <SettingsView
               bridge={bridge}
@@ -427,6 +431,7 @@ export function App({
       <NowPlaying
         player={player}
         bridge={bridge}
+        autoQueue={autoQueue}
         mark={currentTrack ? (labels.get(currentTrack.id) ?? null) : null}
         onMark={markCurrent}
         queueOpen={queueOpen}

@@ -232,3 +232,82 @@ describe('migration 6: runs and metrics', () => {
     db.close()
   })
 })
+
+describe('migration 7: library version', () => {
+  it('moves when a track is added, removed or changes what the album views show, and only then', () => {
+    const file = dbFile()
+    // Tracks from before the migration are there when it runs: it starts at 0 all the same.
+    const before = openDatabase(file, { migrations: migrations.slice(0, 6) })
+    before.prepare(`INSERT INTO tracks (path, album, added_at) VALUES ('/m/a.mp3', 'A', 1)`).run()
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 7) })
+    expect(schemaVersion(db)).toBe(7)
+    const version = () => db.prepare(`SELECT version FROM library_version`).pluck().get()
+    expect(version()).toBe(0)
+    db.prepare(`INSERT INTO tracks (path, album, added_at) VALUES ('/m/b.mp3', 'B', 1)`).run()
+    expect(version()).toBe(1)
+    for (const change of [
+      `album = 'C'`,
+      `album_artist = 'X'`,
+      `artist = 'Y'`,
+      'year = 1999',
+      'duration = 12.5',
+      'disc_no = 2',
+      'track_no = 3',
+      'missing_since = 5',
+    ]) {
+      const was = version() as number
+      db.prepare(`UPDATE tracks SET ${change} WHERE path = '/m/b.mp3'`).run()
+      expect(version(), change).toBe(was + 1)
+    }
+    const was = version() as number
+    // Rescans rewrite unchanged values and bookkeeping columns: no change for the album views.
+    db.prepare(
+      `UPDATE tracks SET album = 'C', scanned_at = 9, size = 10 WHERE path = '/m/b.mp3'`,
+    ).run()
+    expect(version()).toBe(was)
+    db.prepare(`DELETE FROM tracks WHERE path = '/m/a.mp3'`).run()
+    expect(version()).toBe(was + 1)
+    expect(() => db.prepare(`INSERT INTO library_version VALUES (2, 0)`).run()).toThrow(/CHECK/)
+    db.close()
+  })
+})
+
+describe('migration 8: covering indexes for the album and artist summaries', () => {
+  it('aggregates albums and finds each album’s cover from the new indexes alone, present tracks only', () => {
+    const file = dbFile()
+    // Tracks from before the migration are in the indexes it makes.
+    const before = openDatabase(file, { migrations: migrations.slice(0, 7) })
+    before
+      .prepare(`INSERT INTO covers (id, mime, file, bytes) VALUES ('c1', 'image/png', 'c1.png', 1)`)
+      .run()
+    const insert = before.prepare(
+      `INSERT INTO tracks (path, album, album_artist, artist, track_no, cover_id, missing_since, added_at)
+       VALUES (?, 'A', 'X', 'Y', ?, ?, ?, 1)`,
+    )
+    insert.run('/m/1.mp3', 2, 'c1', null)
+    insert.run('/m/2.mp3', 1, null, null)
+    insert.run('/m/3.mp3', 3, 'c1', 7)
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 8) })
+    expect(schemaVersion(db)).toBe(8)
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+        .map((p) => p.detail)
+        .join(' | ')
+    const aggregate = `SELECT album_artist, album, COUNT(*), TOTAL(duration), MAX(year), MIN(artist)
+      FROM tracks WHERE missing_since IS NULL GROUP BY album_artist, album`
+    // A covering index read in group order: no table rows, no sort.
+    expect(plan(aggregate)).toMatch(/SCAN tracks USING COVERING INDEX tracks_groups/)
+    expect(plan(aggregate)).not.toMatch(/TEMP B-TREE/)
+    expect(db.prepare(aggregate).raw().all()).toEqual([['X', 'A', 2, 0, null, 'Y']])
+    const cover = `SELECT cover_id FROM tracks WHERE album_artist IS 'X' AND album = 'A'
+      AND missing_since IS NULL AND cover_id IS NOT NULL ORDER BY disc_no, track_no, id LIMIT 1`
+    expect(plan(cover)).toMatch(
+      /SEARCH tracks USING COVERING INDEX tracks_covers \(album_artist=\? AND album=\?\)/,
+    )
+    expect(plan(cover)).not.toMatch(/TEMP B-TREE/)
+    expect(db.prepare(cover).pluck().get()).toBe('c1')
+    db.close()
+  })
+})

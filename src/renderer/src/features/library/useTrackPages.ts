@@ -1,5 +1,6 @@
 // Server-side paging for the library table: pages of PAGE_SIZE tracks are fetched through
-// listTracks as rows scroll into view and kept until the query changes.
+// listTracks as rows scroll into view and kept until the query changes. The page after one we
+// have is asked for by its last row (keyset), which stays fast however deep the page is.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { TrackSortKey } from '../../../../shared/contract'
 import type { Track } from '../../../../shared/domain'
@@ -39,6 +40,10 @@ export function useTrackPages(bridge: Bridge, query: TrackQuery, refreshKey: num
       if (pages.current.has(page) || loading.current.has(page)) return
       loading.current.add(page)
       const asked = generation.current
+      // Scrolling on from a page we have: ask for the rows after its last one, which the engine
+      // reads from an index seek; a jump (scrollbar drag) asks by offset.
+      const before = page > 0 ? pages.current.get(page - 1) : undefined
+      const after = before?.length === PAGE_SIZE ? before[PAGE_SIZE - 1]?.id : undefined
       bridge.api
         .listTracks({
           ...(query.search ? { search: query.search } : {}),
@@ -46,6 +51,7 @@ export function useTrackPages(bridge: Bridge, query: TrackQuery, refreshKey: num
           ...(query.descending ? { descending: true } : {}),
           offset: page * PAGE_SIZE,
           limit: PAGE_SIZE,
+          ...(after !== undefined ? { after } : {}),
         })
         .then((answer) => {
           if (asked !== generation.current) return

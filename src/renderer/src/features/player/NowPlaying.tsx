@@ -3,6 +3,7 @@ import { cycleRepeat } from '../../../../shared/queue'
 import { Icon } from '../../components/Icon'
 import { MarkButtons } from '../../components/MarkButtons'
 import type { Bridge } from '../../lib/bridge'
+import { useAutoQueueState, type AutoQueueFiller } from '../queue/auto-queue'
 import { formatTime, trackArtist, trackTitle } from '../../lib/format'
 import type { Player } from './player'
 import { usePlayerSnapshot, usePosition } from './usePlayer'
@@ -10,6 +11,8 @@ import { usePlayerSnapshot, usePosition } from './usePlayer'
 export interface NowPlayingProps {
   player: Player
   bridge: Bridge
+  /** The auto-queue, switched from here as from the queue panel (same filler, same setting). */
+  autoQueue?: AutoQueueFiller | null
   mark: Mark | null
   onMark: (mark: Mark) => void
   queueOpen: boolean
@@ -22,6 +25,7 @@ const REPEAT_LABEL = { off: 'Repeat: off', all: 'Repeat: all', one: 'Repeat: one
 export function NowPlaying({
   player,
   bridge,
+  autoQueue = null,
   mark,
   onMark,
   queueOpen,
@@ -105,6 +109,7 @@ export function NowPlaying({
       </div>
       <div className="np-right">
         <MarkButtons current={mark} onMark={onMark} disabled={!track} />
+        <AutoQueueSwitch filler={autoQueue} />
         <label className="volume">
           <span className="visually-hidden">Volume</span>
           <Icon name="volume" size={18} />
@@ -137,6 +142,31 @@ export function NowPlaying({
         </button>
       </div>
     </footer>
+  )
+}
+
+/**
+ * The auto-queue switch of the bar. Its name differs from the queue panel's ("Auto-queue") so
+ * each switch can be told apart; both drive the same filler and setting.
+ */
+function AutoQueueSwitch({ filler }: { filler: AutoQueueFiller | null }) {
+  const state = useAutoQueueState(filler)
+  if (!filler) return null
+  return (
+    <label
+      className={`np-auto-queue${state.enabled ? ' on' : ''}`}
+      title="Auto-queue: keep the queue going with songs Attune picks for you"
+    >
+      <input
+        type="checkbox"
+        role="switch"
+        aria-label="Keep the queue going"
+        checked={state.enabled === true}
+        disabled={state.enabled === null}
+        onChange={(e) => void filler.setEnabled(e.target.checked)}
+      />
+      <span aria-hidden="true">Auto</span>
+    </label>
   )
 }
 

@@ -1,0 +1,65 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { App } from '../../src/renderer/src/App'
+import { Player } from '../../src/renderer/src/features/player/player'
+import { FakeBridge, fakeSounds } from './fake-bridge'
+
+afterEach(() => cleanup())
+
+function renderApp(bridge = new FakeBridge()) {
+  const sounds = fakeSounds()
+  const player = new Player({
+    bridge,
+    createSound: sounds.create,
+    seed: 1,
+    isMissing: () => Promise.resolve(false),
+  })
+  render(<App bridge={bridge} player={player} createSound={sounds.create} />)
+  return { bridge, player }
+}
+
+const barSwitch = () =>
+  within(screen.getByRole('contentinfo', { name: 'Now playing' })).getByRole<HTMLInputElement>(
+    'switch',
+    { name: 'Keep the queue going' },
+  )
+const panelSwitch = () => screen.getByRole<HTMLInputElement>('switch', { name: 'Auto-queue' })
+
+describe('auto-queue switch in the now-playing bar', () => {
+  it('turns the auto-queue on and off, saved in settings and shown by the queue panel too', async () => {
+    const { bridge } = renderApp()
+    await waitFor(() => expect(barSwitch().disabled).toBe(false))
+    expect(barSwitch().checked).toBe(false)
+
+    fireEvent.click(barSwitch())
+    await waitFor(() => expect(bridge.settings.autoQueue.enabled).toBe(true))
+    expect(bridge.callsOf('updateSettings').at(-1)).toEqual({
+      section: 'autoQueue',
+      patch: { enabled: true },
+    })
+    expect(panelSwitch().checked).toBe(true)
+    // Switched on, it fills the queue like the panel's switch does.
+    await waitFor(() => expect(screen.queryAllByTestId('queue-entry')).toHaveLength(2))
+
+    fireEvent.click(panelSwitch())
+    await waitFor(() => expect(bridge.settings.autoQueue.enabled).toBe(false))
+    expect(barSwitch().checked).toBe(false)
+  })
+
+  it('follows the setting when it changes elsewhere (another window, Settings)', async () => {
+    const { bridge } = renderApp()
+    await waitFor(() => expect(barSwitch().disabled).toBe(false))
+    await bridge.api.updateSettings({ section: 'autoQueue', patch: { enabled: true } })
+    await waitFor(() => expect(barSwitch().checked).toBe(true))
+  })
+
+  it('is there even with the queue panel closed', async () => {
+    renderApp()
+    fireEvent.click(screen.getByRole('button', { name: 'Queue' }))
+    await waitFor(() => expect(screen.queryByRole('switch', { name: 'Auto-queue' })).toBeNull())
+    await waitFor(() => expect(barSwitch().disabled).toBe(false))
+    fireEvent.click(barSwitch())
+    await waitFor(() => expect(barSwitch().checked).toBe(true))
+  })
+})
