@@ -560,6 +560,7 @@ export class Engine {
       }))
     },
     getInsights: () => this.insights(),
+    listSpaces: () => this.embeddings.spaces(),
   }
 
   async close(): Promise<void> {

@@ -173,6 +173,14 @@ export interface Rediscovery extends Suggestion {
   cause: string
 }
 
+/** One embedding space: its vector length, and how many songs have a vector or failed. */
+export interface EmbeddingSpaceSummary {
+  space: string
+  dim: number
+  vectors: number
+  errors: number
+}
+
 const queueEntry = z
   .object({ trackId: id, source: z.enum(['user', 'auto']), reason: z.unknown().optional() })
   .strict()
@@ -335,6 +343,8 @@ export const calls = {
   ),
   /** What the taste model has learned, for the Insights view; null while no song is analysed. */
   getInsights: call<TasteInsights | null>()(none),
+  /** Every embedding space in the library with its size, for choosing the model's space. */
+  listSpaces: call<EmbeddingSpaceSummary[]>()(none),
 } as const
 
 export type Calls = typeof calls

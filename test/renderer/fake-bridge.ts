@@ -7,6 +7,7 @@ import type {
   CallArgs,
   CallName,
   CallResult,
+  EmbeddingSpaceSummary,
   EngineEvent,
   EngineEvents,
   EventName,
@@ -111,6 +112,8 @@ export class FakeBridge implements Bridge {
   insights: TasteInsights | null = null
   /** When set, getInsights fails with this message. */
   insightsError: string | null = null
+  /** What listSpaces answers. */
+  spaces: EmbeddingSpaceSummary[] = [{ space: 'attune-dsp-v1', dim: 90, vectors: 30, errors: 0 }]
   readonly api: Api
 
   constructor(options: FakeBridgeOptions = {}) {
@@ -294,6 +297,7 @@ export class FakeBridge implements Bridge {
         if (this.insightsError) throw new Error(this.insightsError)
         return this.insights
       },
+      listSpaces: () => this.spaces,
       getSettings: () => this.settings,
       updateSettings: (change) => {
         this.settings = {

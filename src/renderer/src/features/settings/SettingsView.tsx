@@ -9,6 +9,7 @@ import type { LabelImportSummary, LibraryStatus } from '../../../../shared/contr
 import type { Bridge } from '../../lib/bridge'
 import type { Mark } from '../../../../shared/domain'
 import { errorText } from '../../lib/format'
+import { ModelSettings } from './ModelSettings'
 
 export interface SettingsViewProps {
   bridge: Bridge
@@ -134,6 +135,14 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
       </div>
       {settings ? (
         <ExplorationSettings
+          bridge={bridge}
+          settings={settings}
+          onChange={setSettings}
+          onError={onError}
+        />
+      ) : null}
+      {settings ? (
+        <ModelSettings
           bridge={bridge}
           settings={settings}
           onChange={setSettings}

@@ -1,0 +1,305 @@
+import { useEffect, useId, useState, type KeyboardEvent } from 'react'
+import type { EmbeddingSpaceSummary } from '../../../../shared/contract'
+import { settingsSchema, type Settings } from '../../../../shared/settings'
+import type { Bridge } from '../../lib/bridge'
+import { errorText } from '../../lib/format'
+
+type ModelSettingsValues = Settings['model']
+
+/** The space Attune computes itself; any other was imported with `attune import-embeddings`. */
+const BUILT_IN_SPACE = 'attune-dsp-v1'
+/** The schema's bounds (src/shared/settings.ts), repeated here to say them in words. */
+const MIN_PCA_DIMS = 2
+const MAX_PCA_DIMS = 256
+const MAX_LAMBDA = 1000
+const MIN_FORGETTING_WINDOW = 10
+/** The window offered when forgetting is first turned on. */
+export const DEFAULT_FORGETTING_WINDOW = 200
+
+export const SAVED_MESSAGE =
+  'Saved: the model will be rebuilt from your history (nothing you did is lost).'
+
+/** "Built-in audio features — 1,234 songs, 90 dimensions". */
+export function spaceLabel({ space, vectors, dim }: EmbeddingSpaceSummary): string {
+  const name = space === BUILT_IN_SPACE ? 'Built-in audio features' : space
+  const songs = `${vectors.toLocaleString('en')} ${vectors === 1 ? 'song' : 'songs'}`
+  return `${name} — ${songs}, ${dim} dimensions`
+}
+
+/** A typed number, or the plain-words reason it cannot be used. */
+type Parsed = { value: number } | { problem: string }
+
+function parseWhole(text: string, what: string, min: number, max: number): Parsed {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value)) return { problem: `${what}: type a number.` }
+  if (!Number.isInteger(value)) return { problem: `${what}: type a whole number.` }
+  if (value < min || value > max) {
+    return {
+      problem:
+        max === Number.MAX_SAFE_INTEGER
+          ? `${what}: type ${min} or more.`
+          : `${what}: type a number from ${min} to ${max}.`,
+    }
+  }
+  return { value }
+}
+
+function parseLambda(text: string): Parsed {
+  const value = Number(text)
+  const what = 'Caution (λ)'
+  if (text.trim() === '' || !Number.isFinite(value)) return { problem: `${what}: type a number.` }
+  if (value <= 0 || value > MAX_LAMBDA) {
+    return { problem: `${what}: type a number above 0, at most ${MAX_LAMBDA}.` }
+  }
+  return { value }
+}
+
+/**
+ * The taste model's own settings: which embedding space it learns on, how many PCA dimensions it
+ * keeps, how cautiously it generalises (λ) and whether it forgets old rewards. The engine notices
+ * the changed parameters and rebuilds the model by replaying the event log, so nothing is lost.
+ */
+export function ModelSettings({
+  bridge,
+  settings,
+  onChange,
+  onError,
+}: {
+  bridge: Bridge
+  settings: Settings
+  onChange: (settings: Settings) => void
+  onError: (message: string) => void
+}) {
+  const model = settings.model
+  const [spaces, setSpaces] = useState<EmbeddingSpaceSummary[] | null>(null)
+  const [pcaText, setPcaText] = useState(String(model.pcaDims))
+  const [lambdaText, setLambdaText] = useState(String(model.lambda))
+  const [windowText, setWindowText] = useState(
+    String(model.forgettingWindow ?? DEFAULT_FORGETTING_WINDOW),
+  )
+  const [problem, setProblem] = useState<string | null>(null)
+  const [saved, setSaved] = useState(false)
+  const hintIds = { space: useId(), pca: useId(), lambda: useId(), window: useId() }
+
+  useEffect(() => {
+    let live = true
+    bridge.api
+      .listSpaces()
+      .then((list) => {
+        if (live) setSpaces(list)
+      })
+      .catch((e: unknown) => {
+        if (live) setSpaces([])
+        onError(`The embedding spaces could not be listed: ${errorText(e)}`)
+      })
+    return () => {
+      live = false
+    }
+  }, [bridge, onError])
+
+  // Follow the saved values (an answer from the engine, a restored default), adjusting the typed
+  // text while rendering rather than in an effect (react.dev "you might not need an effect").
+  const [shown, setShown] = useState(model)
+  if (shown !== model) {
+    setShown(model)
+    if (shown.pcaDims !== model.pcaDims) setPcaText(String(model.pcaDims))
+    if (shown.lambda !== model.lambda) setLambdaText(String(model.lambda))
+    if (model.forgettingWindow !== null && shown.forgettingWindow !== model.forgettingWindow) {
+      setWindowText(String(model.forgettingWindow))
+    }
+  }
+
+  const usable = (spaces ?? []).filter((s) => s.vectors > 0)
+  const current = (spaces ?? []).find((s) => s.space === model.space)
+  // The active space stays listed even before any song has a vector in it.
+  const choices = usable.some((s) => s.space === model.space)
+    ? usable
+    : [{ space: model.space, dim: current?.dim ?? 0, vectors: 0, errors: 0 }, ...usable]
+  // k = min(pcaDims, N − 1, D) in the engine: more than the space's D would change nothing.
+  const maxPcaDims = current && current.dim > 0 ? Math.min(MAX_PCA_DIMS, current.dim) : MAX_PCA_DIMS
+
+  const save = async (patch: Partial<ModelSettingsValues>) => {
+    setSaved(false)
+    // The engine validates too; checking here keeps a bad value from ever leaving the form.
+    const checked = settingsSchema.shape.model.partial().safeParse(patch)
+    if (!checked.success) {
+      setProblem('That value cannot be used for the taste model.')
+      return
+    }
+    setProblem(null)
+    try {
+      onChange(await bridge.api.updateSettings({ section: 'model', patch: checked.data }))
+      setSaved(true)
+    } catch (e) {
+      onError(`That setting could not be saved: ${errorText(e)}`)
+    }
+  }
+
+  /** Saves a typed number when it is valid, else says why in plain words and saves nothing. */
+  const commit = (parsed: Parsed, patch: (value: number) => Partial<ModelSettingsValues>) => {
+    if ('problem' in parsed) {
+      setSaved(false)
+      setProblem(parsed.problem)
+      return
+    }
+    void save(patch(parsed.value))
+  }
+
+  const commitPcaDims = () => {
+    const parsed = parseWhole(pcaText, 'PCA dimensions', MIN_PCA_DIMS, MAX_PCA_DIMS)
+    if ('value' in parsed && parsed.value > maxPcaDims) {
+      // The space has fewer dimensions than asked for: keep all of them.
+      setPcaText(String(maxPcaDims))
+      if (maxPcaDims !== model.pcaDims) void save({ pcaDims: maxPcaDims })
+      return
+    }
+    if ('value' in parsed && parsed.value === model.pcaDims) return setProblem(null)
+    commit(parsed, (pcaDims) => ({ pcaDims }))
+  }
+  const commitLambda = () => {
+    const parsed = parseLambda(lambdaText)
+    if ('value' in parsed && parsed.value === model.lambda) return setProblem(null)
+    commit(parsed, (lambda) => ({ lambda }))
+  }
+  const commitWindow = () => {
+    const parsed = parseWhole(
+      windowText,
+      'Rewards to keep',
+      MIN_FORGETTING_WINDOW,
+      Number.MAX_SAFE_INTEGER,
+    )
+    if ('value' in parsed && parsed.value === model.forgettingWindow) return setProblem(null)
+    commit(parsed, (forgettingWindow) => ({ forgettingWindow }))
+  }
+  const setForgetting = (on: boolean) => {
+    if (!on) return void save({ forgettingWindow: null })
+    const parsed = parseWhole(
+      windowText,
+      'Rewards to keep',
+      MIN_FORGETTING_WINDOW,
+      Number.MAX_SAFE_INTEGER,
+    )
+    const forgettingWindow = 'value' in parsed ? parsed.value : DEFAULT_FORGETTING_WINDOW
+    setWindowText(String(forgettingWindow))
+    void save({ forgettingWindow })
+  }
+  // Enter leaves the field, and leaving it saves (once).
+  const blurOnEnter = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') e.currentTarget.blur()
+  }
+
+  const forgetting = model.forgettingWindow !== null
+  return (
+    <div className="card model-settings" role="group" aria-label="Taste model">
+      <h3>Taste model</h3>
+      <p className="muted">
+        How Attune learns your taste from your marks and listens. Changing these rebuilds the model
+        from your history; nothing you did is lost.
+      </p>
+      <p>
+        <label>
+          Embedding space{' '}
+          <select
+            aria-label="Embedding space"
+            aria-describedby={hintIds.space}
+            value={model.space}
+            disabled={spaces === null || choices.length <= 1}
+            onChange={(e) => void save({ space: e.target.value })}
+          >
+            {choices.map((s) => (
+              <option key={s.space} value={s.space}>
+                {s.vectors > 0 ? spaceLabel(s) : `${s.space} — no songs yet`}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <span className="hint" id={hintIds.space}>
+          {choices.length <= 1
+            ? 'Only one space so far. Import your own with attune import-embeddings.'
+            : 'How each song is described to the model.'}
+        </span>
+      </p>
+      <p>
+        <label>
+          PCA dimensions{' '}
+          <input
+            type="number"
+            aria-label="PCA dimensions"
+            aria-describedby={hintIds.pca}
+            min={MIN_PCA_DIMS}
+            max={maxPcaDims}
+            step={1}
+            value={pcaText}
+            onChange={(e) => setPcaText(e.target.value)}
+            onBlur={commitPcaDims}
+            onKeyDown={blurOnEnter}
+          />
+        </label>{' '}
+        <span className="hint" id={hintIds.pca}>
+          Fewer: learns faster from few marks; more: finer distinctions ({MIN_PCA_DIMS} to{' '}
+          {maxPcaDims}).
+        </span>
+      </p>
+      <p>
+        <label>
+          Caution (λ){' '}
+          <input
+            type="number"
+            aria-label="Caution (λ)"
+            aria-describedby={hintIds.lambda}
+            min={0}
+            max={MAX_LAMBDA}
+            step={0.1}
+            value={lambdaText}
+            onChange={(e) => setLambdaText(e.target.value)}
+            onBlur={commitLambda}
+            onKeyDown={blurOnEnter}
+          />
+        </label>{' '}
+        <span className="hint" id={hintIds.lambda}>
+          Regularisation: how cautiously it generalises from few marks (more is more cautious).
+        </span>
+      </p>
+      <p>
+        <label>
+          <input
+            type="checkbox"
+            aria-label="Forget old rewards"
+            checked={forgetting}
+            onChange={(e) => setForgetting(e.target.checked)}
+          />{' '}
+          Forget old rewards
+        </label>{' '}
+        <label>
+          keep the last{' '}
+          <input
+            type="number"
+            aria-label="Rewards to keep"
+            aria-describedby={hintIds.window}
+            min={MIN_FORGETTING_WINDOW}
+            step={1}
+            disabled={!forgetting}
+            value={windowText}
+            onChange={(e) => setWindowText(e.target.value)}
+            onBlur={commitWindow}
+            onKeyDown={blurOnEnter}
+          />{' '}
+          rewards
+        </label>{' '}
+        <span className="hint" id={hintIds.window}>
+          For a taste that drifts: only your latest rewards count ({MIN_FORGETTING_WINDOW} or more).
+        </span>
+      </p>
+      {problem ? (
+        <p className="inline-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {saved ? (
+        <p className="muted" role="status">
+          {SAVED_MESSAGE}
+        </p>
+      ) : null}
+    </div>
+  )
+}
