@@ -15,6 +15,7 @@ import {
   exportChart,
   fileNameFor,
 } from '../../src/renderer/src/features/insights/export'
+import { visibleRuns } from '../../src/renderer/src/features/insights/RunsPanel'
 import {
   initialSelection,
   metricsOf,
@@ -153,6 +154,49 @@ describe('Insights view', () => {
     fireEvent.click(linucb)
     fireEvent.click(random)
     expect(await screen.findByText('Tick one or more runs to plot them.')).toBeTruthy()
+  })
+
+  it('narrows a long list of runs by the words typed, keeping the ticked run in view', async () => {
+    const bridge = new FakeBridge()
+    const metrics = ['cumulativeReward']
+    bridge.runs = [
+      ...Array.from({ length: 5 }, (_, i) =>
+        run(20 - i, `replay linucb α=1 seed ${i + 1}`, 'linucb', metrics),
+      ),
+      ...Array.from({ length: 5 }, (_, i) =>
+        run(10 - i, `replay random seed ${i + 1}`, 'random', metrics),
+      ),
+    ]
+    renderInsights(bridge)
+    await screen.findByRole('checkbox', { name: 'replay linucb α=1 seed 1' })
+    expect(screen.getAllByTestId('run-row')).toHaveLength(10)
+
+    fireEvent.change(screen.getByRole('searchbox', { name: /show runs matching/i }), {
+      target: { value: 'random seed 2' },
+    })
+    const rows = screen.getAllByTestId('run-row').map((row) => row.textContent ?? '')
+    // The newest run is ticked (plotted), so it stays; of the rest only the match.
+    expect(rows).toHaveLength(2)
+    expect(rows[0]).toContain('replay linucb α=1 seed 1')
+    expect(rows[1]).toContain('replay random seed 2')
+
+    fireEvent.change(screen.getByRole('searchbox', { name: /show runs matching/i }), {
+      target: { value: 'thompson' },
+    })
+    expect(screen.getAllByTestId('run-row')).toHaveLength(1)
+  })
+
+  it('matches every word of the filter in the name, kind or space, case-insensitively', () => {
+    const runs = [
+      run(1, 'live · attune-dsp-v1 · k=32', 'live', []),
+      run(2, 'replay LinUCB seed 1', 'linucb', []),
+      run(3, 'replay cosine seed 1', 'cosine', []),
+    ]
+    expect(visibleRuns(runs, '', new Set()).map((r) => r.id)).toEqual([1, 2, 3])
+    expect(visibleRuns(runs, 'linucb SEED', new Set()).map((r) => r.id)).toEqual([2])
+    expect(visibleRuns(runs, 'seed 1', new Set()).map((r) => r.id)).toEqual([2, 3])
+    expect(visibleRuns(runs, 'dsp', new Set()).map((r) => r.id)).toEqual([1, 2, 3])
+    expect(visibleRuns(runs, 'cosine', new Set([1])).map((r) => r.id)).toEqual([1, 3])
   })
 
   it('shows what the model learned in words, with every chart offered as SVG and PNG', async () => {

@@ -29,6 +29,9 @@ export function RunsPanel({ bridge, refreshKey }: RunsPanelProps) {
   const [answer, setAnswer] = useState<{ key: string; series: MetricSeriesView[] } | null>(null)
   const [seriesError, setSeriesError] = useState<string | null>(null)
   const [reloads, setReloads] = useState(0)
+  // One `attune eval` writes a run per policy, seed and PCA size (over a hundred): let the listener
+  // narrow the list by words in the name, kind or space ("linucb", "seed 1", "live").
+  const [filter, setFilter] = useState('')
 
   useEffect(() => {
     let cancelled = false
@@ -122,6 +125,17 @@ export function RunsPanel({ bridge, refreshKey }: RunsPanelProps) {
       ) : null}
       {runs !== null && runs.length > 0 ? (
         <>
+          {runs.length > FILTER_FROM ? (
+            <label className="run-filter">
+              Show runs matching{' '}
+              <input
+                type="search"
+                value={filter}
+                placeholder="e.g. live, linucb, seed 1"
+                onChange={(e) => setFilter(e.target.value)}
+              />
+            </label>
+          ) : null}
           <div className="run-list-wrap">
             <table className="run-list" aria-label="Runs">
               <thead>
@@ -133,7 +147,7 @@ export function RunsPanel({ bridge, refreshKey }: RunsPanelProps) {
                 </tr>
               </thead>
               <tbody>
-                {runs.map((run) => (
+                {visibleRuns(runs, filter, chosen).map((run) => (
                   <tr key={run.id} data-testid="run-row">
                     <td>
                       <label>
@@ -153,6 +167,9 @@ export function RunsPanel({ bridge, refreshKey }: RunsPanelProps) {
                 ))}
               </tbody>
             </table>
+            {visibleRuns(runs, filter, chosen).length === 0 ? (
+              <p className="empty-note">No run matches “{filter}”.</p>
+            ) : null}
           </div>
           {full ? (
             <p className="muted">
@@ -218,4 +235,25 @@ export function RunsPanel({ bridge, refreshKey }: RunsPanelProps) {
       ) : null}
     </section>
   )
+}
+
+/** Above this many runs the list gets a filter box. */
+const FILTER_FROM = 8
+
+/**
+ * The runs whose name, kind or space contains every word of the filter (case-insensitive);
+ * ticked runs always stay in view, so a filter never hides what is plotted.
+ */
+export function visibleRuns(
+  runs: readonly RunSummary[],
+  filter: string,
+  chosen: ReadonlySet<number>,
+): RunSummary[] {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return [...runs]
+  return runs.filter((run) => {
+    if (chosen.has(run.id)) return true
+    const text = `${run.name} ${run.kind} ${run.space ?? ''}`.toLowerCase()
+    return words.every((word) => text.includes(word))
+  })
 }
