@@ -311,3 +311,50 @@ describe('migration 8: covering indexes for the album and artist summaries', () 
     db.close()
   })
 })
+
+describe('migration 9: embeddings by space and computation time', () => {
+  it('lists a space’s analysed songs and finds its newest vector from the index alone, and the newer vectors by a range', () => {
+    const file = dbFile()
+    // Vectors from before the migration are in the index it makes.
+    const before = openDatabase(file, { migrations: migrations.slice(0, 8) })
+    const addTrack = before.prepare(`INSERT INTO tracks (path, added_at) VALUES (?, 1)`)
+    for (const path of ['/m/1.mp3', '/m/2.mp3', '/m/3.mp3']) addTrack.run(path)
+    const insert = before.prepare(
+      `INSERT INTO embeddings (track_id, space, dim, vector, error, computed_at) VALUES (?, ?, 2, ?, ?, ?)`,
+    )
+    const vector = Buffer.from(new Float32Array([1, 2]).buffer)
+    insert.run(1, 'attune-dsp-v1', vector, null, 30)
+    insert.run(2, 'attune-dsp-v1', vector, null, 10)
+    insert.run(3, 'attune-dsp-v1', null, 'could not decode', 50) // a failure: not in the index
+    insert.run(3, 'import:clap', vector, null, 40) // another space
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 9) })
+    expect(schemaVersion(db)).toBe(9)
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+        .map((p) => p.detail)
+        .join(' | ')
+    const summary = `SELECT COUNT(*), MIN(dim), MAX(dim), MAX(computed_at) FROM embeddings
+      WHERE space = ? AND error IS NULL`
+    const older = `SELECT track_id FROM embeddings
+      WHERE space = ? AND error IS NULL AND computed_at <= ?`
+    const newer = `SELECT track_id, vector FROM embeddings
+      WHERE space = ? AND error IS NULL AND computed_at > ?`
+    expect(plan(summary, 'attune-dsp-v1')).toMatch(
+      /SEARCH embeddings USING COVERING INDEX embeddings_space_computed \(space=\?\)/,
+    )
+    expect(plan(older, 'attune-dsp-v1', 0)).toMatch(
+      /SEARCH embeddings USING COVERING INDEX embeddings_space_computed \(space=\? AND computed_at<\?\)/,
+    )
+    // Only the newer rows' vectors are read from the table: an index range, then their rows.
+    expect(plan(newer, 'attune-dsp-v1', 0)).toMatch(
+      /SEARCH embeddings USING INDEX embeddings_space_computed \(space=\? AND computed_at>\?\)/,
+    )
+    expect(db.prepare(summary).raw().get('attune-dsp-v1')).toEqual([2, 2, 2, 30])
+    expect(db.prepare(older).pluck().all('attune-dsp-v1', 10)).toEqual([2])
+    expect(
+      (db.prepare(newer).all('attune-dsp-v1', 10) as { track_id: number }[]).map((r) => r.track_id),
+    ).toEqual([1])
+    db.close()
+  })
+})

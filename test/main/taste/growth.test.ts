@@ -263,12 +263,58 @@ describe('the taste model follows a growing library', () => {
     logHistory()
     const core = new TasteCore(db)
     core.rebuild()
-    // rebuild() looks for replaced vectors at once (update() every few seconds).
     db.prepare(`UPDATE embeddings SET computed_at = computed_at + 1 WHERE track_id = 8`).run()
     expect(core.rebuild()).toMatchObject({ source: 'replay', libraryChange: 'unchanged' })
     storeVectors(8, 8, 0.5)
     expect(core.rebuild()).toMatchObject({ source: 'replay', libraryChange: null, rows: 7 })
     expect(savedLearner(core.snapshot()).model.preprocessor.count).toBe(200)
+  })
+
+  it('notices a changed vector at the next update(), without waiting, and replays the log', () => {
+    seedLibrary(FITTED)
+    logHistory()
+    const core = new TasteCore(db)
+    core.rebuild()
+    expect(core.update()).toMatchObject({ source: 'replay', libraryChange: null, appliedEvents: 0 })
+    // A re-analysis right after the last look: nothing waits between the two calls.
+    storeVectors(8, 8, 0.5)
+    const status = core.update()
+    expect(status).toMatchObject({ source: 'replay', libraryChange: null, tracks: 200, rows: 7 })
+    // Replayed on the new vector: the model holds it, not the one it was first built on.
+    const rebuilt = new TasteCore(db)
+    rebuilt.rebuild({ force: true })
+    expect(maxDifference(scores(core, range(1, 200)), scores(rebuilt, range(1, 200)))).toBeLessThan(
+      TOLERANCE,
+    )
+  })
+
+  it('extends the model with new songs dated no later than its last look (a clock set back)', () => {
+    seedLibrary(FITTED)
+    logHistory()
+    const core = new TasteCore(db)
+    core.rebuild()
+    storeVectors(201, 204)
+    db.prepare(`UPDATE embeddings SET computed_at = 1 WHERE track_id > ?`).run(FITTED)
+    expect(core.update()).toMatchObject({ libraryChange: 'extended', tracks: 204, fittedOn: 200 })
+    expect(savedLearner(core.snapshot()).model.trackIds).toEqual(range(1, 204))
+  })
+
+  it('replays the log when a song loses its vector (a re-analysis that failed)', () => {
+    seedLibrary(FITTED)
+    logHistory()
+    const core = new TasteCore(db)
+    core.rebuild()
+    db.prepare(
+      `UPDATE embeddings SET vector = NULL, error = 'could not decode', computed_at = ?
+       WHERE track_id = 8`,
+    ).run(Date.now())
+    expect(core.update()).toMatchObject({
+      source: 'replay',
+      libraryChange: null,
+      tracks: 199,
+      fittedOn: 199,
+      rows: 7,
+    })
   })
 
   it('restarts from the snapshot of an extended model and recommends exactly the same songs', async () => {
