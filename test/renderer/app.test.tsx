@@ -167,6 +167,35 @@ describe('library', () => {
     )
     expect(screen.queryByRole('progressbar', { name: 'Scanning' })).toBeNull()
   })
+
+  it('shows analysis progress in the status bar, in words, until analysis finishes', async () => {
+    const { bridge } = renderApp()
+    await waitFor(() => expect(rows().length).toBe(30))
+    act(() =>
+      bridge.emit('analysisProgress', {
+        total: 40,
+        done: 30,
+        failed: 1,
+        etaSeconds: 4.2,
+        currentPath: null,
+      }),
+    )
+    const bar = screen.getByRole('progressbar', { name: 'Analysing audio' })
+    expect(bar.getAttribute('aria-valuenow')).toBe('75')
+    expect(screen.getByTestId('analysis-progress').textContent).toBe(
+      'Listening to your library: 30 of 40 tracks analysed, 1 could not be analysed, about 5 s left',
+    )
+    act(() =>
+      bridge.emit('analysisFinished', {
+        space: 'attune-dsp-v1',
+        total: 40,
+        analysed: 39,
+        failed: [{ path: '/music/broken.mp3', error: 'The file ends early.' }],
+        elapsedMs: 1,
+      }),
+    )
+    expect(screen.queryByRole('progressbar', { name: 'Analysing audio' })).toBeNull()
+  })
 })
 
 describe('now playing', () => {
