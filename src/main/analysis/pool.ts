@@ -9,21 +9,12 @@ import { workerEntry } from '../workers/entries'
 import type { AnalysisProtocol } from '../workers/analysis.worker'
 import { EmbeddingStore, type AnalysisJob } from './embedding-store'
 import { EXTRACTOR } from './feature-names'
+import type { AnalysisProgress, AnalysisResult } from '../../shared/domain'
 
-export interface AnalysisProgress {
-  total: number
-  done: number
-  failed: number
-  etaSeconds: number | null
-  currentPath: string | null
-}
+// The progress and result shapes the engine pushes to the UI are the contract's (src/shared).
+export type { AnalysisProgress }
 
-export interface AnalysisSummary {
-  space: string
-  total: number
-  analysed: number
-  failed: { path: string; error: string }[]
-  elapsedMs: number
+export interface AnalysisSummary extends AnalysisResult {
   /** Seconds of audio in the analysed tracks, and the CPU-free wall-clock ratio. */
   audioSeconds: number
 }
