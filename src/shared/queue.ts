@@ -1,7 +1,7 @@
 // The play queue as pure functions on an immutable value: every operation returns a new queue and
 // never touches the one it was given. The player and the queue panel share these; tests call them
 // directly. Shuffle is deterministic: the order is drawn from a seeded generator kept in the value.
-import { mulberry32Step } from './random'
+import { mulberry32Step, shuffleInPlace } from './random'
 
 export type RepeatMode = 'off' | 'all' | 'one'
 
@@ -72,16 +72,12 @@ function nextRandom(seed: number): { value: number; seed: number } {
 
 /** Fisher–Yates with the queue's generator; returns the shuffled copy and the advanced seed. */
 function shuffled(keys: readonly number[], seed: number): { keys: number[]; seed: number } {
-  const out = [...keys]
   let s = seed
-  for (let i = out.length - 1; i > 0; i--) {
+  const out = shuffleInPlace([...keys], () => {
     const r = nextRandom(s)
     s = r.seed
-    const j = Math.floor(r.value * (i + 1))
-    const a = out[i] as number
-    out[i] = out[j] as number
-    out[j] = a
-  }
+    return r.value
+  })
   return { keys: out, seed: s }
 }
 

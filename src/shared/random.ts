@@ -19,3 +19,14 @@ export function seededRandom(seed: number): () => number {
     return step.value
   }
 }
+
+/** Fisher–Yates shuffle in place, drawing from `random` (values in [0, 1)); returns `items`. */
+export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    const swap = items[i] as T
+    items[i] = items[j] as T
+    items[j] = swap
+  }
+  return items
+}

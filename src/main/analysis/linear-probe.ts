@@ -2,21 +2,10 @@
 // k-fold splits, a one-vs-rest ridge classifier (a "linear probe") and leave-one-out k-nearest
 // neighbours. Matrices are row-major Float64Arrays of n rows × d columns. Everything is
 // deterministic given the seed.
-import { seededRandom } from '../../shared/random'
-
-export { seededRandom }
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix'
+import { seededRandom, shuffleInPlace } from '../../shared/random'
 
-/** Fisher–Yates shuffle in place. */
-export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1))
-    const swap = items[i] as T
-    items[i] = items[j] as T
-    items[j] = swap
-  }
-  return items
-}
+export { seededRandom, shuffleInPlace }
 
 /**
  * Fold of each sample for stratified k-fold cross-validation: each class's members are shuffled and

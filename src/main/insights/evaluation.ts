@@ -3,22 +3,15 @@
 // policies that can be replayed on a listener's history, and the curves the Insights plots draw.
 // Pure functions and small classes over plain vectors: no database, no I/O.
 
+import { seededRandom, shuffleInPlace } from '../../shared/random'
+
 export type Vector = ArrayLike<number>
 
 /** A source of uniform numbers in [0, 1). */
 export type Random = () => number
 
-/** Mulberry32: a tiny, fast, seedable generator (good enough for sampling, not for secrets). */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The project's one seedable generator (mulberry32) and shuffle, re-exported for the evaluators.
+export { seededRandom, shuffleInPlace }
 
 /** A standard normal draw (Box–Muller). */
 export function standardNormal(random: Random): number {
@@ -95,24 +88,13 @@ export function stratifiedFolds(
   let next = 0
   const classes = [...byClass.keys()].sort((a, b) => String(a).localeCompare(String(b)))
   for (const label of classes) {
-    const members = shuffle(byClass.get(label) as number[], random)
+    const members = shuffleInPlace(byClass.get(label) as number[], random)
     for (const index of members) {
       ;(folds[next] as number[]).push(index)
       next = (next + 1) % k
     }
   }
   return folds.map((fold) => fold.sort((a, b) => a - b))
-}
-
-/** Fisher–Yates, in place. */
-export function shuffle<T>(items: T[], random: Random): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1))
-    const swap = items[i] as T
-    items[i] = items[j] as T
-    items[j] = swap
-  }
-  return items
 }
 
 // ---------------------------------------------------------------------------------------------

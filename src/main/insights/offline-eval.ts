@@ -26,7 +26,7 @@ import {
   rocAuc,
   roundFromAutoPick,
   seededRandom,
-  shuffle,
+  shuffleInPlace,
   snips,
   stratifiedFolds,
   type AutoPickData,
@@ -525,7 +525,7 @@ export function replayLabelled(
 ): ReplayCurve {
   if (vectors.length !== rewards.length) throw new Error('Replay needs one reward per song.')
   const steps = Math.min(horizon, vectors.length)
-  const remaining = shuffle(
+  const remaining = shuffleInPlace(
     vectors.map((_, i) => i),
     seededRandom(seed),
   )
