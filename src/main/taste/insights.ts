@@ -148,17 +148,9 @@ export function learnedFeatures(
  * for a song above (w > 0) or below (w < 0) the average, without the feature's name in brackets.
  */
 export function leaningWords(space: string, dimension: number, weight: number): string {
-  const feature = featureOf(space, dimension)
-  const own = feature ? WORDS[feature.name] : undefined
-  if (own) return own[weight >= 0 ? 0 : 1]
   const phrase = describeDimension(space, dimension, weight >= 0 ? 1 : -1)
   const suffix = ` (${dimensionLabel(space, dimension)})`
   return phrase.endsWith(suffix) ? phrase.slice(0, -suffix.length) : phrase
-}
-
-/** Words for features whose meaning does not fit describeDimension's "more … than most". */
-const WORDS: Record<string, [higher: string, lower: string]> = {
-  key_mode_clarity: ['more clearly major than most', 'more clearly minor than most'],
 }
 
 /** "with …" phrases for features that read badly as an adjective. */
