@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { openDatabase, type Database } from '../db/database'
 import { coversDirFor, defaultDbPath, defaultMusicDir } from '../paths'
@@ -13,7 +13,7 @@ import {
   type Io,
 } from './output'
 import { scanLibrary, TrackStore } from '../library'
-import { exportEvents, importEvents } from '../events'
+import { exportEvents, exportEventsToFile, importEventsFromFile } from '../events'
 import { Engine } from '../engine'
 import { startHost } from '../http/server'
 import { fileURLToPath } from 'node:url'
@@ -308,15 +308,13 @@ async function exportCommand(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
   const db = ctx.open()
   const file = positionals[0]
-  const out = file ? createWriteStream(resolve(file)) : ctx.io.stdout
-  const count = await exportEvents(db, out)
-  if (file) {
-    await new Promise<void>((res, rej) =>
-      (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? rej(e) : res())),
-    )
-    if (ctx.json) writeJson(ctx.io, { file: resolve(file), events: count })
-    else ctx.io.stdout.write(`Wrote ${count} events to ${resolve(file)}.\n`)
+  if (!file) {
+    await exportEvents(db, ctx.io.stdout)
+    return 0
   }
+  const { events } = await exportEventsToFile(db, resolve(file))
+  if (ctx.json) writeJson(ctx.io, { file: resolve(file), events })
+  else ctx.io.stdout.write(`Wrote ${events} events to ${resolve(file)}.\n`)
   return 0
 }
 
@@ -324,8 +322,7 @@ async function importCommand(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
   const file = positionals[0]
   if (!file) throw new CliError('Say which file to import: attune import FILE.jsonl', 2)
-  if (!existsSync(file)) throw new CliError(`There is no file '${file}'.`)
-  const result = await importEvents(ctx.open(), createReadStream(resolve(file)))
+  const result = await importEventsFromFile(ctx.open(), resolve(file))
   if (ctx.json) writeJson(ctx.io, result)
   else
     ctx.io.stdout.write(

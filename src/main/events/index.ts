@@ -16,6 +16,7 @@ export {
   exportEvents,
   importEvents,
 } from './jsonl'
+export { exportEventsToFile, importEventsFromFile } from './backup-file'
 export type {
   EventsFileHeader,
   EventsFileLine,

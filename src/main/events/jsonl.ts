@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3'
 import { once } from 'node:events'
-import { createInterface } from 'node:readline'
 import { validateEventColumns, type EventColumns } from './validate'
 import { INSERT_EVENT_SQL, type EventInsertParams } from './event-log'
 
@@ -73,6 +72,8 @@ export class EventImportError extends Error {
 
 const EXPORT_BATCH = 1000
 const MAX_REPORTED_ERRORS = 50
+/** No event line comes near this; a longer line means the file is not a backup. */
+export const MAX_EVENT_LINE_BYTES = 4 * 1024 * 1024
 
 interface ExportRow {
   id: number
@@ -168,25 +169,36 @@ async function parseFile(
 ): Promise<{ events: ParsedEvent[]; errors: ImportLineError[] }> {
   const events: ParsedEvent[] = []
   const errors: ImportLineError[] = []
-  const lines = createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY })
   let lineNumber = 0
+  let expected: number | null = null
   let sawHeader = false
-  for await (const rawLine of lines) {
-    lineNumber += 1
-    const text = (lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine).trim()
+  let badEventLines = 0
+  let stoppedEarly = false
+  for await (const line of readLines(readable, MAX_EVENT_LINE_BYTES)) {
+    lineNumber = line.number
+    if (line.tooLong) {
+      errors.push({
+        line: line.number,
+        message: `This line is longer than ${MAX_EVENT_LINE_BYTES / 1024 / 1024} MB, so the file is not an Attune backup.`,
+      })
+      stoppedEarly = true
+      break
+    }
+    const text = (line.number === 1 ? line.text.replace(/^\uFEFF/, '') : line.text).trim()
     if (text === '') continue
     try {
       const value = parseJson(text)
       if (!sawHeader) {
-        checkHeader(value)
+        expected = checkHeader(value)
         sawHeader = true
       } else {
-        events.push({ line: lineNumber, ...parseEventLine(value) })
+        events.push({ line: line.number, ...parseEventLine(value) })
       }
     } catch (error) {
-      errors.push({ line: lineNumber, message: (error as Error).message })
+      if (sawHeader) badEventLines += 1
+      errors.push({ line: line.number, message: (error as Error).message })
       if (errors.length >= MAX_REPORTED_ERRORS) {
-        lines.close()
+        stoppedEarly = true
         break
       }
     }
@@ -197,7 +209,80 @@ async function parseFile(
       message: 'The file is empty: it has no Attune events header.',
     })
   }
+  // The header says how many events follow: a backup cut by a crash, a full disk or a partial copy
+  // (even exactly at a line boundary) holds fewer, and importing it would silently lose the rest.
+  const found = events.length + badEventLines
+  if (
+    expected !== null &&
+    !stoppedEarly &&
+    (found < expected || (found > expected && errors.length === 0))
+  ) {
+    errors.unshift({
+      line: lineNumber,
+      message:
+        found < expected
+          ? `The file is cut short: its header says it holds ${expected} events, but only ${events.length} were found. It was probably written by an export that was interrupted; export the backup again.`
+          : `The file holds more events than its header says (${expected} expected, ${found} found); it was changed after it was written.`,
+    })
+  }
   return { events, errors }
+}
+
+interface Line {
+  number: number
+  text: string
+  tooLong: boolean
+}
+
+/**
+ * Splits a byte stream into UTF-8 lines (LF or CRLF) without ever holding more than `maxBytes` of
+ * one line: a file with a gigantic line (or no newline at all) stops with \`tooLong\` instead of
+ * exhausting memory, which readline would do.
+ */
+export async function* readLines(
+  readable: NodeJS.ReadableStream,
+  maxBytes: number,
+): AsyncGenerator<Line> {
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  let number = 0
+  const decode = (parts: Buffer[]): string => {
+    let text = Buffer.concat(parts).toString('utf8')
+    if (text.endsWith('\r')) text = text.slice(0, -1)
+    return text
+  }
+  try {
+    for await (const raw of readable as AsyncIterable<Buffer | string>) {
+      let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw
+      for (;;) {
+        const newline = chunk.indexOf(10)
+        if (newline < 0) {
+          pending.push(chunk)
+          pendingBytes += chunk.length
+          if (pendingBytes > maxBytes) {
+            yield { number: number + 1, text: '', tooLong: true }
+            return
+          }
+          break
+        }
+        const head = chunk.subarray(0, newline)
+        if (pendingBytes + head.length > maxBytes) {
+          yield { number: number + 1, text: '', tooLong: true }
+          return
+        }
+        pending.push(head)
+        number += 1
+        yield { number, text: decode(pending), tooLong: false }
+        pending = []
+        pendingBytes = 0
+        chunk = chunk.subarray(newline + 1)
+      }
+    }
+    if (pendingBytes > 0) yield { number: number + 1, text: decode(pending), tooLong: false }
+  } finally {
+    const destroyable = readable as NodeJS.ReadableStream & { destroy?: () => void }
+    destroyable.destroy?.()
+  }
 }
 
 function writeEvents(db: Database, events: readonly ParsedEvent[]): ImportResult {
@@ -306,7 +391,8 @@ function writeEvents(db: Database, events: readonly ParsedEvent[]): ImportResult
   return run.immediate()
 }
 
-function checkHeader(value: unknown): void {
+/** Checks the header line; returns how many events it says follow (null if it does not say). */
+function checkHeader(value: unknown): number | null {
   if (!isObject(value) || value.format !== EVENTS_FILE_FORMAT) {
     throw new Error(
       `This is not an Attune events file: the first line must be its header ({"format":"${EVENTS_FILE_FORMAT}",…}).`,
@@ -321,6 +407,12 @@ function checkHeader(value: unknown): void {
       `This file was written by a newer Attune (events format ${version}; this version reads ${EVENTS_FILE_VERSION}). Update Attune to import it.`,
     )
   }
+  const events = value.events
+  if (events === undefined) return null
+  if (typeof events !== 'number' || !Number.isSafeInteger(events) || events < 0) {
+    throw new Error('The header’s event count is not a whole number.')
+  }
+  return events
 }
 
 function parseEventLine(value: unknown): { path: string; columns: EventColumns } {
