@@ -346,7 +346,9 @@ export async function scanLibrary(db: Database, options: ScanOptions): Promise<L
         })
       }
       done++
-      progress()
+      // The first file read is always reported (not held back by the interval): the listener sees
+      // the reading start and its first estimate at once, and a cancel there stops after one file.
+      progress(done === 1)
     }
   }
   const processCandidate = async ({ path, rootId }: Candidate): Promise<void> => {

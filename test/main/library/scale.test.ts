@@ -1,5 +1,7 @@
-// A 100,000-track library: search, album and artist pages must answer in under 50 ms median
-// (DESIGN.md), and the hot queries must use their indexes rather than scan the whole table.
+// A 100,000-track library: the hot queries must use their indexes rather than scan the whole
+// table, pages after a change must not rebuild the summaries, and a rebuild must yield to the
+// event loop. No stopwatch here: how fast these answer (the < 50 ms median of DESIGN.md) is
+// measured by `npm run bench -- library` (bench/library.ts) and checked by `npm run bench:check`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
@@ -24,13 +26,36 @@ afterAll(() => {
   cleanup()
 })
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
+/** The SQL statements `run` prepares on `db` (the real statements run; they are only listed). */
+async function statementsOf<T>(run: () => T | Promise<T>): Promise<{ result: T; sql: string[] }> {
+  const sql: string[] = []
+  const prepare = db.prepare.bind(db)
+  db.prepare = (source: string) => {
+    sql.push(source)
+    return prepare(source)
+  }
+  try {
+    return { result: await run(), sql }
+  } finally {
+    delete (db as { prepare?: unknown }).prepare // the prototype's method again
+  }
 }
 
+/** SQLite's query plan of `sql` (parameters bound to NULL), one line per step. */
+function planOf(sql: string): string[] {
+  const count = (sql.match(/\?/g) ?? []).length
+  return (
+    db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array<null>(count).fill(null)) as {
+      detail: string
+    }[]
+  ).map((p) => p.detail)
+}
+
+/** A step that reads every row of the tracks table (a full scan, not an index range). */
+const FULL_SCAN = /^SCAN (t|tracks)( |$)(?!USING)/
+
 describe('a 100,000-track library', () => {
-  it('answers searches (a page of results and the count) in under 50 ms median', () => {
+  it('answers a search (a page and the count) through the full-text index, never a scan of every track', async () => {
     const store = new TrackStore(db)
     const queries = [
       'night',
@@ -44,21 +69,27 @@ describe('a 100,000-track library', () => {
       'glass north 9',
       'iron',
     ]
-    const times: number[] = []
-    for (let round = 0; round < 3; round++) {
-      for (const search of queries) {
-        const started = performance.now()
-        const tracks = store.listTracks({ search, limit: 200 })
-        store.countTracks({ search })
-        times.push(performance.now() - started)
-        expect(tracks.length, search).toBeGreaterThan(0)
+    for (const search of queries) {
+      const { result, sql } = await statementsOf(() => ({
+        tracks: store.listTracks({ search, limit: 200 }),
+        total: store.countTracks({ search }),
+      }))
+      expect(result.tracks.length, search).toBeGreaterThan(0)
+      expect(result.tracks.length, search).toBeLessThanOrEqual(200)
+      expect(result.total, search).toBeGreaterThanOrEqual(result.tracks.length)
+      const plans = sql.map(planOf)
+      // Every statement that reads the tracks table reads the matches through tracks_fts, or walks
+      // the album index in order (a wide search; it stops at a full page).
+      for (const [at, plan] of plans.entries()) {
+        const text = plan.join(' | ')
+        expect(
+          plan.filter((step) => FULL_SCAN.test(step)),
+          `${search}: ${sql[at]} → ${text}`,
+        ).toEqual([])
+        if (/tracks_fts/.test(sql[at]!)) expect(text, search).toMatch(/VIRTUAL TABLE INDEX/)
       }
+      expect(sql.some((statement) => /tracks_fts MATCH/.test(statement))).toBe(true)
     }
-    const m = median(times)
-    console.log(
-      `search over ${N} tracks: median ${m.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
-    )
-    expect(m).toBeLessThan(50)
   })
 
   it('pages through the library in album order without sorting the whole table', () => {
@@ -84,40 +115,37 @@ describe('a 100,000-track library', () => {
     )
   })
 
-  it('answers a page of albums or artists in under 50 ms median, up to the last page', async () => {
+  it('answers pages of albums or artists from the summaries, up to the last page, without rebuilding them', async () => {
     const store = new TrackStore(db)
-    const started = performance.now()
     const first = await store.listAlbums({ limit: 200 })
-    const build = performance.now() - started
     const artists = await store.listArtists({ limit: 200 })
     expect(first.total).toBeGreaterThan(50_000)
     expect(artists.total).toBeGreaterThan(50_000)
-    const times: number[] = []
-    const timed = async <T>(f: () => Promise<T>): Promise<T> => {
-      const at = performance.now()
-      const result = await f()
-      times.push(performance.now() - at)
-      return result
-    }
-    for (let round = 0; round < 3; round++) {
+    // Once built, a page reads the library's version and nothing else: no aggregate over the
+    // tracks, however deep the page or whatever the search.
+    const { sql } = await statementsOf(async () => {
       for (const depth of [0, 0.1, 0.5, 1]) {
         const albumsAt = Math.floor(depth * (first.total - 200))
         const artistsAt = Math.floor(depth * (artists.total - 200))
-        expect(
-          (await timed(() => store.listAlbums({ offset: albumsAt, limit: 200 }))).albums,
-        ).toHaveLength(200)
-        expect(
-          (await timed(() => store.listArtists({ offset: artistsAt, limit: 200 }))).artists,
-        ).toHaveLength(200)
+        expect((await store.listAlbums({ offset: albumsAt, limit: 200 })).albums).toHaveLength(200)
+        expect((await store.listArtists({ offset: artistsAt, limit: 200 })).artists).toHaveLength(
+          200,
+        )
       }
-      for (const search of ['night', 'golden echo', 'band 17', 'song 4242']) {
+    })
+    expect(sql.filter((statement) => /tracks_groups|GROUP BY/.test(statement))).toEqual([])
+    for (const search of ['night', 'golden echo', 'band 17', 'song 4242']) {
+      const searched = await statementsOf(async () => ({
+        albums: await store.listAlbums({ search, limit: 200 }),
+        artists: await store.listArtists({ search, limit: 200 }),
+      }))
+      expect(searched.result.albums.total, search).toBeGreaterThan(0)
+      expect(searched.result.artists.total, search).toBeGreaterThan(0)
+      for (const statement of searched.sql) {
         expect(
-          (await timed(() => store.listAlbums({ search, limit: 200 }))).total,
-          search,
-        ).toBeGreaterThan(0)
-        expect(
-          (await timed(() => store.listArtists({ search, limit: 200 }))).total,
-        ).toBeGreaterThan(0)
+          planOf(statement).filter((step) => FULL_SCAN.test(step)),
+          statement,
+        ).toEqual([])
       }
     }
     const last = await store.listAlbums({ offset: first.total - 1, limit: 200 })
@@ -125,11 +153,6 @@ describe('a 100,000-track library', () => {
     expect((await store.listArtists({ offset: artists.total - 1 })).artists).toHaveLength(1)
     const artistAlbums = await store.listAlbums({ artist: last.albums[0]!.artist! })
     expect(artistAlbums.albums.map((a) => a.key)).toContain(last.albums[0]!.key)
-    const m = median(times)
-    console.log(
-      `albums/artists over ${N} tracks: summaries built in ${build.toFixed(0)} ms, then a page in ${m.toFixed(1)} ms median (max ${Math.max(...times).toFixed(1)} ms)`,
-    )
-    expect(m).toBeLessThan(50)
   })
 
   it('rebuilds the summaries after a library change without blocking the engine for long', async () => {
@@ -137,37 +160,30 @@ describe('a 100,000-track library', () => {
     const store = new TrackStore(db)
     await store.listAlbums({ limit: 1 })
     db.prepare(`UPDATE tracks SET year = year + 1 WHERE id = 1`).run()
-    // A heartbeat on the event loop: the longest gap between beats is the longest block.
-    let longest = 0
+    // A heartbeat on the event loop counts how often the build let other work run; every
+    // aggregate query it makes reads one bounded range of groups (LIMIT, see groupWalkSql).
     let beats = 0
-    let last = performance.now()
     let running = true
     const beat = () => {
-      const now = performance.now()
-      longest = Math.max(longest, now - last)
-      last = now
       beats += 1
       if (running) setImmediate(beat)
     }
     setImmediate(beat)
-    const started = performance.now()
-    const page = await store.listAlbums({ limit: 200 })
-    const took = performance.now() - started
+    const { result: page, sql } = await statementsOf(() => store.listAlbums({ limit: 200 }))
     running = false
-    longest = Math.max(longest, performance.now() - last)
     expect(page.albums).toHaveLength(200)
+    const aggregates = sql.filter((statement) => /GROUP BY/.test(statement))
+    expect(aggregates.length).toBeGreaterThan(0)
+    for (const statement of aggregates) expect(statement).toMatch(/LIMIT \d+$/)
     const changed = store.getTrack(1)!
     const ofArtist = await store.listAlbums({ artist: changed.albumArtist!, limit: 500 })
     expect(ofArtist.albums.find((a) => a.title === changed.album)?.year).toBe(changed.year)
-    console.log(
-      `summaries rebuilt in ${took.toFixed(0)} ms; the engine was blocked at most ${longest.toFixed(0)} ms (${beats} beats)`,
-    )
-    // Slices of ~15 ms; the sorts of ~100,000 keys cannot be cut. Generous for a loaded machine.
+    // ~100,000 groups in chunks of 1,000, handing the loop back between slices: it ran many times
+    // while the build went on (how long each slice blocks is measured by bench/library.ts).
     expect(beats).toBeGreaterThan(10)
-    expect(longest).toBeLessThan(250)
   })
 
-  it('reads the page after a row from an index seek, however deep, to the last row', () => {
+  it('reads the page after a row from an index seek, however deep, to the last row', async () => {
     const store = new TrackStore(db)
     const plan = db
       .prepare(
@@ -179,27 +195,25 @@ describe('a 100,000-track library', () => {
     expect(plan.map((p) => p.detail).join(' ')).toMatch(
       /SEARCH t USING INDEX tracks_album \(album_artist=\? AND album=\? AND disc_no=\? AND track_no>\?\)/,
     )
-    const byOffset: number[] = []
-    const byCursor: number[] = []
     for (const offset of [10_000, 50_000, 99_000]) {
       const previous = store.listTracks({ offset: offset - 1, limit: 1 })[0]!
-      for (let round = 0; round < 5; round++) {
-        let at = performance.now()
-        const paged = store.listTracks({ offset, limit: 200 })
-        byOffset.push(performance.now() - at)
-        at = performance.now()
-        const after = store.listTracks({ after: previous.id, limit: 200 })
-        byCursor.push(performance.now() - at)
-        expect(after).toEqual(paged)
+      const paged = store.listTracks({ offset, limit: 200 })
+      const { result: after, sql } = await statementsOf(() =>
+        store.listTracks({ after: previous.id, limit: 200 }),
+      )
+      expect(after).toEqual(paged)
+      // The page after a row never walks the rows before it: no OFFSET, no full scan.
+      for (const statement of sql) {
+        expect(statement).not.toMatch(/OFFSET \?/)
+        expect(
+          planOf(statement).filter((step) => FULL_SCAN.test(step)),
+          statement,
+        ).toEqual([])
       }
     }
     const all = store.countTracks()
     const beforeLast = store.listTracks({ offset: all - 2, limit: 1 })[0]!
     expect(store.listTracks({ after: beforeLast.id, limit: 200 })).toHaveLength(1)
-    console.log(
-      `album order at offsets 10k/50k/99k: by offset ${median(byOffset).toFixed(1)} ms, after a row ${median(byCursor).toFixed(1)} ms (medians)`,
-    )
-    expect(median(byCursor)).toBeLessThan(50)
   })
 
   it('reads an album or an artist’s tracks through the indexes', () => {
@@ -253,9 +267,7 @@ describe('a 100,000-track library', () => {
         )
     })()
     const store = new TrackStore(db)
-    const started = performance.now()
     const { tracks, total } = store.listGroupTracks({ artist: 'Prolific' })
-    const elapsed = performance.now() - started
     expect(tracks).toHaveLength(10_000)
     expect(total).toBe(10_000)
     const order = tracks.map((t) => [t.album!.toLowerCase(), t.discNo!, t.trackNo!] as const)
@@ -270,7 +282,6 @@ describe('a 100,000-track library', () => {
       albumCount: 100,
       trackCount: 10_000,
     })
-    console.log(`an artist's 10,000 tracks in ${elapsed.toFixed(0)} ms`)
 
     // One more: still the first 10,000 in play order, and the answer says how many there are.
     insert.run('/music/Prolific/extra.mp3', 'Piece extra', 'Box 0', 0, 1)
