@@ -21,7 +21,17 @@ import type {
   Handlers,
   Rediscovery,
 } from '../shared/contract'
-import { chooseAutoPick, seededRandom } from './queue/auto-queue'
+import {
+  chooseAutoPick,
+  seededRandom,
+  type AutoQueueCandidate,
+  type AutoQueueChoice,
+} from './queue/auto-queue'
+import { Coalescer, planReplacements } from './queue/rerank'
+import type { Recommendation } from './taste/model'
+import { applyReplacements, isWaitingAutoPick, type QueueReplacement } from '../shared/live-queue'
+import type { QueueEntry } from '../shared/contract'
+import type { Track } from '../shared/domain'
 import { listenRow } from '../shared/rewards'
 import { MetricStore } from './insights/metrics'
 import type { RunSummary, TasteInsights } from '../shared/insights'
@@ -51,6 +61,14 @@ export const NOTHING_ANALYSED_MESSAGE =
   'No song is analysed yet, so Attune has nothing to pick from. It listens to your library in the background; try again once some songs are analysed.'
 
 const DAY_MS = 86_400_000
+
+/** How often the engine looks for events another process (the CLI) wrote to its database. */
+const OTHER_WRITERS_POLL_MS = 1000
+
+/** How many queue revisions' replacements are kept for saves based on an older revision. */
+const REPLACEMENT_LOG = 50
+
+type QueuedTrack = QueueEntry & { track: Track | null }
 
 /** How many turned-down songs Rediscover scores at most (the most recent ones). */
 const REDISCOVER_CANDIDATES = 500
@@ -84,6 +102,16 @@ export class Engine {
   private watcher: { close(): Promise<void> } | null = null
   private closed = false
   private readonly autoQueueRandom: () => number
+  /** Learns from new events and re-ranks the waiting auto-picks, once per burst of events. */
+  private readonly learning: Coalescer
+  /** See QueueState.revision. */
+  private queueRevision = 0
+  /** The replacements of the latest revisions, oldest first. */
+  private readonly replacementLog: {
+    revision: number
+    replaced: QueueReplacement<QueuedTrack>[]
+  }[] = []
+  private otherWriters: ReturnType<typeof setInterval> | null = null
 
   constructor(options: EngineOptions) {
     this.autoQueueRandom = seededRandom(options.autoQueueSeed ?? Date.now() % 2 ** 32)
@@ -101,7 +129,15 @@ export class Engine {
     this.nativeBinding = options.nativeBinding
     this.log = options.log ?? (() => undefined)
     this.media = createMediaHandler({ db: this.db, coversDir: this.coversDir })
-    if (options.watch) this.restartWatcher()
+    this.learning = new Coalescer(
+      () => this.learnFromNewEvents(),
+      (error) =>
+        this.log('warn', `the taste model could not learn at once: ${(error as Error).message}`),
+    )
+    if (options.watch) {
+      this.restartWatcher()
+      this.watchOtherWriters()
+    }
     if (this.backgroundAnalysis) this.analyseInBackground()
   }
 
@@ -196,7 +232,7 @@ export class Engine {
     const settings = this.settings.get()
     const vectors = this.embeddings.spaces().find((x) => x.space === settings.model.space)?.vectors
     if (!vectors) return { entry: null, message: NOTHING_ANALYSED_MESSAGE }
-    const { temperature, topN, alpha } = settings.exploration
+    const { temperature, topN } = settings.exploration
     const spacing = settings.autoQueue.artistSpacing
     let taste: TasteService
     try {
@@ -211,10 +247,7 @@ export class Engine {
       n: Math.min(200, topN * (1 + spacing)),
       exclude: [...exclude],
     })
-    const candidates = recommendations.map((r) => {
-      const track = this.tracks.getTrack(r.trackId)
-      return { ...r, track, artist: track?.artist ?? track?.albumArtist ?? null }
-    })
+    const candidates = this.withTracks(recommendations)
     const choice = chooseAutoPick(
       candidates,
       { temperature, topN, artistSpacing: spacing },
@@ -228,8 +261,27 @@ export class Engine {
           'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
       }
     }
+    return { entry: this.logAutoPick(choice), message: null }
+  }
+
+  private withTracks(recommendations: Recommendation[]): AutoPickCandidate[] {
+    return recommendations.map((r) => {
+      const track = this.tracks.getTrack(r.trackId)
+      return { ...r, track, artist: track?.artist ?? track?.albumArtist ?? null }
+    })
+  }
+
+  /**
+   * Logs an auto-pick with its short-list and probability (what offline evaluation needs) and
+   * makes its queue entry; `replaces` names the waiting pick a re-rank swapped for it.
+   */
+  private logAutoPick(
+    choice: AutoQueueChoice<AutoPickCandidate>,
+    replaces?: { pickId: number | null; trackId: number },
+  ): NonNullable<AutoQueuePick['entry']> {
+    const { temperature, topN, alpha } = this.settings.get().exploration
     const { pick, probability } = choice
-    this.events.autoPick(pick.trackId, {
+    const logged = this.events.autoPick(pick.trackId, {
       candidates: choice.candidates,
       probability,
       temperature,
@@ -239,22 +291,143 @@ export class Engine {
       mean: pick.mean,
       bonus: pick.bonus,
       ucb: pick.ucb,
+      ...(replaces ? { replaces } : {}),
     })
     return {
-      entry: {
-        trackId: pick.trackId,
-        source: 'auto',
-        reason: {
-          mean: pick.mean,
-          bonus: pick.bonus,
-          ucb: pick.ucb,
-          probability,
-          reasons: pick.reasons,
-        },
-        track: pick.track,
+      trackId: pick.trackId,
+      source: 'auto',
+      pickId: logged.id,
+      reason: {
+        mean: pick.mean,
+        bonus: pick.bonus,
+        ucb: pick.ucb,
+        probability,
+        reasons: pick.reasons,
       },
-      message: null,
+      track: pick.track,
     }
+  }
+
+  /**
+   * Called after every event that teaches the model (a mark, a play's end, an imported label):
+   * the taste worker learns from it straight away, off the caller's path, and the waiting
+   * auto-picks are re-ranked. Bursts coalesce into one update. Nothing runs while neither the
+   * model is running nor an auto-pick waits (the next read of the model learns then).
+   */
+  private eventsLogged(): void {
+    if (this.closed) return
+    if (this.taste === null && !this.hasAutoPicksQueued()) return
+    this.learning.request()
+  }
+
+  private hasAutoPicksQueued(): boolean {
+    return (
+      this.db.prepare(`SELECT 1 FROM queue WHERE source = 'auto' AND touched = 0 LIMIT 1`).get() !==
+      undefined
+    )
+  }
+
+  /** Resolves once the model has learned from every event so far and the queue is re-ranked. */
+  settled(): Promise<void> {
+    return this.learning.idle()
+  }
+
+  private async learnFromNewEvents(): Promise<void> {
+    if (this.closed) return
+    let taste: TasteService
+    try {
+      taste = await this.tasteService()
+    } catch (error) {
+      if (/analysed|no vectors/i.test((error as Error).message)) return
+      throw error
+    }
+    const status = await taste.update()
+    if (this.closed) return
+    this.emit('modelUpdated', { lastEventId: status.lastEventId, rows: status.rows })
+    await this.rerankWaitingPicks(taste)
+  }
+
+  /**
+   * Replaces the waiting auto-picks the model no longer stands behind (see planReplacements):
+   * each replacement is drawn and logged as autoQueueNext's picks are, then applied to the queue
+   * as saved now (the renderer may have saved meanwhile), and announced with `queueChanged`.
+   */
+  private async rerankWaitingPicks(taste: TasteService): Promise<void> {
+    const state = this.queue.load()
+    const waiting = state.entries.filter((e, i) => isWaitingAutoPick(e, i, state.current))
+    if (waiting.length === 0) return
+    const settings = this.settings.get()
+    const { temperature, topN } = settings.exploration
+    const spacing = settings.autoQueue.artistSpacing
+    const waitingIds = new Set(waiting.map((e) => e.trackId))
+    const others = state.entries.map((e) => e.trackId).filter((id) => !waitingIds.has(id))
+    const recommendations = await taste.recommend({
+      n: Math.min(200, topN * (1 + spacing) + waiting.length),
+      exclude: [...new Set(others)],
+    })
+    if (this.closed) return
+    const plan = planReplacements(
+      waiting,
+      this.withTracks(recommendations),
+      { temperature, topN, artistSpacing: spacing },
+      this.recentAutoPickArtists(spacing),
+      this.autoQueueRandom,
+    )
+    if (plan.length === 0) return
+    const replaced = plan.map(({ index, choice }) => {
+      const old = waiting[index] as QueueEntry
+      const from = { pickId: old.pickId ?? null, trackId: old.trackId }
+      return { ...from, entry: this.logAutoPick(choice, from) }
+    })
+    this.applyQueueReplacements(replaced)
+  }
+
+  private applyQueueReplacements(replaced: QueueReplacement<QueuedTrack>[]): void {
+    const saved = this.queue.load()
+    const { entries, applied } = applyReplacements<QueuedTrack>(
+      saved.entries.map((e) => ({ ...e, track: null })),
+      saved.current,
+      replaced,
+    )
+    if (applied.length === 0) return
+    this.queueRevision += 1
+    this.replacementLog.push({ revision: this.queueRevision, replaced: applied })
+    if (this.replacementLog.length > REPLACEMENT_LOG) this.replacementLog.shift()
+    this.queue.save({ ...saved, entries })
+    this.emit('queueChanged', { revision: this.queueRevision, replaced: applied })
+  }
+
+  /**
+   * The browser host and the app follow events another process writes to the same database (the
+   * CLI's `feedback` and `import-labels`): SQLite's data_version moves only on other connections'
+   * commits, so the poll costs one pragma while nobody else writes.
+   */
+  private watchOtherWriters(): void {
+    let version = this.db.pragma('data_version', { simple: true })
+    let latest = this.latestEventId()
+    this.otherWriters = setInterval(() => {
+      if (this.closed) return
+      const now = this.db.pragma('data_version', { simple: true })
+      if (now === version) return
+      version = now
+      const since = latest
+      latest = this.latestEventId()
+      const taught = this.db
+        .prepare(
+          `SELECT 1 FROM events WHERE id > ? AND kind IN ('mark', 'label_import', 'play_end') LIMIT 1`,
+        )
+        .get(since)
+      if (taught === undefined) return
+      this.emit('labelsChanged', { trackId: null })
+      this.eventsLogged()
+    }, OTHER_WRITERS_POLL_MS)
+    this.otherWriters.unref()
+  }
+
+  private latestEventId(): number {
+    return (
+      this.db.prepare(`SELECT COALESCE(MAX(id), 0) AS id FROM events`).get() as { id: number }
+    ).id
   }
 
   /**
@@ -463,10 +636,12 @@ export class Engine {
     playEnded: ({ trackId, playId, position, duration, reason }) => {
       this.playing.delete(playId)
       this.events.playEnd(trackId, playId, { position, duration, reason })
+      this.eventsLogged()
     },
     setMark: ({ trackId, mark }) => {
       this.events.mark(trackId, mark, 'ui')
-      this.emit('labelsChanged', { trackId })
+      this.emit('labelsChanged', { trackId, mark })
+      this.eventsLogged()
     },
     listLabels: () => [...this.events.currentLabels().values()],
     getQueue: () => {
@@ -474,11 +649,22 @@ export class Engine {
       return {
         ...state,
         entries: state.entries.map((e) => ({ ...e, track: this.tracks.getTrack(e.trackId) })),
+        revision: this.queueRevision,
       }
     },
-    saveQueue: (state) => {
-      this.queue.save(state)
-      this.emit('queueChanged', {})
+    saveQueue: ({ revision, ...state }) => {
+      // A save based on an older revision missed some replacements: they are re-applied to it
+      // (where their picks still wait), so the renderer's save never undoes the engine's.
+      const missed =
+        revision === undefined
+          ? []
+          : this.replacementLog.filter((r) => r.revision > revision).flatMap((r) => r.replaced)
+      const entries =
+        missed.length === 0
+          ? state.entries
+          : applyReplacements<QueueEntry>(state.entries, state.current, missed).entries
+      this.queue.save({ ...state, entries })
+      this.emit('queueChanged', { revision: this.queueRevision, replaced: [] })
     },
     startAnalysis: () => {
       this.analyse().catch((error: unknown) => {
@@ -510,7 +696,10 @@ export class Engine {
         othersInAlbumsNot: othersNot ?? false,
         dryRun: dryRun ?? false,
       })
-      if (!dryRun && result.labelled > 0) this.emit('labelsChanged', { trackId: null })
+      if (!dryRun && result.labelled > 0) {
+        this.emit('labelsChanged', { trackId: null })
+        this.eventsLogged()
+      }
       return result
     },
     resetModel: async () => {
@@ -566,6 +755,8 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    if (this.otherWriters !== null) clearInterval(this.otherWriters)
+    await this.learning.idle()
     await this.watcher?.close()
     this.analysisAbort?.abort()
     await this.scanning?.catch(() => undefined)
@@ -576,6 +767,9 @@ export class Engine {
     this.db.close()
   }
 }
+
+type AutoPickCandidate = AutoQueueCandidate &
+  Recommendation & { track: Track | null; reasons: string[] }
 
 function daysAgo(now: number, ts: number): string {
   const days = Math.floor((now - ts) / DAY_MS)

@@ -8,6 +8,7 @@ import {
   type AnalysisResult,
   END_REASONS,
   MARKS,
+  type MarkOrNone,
   type Root,
   type ScanProgress,
   type ScanSummary,
@@ -15,6 +16,7 @@ import {
   type TrackLabel,
 } from './domain'
 import type { MetricSeriesView, RunSummary, TasteInsights } from './insights'
+import type { QueueReplacement } from './live-queue'
 
 /** A call: its argument schema, and (type only) its result. */
 export interface CallSpec<A extends z.ZodType, R> {
@@ -94,6 +96,10 @@ export interface QueueEntry {
   source: 'user' | 'auto'
   /** Why an auto-pick was chosen (score, bonus, features), as the taste model explains it. */
   reason?: unknown
+  /** The auto_pick event that chose it (auto entries): how a re-rank finds it again. */
+  pickId?: number
+  /** The listener moved this auto-pick: it is theirs now, and a re-rank leaves it alone. */
+  touched?: boolean
 }
 
 export interface QueueState {
@@ -105,6 +111,11 @@ export interface QueueState {
   shuffle: boolean
   repeat: 'off' | 'all' | 'one'
   volume: number
+  /**
+   * Bumped each time the engine replaces waiting auto-picks (a re-rank). A save names the revision
+   * it was based on; the engine re-applies to it the replacements it had not seen.
+   */
+  revision: number
 }
 
 export interface HistoryEntry {
@@ -162,7 +173,14 @@ export interface AutoPickReason {
 
 export interface AutoQueuePick {
   /** The entry to append (source 'auto'), or null when there is nothing to pick from. */
-  entry: (QueueEntry & { source: 'auto'; reason: AutoPickReason; track: Track | null }) | null
+  entry:
+    | (QueueEntry & {
+        source: 'auto'
+        reason: AutoPickReason
+        pickId: number
+        track: Track | null
+      })
+    | null
   /** Why there is no entry, in plain words; null when there is one. */
   message: string | null
 }
@@ -182,7 +200,13 @@ export interface EmbeddingSpaceSummary {
 }
 
 const queueEntry = z
-  .object({ trackId: id, source: z.enum(['user', 'auto']), reason: z.unknown().optional() })
+  .object({
+    trackId: id,
+    source: z.enum(['user', 'auto']),
+    reason: z.unknown().optional(),
+    pickId: id.optional(),
+    touched: z.boolean().optional(),
+  })
   .strict()
 
 export const calls = {
@@ -249,6 +273,8 @@ export const calls = {
         shuffle: z.boolean(),
         repeat: z.enum(['off', 'all', 'one']),
         volume: z.number().min(0).max(1),
+        /** The queue revision this state was based on (see QueueState.revision). */
+        revision: z.number().int().min(0).optional(),
       })
       .strict(),
   ),
@@ -388,8 +414,17 @@ export interface EngineEvents {
   scanFinished: ScanSummary
   libraryChanged: { reason: 'scan' | 'watch' | 'roots' }
   /** One track's label changed, or (trackId null) many at once, as after a label import. */
-  labelsChanged: { trackId: number | null }
-  queueChanged: Record<string, never>
+  labelsChanged: { trackId: number | null; mark?: MarkOrNone }
+  /**
+   * The saved queue changed: `replaced` lists the waiting auto-picks the engine swapped after the
+   * taste model changed its mind (empty for a plain save).
+   */
+  queueChanged: {
+    revision: number
+    replaced: QueueReplacement<QueueEntry & { track: Track | null }>[]
+  }
+  /** The taste model learned from new events: Discover and Rediscover are worth a fresh look. */
+  modelUpdated: { lastEventId: number; rows: number }
   analysisProgress: AnalysisProgress
   analysisFinished: AnalysisResult
   settingsChanged: Settings
@@ -402,6 +437,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'libraryChanged',
   'labelsChanged',
   'queueChanged',
+  'modelUpdated',
   'analysisProgress',
   'analysisFinished',
   'settingsChanged',

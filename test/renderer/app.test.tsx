@@ -235,6 +235,7 @@ describe('now playing', () => {
       shuffle: false,
       repeat: 'all',
       volume: 0.6,
+      revision: 0,
     }
     renderApp(bridge)
     await waitFor(() => expect(screen.getByTestId('now-playing-title').textContent).toBe('Song 3'))

@@ -95,6 +95,7 @@ export class FakeBridge implements Bridge {
   history: HistoryEntry[] = []
   private listeners = new Set<(event: EngineEvent) => void>()
   private playIds = 0
+  private pickIds = 0
   settings: Settings = DEFAULT_SETTINGS
   /** When set, autoQueueNext answers with no song and this message. */
   autoQueueMessage: string | null = null
@@ -127,6 +128,7 @@ export class FakeBridge implements Bridge {
       shuffle: false,
       repeat: 'off',
       volume: 1,
+      revision: 0,
     }
     const handlers: { [K in CallName]: (args: CallArgs<K>) => CallResult<K> } = {
       getStatus: () => ({
@@ -253,6 +255,7 @@ export class FakeBridge implements Bridge {
           entry: {
             trackId: track.id,
             source: 'auto',
+            pickId: ++this.pickIds,
             track,
             reason: {
               mean: 0.42,

@@ -141,6 +141,7 @@ describe('Player', () => {
       shuffle: false,
       repeat: 'all',
       volume: 0.5,
+      revision: 0,
     })
     expect(player.getSnapshot()).toMatchObject({ status: 'paused', volume: 0.5 })
     expect(player.getPosition()).toBe(61)

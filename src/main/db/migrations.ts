@@ -309,6 +309,18 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 10,
+    name: 'queue entries remember their auto-pick and whether the listener moved them',
+    up(db) {
+      // A mark re-ranks the auto-picks still waiting in the queue (issue 10): the engine replaces
+      // a pick by its auto_pick event (pick_id), and never one the listener moved (touched).
+      db.exec(`
+        ALTER TABLE queue ADD COLUMN pick_id INTEGER;
+        ALTER TABLE queue ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;
+      `)
+    },
+  },
 ]
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

@@ -22,14 +22,22 @@ const PLAYER_KEY = 'player'
 export class QueueStore {
   constructor(private readonly db: Database) {}
 
-  load(): Omit<QueueState, 'entries'> & { entries: QueueEntry[] } {
+  load(): Omit<QueueState, 'entries' | 'revision'> & { entries: QueueEntry[] } {
     const rows = this.db
-      .prepare(`SELECT track_id, source, reason FROM queue ORDER BY position`)
-      .all() as { track_id: number; source: 'user' | 'auto'; reason: string | null }[]
-    const entries = rows.map((r) => ({
+      .prepare(`SELECT track_id, source, reason, pick_id, touched FROM queue ORDER BY position`)
+      .all() as {
+      track_id: number
+      source: 'user' | 'auto'
+      reason: string | null
+      pick_id: number | null
+      touched: number
+    }[]
+    const entries: QueueEntry[] = rows.map((r) => ({
       trackId: r.track_id,
       source: r.source,
       ...(r.reason !== null ? { reason: JSON.parse(r.reason) as unknown } : {}),
+      ...(r.pick_id !== null ? { pickId: r.pick_id } : {}),
+      ...(r.touched ? { touched: true } : {}),
     }))
     const raw = this.db.prepare(`SELECT value FROM settings WHERE key = ?`).get(PLAYER_KEY) as
       { value: string } | undefined
@@ -46,7 +54,8 @@ export class QueueStore {
   save(state: { entries: QueueEntry[] } & PlayerSettings): void {
     const now = Date.now()
     const insert = this.db.prepare(
-      `INSERT INTO queue (position, track_id, source, reason, added_at) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO queue (position, track_id, source, reason, added_at, pick_id, touched)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM queue`).run()
@@ -57,6 +66,8 @@ export class QueueStore {
           e.source,
           e.reason === undefined ? null : JSON.stringify(e.reason),
           now,
+          e.pickId ?? null,
+          e.touched ? 1 : 0,
         ),
       )
       const player: PlayerSettings = {

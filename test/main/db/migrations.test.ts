@@ -358,3 +358,27 @@ describe('migration 9: embeddings by space and computation time', () => {
     db.close()
   })
 })
+
+describe('migration 10: queue entries with their auto-pick', () => {
+  it('keeps the entries saved before it, with no pick and untouched, and stores both for new ones', () => {
+    const file = dbFile()
+    const before = openDatabase(file, { migrations: migrations.slice(0, 9) })
+    before.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/m/1.mp3', 1)`).run()
+    before
+      .prepare(`INSERT INTO queue (position, track_id, source, added_at) VALUES (0, 1, 'auto', 1)`)
+      .run()
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 10) })
+    expect(schemaVersion(db)).toBe(10)
+    expect(db.prepare(`SELECT track_id, pick_id, touched FROM queue`).raw().all()).toEqual([
+      [1, null, 0],
+    ])
+    db.prepare(
+      `INSERT INTO queue (position, track_id, source, added_at, pick_id, touched) VALUES (1, 1, 'auto', 1, 42, 1)`,
+    ).run()
+    expect(db.prepare(`SELECT pick_id, touched FROM queue WHERE position = 1`).raw().get()).toEqual(
+      [42, 1],
+    )
+    db.close()
+  })
+})

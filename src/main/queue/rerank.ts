@@ -1,0 +1,90 @@
+// Re-ranking the auto-picks still waiting in the queue after the taste model learned something:
+// which picks the model no longer stands behind, and what to draw in their place. Pure; the
+// engine does the reading, logging and saving (see Engine.rerankWaitingPicks).
+import {
+  chooseAutoPick,
+  type AutoQueueCandidate,
+  type AutoQueueChoice,
+  type AutoQueuePolicy,
+} from './auto-queue'
+
+export interface PlannedReplacement<C extends AutoQueueCandidate> {
+  /** Index into the waiting picks given. */
+  index: number
+  choice: AutoQueueChoice<C>
+}
+
+/**
+ * Keeps a waiting pick while it is still among the policy's short-list (the `topN` best eligible
+ * songs by UCB, the songs the softmax draws from); every other waiting pick (fallen behind, or no
+ * longer eligible, e.g. marked "not for me") is replaced by a fresh draw, in queue order, from the
+ * candidates that are neither waiting nor drawn already. `candidates` are the model's best
+ * eligible songs, best first, with the waiting picks among them and the queue's other songs not.
+ */
+export function planReplacements<C extends AutoQueueCandidate>(
+  waiting: readonly { trackId: number }[],
+  candidates: readonly C[],
+  policy: AutoQueuePolicy,
+  recentArtists: readonly (string | null)[],
+  random: () => number,
+): PlannedReplacement<C>[] {
+  const shortList = new Set(
+    [...candidates]
+      .sort((a, b) => b.ucb - a.ucb || a.trackId - b.trackId)
+      .slice(0, Math.max(1, Math.floor(policy.topN)))
+      .map((c) => c.trackId),
+  )
+  const waitingIds = new Set(waiting.map((w) => w.trackId))
+  let pool = candidates.filter((c) => !waitingIds.has(c.trackId))
+  let artists = [...recentArtists]
+  const planned: PlannedReplacement<C>[] = []
+  waiting.forEach((pick, index) => {
+    if (shortList.has(pick.trackId)) return
+    const choice = chooseAutoPick(pool, policy, artists, random)
+    if (!choice) return
+    planned.push({ index, choice })
+    pool = pool.filter((c) => c.trackId !== choice.pick.trackId)
+    artists = [...artists, choice.pick.artist]
+  })
+  return planned
+}
+
+/**
+ * Runs a task once per burst of requests: a request while it runs makes it run once more
+ * afterwards (not once per request), and requests in the same tick start one run.
+ */
+export class Coalescer {
+  private running: Promise<void> | null = null
+  private again = false
+
+  constructor(
+    private readonly task: () => Promise<void>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  request(): void {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = this.loop()
+  }
+
+  /** Resolves once no run is going or asked for. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running
+  }
+
+  private async loop(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve))
+    do {
+      this.again = false
+      try {
+        await this.task()
+      } catch (error) {
+        this.onError(error)
+      }
+    } while (this.again)
+    this.running = null
+  }
+}

@@ -1,0 +1,248 @@
+// The learning loop reacts at once (issue 10): an event reaches the taste worker without any read
+// of the model, and the auto-picks still waiting in the queue are re-ranked. Real SQLite files, the
+// real fixture library scanned and analysed once, a real taste worker.
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../../src/main/db/database'
+import { scanLibrary } from '../../../src/main/library'
+import { analyseLibrary } from '../../../src/main/analysis/pool'
+import { Engine } from '../../../src/main/engine'
+import { EventLog } from '../../../src/main/events'
+import type { EngineEvent, EngineEvents, QueueEntry } from '../../../src/shared/contract'
+import type { Track } from '../../../src/shared/domain'
+import { FIXTURES, tempDir } from '../../helpers/temp'
+
+const MUSIC = join(FIXTURES, 'music')
+let temp: ReturnType<typeof tempDir>
+let analysed: string
+let copies = 0
+let engine: Engine | null = null
+
+beforeAll(async () => {
+  temp = tempDir()
+  analysed = join(temp.dir, 'analysed.db')
+  const db = openDatabase(analysed)
+  await scanLibrary(db, { roots: [MUSIC], coversDir: join(temp.dir, 'covers') })
+  const summary = await analyseLibrary(db, { workers: 2 })
+  expect(summary.failed).toEqual([])
+  db.close()
+}, 300_000)
+
+afterEach(async () => {
+  await engine?.close()
+  engine = null
+})
+
+afterAll(() => temp?.cleanup())
+
+/** A fresh engine on a copy of the analysed library, recording the events it pushes. */
+function start(options: { watch?: boolean } = {}): { engine: Engine; events: EngineEvent[] } {
+  const path = join(temp.dir, `copy-${++copies}.db`)
+  const db = openDatabase(analysed)
+  db.exec(`VACUUM INTO '${path.replace(/'/g, "''")}'`)
+  db.close()
+  engine = new Engine({ dbPath: path, autoQueueSeed: 7, ...options })
+  const events: EngineEvent[] = []
+  engine.subscribe((e) => events.push(e))
+  return { engine, events }
+}
+
+function ofKind<K extends keyof EngineEvents>(events: EngineEvent[], name: K): EngineEvents[K][] {
+  return events.filter((e) => e.name === name).map((e) => e.payload as EngineEvents[K])
+}
+
+function soundtrack(track: Pick<Track, 'path'>): string {
+  return track.path.slice(MUSIC.length + 1).split(/[\\/]/)[0] ?? ''
+}
+
+function allTracks(e: Engine): Track[] {
+  return e.tracks.listTracks({ limit: 1000 }).sort((a, b) => a.id - b.id)
+}
+
+/** Polls until `ok` holds (behaviour, not a stopwatch: the deadline only stops a hung test). */
+async function until(ok: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('events reach the taste worker at once', () => {
+  it('learns from a mark without any read of the model, and never makes the caller wait', async () => {
+    const { engine, events } = start()
+    const taste = await engine.tasteService()
+    const before = taste.status.lastEventId
+    const [song] = allTracks(engine)
+    const returned: unknown = engine.handlers.setMark({ trackId: song!.id, mark: 'love' })
+    expect(returned).toBeUndefined() // not a promise: nothing waits on the worker
+    const logged = engine.events.list({ sinceId: before })
+    expect(logged).toHaveLength(1)
+    await until(() => ofKind(events, 'modelUpdated').length > 0, 'the model update')
+    expect(ofKind(events, 'modelUpdated')[0]).toEqual({ lastEventId: logged[0]!.id, rows: 1 })
+    // The service learned it from the notification alone: its last status is the update's.
+    expect(taste.status.lastEventId).toBe(logged[0]!.id)
+    expect(taste.status.rows).toBe(1)
+  })
+
+  it('turns a burst of events into one update', async () => {
+    const { engine, events } = start()
+    await engine.tasteService()
+    const songs = allTracks(engine).slice(0, 5)
+    // Handlers of these calls answer synchronously: the loop runs them in one tick.
+    for (const song of songs) void engine.handlers.setMark({ trackId: song.id, mark: 'like' })
+    const started = engine.handlers.playStarted({ trackId: songs[0]!.id }) as { playId: string }
+    const playId = started.playId
+    void engine.handlers.playEnded({
+      trackId: songs[0]!.id,
+      playId,
+      position: 5,
+      duration: songs[0]!.duration,
+      reason: 'next',
+    })
+    await engine.settled()
+    const updates = ofKind(events, 'modelUpdated')
+    expect(updates).toHaveLength(1)
+    expect(updates[0]!.lastEventId).toBe(engine.events.list().at(-1)!.id)
+  })
+
+  it('learns from events another process writes (the CLI’s feedback) while it runs', async () => {
+    const { engine, events } = start({ watch: true })
+    await engine.tasteService()
+    const [song] = allTracks(engine)
+    const other = openDatabase(engine.dbPath)
+    try {
+      new EventLog(other).mark(song!.id, 'not_for_me', 'cli')
+    } finally {
+      other.close()
+    }
+    await until(() => ofKind(events, 'modelUpdated').length > 0, 'the model update')
+    expect((await engine.tasteService()).status.rows).toBe(1)
+    expect(ofKind(events, 'labelsChanged')).toContainEqual({ trackId: null })
+  })
+})
+
+describe('waiting auto-picks are re-ranked when the model changes its mind', () => {
+  it('replaces the waiting untouched picks of a style turned down, and nothing else', async () => {
+    const { engine, events } = start()
+    const tracks = allTracks(engine)
+    const of = (name: string) => tracks.filter((t) => soundtrack(t) === name)
+    const [playing, waiting1, manual, moved, waiting2, rejected1, rejected2] = of('drascula') as [
+      Track,
+      Track,
+      Track,
+      Track,
+      Track,
+      Track,
+      Track,
+    ]
+    const auto = (t: Track, extra: Partial<QueueEntry> = {}): QueueEntry => ({
+      trackId: t.id,
+      source: 'auto',
+      reason: { mean: 0, bonus: 1, ucb: 1, probability: 0.1, reasons: [] },
+      ...extra,
+    })
+    const queued: QueueEntry[] = [
+      auto(playing),
+      auto(waiting1, { pickId: 1001 }),
+      { trackId: manual.id, source: 'user' },
+      auto(moved, { touched: true }),
+      auto(waiting2),
+    ]
+    void engine.handlers.saveQueue({
+      entries: queued,
+      current: 0,
+      position: 12,
+      shuffle: false,
+      repeat: 'off',
+      volume: 1,
+      revision: 0,
+    })
+    // "Not for me" on two other songs of the same soundtrack.
+    void engine.handlers.setMark({ trackId: rejected1.id, mark: 'not_for_me' })
+    void engine.handlers.setMark({ trackId: rejected2.id, mark: 'not_for_me' })
+    await engine.settled()
+
+    const after = await engine.handlers.getQueue()
+    expect(after.revision).toBe(1)
+    expect(after.current).toBe(0)
+    // The playing pick, the manual entry and the pick the listener moved stay as they were.
+    for (const i of [0, 2, 3]) {
+      expect([after.entries[i]!.trackId, after.entries[i]!.source]).toEqual([
+        queued[i]!.trackId,
+        queued[i]!.source,
+      ])
+    }
+    expect(after.entries[3]!.touched).toBe(true)
+    const replacements = [after.entries[1]!, after.entries[4]!]
+    // Entry 1 was replaced, entry 4 too: both were waiting, untouched and of the turned-down style.
+    expect(replacements.map((e) => e.trackId)).not.toContain(waiting1.id)
+    expect(replacements.map((e) => e.trackId)).not.toContain(waiting2.id)
+    for (const entry of replacements) {
+      expect(entry.source).toBe('auto')
+      expect(soundtrack(entry.track!)).not.toBe('drascula')
+      expect(entry.pickId).toBeGreaterThan(0)
+    }
+    // Each replacement is logged as the auto-queue logs its picks, naming the pick it replaces.
+    const picks = engine.events.list({ kinds: ['auto_pick'] })
+    expect(picks.map((p) => p.id)).toEqual(replacements.map((e) => e.pickId))
+    expect(picks.map((p) => (p.data as { replaces: unknown }).replaces)).toEqual([
+      { pickId: 1001, trackId: waiting1.id },
+      { pickId: null, trackId: waiting2.id },
+    ])
+    for (const pick of picks) {
+      const data = pick.data as { candidates: { trackId: number; probability: number }[] }
+      expect(data.candidates.reduce((a, c) => a + c.probability, 0)).toBeCloseTo(1, 9)
+      for (const id of [rejected1.id, rejected2.id, playing.id, manual.id, moved.id])
+        expect(data.candidates.map((c) => c.trackId)).not.toContain(id)
+    }
+    const changed = ofKind(events, 'queueChanged').filter((c) => c.replaced.length > 0)
+    expect(changed).toHaveLength(1)
+    expect(changed[0]!.revision).toBe(1)
+    expect(changed[0]!.replaced.map((r) => [r.pickId, r.trackId, r.entry.trackId])).toEqual([
+      [1001, waiting1.id, replacements[0]!.trackId],
+      [null, waiting2.id, replacements[1]!.trackId],
+    ])
+
+    // A save from a renderer that had not seen the replacements yet does not undo them.
+    void engine.handlers.saveQueue({
+      entries: queued,
+      current: 0,
+      position: 20,
+      shuffle: false,
+      repeat: 'off',
+      volume: 1,
+      revision: 0,
+    })
+    const resaved = await engine.handlers.getQueue()
+    expect(resaved.entries.map((e) => e.trackId)).toEqual(after.entries.map((e) => e.trackId))
+    expect(resaved.position).toBe(20)
+  })
+
+  it('keeps waiting picks the model still stands behind, and never cuts the song playing', async () => {
+    const { engine, events } = start()
+    engine.settings.update('exploration', { temperature: 0 })
+    const first = await engine.autoQueueNext()
+    const second = await engine.autoQueueNext([first.entry!.trackId])
+    const third = await engine.autoQueueNext([first.entry!.trackId, second.entry!.trackId])
+    const entries = [first, second, third].map(({ entry }) => ({
+      trackId: entry!.trackId,
+      source: 'auto' as const,
+      pickId: entry!.pickId,
+    }))
+    const state = { current: 0, position: 3, shuffle: false, repeat: 'off' as const, volume: 1 }
+    void engine.handlers.saveQueue({ entries, ...state, revision: 0 })
+    // The playing pick turned down: it is not cut. A play of it to its end changes little.
+    void engine.handlers.setMark({ trackId: first.entry!.trackId, mark: 'not_for_me' })
+    await engine.settled()
+    const after = await engine.handlers.getQueue()
+    expect(after.entries[0]!.trackId).toBe(first.entry!.trackId)
+    expect(after.current).toBe(0)
+    // The others were the model's first choices and stay in its short-list unless it changed its
+    // mind about them; whichever stayed keeps its pick id.
+    for (const [i, entry] of after.entries.entries()) {
+      if (entry.trackId === entries[i]!.trackId) expect(entry.pickId).toBe(entries[i]!.pickId)
+    }
+    expect(ofKind(events, 'modelUpdated')).toHaveLength(1)
+  })
+})

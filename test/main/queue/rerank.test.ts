@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { Coalescer, planReplacements } from '../../../src/main/queue/rerank'
+
+const candidate = (trackId: number, ucb: number, artist: string | null = null) => ({
+  trackId,
+  ucb,
+  mean: ucb,
+  bonus: 0,
+  artist,
+})
+const policy = { temperature: 0, topN: 3, artistSpacing: 0 }
+
+describe('planReplacements', () => {
+  it('keeps the waiting picks still in the short-list and replaces the others with the best left', () => {
+    const candidates = [10, 9, 8, 7, 6, 5].map((ucb, i) => candidate(i + 1, ucb))
+    // 2 is in the top 3; 5 fell behind; 99 is no longer eligible (not among the candidates).
+    const plan = planReplacements(
+      [{ trackId: 2 }, { trackId: 5 }, { trackId: 99 }],
+      candidates,
+      policy,
+      [],
+      () => 0.5,
+    )
+    expect(plan.map((p) => [p.index, p.choice.pick.trackId])).toEqual([
+      [1, 1],
+      [2, 3],
+    ])
+  })
+
+  it('keeps artists apart across the replacements it draws', () => {
+    const candidates = [candidate(1, 3, 'A'), candidate(2, 2, 'A'), candidate(3, 1, 'B')]
+    const plan = planReplacements(
+      [{ trackId: 8 }, { trackId: 9 }],
+      candidates,
+      { ...policy, artistSpacing: 1 },
+      [],
+      () => 0.5,
+    )
+    expect(plan.map((p) => p.choice.pick.trackId)).toEqual([1, 3])
+  })
+
+  it('replaces nothing while every waiting pick is still in the short-list', () => {
+    const candidates = [candidate(1, 3), candidate(2, 2), candidate(3, 1)]
+    expect(
+      planReplacements([{ trackId: 1 }, { trackId: 3 }], candidates, policy, [], Math.random),
+    ).toEqual([])
+  })
+})
+
+describe('Coalescer', () => {
+  it('runs once for a burst of requests, and once more for requests during a run', async () => {
+    let runs = 0
+    let release: () => void = () => undefined
+    const coalescer = new Coalescer(
+      async () => {
+        runs++
+        if (runs === 1) await new Promise<void>((r) => (release = r))
+      },
+      () => undefined,
+    )
+    coalescer.request()
+    coalescer.request()
+    coalescer.request()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(runs).toBe(1)
+    coalescer.request()
+    coalescer.request()
+    release()
+    await coalescer.idle()
+    expect(runs).toBe(2)
+  })
+
+  it('reports a failed run and carries on', async () => {
+    const errors: unknown[] = []
+    let runs = 0
+    const coalescer = new Coalescer(
+      () => {
+        runs++
+        return runs === 1 ? Promise.reject(new Error('boom')) : Promise.resolve()
+      },
+      (e) => errors.push(e),
+    )
+    coalescer.request()
+    await coalescer.idle()
+    coalescer.request()
+    await coalescer.idle()
+    expect(runs).toBe(2)
+    expect(errors).toHaveLength(1)
+  })
+})
