@@ -163,7 +163,7 @@ describe('waiting auto-picks are re-ranked when the model changes its mind', () 
     void engine.handlers.setMark({ trackId: rejected2.id, mark: 'not_for_me' })
     await engine.settled()
 
-    const after = await engine.handlers.getQueue()
+    const after = await engine.handlers.getQueue({})
     expect(after.revision).toBe(1)
     expect(after.current).toBe(0)
     // The playing pick, the manual entry and the pick the listener moved stay as they were.
@@ -214,7 +214,7 @@ describe('waiting auto-picks are re-ranked when the model changes its mind', () 
       volume: 1,
       revision: 0,
     })
-    const resaved = await engine.handlers.getQueue()
+    const resaved = await engine.handlers.getQueue({})
     expect(resaved.entries.map((e) => e.trackId)).toEqual(after.entries.map((e) => e.trackId))
     expect(resaved.position).toBe(20)
   })
@@ -235,7 +235,7 @@ describe('waiting auto-picks are re-ranked when the model changes its mind', () 
     // The playing pick turned down: it is not cut. A play of it to its end changes little.
     void engine.handlers.setMark({ trackId: first.entry!.trackId, mark: 'not_for_me' })
     await engine.settled()
-    const after = await engine.handlers.getQueue()
+    const after = await engine.handlers.getQueue({})
     expect(after.entries[0]!.trackId).toBe(first.entry!.trackId)
     expect(after.current).toBe(0)
     // The others were the model's first choices and stay in its short-list unless it changed its
