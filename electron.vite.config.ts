@@ -10,6 +10,7 @@ export default defineConfig({
       lib: {
         entry: {
           index: resolve('src/main/electron/main.ts'),
+          cli: resolve('src/main/cli/main.ts'),
           'analysis-worker': resolve('src/main/workers/analysis.worker.ts'),
           'read-worker': resolve('src/main/library/read-worker.ts'),
           'taste-worker': resolve('src/main/workers/taste.worker.ts'),

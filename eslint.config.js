@@ -24,7 +24,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'src/main/workers/*.mjs'],
+          allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'test/helpers/*.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -26,8 +26,6 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  // Worker threads are bundled beside this file (electron.vite.config.ts).
-  process.env['ATTUNE_WORKER_DIR'] = import.meta.dirname
   const { values } = parseArgs({
     args: process.argv.slice(1),
     options: { db: { type: 'string' } },

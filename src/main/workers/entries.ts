@@ -1,21 +1,23 @@
-import { join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 
-/** The engine's worker threads. */
-export type WorkerName = 'analysis' | 'read' | 'taste'
-
-const SOURCES: Record<WorkerName, string> = {
-  analysis: './analysis.worker.ts',
-  read: '../library/read-worker.ts',
-  taste: './taste.worker.ts',
-}
+/** The engine's worker threads; each has a `<name>-worker` entry in electron.vite.config.ts. */
+export const WORKER_NAMES = ['analysis', 'read', 'taste'] as const
+export type WorkerName = (typeof WORKER_NAMES)[number]
 
 /**
- * Where a worker's entry is. The Electron app bundles each worker as `out/main/<name>-worker.js`
- * (electron.vite.config.ts) and says where with ATTUNE_WORKER_DIR; everywhere else (tests, the CLI,
- * the browser host under tsx) the TypeScript source is used, through rpc.ts's tsx bootstrap.
+ * The folder of the built main-process code (electron.vite.config.ts builds the app, the CLI and
+ * each worker into out/main). Built code is that folder itself; the TypeScript sources (imported by
+ * tests and benchmarks) are in src/main/workers, and use the same build in the repository's out/main.
  */
-export function workerEntry(name: WorkerName, env: NodeJS.ProcessEnv = process.env): URL | string {
-  const bundled = env['ATTUNE_WORKER_DIR']
-  if (bundled) return join(bundled, `${name}-worker.js`)
-  return new URL(SOURCES[name], import.meta.url)
+export const BUILD_DIR =
+  basename(import.meta.dirname) === 'workers' && basename(dirname(import.meta.dirname)) === 'main'
+    ? resolve(import.meta.dirname, '../../../out/main')
+    : import.meta.dirname
+
+/**
+ * Where a worker's entry is: always the built `out/main/<name>-worker.js`, for the Electron app,
+ * the CLI, the browser host, tests and benchmarks alike.
+ */
+export function workerEntry(name: WorkerName): string {
+  return join(BUILD_DIR, `${name}-worker.js`)
 }

@@ -2,7 +2,6 @@
 // carries a sequence number, the answer comes back with the same one, and errors cross the boundary
 // as values. Nobody waits synchronously on a worker.
 import { Worker, parentPort, type TransferListItem, type WorkerOptions } from 'node:worker_threads'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 
 /** A worker protocol: each request type maps to its payload and result. */
 export type Protocol = Record<string, { payload: unknown; result: unknown }>
@@ -27,24 +26,12 @@ export interface WorkerClientOptions {
   workerData?: unknown
 }
 
-/**
- * Starts a worker from a module URL. A TypeScript source (tests, the CLI under tsx) is run through
- * tsx's loader; a built .js (the Electron app) runs as it is.
- */
+/** Starts a worker thread from a built JavaScript entry (see entries.ts: workerEntry). */
 export function startWorker(entry: URL | string, options: WorkerClientOptions = {}): Worker {
-  const file = typeof entry === 'string' ? entry : fileURLToPath(entry)
-  const limits = options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}
-  if (/\.[cm]?ts$/.test(file)) {
-    const bootstrap = new URL('./tsx-bootstrap.mjs', import.meta.url)
-    return new Worker(bootstrap, {
-      workerData: {
-        ...(options.workerData as object | undefined),
-        __tsEntry: pathToFileURL(file).href,
-      },
-      ...limits,
-    })
-  }
-  return new Worker(file, { workerData: options.workerData, ...limits })
+  return new Worker(entry, {
+    workerData: options.workerData,
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+  })
 }
 
 export class WorkerClient<P extends Protocol> {

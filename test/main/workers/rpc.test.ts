@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { startWorker, WorkerClient, WorkerCrashedError } from '../../../src/main/workers/rpc'
+import { WorkerClient, WorkerCrashedError } from '../../../src/main/workers/rpc'
+import { startTsWorker } from '../../helpers/ts-worker'
 import type { EchoProtocol } from './fixtures/echo.worker'
 
 const entry = new URL('./fixtures/echo.worker.ts', import.meta.url)
@@ -11,7 +12,7 @@ afterEach(async () => {
 
 describe('worker rpc', () => {
   it('answers each request by its sequence number, even out of order', async () => {
-    client = new WorkerClient<EchoProtocol>(startWorker(entry))
+    client = new WorkerClient<EchoProtocol>(startTsWorker(entry))
     const slow = client.request('echo', { text: 'slow', delayMs: 150 })
     const fast = client.request('echo', { text: 'fast' })
     expect(await fast).toBe('fast')
@@ -19,14 +20,14 @@ describe('worker rpc', () => {
   })
 
   it("carries a worker's error back as a rejected promise, and the worker keeps serving", async () => {
-    client = new WorkerClient<EchoProtocol>(startWorker(entry))
+    client = new WorkerClient<EchoProtocol>(startTsWorker(entry))
     await expect(client.request('fail', { message: 'bad vector' })).rejects.toThrow('bad vector')
     expect(await client.request('echo', { text: 'still here' })).toBe('still here')
   })
 
   it("sends the worker's log lines to the main log", async () => {
     const lines: string[] = []
-    client = new WorkerClient<EchoProtocol>(startWorker(entry), {
+    client = new WorkerClient<EchoProtocol>(startTsWorker(entry), {
       log: (level, m) => lines.push(`${level}:${m}`),
     })
     await client.request('log', { message: 'refit started' })
@@ -34,7 +35,7 @@ describe('worker rpc', () => {
   })
 
   it('rejects pending and later requests when the worker dies', async () => {
-    client = new WorkerClient<EchoProtocol>(startWorker(entry))
+    client = new WorkerClient<EchoProtocol>(startTsWorker(entry))
     await expect(client.request('exit', {})).rejects.toBeInstanceOf(WorkerCrashedError)
     await expect(client.request('echo', { text: 'x' })).rejects.toBeInstanceOf(WorkerCrashedError)
   })
