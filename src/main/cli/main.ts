@@ -1,3 +1,6 @@
+// The command line. Each command loads the modules it needs when it runs: zod (the contract),
+// ml-matrix, music-metadata and the audio decoders cost more to load than better-sqlite3 itself, and
+// `attune stats` should start in about the time Node takes to load better-sqlite3 (bench/startup.ts).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -12,27 +15,12 @@ import {
   writeJson,
   type Io,
 } from './output'
-import { scanLibrary, TrackStore } from '../library'
-import { exportEvents, exportEventsToFile, importEventsFromFile } from '../events'
-import { Engine } from '../engine'
-import { startHost } from '../http/server'
-import { fileURLToPath } from 'node:url'
-import { analyseLibrary, defaultWorkerCount } from '../analysis/pool'
-import { EXTRACTOR } from '../analysis/feature-names'
-import { importEmbeddings, EmbeddingImportError } from '../analysis/import-embeddings'
-import {
-  defaultAblationFor,
-  evaluateEmbedding,
-  formatQualityReport,
-} from '../analysis/embedding-quality'
-import { EmbeddingStore } from '../analysis/embedding-store'
-import { importLabels } from '../taste/label-import'
-import { parseMark } from '../taste/label-files'
-import { TasteService, type TasteExplanation } from '../taste/service'
+import { TrackStore } from '../library/track-store'
+import { BUILD_DIR } from '../workers/entries'
+import type { TasteService, TasteExplanation } from '../taste/service'
 import type { Recommendation } from '../taste/model'
-import { EventLog } from '../events'
 import type { MarkOrNone, Track } from '../../shared/domain'
-import { evaluateOffline, formatOfflineEvaluation, type PcaSize } from '../insights/offline-eval'
+import type { PcaSize } from '../insights/offline-eval'
 
 const HELP = `attune: a music player that learns your taste (command line)
 
@@ -178,6 +166,7 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
     store.addRoot(music)
   }
   const roots = requested.length > 0 ? requested : store.listRoots().map((r) => r.path)
+  const { scanLibrary } = await import('../library/scanner')
   const progress = new ProgressReporter(ctx.io, 'Scanning')
   const summary = await scanLibrary(db, {
     roots,
@@ -309,9 +298,11 @@ async function exportCommand(ctx: Context, args: string[]): Promise<number> {
   const db = ctx.open()
   const file = positionals[0]
   if (!file) {
+    const { exportEvents } = await import('../events/jsonl')
     await exportEvents(db, ctx.io.stdout)
     return 0
   }
+  const { exportEventsToFile } = await import('../events/backup-file')
   const { events } = await exportEventsToFile(db, resolve(file))
   if (ctx.json) writeJson(ctx.io, { file: resolve(file), events })
   else ctx.io.stdout.write(`Wrote ${events} events to ${resolve(file)}.\n`)
@@ -322,6 +313,7 @@ async function importCommand(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
   const file = positionals[0]
   if (!file) throw new CliError('Say which file to import: attune import FILE.jsonl', 2)
+  const { importEventsFromFile } = await import('../events/backup-file')
   const result = await importEventsFromFile(ctx.open(), resolve(file))
   if (ctx.json) writeJson(ctx.io, result)
   else
@@ -345,11 +337,15 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
   const staticDir = resolve(
     typeof values['static-dir'] === 'string'
       ? values['static-dir']
-      : fileURLToPath(new URL('../../../out/renderer', import.meta.url)),
+      : join(BUILD_DIR, '../renderer'),
   )
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new CliError(`The app is not built (no ${staticDir}/index.html). Run: npm run build`)
   }
+  const [{ Engine }, { startHost }] = await Promise.all([
+    import('../engine'),
+    import('../http/server'),
+  ])
   const engine = new Engine({
     dbPath: ctx.dbPath,
     watch: true,
@@ -399,6 +395,10 @@ function wholeNumber(value: unknown, flag: string, min = 1): number | undefined 
 
 async function analyzeCommand(ctx: Context, args: string[]): Promise<number> {
   const { values } = parse(args, { workers: { type: 'string' }, space: { type: 'string' } })
+  const [{ EXTRACTOR }, { analyseLibrary, defaultWorkerCount }] = await Promise.all([
+    import('../analysis/feature-names'),
+    import('../analysis/pool'),
+  ])
   if (typeof values.space === 'string' && values.space !== EXTRACTOR.space) {
     throw new CliError(
       `Attune computes only its built-in space ${EXTRACTOR.space}. Bring other vectors with: attune import-embeddings FILE --space NAME`,
@@ -444,6 +444,7 @@ async function importEmbeddingsCommand(ctx: Context, args: string[]): Promise<nu
   if (format !== undefined && format !== 'csv' && format !== 'jsonl' && format !== 'npy') {
     throw new CliError('--format is csv, jsonl or npy.', 2)
   }
+  const { importEmbeddings, EmbeddingImportError } = await import('../analysis/import-embeddings')
   try {
     const report = await importEmbeddings(ctx.open(), {
       file: resolve(file),
@@ -472,7 +473,7 @@ async function importEmbeddingsCommand(ctx: Context, args: string[]): Promise<nu
   }
 }
 
-function evalEmbeddingCommand(ctx: Context, args: string[]): number {
+async function evalEmbeddingCommand(ctx: Context, args: string[]): Promise<number> {
   const { values } = parse(args, {
     space: { type: 'string' },
     labels: { type: 'string' },
@@ -480,6 +481,15 @@ function evalEmbeddingCommand(ctx: Context, args: string[]): number {
     seed: { type: 'string' },
     repeats: { type: 'string' },
   })
+  const [
+    { EXTRACTOR },
+    { EmbeddingStore },
+    { defaultAblationFor, evaluateEmbedding, formatQualityReport },
+  ] = await Promise.all([
+    import('../analysis/feature-names'),
+    import('../analysis/embedding-store'),
+    import('../analysis/embedding-quality'),
+  ])
   const db = ctx.open()
   const space = typeof values.space === 'string' ? values.space : EXTRACTOR.space
   const known = new EmbeddingStore(db).spaces().find((s) => s.space === space)
@@ -503,7 +513,7 @@ function evalEmbeddingCommand(ctx: Context, args: string[]): number {
   return 0
 }
 
-function importLabelsCommand(ctx: Context, args: string[]): number {
+async function importLabelsCommand(ctx: Context, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     as: { type: 'string' },
     'others-not': { type: 'boolean', default: false },
@@ -513,6 +523,10 @@ function importLabelsCommand(ctx: Context, args: string[]): number {
   if (!file)
     throw new CliError('Say which file: attune import-labels FILE --as like|love|near-miss|not', 2)
   if (!existsSync(file)) throw new CliError(`There is no file '${file}'.`)
+  const [{ parseMark }, { importLabels }] = await Promise.all([
+    import('../taste/label-files'),
+    import('../taste/label-import'),
+  ])
   const mark = typeof values.as === 'string' ? parseMark(values.as) : undefined
   if (mark === null) throw new CliError('--as is like, love, near-miss or not.', 2)
   const result = importLabels(ctx.open(), {
@@ -558,6 +572,7 @@ function trackName(track: Track): string {
 /** Starts the taste worker on this database; "nothing analysed" becomes a plain-words CliError. */
 async function withTaste<T>(ctx: Context, use: (taste: TasteService) => Promise<T>): Promise<T> {
   const db = ctx.open()
+  const { TasteService } = await import('../taste/service')
   let taste: TasteService
   try {
     taste = await TasteService.start({
@@ -625,12 +640,16 @@ async function recommendCommand(ctx: Context, args: string[]): Promise<number> {
 
 const FEEDBACK_USAGE = 'attune feedback TRACK like|love|near-miss|not|none|skip@SECONDS|played'
 
-function feedbackCommand(ctx: Context, args: string[]): number {
+async function feedbackCommand(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
   const [trackText, action] = positionals
   const db = ctx.open()
   const track = findTrack(new TrackStore(db), trackText, FEEDBACK_USAGE)
   if (!action) throw new CliError(`Say what you thought of it: ${FEEDBACK_USAGE}`, 2)
+  const [{ EventLog }, { parseMark }] = await Promise.all([
+    import('../events/event-log'),
+    import('../taste/label-files'),
+  ])
   const events = new EventLog(db)
   const name = trackName(track)
   let logged: number[]
@@ -739,7 +758,7 @@ function numberList(
   return numbers
 }
 
-function evalCommand(ctx: Context, args: string[]): number {
+async function evalCommand(ctx: Context, args: string[]): Promise<number> {
   const { values } = parse(args, {
     space: { type: 'string', multiple: true },
     pca: { type: 'string' },
@@ -765,6 +784,10 @@ function evalCommand(ctx: Context, args: string[]): number {
       return size
     })
   }
+  const [{ EmbeddingStore }, { evaluateOffline, formatOfflineEvaluation }] = await Promise.all([
+    import('../analysis/embedding-store'),
+    import('../insights/offline-eval'),
+  ])
   const db = ctx.open()
   const known = new EmbeddingStore(db).spaces().filter((s) => s.vectors > 0)
   const spaces = Array.isArray(values.space) ? values.space : undefined
