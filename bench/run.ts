@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-const ALL = ['scan', 'analysis', 'linucb', 'pca', 'library', 'startup']
+const ALL = ['scan', 'analysis', 'linucb', 'pca', 'library', 'startup', 'learning']
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const names = chosen.length > 0 ? chosen : ALL
 let failed = 0

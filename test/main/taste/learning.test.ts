@@ -1,20 +1,29 @@
-// Engine-level learning: the real fixture library, scanned and analysed, then a few minutes of a
-// listener's feedback. Loving three songs of one soundtrack and skipping three of another early
-// must tilt the next ten recommendations towards the loved soundtrack.
+// Engine-level learning on real audio. Simulated listeners with hidden tastes (every other style
+// and pair of styles of the styles corpus) react to the auto-queue through the engine's handlers;
+// the median taste must beat random and closest-to-liked picks (bench/learning.ts measures all
+// tastes with more seeds). Then the CLI flow: feedback, recommend and explain on the fixtures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import { scanLibrary, TrackStore } from '../../../src/main/library'
 import { analyseLibrary } from '../../../src/main/analysis/pool'
-import { EventLog } from '../../../src/main/events'
-import { TasteService } from '../../../src/main/taste/service'
-import { SettingsStore } from '../../../src/main/settings-store'
 import { main } from '../../../src/main/cli/main'
 import type { Io } from '../../../src/main/cli/output'
 import { FIXTURES, tempDir } from '../../helpers/temp'
+import {
+  analysedLibrary,
+  median,
+  runBaseline,
+  runEngine,
+  summariseTaste,
+  tastesOf,
+  type PolicyName,
+  type RunResult,
+} from '../../../bench/learning-sim'
 
 const MUSIC = join(FIXTURES, 'music')
+const STYLES = join(FIXTURES, '..', 'corpus', 'styles')
 // Wesnoth (12 of 40 songs: 30 %) must fill at least 6 of the next 10 picks. Measured with the
 // defaults (α = 1): 7 of 10; with α = 0.1 ("safe bets"): 9. (Loving 3 of Singularity's 7 songs
 // gives only 1 of 10 at α = 1: after six rows the exploration bonus, ≈ 1.2, still outweighs the
@@ -72,45 +81,34 @@ afterAll(() => {
   temp?.cleanup()
 })
 
-describe('learning from feedback on the fixture library', () => {
-  it('recommends the loved soundtrack at least twice as often as its share of the library', async () => {
-    const store = new TrackStore(db)
-    const all = store.listTracks({ limit: 1000 })
-    const loved = tracksOf(store, LOVED)
-    const skipped = tracksOf(store, SKIPPED)
-    const share = loved.length / all.length
-    const events = new EventLog(db)
-    for (const track of loved.slice(0, 3)) events.mark(track.id, 'love', 'test')
-    for (const track of skipped.slice(0, 3)) {
-      const playId = events.playStart(track.id)
-      const duration = store.getTrack(track.id)?.duration ?? null
-      events.playEnd(track.id, playId, { position: 3, duration, reason: 'next' })
+describe('learning from feedback over many hidden tastes (bench/learning-sim.ts)', () => {
+  it('beats random and closest-to-liked picks on the median taste of the styles corpus', async () => {
+    // Every style of the corpus with ≥ 5 songs and every pair up to half the library is a taste;
+    // the test runs every other one (one seed: the engine's draws are seeded, so it is
+    // deterministic), the bench all of them with more seeds.
+    const library = await analysedLibrary('corpus-styles', STYLES, { cache: temp.dir })
+    const tastes = tastesOf(library).filter((_, i) => i % 2 === 0)
+    expect(tastes.length).toBeGreaterThanOrEqual(5)
+    const runs: RunResult[] = []
+    for (const taste of tastes) {
+      runs.push(await runEngine(library, taste, 1, { name: 'default' }, temp.dir))
+      runs.push(runBaseline('random', library, taste, 1))
+      runs.push(runBaseline('centroid', library, taste, 1))
     }
-
-    const taste = await TasteService.start({ db, dbPath })
-    try {
-      expect(taste.status.rows).toBe(6)
-      const picks = await taste.recommend({ n: 10 })
-      expect(picks).toHaveLength(10)
-      const paths = picks.map((p) => store.getTrack(p.trackId)?.path ?? '')
-      const lovedPicks = paths.filter((p) => soundtrackOf(p) === LOVED).length
-      expect(lovedPicks).toBeGreaterThanOrEqual(Math.ceil(2 * share * 10))
-      // The early skips were just played: the replay window keeps them out.
-      for (const track of skipped.slice(0, 3))
-        expect(picks.map((p) => p.trackId)).not.toContain(track.id)
-
-      // "Safe bets": less exploration concentrates the picks further on what was loved.
-      new SettingsStore(db).update('exploration', { alpha: 0.1 })
-      const safe = await taste.recommend({ n: 10 })
-      const safeLoved = safe.filter(
-        (p) => soundtrackOf(store.getTrack(p.trackId)?.path ?? '') === LOVED,
-      ).length
-      expect(safeLoved).toBeGreaterThan(lovedPicks)
-    } finally {
-      await taste.close()
-    }
+    const summaries = tastes.map((t) => summariseTaste(library, t, runs))
+    const med = (policy: PolicyName, figure: 'hitRate' | 'picksToFive' | 'cameBack') =>
+      median(summaries.map((s) => s.policies[policy][figure]))
+    // Liked-style picks among picks 11–30 (a loved song picked again is not a hit).
+    expect(med('attune', 'hitRate')).toBeGreaterThanOrEqual(med('random', 'hitRate') + 0.2)
+    expect(med('attune', 'hitRate')).toBeGreaterThanOrEqual(med('centroid', 'hitRate') + 0.05)
+    expect(med('attune', 'picksToFive')).toBeLessThan(med('random', 'picksToFive'))
+    // "Not for me" steers away from the style: it comes back less often than at random.
+    expect(med('attune', 'cameBack')).toBeLessThan(med('random', 'cameBack'))
+    expect(med('attune', 'cameBack')).toBeLessThan(med('centroid', 'cameBack'))
   })
+})
 
+describe('learning through the CLI on the fixture library', () => {
   it('learns the same through the CLI: feedback, recommend and explain', async () => {
     const cli = async (...args: string[]) => {
       const capture = captureIo()

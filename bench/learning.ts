@@ -1,0 +1,104 @@
+/**
+ * Learning benchmark: simulated listeners on real audio (see learning-sim.ts). Every style, and
+ * pairs of styles, of `../shared/corpus/styles` (labels.tsv) and `../shared/fixtures/music`
+ * (folders) as the hidden taste, several seeds each, served by the engine's auto-queue and side by
+ * side by random and closest-to-liked (centroid) picks. Analysed libraries are cached (see
+ * `cacheDir()`), so a rerun only simulates.
+ *
+ *   node bin/run-ts.js bench/learning.ts [--seeds N] [--library corpus|fixtures] [--variant NAME]
+ */
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import {
+  analysedLibrary,
+  median,
+  PICKS,
+  runBaseline,
+  runEngine,
+  summariseTaste,
+  tastesOf,
+  WARMUP,
+  type AnalysedLibrary,
+  type RunResult,
+  type TasteSummary,
+  type Variant,
+} from './learning-sim'
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+const SEEDS = Number(arg('seeds') ?? 3)
+const ONLY = arg('library')
+
+/** Levers measured on and off: `--variant NAME` runs the engine with these settings. */
+export const VARIANTS: Record<string, Variant> = {
+  default: { name: 'default' },
+}
+const variant = VARIANTS[arg('variant') ?? 'default']
+if (!variant)
+  throw new Error(`no variant ${arg('variant')}; known: ${Object.keys(VARIANTS).join(', ')}`)
+
+const shared = realpathSync(resolve(process.cwd(), '../shared'))
+const LIBRARIES: { name: string; root: string }[] = [
+  { name: 'corpus-styles', root: join(shared, 'corpus', 'styles') },
+  { name: 'fixtures-music', root: join(shared, 'fixtures', 'music') },
+].filter((l) => !ONLY || l.name.startsWith(ONLY))
+
+const pct = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–')
+const picks = (x: number): string => (x > PICKS ? `>${PICKS}` : String(x))
+
+function table(library: AnalysedLibrary, summaries: TasteSummary[]): string {
+  const lines = [
+    `| taste (${library.name}) | songs | base rate | hit rate 11–30: attune / random / centroid | of what was left: attune / random / centroid | ≥ 2× base | picks to 5 liked: attune / random / centroid | style back after "not for me": attune / random / centroid |`,
+    '| --- | ---: | ---: | --- | --- | :-: | --- | --- |',
+  ]
+  const row = (name: string, songs: string, base: string, s: TasteSummary['policies']) =>
+    `| ${name} | ${songs} | ${base} | **${pct(s.attune.hitRate)}** / ${pct(s.random.hitRate)} / ${pct(s.centroid.hitRate)} | **${pct(s.attune.hitShareOfCeiling)}** / ${pct(s.random.hitShareOfCeiling)} / ${pct(s.centroid.hitShareOfCeiling)} | ${s.attune.twiceBase ? 'yes' : 'no'} | **${picks(s.attune.picksToFive)}** / ${picks(s.random.picksToFive)} / ${picks(s.centroid.picksToFive)} | **${pct(s.attune.cameBack)}** / ${pct(s.random.cameBack)} / ${pct(s.centroid.cameBack)} |`
+  for (const s of summaries) lines.push(row(s.taste, String(s.liked), pct(s.baseRate), s.policies))
+  const med = (pick: (s: TasteSummary) => number) => median(summaries.map(pick))
+  const medians = Object.fromEntries(
+    (['attune', 'random', 'centroid'] as const).map((p) => [
+      p,
+      {
+        hitRate: med((s) => s.policies[p].hitRate),
+        hitShareOfCeiling: med((s) => s.policies[p].hitShareOfCeiling),
+        picksToFive: med((s) => s.policies[p].picksToFive),
+        cameBack: med((s) => s.policies[p].cameBack),
+        twiceBase: summaries.every((s) => s.policies[p].twiceBase),
+      },
+    ]),
+  ) as TasteSummary['policies']
+  lines.push(row('**median over tastes**', '', pct(med((s) => s.baseRate)), medians))
+  return lines.join('\n')
+}
+
+const work = mkdtempSync(join(tmpdir(), 'attune-learning-'))
+try {
+  console.log(
+    `Variant \`${variant.name}\`, ${SEEDS} seeds per taste, ${PICKS} picks; hits = liked-style picks among picks ${WARMUP + 1}–${PICKS} not already loved.\n`,
+  )
+  for (const { name, root } of LIBRARIES) {
+    const started = Date.now()
+    const library = await analysedLibrary(name, root)
+    const ready = Date.now()
+    const tastes = tastesOf(library)
+    const runs: RunResult[] = []
+    for (const taste of tastes) {
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        runs.push(await runEngine(library, taste, seed, variant, work))
+        runs.push(runBaseline('random', library, taste, seed))
+        runs.push(runBaseline('centroid', library, taste, seed))
+      }
+    }
+    const summaries = tastes.map((t) => summariseTaste(library, t, runs))
+    console.log(table(library, summaries))
+    const below = summaries.filter((s) => !s.policies.attune.twiceBase)
+    console.log(
+      `\n${library.tracks.length} songs, ${tastes.length} tastes × ${SEEDS} seeds; library ready in ${((ready - started) / 1000).toFixed(1)} s, simulated in ${((Date.now() - ready) / 1000).toFixed(1)} s. Tastes below 2× their base rate: ${below.length === 0 ? 'none' : below.map((s) => s.taste).join(', ')}.\n`,
+    )
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
