@@ -19,6 +19,7 @@ import {
   type TasteModelSettings,
 } from './model'
 import { TrainingLedger } from './training'
+import type { RefreshStats } from './linucb'
 import { tasteInsights } from './insights'
 import type { TasteInsights } from '../../shared/insights'
 
@@ -53,6 +54,8 @@ export interface TasteStatus {
   appliedEvents: number
   paused: boolean
   elapsedMs: number
+  /** LinUCB's exact refresh, done in slices in idle time: how it has gone, and whether one is due. */
+  refresh: RefreshStats & { pending: boolean }
 }
 
 export interface TasteSnapshot {
@@ -305,6 +308,14 @@ export class TasteCore {
     const learner = this.require()
     learner.model.setAlpha(this.settingsStore.get().exploration.alpha)
     return tasteInsights({ ...learner.model.insightInputs(), labels: learner.labelCounts() })
+  }
+
+  /**
+   * Work for idle time, one bounded slice per call (the model's exact refresh, when due): the
+   * worker calls it while no request waits and stops when it returns false.
+   */
+  idleStep(): boolean {
+    return this.learner?.model.refreshStep() ?? false
   }
 
   /** Hands out (and forgets) up to `limit` observed rewards, oldest first. */
@@ -656,6 +667,7 @@ export class TasteCore {
       appliedEvents: applied,
       paused: settings.model.paused,
       elapsedMs: Date.now() - started,
+      refresh: { ...learner.model.refreshStats(), pending: learner.model.refreshPending },
     }
   }
 }

@@ -4,6 +4,7 @@ export type {
   LinUcbJson,
   LinUcbOptions,
   Prediction,
+  RefreshStats,
   ScoredCandidate,
   Vector,
 } from './linucb'

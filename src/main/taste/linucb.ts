@@ -7,6 +7,16 @@
 // The model appends a constant 1 to every vector (an intercept), so its internal dimension is
 // k + 1. A⁻¹ is kept by Sherman–Morrison rank-one updates, and every candidate's mean θ·xᵢ and
 // variance xᵢᵀA⁻¹xᵢ are cached and refreshed in a single O(N·k) pass per reward.
+//
+// The exact refresh that bounds the rounding drift of those updates (A rebuilt from the window,
+// A⁻¹ by Cholesky, every cache from scratch: O(N·k²)) never runs on the reward path: once due, it
+// is done in slices (`refreshStep()`, called by the taste worker when it is idle), IN PLACE. A
+// slice recomputes a range of caches exactly from the A⁻¹ of that moment; the rank-one changes
+// made afterwards reach those rows through the same O(N·k) pass as every other row. So no second
+// buffer and no replay of changes are needed: at every moment each cache equals xᵢᵀA⁻¹xᵢ up to the
+// rounding of the changes since its own slice. A is rebuilt into a second matrix in slices too,
+// with every change made meanwhile applied to both (a row removed before the rebuild reached it
+// is subtracted now and added when reached: it nets to zero), then A⁻¹ is swapped in one step.
 
 /** A vector in the model's input space (length k, without the intercept). */
 export type Vector = ArrayLike<number>
@@ -18,8 +28,43 @@ export interface LinUcbOptions {
   alpha?: number
   /** Forgetting: keep only the last W reward rows (exactly). Undefined or 0 = keep all. */
   windowSize?: number
-  /** Recompute A⁻¹ and every cache exactly after this many rank-one changes. 0 = never. Default 500. */
+  /**
+   * Recompute A⁻¹ and every cache exactly after this many rank-one changes, in slices between
+   * rewards (see `refreshStep`). 0 = never. Default 500.
+   */
   refreshEvery?: number
+  /**
+   * Candidate rows one refresh slice recomputes (O(k²) each). Default: N / (2(k+1)), so a slice
+   * costs about a fifth of one reward's O(N·k) pass; a window slice adds half as many rows to A.
+   */
+  refreshSliceRows?: number
+}
+
+/** How the exact refresh has gone so far (for tests and benchmarks). */
+export interface RefreshStats {
+  /** Refreshes completed. */
+  cycles: number
+  /** Slices run (each bounded, see `refreshSliceRows`). */
+  slices: number
+  /** Slices run on the reward path because the idle time did not keep up (see `update`). */
+  inlineSlices: number
+  /** The most candidate rows one slice recomputed. */
+  maxSliceRows: number
+  /** The most window rows one slice added to the rebuilt A. */
+  maxSliceWindowRows: number
+  /** Candidate rows recomputed in all. */
+  rowsRefreshed: number
+}
+
+/** A refresh under way: A rebuilt from the window rows, then the caches row range by row range. */
+interface RefreshCycle {
+  phase: 'matrix' | 'inverse' | 'rows'
+  /** The window when the cycle began (rows added since are applied to `matrix` as they come). */
+  windowRows: WindowRow[]
+  windowCursor: number
+  matrix: Float64Array
+  rewardSum: Float64Array
+  cursor: number
 }
 
 export interface ScoredCandidate {
@@ -86,6 +131,16 @@ export class LinUcb {
   private rows = 0
   private totalChanges = 0
   private changesSinceRefresh = 0
+  private readonly sliceRowsOption: number
+  private cycle: RefreshCycle | null = null
+  private readonly stats: RefreshStats = {
+    cycles: 0,
+    slices: 0,
+    inlineSlices: 0,
+    maxSliceRows: 0,
+    maxSliceWindowRows: 0,
+    rowsRefreshed: 0,
+  }
 
   private candidates: Float32Array = new Float32Array(0)
   private candidateCount = 0
@@ -115,6 +170,11 @@ export class LinUcb {
     if (!Number.isInteger(refreshEvery) || refreshEvery < 0) {
       throw new Error(`refreshEvery must be a whole number ≥ 0, got ${refreshEvery}.`)
     }
+    const sliceRows = options.refreshSliceRows ?? 0
+    if (!Number.isInteger(sliceRows) || sliceRows < 0) {
+      throw new Error(`refreshSliceRows must be a whole number ≥ 0, got ${sliceRows}.`)
+    }
+    this.sliceRowsOption = sliceRows
     this.dimension = dimension
     this.lambda = lambda
     this.alphaValue = alpha
@@ -377,6 +437,7 @@ export class LinUcb {
    */
   refresh(): void {
     const size = this.size
+    this.cycle = null
     if (this.windowSize > 0) {
       this.matrix.fill(0)
       for (let i = 0; i < size; i++) this.matrix[i * size + i] = this.lambda
@@ -387,6 +448,84 @@ export class LinUcb {
     this.recomputeTheta()
     this.computeCaches(0, this.candidateCount)
     this.changesSinceRefresh = 0
+  }
+
+  /** Whether an exact refresh is due or under way: `refreshStep()` has work to do. */
+  get refreshPending(): boolean {
+    return (
+      this.cycle !== null ||
+      (this.refreshEvery > 0 && this.changesSinceRefresh >= this.refreshEvery)
+    )
+  }
+
+  /** Rank-one changes since the last completed exact refresh. */
+  get changesSinceExactRefresh(): number {
+    return this.changesSinceRefresh
+  }
+
+  refreshStats(): RefreshStats {
+    return { ...this.stats }
+  }
+
+  /**
+   * One bounded slice of the exact refresh, when one is due: a range of window rows added to the
+   * rebuilt A, or A⁻¹ by Cholesky (O(k³), once), or a range of candidate caches recomputed
+   * (`refreshSliceRows` of them, O(k²) each). Returns whether work remains. The taste worker calls
+   * it whenever no request is waiting, so a reward arriving meanwhile waits one slice at most.
+   */
+  refreshStep(): boolean {
+    if (!this.refreshPending) return false
+    const cycle = (this.cycle ??= this.beginRefresh())
+    const size = this.size
+    this.stats.slices += 1
+    if (cycle.phase === 'matrix') {
+      const end = Math.min(
+        cycle.windowRows.length,
+        cycle.windowCursor + Math.max(1, this.sliceRows() >> 1),
+      )
+      for (let r = cycle.windowCursor; r < end; r++) {
+        const row = cycle.windowRows[r] as WindowRow
+        accumulateInto(
+          cycle.matrix,
+          cycle.rewardSum,
+          size,
+          this.extend(row.x),
+          row.reward,
+          row.weight,
+        )
+      }
+      this.stats.maxSliceWindowRows = Math.max(
+        this.stats.maxSliceWindowRows,
+        end - cycle.windowCursor,
+      )
+      cycle.windowCursor = end
+      if (end === cycle.windowRows.length) {
+        cycle.phase = 'inverse'
+        cycle.windowRows = []
+      }
+      return true
+    }
+    if (cycle.phase === 'inverse') {
+      if (this.windowSize > 0) {
+        this.matrix.set(cycle.matrix)
+        this.rewardSum.set(cycle.rewardSum)
+      }
+      choleskyInverse(this.matrix, size, this.inverse)
+      this.recomputeTheta()
+      cycle.phase = 'rows'
+      return true
+    }
+    const from = Math.min(cycle.cursor, this.candidateCount)
+    const to = Math.min(this.candidateCount, from + this.sliceRows())
+    this.computeCaches(from, to)
+    this.stats.maxSliceRows = Math.max(this.stats.maxSliceRows, to - from)
+    this.stats.rowsRefreshed += to - from
+    cycle.cursor = to
+    if (to < this.candidateCount) return true
+    this.cycle = null
+    this.changesSinceRefresh = 0
+    this.stats.cycles += 1
+    return false
   }
 
   toJSON(): LinUcbJson {
@@ -477,12 +616,19 @@ export class LinUcb {
     const changes = secondX === undefined ? 1 : 2
     this.totalChanges += changes
     this.changesSinceRefresh += changes
-    if (this.refreshEvery > 0 && this.changesSinceRefresh >= this.refreshEvery) {
-      this.refresh()
-      return
-    }
     if (secondX === undefined) this.passOne(firstFactor)
     else this.passTwo(firstFactor, secondFactor)
+    if (this.refreshEvery > 0 && this.changesSinceRefresh >= this.refreshEvery) {
+      if (this.candidateCount === 0) {
+        // No candidates (a replay before the first query): the refresh is O(W·k² + k³), no pass.
+        this.refresh()
+      } else if (this.changesSinceRefresh >= 2 * this.refreshEvery) {
+        // The idle slices did not keep up (no idle time at all, or a caller that never gives
+        // any): one slice here, so the drift stays bounded. Never more than one per reward.
+        this.stats.inlineSlices += 1
+        this.refreshStep()
+      }
+    }
   }
 
   /** Applies one Sherman–Morrison step to A⁻¹ (and A, b); leaves u in `direction`, returns w/c. */
@@ -520,21 +666,38 @@ export class LinUcb {
       }
     }
     this.accumulate(extended, reward, signedWeight)
+    const cycle = this.cycle
+    // Until the rebuilt A is swapped in, every change reaches it too.
+    if (cycle !== null && cycle.phase !== 'rows' && cycle.matrix.length > 0) {
+      accumulateInto(cycle.matrix, cycle.rewardSum, size, extended, reward, signedWeight)
+    }
     return factor
+  }
+
+  /** A refresh begins: with a window, A and b are rebuilt from its rows (in slices) first. */
+  private beginRefresh(): RefreshCycle {
+    const size = this.size
+    const windowed = this.windowSize > 0
+    const matrix = new Float64Array(windowed ? size * size : 0)
+    for (let i = 0; windowed && i < size; i++) matrix[i * size + i] = this.lambda
+    return {
+      phase: windowed ? 'matrix' : 'inverse',
+      windowRows: windowed ? [...this.window] : [],
+      windowCursor: 0,
+      matrix,
+      rewardSum: new Float64Array(windowed ? size : 0),
+      cursor: 0,
+    }
+  }
+
+  private sliceRows(): number {
+    if (this.sliceRowsOption > 0) return this.sliceRowsOption
+    return Math.max(16, Math.ceil(this.candidateCount / (2 * this.size)))
   }
 
   /** A += w·x·xᵀ and b += w·r·x (x extended with the intercept). */
   private accumulate(extended: Float64Array, reward: number, signedWeight: number): void {
-    const size = this.size
-    for (let a = 0; a < size; a++) {
-      const scaled = signedWeight * (extended[a] as number)
-      const rowStart = a * size
-      for (let c = 0; c < size; c++) {
-        this.matrix[rowStart + c] =
-          (this.matrix[rowStart + c] as number) + scaled * (extended[c] as number)
-      }
-      this.rewardSum[a] = (this.rewardSum[a] as number) + scaled * reward
-    }
+    accumulateInto(this.matrix, this.rewardSum, this.size, extended, reward, signedWeight)
   }
 
   private recomputeTheta(): void {
@@ -690,6 +853,25 @@ export class LinUcb {
     if (!Number.isInteger(i) || i < 0 || i >= this.candidateCount) {
       throw new Error(`No candidate ${i}: the model knows ${this.candidateCount} songs.`)
     }
+  }
+}
+
+/** matrix += w·x·xᵀ and rewardSum += w·r·x (x extended with the intercept, size × size). */
+function accumulateInto(
+  matrix: Float64Array,
+  rewardSum: Float64Array,
+  size: number,
+  extended: Float64Array,
+  reward: number,
+  signedWeight: number,
+): void {
+  for (let a = 0; a < size; a++) {
+    const scaled = signedWeight * (extended[a] as number)
+    const rowStart = a * size
+    for (let c = 0; c < size; c++) {
+      matrix[rowStart + c] = (matrix[rowStart + c] as number) + scaled * (extended[c] as number)
+    }
+    rewardSum[a] = (rewardSum[a] as number) + scaled * reward
   }
 }
 

@@ -5,7 +5,7 @@
 // incrementally, saved and restored, and still give the same model.
 import type { Mark } from '../../shared/domain'
 import { DEFAULT_REWARDS, excludesFromAutoQueue, type RewardSettings } from '../../shared/rewards'
-import { LinUcb, type LinUcbJson } from './linucb'
+import { LinUcb, type LinUcbJson, type RefreshStats } from './linucb'
 import { Preprocessor, type PreprocessorJson } from './preprocess'
 import { TrainingLedger, type LedgerEvent, type ModelRow, type RowOp } from './training'
 import { contributions, topReasons, type FeatureReason } from './explain'
@@ -426,6 +426,23 @@ export class TasteModel {
 
   setAlpha(alpha: number): void {
     this.linucb.setAlpha(alpha)
+  }
+
+  /**
+   * One bounded slice of LinUCB's exact refresh when one is due (see LinUcb.refreshStep); true
+   * while work remains. For idle time: it never runs on the reward → pick path.
+   */
+  refreshStep(): boolean {
+    return this.linucb.refreshStep()
+  }
+
+  refreshStats(): RefreshStats {
+    return this.linucb.refreshStats()
+  }
+
+  /** Whether an exact refresh is due or under way. */
+  get refreshPending(): boolean {
+    return this.linucb.refreshPending
   }
 
   /** Whether the model holds a vector for a song (a candidate or not). */

@@ -21,10 +21,32 @@ const db = openDatabase(data.dbPath, {
 })
 const core = new TasteCore(db, workerLog)
 
-const observed = <T>(value: T): Observed<T> => ({
-  value,
-  pending: core.takeObservations(OBSERVATION_PAGE),
-})
+/**
+ * Idle time: after every answer, the model's exact refresh (when due) runs one bounded slice per
+ * turn of the event loop (setImmediate), so a request that arrives meanwhile is handled after the
+ * current slice, never after the whole O(N·k²) refresh.
+ */
+let idleScheduled = false
+const idle = (): void => {
+  idleScheduled = false
+  let more = false
+  try {
+    more = core.idleStep()
+  } catch (error) {
+    workerLog('warn', `the taste model's refresh failed: ${(error as Error).message}`)
+  }
+  if (more) scheduleIdle()
+}
+const scheduleIdle = (): void => {
+  if (idleScheduled) return
+  idleScheduled = true
+  setImmediate(idle)
+}
+
+const observed = <T>(value: T): Observed<T> => {
+  scheduleIdle()
+  return { value, pending: core.takeObservations(OBSERVATION_PAGE) }
+}
 
 serveWorker<TasteProtocol>({
   rebuild: (payload) => observed(core.rebuild(payload)),

@@ -257,6 +257,135 @@ describe('LinUcb incremental updates equal the naive computation', () => {
   })
 })
 
+describe('LinUcb exact refresh in slices, off the reward path', () => {
+  const n = 300
+  const k = 6
+  const sliceRows = 25
+
+  /** Every mean and variance of `model` against the naive model of `rows`, within 1e-9. */
+  function expectExact(model: LinUcb, candidates: Float32Array, rows: Row[]): void {
+    const naive = naiveModel(rows, k, 1)
+    for (let i = 0; i < n; i++) {
+      const expected = naive.score(candidates.subarray(i * k, (i + 1) * k))
+      expect(Math.abs(model.mean(i) - expected.mean)).toBeLessThanOrEqual(1e-9)
+      expect(Math.abs(model.variance(i) - expected.variance)).toBeLessThanOrEqual(1e-9)
+      expect(Math.abs(model.ucb(i) - expected.mean - Math.sqrt(expected.variance))).toBeLessThan(
+        1e-9,
+      )
+    }
+  }
+
+  /** Rewards (a forgetting window of `window`, or none) with `idle(step)` slices after each. */
+  function run(window: number, steps: number, idle: (step: number) => number) {
+    const candidates = randomCandidates(n, k, 21)
+    const model = new LinUcb(k, {
+      windowSize: window,
+      refreshEvery: 40,
+      refreshSliceRows: sliceRows,
+    })
+    model.setCandidates(candidates, n)
+    const random = seededRandom(5)
+    const rows: Row[] = []
+    let rowsRefreshedByRewards = 0
+    for (let step = 0; step < steps; step++) {
+      const before = model.refreshStats()
+      if (window === 0 && rows.length > 0 && random() < 0.25) {
+        const [removed] = rows.splice(Math.floor(random() * rows.length), 1)
+        expect(model.downdate(removed!.x, removed!.reward, removed!.weight)).toBe(true)
+      } else {
+        const added: Row = {
+          x: row(candidates, Math.floor(random() * n), k),
+          reward: [1, -1, 0.3, -0.3][Math.floor(random() * 4)]!,
+          weight: [0.5, 1, 2][Math.floor(random() * 3)]!,
+        }
+        model.update(added.x, added.reward, added.weight)
+        rows.push(added)
+        if (window > 0 && rows.length > window) rows.shift()
+      }
+      const after = model.refreshStats()
+      // A reward does its O(N·k) pass and at most one bounded slice (only when overdue).
+      expect(after.slices - before.slices).toBeLessThanOrEqual(1)
+      rowsRefreshedByRewards += after.rowsRefreshed - before.rowsRefreshed
+      for (let s = idle(step); s > 0 && model.refreshStep(); s--);
+    }
+    return { model, candidates, rows, rowsRefreshedByRewards }
+  }
+
+  it.each([0, 30])(
+    'with idle slices between rewards, scores equal a from-scratch computation (window %i)',
+    (window) => {
+      const { model, candidates, rows, rowsRefreshedByRewards } = run(
+        window,
+        1500,
+        (step) => step % 4,
+      )
+      const stats = model.refreshStats()
+      // Due every 40 changes (20 rewards with a full window): many cycles completed, each in
+      // slices of at most `sliceRows` candidates (12 slices of 25 for 300 songs).
+      expect(stats.cycles).toBeGreaterThanOrEqual(window > 0 ? 20 : 15)
+      expect(stats.slices).toBeGreaterThanOrEqual(stats.cycles * Math.ceil(n / sliceRows))
+      expect(stats.maxSliceRows).toBe(sliceRows)
+      expect(stats.maxSliceWindowRows).toBeLessThanOrEqual(Math.ceil(sliceRows / 2))
+      // The idle time kept up: no reward recomputed a single cache.
+      expect(stats.inlineSlices).toBe(0)
+      expect(rowsRefreshedByRewards).toBe(0)
+      expectExact(model, candidates, rows)
+    },
+  )
+
+  it('answers a reward arriving mid-refresh at once, exactly, and finishes the refresh later', () => {
+    // 30 rewards fill the window, then two changes each: 42 changes, due (40), not overdue (80).
+    const { model, candidates, rows } = run(30, 36, () => 0)
+    expect(model.refreshPending).toBe(true)
+    for (let s = 0; s < 6; s++) expect(model.refreshStep()).toBe(true) // window ×3, A⁻¹, 2 of rows
+    const before = model.refreshStats()
+    expect(before.rowsRefreshed).toBeGreaterThan(0)
+    expect(before.rowsRefreshed).toBeLessThan(n)
+    const x = row(candidates, 7, k)
+    model.update(x, 1, 2)
+    rows.push({ x, reward: 1, weight: 2 })
+    rows.shift()
+    expect(model.refreshStats()).toEqual(before) // the reward did no refresh work
+    expect(model.refreshPending).toBe(true)
+    expectExact(model, candidates, rows)
+    let slices = 0
+    while (model.refreshStep()) slices++
+    expect(slices).toBe(Math.ceil((n - before.rowsRefreshed) / sliceRows) - 1)
+    expect(model.refreshPending).toBe(false)
+    expect(model.changesSinceExactRefresh).toBe(0)
+    expectExact(model, candidates, rows)
+  })
+
+  it('without idle time, bounds the drift with one slice per reward once overdue', () => {
+    const { model, candidates, rows } = run(30, 600, () => 0)
+    const stats = model.refreshStats()
+    expect(stats.cycles).toBeGreaterThanOrEqual(8)
+    expect(stats.inlineSlices).toBe(stats.slices)
+    expect(stats.maxSliceRows).toBeLessThanOrEqual(sliceRows)
+    expect(model.changesSinceExactRefresh).toBeLessThan(2 * 40 + 2 * (2 + n / sliceRows))
+    expectExact(model, candidates, rows)
+  })
+
+  it('a completed refresh leaves the same A⁻¹ and caches as the synchronous one', () => {
+    const { model, candidates } = run(30, 40, () => 0)
+    expect(model.refreshPending).toBe(true)
+    const twin = LinUcb.fromJSON(model.toJSON())
+    twin.setCandidates(candidates, n)
+    while (model.refreshStep());
+    twin.refresh()
+    expect(model.inverseMatrix()).toEqual(twin.inverseMatrix())
+    expect(model.scoreAll()).toEqual(twin.scoreAll())
+  })
+
+  it('runs the refresh at once while there are no candidates (a replay before the first query)', () => {
+    const model = new LinUcb(k, { windowSize: 10, refreshEvery: 8 })
+    const candidates = randomCandidates(n, k, 4)
+    for (let i = 0; i < 50; i++) model.update(row(candidates, i, k), i % 2 ? 1 : -1)
+    expect(model.refreshPending).toBe(false)
+    expect(model.refreshStats().slices).toBe(0)
+  })
+})
+
 describe('LinUcb forgetting window', () => {
   it('a window of W gives the same A⁻¹ and θ as a model fed only the last W rows', () => {
     const n = 100

@@ -52,6 +52,37 @@ afterEach(async () => {
 })
 
 describe('TasteService (a real worker on a real SQLite file)', () => {
+  it('does the exact refresh in slices in its idle time, never on a reward, and stays exact', async () => {
+    seedLibrary()
+    service = await start()
+    await service.recommend({ n: 1 }) // the candidates are scored: a refresh now needs slices
+    const events = new EventLog(db)
+    const marks = ['like', 'not_for_me', 'love'] as const
+    let status = service.status
+    // Each mark after the first 30 replaces a different one (a downdate and an update): 610
+    // rank-one changes, past the refresh interval of 500 about 55 rewards before the end.
+    for (let r = 0; r < 320; r++) {
+      events.mark(1 + (r % 30), marks[(r + Math.floor(r / 30)) % 3]!)
+      await service.update()
+      await service.recommend({ n: 2 })
+    }
+    status = await service.update() // nothing new: the status after the last idle slices
+    // The worker ran slices between answers (it gets a turn after every answer), so the refresh
+    // completed without a single slice on the reward path, and no slice recomputed more than 16
+    // songs (the smallest slice; this library has 30).
+    expect(status.refresh.cycles).toBeGreaterThanOrEqual(1)
+    expect(status.refresh.slices).toBeGreaterThanOrEqual(2)
+    expect(status.refresh.inlineSlices).toBe(0)
+    expect(status.refresh.maxSliceRows).toBeLessThanOrEqual(16)
+    const live = await service.recommend({ n: 30 })
+    await service.rebuild({ force: true })
+    const fresh = new Map((await service.recommend({ n: 30 })).map((r) => [r.trackId, r]))
+    for (const pick of live) {
+      expect(Math.abs(pick.mean - fresh.get(pick.trackId)!.mean)).toBeLessThan(1e-9)
+      expect(Math.abs(pick.bonus - fresh.get(pick.trackId)!.bonus)).toBeLessThan(1e-9)
+    }
+  })
+
   it('builds the model in its worker, learns from new events and explains a song', async () => {
     seedLibrary()
     service = await start()
