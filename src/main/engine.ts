@@ -36,6 +36,7 @@ import { listenRow } from '../shared/rewards'
 import { MetricStore } from './insights/metrics'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
+import { UserError } from '../shared/errors'
 
 export interface EngineOptions {
   dbPath: string
@@ -100,6 +101,8 @@ export class Engine {
   private readonly emitter = new EventEmitter()
   private scanning: Promise<ScanSummary> | null = null
   private watcher: { close(): Promise<void> } | null = null
+  /** Whether this engine watches its folders (the app and the host do; the CLI does not). */
+  private readonly watching: boolean
   private closed = false
   private readonly autoQueueRandom: () => number
   /** Learns from new events and re-ranks the waiting auto-picks, once per burst of events. */
@@ -134,7 +137,8 @@ export class Engine {
       (error) =>
         this.log('warn', `the taste model could not learn at once: ${(error as Error).message}`),
     )
-    if (options.watch) {
+    this.watching = options.watch ?? false
+    if (this.watching) {
       this.restartWatcher()
       this.watchOtherWriters()
     }
@@ -594,16 +598,19 @@ export class Engine {
       }
     },
     listRoots: () => this.tracks.listRoots(),
-    addRoot: ({ path }) => {
-      const root = this.tracks.addRoot(path)
+    addRoot: ({ path, confirm }) => {
+      const root = this.tracks.addRoot(path, { confirmHome: confirm ?? false })
       this.emit('libraryChanged', { reason: 'roots' })
-      if (this.watcher) this.restartWatcher()
+      // The first folder of a first run starts the watcher too (there was none to restart).
+      if (this.watching) this.restartWatcher()
       return root
     },
     removeRoot: ({ path }) => {
-      this.tracks.removeRoot(path)
+      if (!this.tracks.removeRoot(path)) {
+        throw new UserError(`${path} is not one of the library's folders.`, 'not-found')
+      }
       this.emit('libraryChanged', { reason: 'roots' })
-      if (this.watcher) this.restartWatcher()
+      if (this.watching) this.restartWatcher()
     },
     startScan: () => {
       this.scan().catch(() => undefined)
@@ -689,8 +696,8 @@ export class Engine {
       }))
     },
     rediscover: ({ n = 20, minAgeDays = 30 }) => this.rediscover(n, minAgeDays),
-    importLabels: ({ path, as, othersNot, dryRun }) => {
-      const result = importLabels(this.db, {
+    importLabels: async ({ path, as, othersNot, dryRun }) => {
+      const result = await importLabels(this.db, {
         file: path,
         ...(as ? { as } : {}),
         othersInAlbumsNot: othersNot ?? false,

@@ -132,7 +132,11 @@ export interface LabelImportSummary {
   labelled: number
   byMark: Partial<Record<string, number>>
   othersNot: number
+  /** Song files the library does not hold: the first 100 of `unmatchedCount`. */
   unmatched: { line: number; path: string }[]
+  unmatchedCount: number
+  /** Entries naming no song file (web addresses, other files); never listed. */
+  ignored: number
 }
 
 /** A song the taste model suggests, with why. */
@@ -212,7 +216,11 @@ const queueEntry = z
 export const calls = {
   getStatus: call<LibraryStatus>()(none),
   listRoots: call<Root[]>()(none),
-  addRoot: call<Root>()(z.object({ path: z.string().min(1) })),
+  /**
+   * Adds a library folder. System folders and the root of a disk are refused; the whole home
+   * folder (or one holding it) only with `confirm`, after asking the listener.
+   */
+  addRoot: call<Root>()(z.object({ path: z.string().min(1), confirm: z.boolean().optional() })),
   removeRoot: call<void>()(z.object({ path: z.string().min(1) })),
   /** Starts a scan of every root in the background; progress arrives as `scanProgress` events. */
   startScan: call<void>()(none),

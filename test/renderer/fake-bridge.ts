@@ -287,6 +287,8 @@ export class FakeBridge implements Bridge {
           byMark: { [as]: matched.length },
           othersNot: 0,
           unmatched: [{ line: 4, path: '/gone.mp3' }],
+          unmatchedCount: 1,
+          ignored: 0,
         }
       },
       listRuns: () => this.runs,

@@ -3,7 +3,7 @@
 // `attune stats` should start in about the time Node takes to load better-sqlite3 (bench/startup.ts).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { existsSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { openDatabase, type Database } from '../db/database'
 import { coversDirFor, defaultDbPath, defaultMusicDir } from '../paths'
 import {
@@ -28,7 +28,8 @@ Usage: attune <command> [options]
 
 Commands:
   scan [DIR…]         add folders to the library (default: the library's folders, or ~/Music) and scan them
-  roots [add|remove DIR]  list, add or remove library folders
+  roots [add|remove DIR] [--confirm]
+                      list, add or remove library folders (--confirm allows your whole home folder)
   tracks [--search TEXT] [--limit N] [--missing]   list tracks with their tags
   stats               counts of tracks, formats, errors and labels
   export [FILE]       write the whole listening log as JSONL (to stdout without FILE)
@@ -110,7 +111,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io,
       json: common.json,
       dbPath,
-      open: () => (db ??= openDatabase(dbPath)),
+      open: () => (db ??= openCliDatabase(name, dbPath, common.db === undefined)),
     }
     return await command(ctx, rest)
   } catch (error) {
@@ -124,6 +125,30 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } finally {
     ;(db as Database | null)?.close()
   }
+}
+
+/** Commands that may start a new database; the others need one that exists. */
+const CREATING_COMMANDS = new Set(['scan', 'roots', 'import', 'serve'])
+
+/**
+ * Opens the database for a command. Only the default location's folder is created: a mistyped
+ * --db path gets words instead of new folders, and a command that only reads needs a database that
+ * exists.
+ */
+function openCliDatabase(command: string, dbPath: string, isDefault: boolean): Database {
+  if (!existsSync(dbPath)) {
+    if (!CREATING_COMMANDS.has(command)) {
+      throw new CliError(
+        `There is no database at ${dbPath}. Check the --db path, or start one with: attune scan DIR${isDefault ? '' : ` --db ${dbPath}`}`,
+      )
+    }
+    if (!isDefault && !existsSync(dirname(dbPath))) {
+      throw new CliError(
+        `The folder ${dirname(dbPath)} does not exist. Give a --db path in a folder that exists.`,
+      )
+    }
+  }
+  return openDatabase(dbPath, { createFolder: isDefault })
 }
 
 function parseCommon(args: string[]): CommonValues {
@@ -149,7 +174,7 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 }
 
 async function scanCommand(ctx: Context, args: string[]): Promise<number> {
-  const { positionals } = parse(args, {})
+  const { positionals, values } = parse(args, { confirm: { type: 'boolean', default: false } })
   const db = ctx.open()
   const store = new TrackStore(db)
   const requested: string[] = []
@@ -158,7 +183,7 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
     if (!existsSync(path) || !statSync(path).isDirectory()) {
       throw new CliError(`'${dir}' is not a folder. Give the folder that holds your music.`)
     }
-    requested.push(store.addRoot(path).path)
+    requested.push(store.addRoot(path, { confirmHome: values.confirm === true }).path)
   }
   if (store.listRoots().length === 0) {
     const music = defaultMusicDir()
@@ -200,13 +225,17 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
 }
 
 function rootsCommand(ctx: Context, args: string[]): number {
-  const { positionals } = parse(args, {})
+  const { positionals, values } = parse(args, { confirm: { type: 'boolean', default: false } })
   const [action, dir] = positionals
   const store = new TrackStore(ctx.open())
   if (action === 'add' || action === 'remove') {
     if (!dir) throw new CliError(`Say which folder: attune roots ${action} DIR`, 2)
-    if (action === 'add') store.addRoot(resolve(dir))
-    else store.removeRoot(resolve(dir))
+    if (action === 'add') store.addRoot(resolve(dir), { confirmHome: values.confirm === true })
+    else if (!store.removeRoot(resolve(dir))) {
+      throw new CliError(
+        `${resolve(dir)} is not one of the library's folders. List them with: attune roots`,
+      )
+    }
   } else if (action !== undefined) {
     throw new CliError(`Unknown action '${action}': use add or remove.`, 2)
   }
@@ -522,14 +551,13 @@ async function importLabelsCommand(ctx: Context, args: string[]): Promise<number
   const file = positionals[0]
   if (!file)
     throw new CliError('Say which file: attune import-labels FILE --as like|love|near-miss|not', 2)
-  if (!existsSync(file)) throw new CliError(`There is no file '${file}'.`)
   const [{ parseMark }, { importLabels }] = await Promise.all([
     import('../taste/label-files'),
     import('../taste/label-import'),
   ])
   const mark = typeof values.as === 'string' ? parseMark(values.as) : undefined
   if (mark === null) throw new CliError('--as is like, love, near-miss or not.', 2)
-  const result = importLabels(ctx.open(), {
+  const result = await importLabels(ctx.open(), {
     file,
     ...(mark ? { as: mark } : {}),
     othersInAlbumsNot: values['others-not'] === true,
@@ -541,8 +569,10 @@ async function importLabelsCommand(ctx: Context, args: string[]): Promise<number
     ctx.io.stdout.write(
       `${values['dry-run'] ? 'Would label' : 'Labelled'} ${result.labelled} tracks (${counts.join(', ') || 'none'}).\n`,
     )
-    if (result.unmatched.length > 0) {
-      ctx.io.stdout.write(`${result.unmatched.length} entries name no track in the library:\n`)
+    if (result.ignored > 0)
+      ctx.io.stdout.write(`${result.ignored} entries name no song file and were skipped.\n`)
+    if (result.unmatchedCount > 0) {
+      ctx.io.stdout.write(`${result.unmatchedCount} entries name no track in the library:\n`)
       for (const u of result.unmatched.slice(0, 20))
         ctx.io.stdout.write(`  line ${u.line}: ${u.path}\n`)
     }

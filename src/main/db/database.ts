@@ -12,6 +12,8 @@ export interface OpenOptions {
   /** Migrations to apply; tests pass a prefix of the list to check each step. */
   migrations?: readonly Migration[]
   readonly?: boolean
+  /** Create the database's folder when it is missing (default true). */
+  createFolder?: boolean
 }
 
 export class NewerDatabaseError extends Error {
@@ -30,7 +32,8 @@ export class NewerDatabaseError extends Error {
 
 /** Opens (creating if needed) an Attune database: WAL, foreign keys, and all migrations applied. */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:' && options.createFolder !== false)
+    mkdirSync(dirname(path), { recursive: true })
   const db = new BetterSqlite3(path, {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     readonly: options.readonly ?? false,

@@ -1,4 +1,4 @@
-import { stat as statAsync, readdir } from 'node:fs/promises'
+import { realpath, stat as statAsync, readdir } from 'node:fs/promises'
 import { readdirSync, statSync, type Stats } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, sep } from 'node:path'
@@ -104,6 +104,8 @@ async function walkRoots(
   const candidates: Candidate[] = []
   const unreadable: string[] = []
   const seenPaths = new Set<string>()
+  const realRoots: string[] = []
+  for (const root of roots) realRoots.push(await realpath(root.path).catch(() => root.path))
   for (const root of roots) {
     const stack: string[] = [root.path]
     try {
@@ -141,6 +143,9 @@ async function walkRoots(
           let target: Stats
           try {
             target = await statAsync(path)
+            // A link leading outside every library folder is not followed: the media route would
+            // refuse to play what it reaches, and it may lead anywhere on the disk.
+            if (entry.isSymbolicLink() && !insideAny(realRoots, await realpath(path))) continue
           } catch {
             continue // a dangling link, or a folder that vanished
           }
@@ -426,4 +431,11 @@ export async function scanLibrary(db: Database, options: ScanOptions): Promise<L
   phase = 'done'
   progress(true)
   return summary
+}
+
+/** True when real path `path` is one of `roots` or lies inside one (all resolved by realpath). */
+export function insideAny(roots: readonly string[], path: string): boolean {
+  return roots.some(
+    (root) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep),
+  )
 }

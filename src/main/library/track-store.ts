@@ -1,5 +1,7 @@
 import { accessSync, constants, readdirSync, realpathSync, statSync } from 'node:fs'
-import { resolve, sep } from 'node:path'
+import { homedir } from 'node:os'
+import { resolve, sep, win32 } from 'node:path'
+import { UserError } from '../../shared/errors'
 import type { Database } from 'better-sqlite3'
 import type { AlbumSummary, ArtistSummary } from '../../shared/contract'
 import { AUDIO_FORMATS, type AudioFormat, type Root, type Track } from '../../shared/domain'
@@ -394,11 +396,78 @@ export function ftsQueryFor(search: string): string | null {
   return words.map((word) => `"${word}"*`).join(' ')
 }
 
-export class LibraryFolderError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'LibraryFolderError'
+export class LibraryFolderError extends UserError {
+  override name = 'LibraryFolderError'
+}
+
+/** Folders that hold the system, never music: refused with everything under them. */
+const SYSTEM_TREES = [
+  '/etc',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/boot',
+  '/run',
+  '/var/lib',
+  '/var/log',
+  '/var/cache',
+  '/var/run',
+  '/private/etc',
+  '/System',
+  '/Library',
+]
+/** Folders refused themselves (their subfolders may hold music: /mnt/usb, /var/music). */
+const SYSTEM_FOLDERS = [
+  '/',
+  '/var',
+  '/home',
+  '/Users',
+  '/private',
+  '/mnt',
+  '/media',
+  '/opt',
+  '/srv',
+]
+const WINDOWS_TREES = ['windows', 'program files', 'program files (x86)', 'programdata']
+
+/**
+ * Why `real` (a real path) may not be a library folder, or null. The root of a disk, system
+ * folders (scanning /proc or /dev never ends), and the whole home folder or a folder holding it
+ * unless `confirmHome`: watching all of it costs memory and CPU for files that are not music.
+ */
+export function refusedLibraryFolder(real: string, confirmHome = false): string | null {
+  const under = (path: string, tree: string): boolean =>
+    path === tree || path.startsWith(tree.endsWith(sep) ? tree : tree + sep)
+  if (/^[a-zA-Z]:[\\/]?$/.test(real) || real === sep) {
+    return `${real} is the whole disk. Choose the folder that holds your music.`
   }
+  if (/^[a-zA-Z]:[\\/]/.test(real)) {
+    const top = win32.normalize(real).split('\\')[1]?.toLowerCase()
+    if (top && WINDOWS_TREES.includes(top)) {
+      return `${real} is a Windows system folder. Choose the folder that holds your music.`
+    }
+  } else if (SYSTEM_FOLDERS.includes(real) || SYSTEM_TREES.some((tree) => under(real, tree))) {
+    return `${real} is a system folder, not a music folder. Choose the folder that holds your music.`
+  }
+  if (!confirmHome) {
+    let home: string | null = null
+    try {
+      home = realpathSync(homedir())
+    } catch {
+      home = null
+    }
+    if (home && under(home, real)) {
+      return `${real} holds your whole home folder: Attune would watch every file in it. Choose your music folder, or confirm that you want all of it.`
+    }
+  }
+  return null
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -407,19 +476,24 @@ function errorCode(error: unknown): string | undefined {
     : undefined
 }
 
-/** Checks that `path` is a folder Attune can list, and returns its real path (symlinks resolved). */
-export function resolveLibraryFolder(path: string): string {
+/**
+ * Checks that `path` is a folder Attune can list and may watch (not a system folder, not the whole
+ * home unless `confirmHome`), and returns its real path (symlinks resolved).
+ */
+export function resolveLibraryFolder(path: string, confirmHome = false): string {
   const absolute = resolve(path)
   let real: string
   try {
     real = realpathSync(absolute)
   } catch (error) {
     if (errorCode(error) === 'ENOENT')
-      throw new LibraryFolderError(`The folder ${absolute} does not exist.`)
+      throw new LibraryFolderError(`The folder ${absolute} does not exist.`, 'not-found')
     throw new LibraryFolderError(`Attune cannot open ${absolute}: ${describeAccess(error)}`)
   }
   if (!statSync(real).isDirectory())
     throw new LibraryFolderError(`${absolute} is a file, not a folder.`)
+  const refused = refusedLibraryFolder(real, confirmHome)
+  if (refused) throw new LibraryFolderError(refused)
   try {
     accessSync(real, constants.R_OK | constants.X_OK)
     readdirSync(real)
@@ -1017,10 +1091,11 @@ export class TrackStore {
 
   /**
    * Adds a library folder (stored by its real path) and returns it; adding it again returns the same root.
-   * Throws LibraryFolderError, in plain words, when the path is not a folder Attune can read.
+   * Throws LibraryFolderError, in plain words, when the path is not a folder Attune can read or
+   * may watch (see `refusedLibraryFolder`; `confirmHome` allows the whole home folder).
    */
-  addRoot(path: string): Root {
-    const real = resolveLibraryFolder(path)
+  addRoot(path: string, options: { confirmHome?: boolean } = {}): Root {
+    const real = resolveLibraryFolder(path, options.confirmHome ?? false)
     this.db
       .prepare('INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)')
       .run(real, Date.now())

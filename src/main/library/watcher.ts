@@ -1,10 +1,12 @@
-import { stat as statAsync } from 'node:fs/promises'
+import { statSync } from 'node:fs'
+import { realpath, stat as statAsync } from 'node:fs/promises'
 import { basename, sep } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import { watch, type FSWatcher } from 'chokidar'
 import { isAudioCandidate } from './sniff'
 import { LibraryWriter, pathIsGone } from './library-writer'
 import { pathRangeUnder, TrackStore } from './track-store'
+import { insideAny } from './scanner'
 
 export interface WatchOptions {
   /** Folders to watch; default: every library folder. */
@@ -40,6 +42,14 @@ export interface LibraryWatcher {
   close(): Promise<void>
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error
     ? String(error.code)
@@ -53,9 +63,13 @@ function errorCode(error: unknown): string | undefined {
  */
 export function watchLibrary(db: Database, options: WatchOptions): LibraryWatcher {
   const store = new TrackStore(db)
-  const roots = (options.roots ?? store.listRoots().map((r) => r.path)).map((path) =>
-    store.addRoot(path),
-  )
+  // Folders already in the library are taken as they are (a folder added before the refused-folder
+  // rules keeps working); new ones go through addRoot's checks. A folder that is not there now (an
+  // unplugged drive) is not watched: its tracks stay, and a later scan finds it again.
+  const roots = (options.roots ?? store.listRoots().map((r) => r.path))
+    .map((path) => store.getRootByPath(path) ?? store.addRoot(path))
+    .filter((root) => isFolder(root.path))
+  const rootPaths = roots.map((root) => root.path)
   const writer = new LibraryWriter(db, options.coversDir)
   const debounceMs = options.debounceMs ?? 500
   const reportError = (error: unknown): void => {
@@ -120,6 +134,9 @@ export function watchLibrary(db: Database, options: WatchOptions): LibraryWatche
       try {
         const stat = await statAsync(path)
         if (!stat.isFile()) continue
+        // As in the scanner: a file reached through a link leading outside the library is not
+        // indexed (the media route would refuse it).
+        if (!insideAny(rootPaths, await realpath(path))) continue
         const outcome = await writer.processFile(
           path,
           stat,
@@ -186,25 +203,24 @@ export function watchLibrary(db: Database, options: WatchOptions): LibraryWatche
     timer = setTimeout(() => void runBatch(), debounceMs)
   }
 
-  const watcher: FSWatcher = watch(
-    roots.map((r) => r.path),
-    {
-      ignoreInitial: true,
-      followSymlinks: true,
-      usePolling: options.usePolling ?? false,
-      interval: 200,
-      // Wait until a file stops growing (a copy in progress) before reading it.
-      awaitWriteFinish: {
-        stabilityThreshold: Math.min(400, Math.max(50, debounceMs / 2)),
-        pollInterval: 50,
-      },
-      ignored: (path, stats) => {
-        const name = basename(path)
-        if (name.startsWith('.')) return true
-        return stats?.isFile() === true && !isAudioCandidate(name)
-      },
+  const watcher: FSWatcher = watch(rootPaths, {
+    ignoreInitial: true,
+    // chokidar has no loop guard: two symlink loops grew the host by ~40 MB/s. Linked folders are
+    // still scanned (the scanner visits each real folder once); the watcher sees real files only.
+    followSymlinks: false,
+    usePolling: options.usePolling ?? false,
+    interval: 200,
+    // Wait until a file stops growing (a copy in progress) before reading it.
+    awaitWriteFinish: {
+      stabilityThreshold: Math.min(400, Math.max(50, debounceMs / 2)),
+      pollInterval: 50,
     },
-  )
+    ignored: (path, stats) => {
+      const name = basename(path)
+      if (name.startsWith('.')) return true
+      return stats?.isFile() === true && !isAudioCandidate(name)
+    },
+  })
   const onPath =
     (handler: (path: string) => void) =>
     (path: string | Error): void => {

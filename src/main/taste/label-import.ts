@@ -1,12 +1,23 @@
 // Label import: "everything in liked.m3u is liked" (and, optionally, "every other track of those
 // albums is not"). Labels are written as `label_import` events in one transaction, so they can be
 // undone and the model rebuilt from them; an imported "not" never excludes a song from auto-queue.
-import { readFileSync, realpathSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import { basename, dirname, extname, relative, resolve } from 'node:path'
 import type { Database } from '../db/database'
 import { EventLog } from '../events'
 import type { Mark } from '../../shared/domain'
-import { LabelFileError, parseLabelCsv, parsePlaylist, type LabelLine } from './label-files'
+import { MAX_LIST_FILE_BYTES, readUserFile } from '../files'
+import { isAudioCandidate } from '../library/sniff'
+import {
+  decodeListText,
+  LabelFileError,
+  parseLabelCsv,
+  parsePlaylist,
+  type LabelLine,
+} from './label-files'
+
+/** At most this many unmatched entries come back (their total is in `unmatchedCount`). */
+export const MAX_UNMATCHED_LISTED = 100
 
 export interface LabelImportOptions {
   file: string
@@ -23,7 +34,11 @@ export interface LabelImportResult {
   labelled: number
   byMark: Partial<Record<Mark, number>>
   othersNot: number
+  /** Song files the library does not hold (the first MAX_UNMATCHED_LISTED). */
   unmatched: { line: number; path: string }[]
+  unmatchedCount: number
+  /** Entries that name no song file (web addresses, other kinds of files); never listed. */
+  ignored: number
 }
 
 interface TrackRow {
@@ -34,21 +49,36 @@ interface TrackRow {
   artist: string | null
 }
 
-export function importLabels(db: Database, options: LabelImportOptions): LabelImportResult {
+export async function importLabels(
+  db: Database,
+  options: LabelImportOptions,
+): Promise<LabelImportResult> {
   const file = resolve(options.file)
-  const text = readFileSync(file, 'utf8')
   const base = dirname(file)
   const ext = extname(file).toLowerCase()
-  let lines: LabelLine[]
-  if (ext === '.m3u' || ext === '.m3u8') {
-    if (!options.as)
-      throw new LabelFileError('Say which label the playlist gives: --as like|love|near-miss|not')
-    lines = parsePlaylist(text, base, options.as)
-  } else if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
-    lines = parseLabelCsv(text, base, options.as ?? null)
-  } else {
+  const playlist = ext === '.m3u' || ext === '.m3u8'
+  if (!playlist && ext !== '.csv' && ext !== '.tsv' && ext !== '.txt') {
     throw new LabelFileError(
       `Attune reads labels from .m3u, .m3u8 and .csv files, not '${ext || basename(file)}'.`,
+    )
+  }
+  if (playlist && !options.as)
+    throw new LabelFileError('Say which label the playlist gives: --as like|love|near-miss|not')
+  // Checked by kind and size, then read asynchronously: /dev/zero or a huge file never blocks.
+  const text = decodeListText(
+    await readUserFile(file, 'the playlist or label list', MAX_LIST_FILE_BYTES),
+  )
+  const parsed: LabelLine[] =
+    playlist && options.as
+      ? parsePlaylist(text, base, options.as)
+      : parseLabelCsv(text, base, options.as ?? null)
+  // Only entries naming a song file count; the rest (web addresses, other files) are never echoed
+  // back, and a file made mostly of them is not a playlist at all (e.g. some text file renamed).
+  const lines = parsed.filter((line) => isAudioCandidate(line.path) && !isWebAddress(line.path))
+  const ignored = parsed.length - lines.length
+  if (ignored > 0 && ignored * 2 > parsed.length) {
+    throw new LabelFileError(
+      `This does not look like a playlist or a list of songs: ${ignored} of its ${parsed.length} entries name no song file on this computer. Nothing was labelled.`,
     )
   }
 
@@ -79,10 +109,14 @@ export function importLabels(db: Database, options: LabelImportOptions): LabelIm
   const labels = new Map<number, Mark>()
   const matched: TrackRow[] = []
   const unmatched: LabelImportResult['unmatched'] = []
+  let unmatchedCount = 0
   for (const line of lines) {
     const track = find(line.path)
-    if (!track) unmatched.push({ line: line.line, path: line.path })
-    else {
+    if (!track) {
+      unmatchedCount += 1
+      if (unmatched.length < MAX_UNMATCHED_LISTED)
+        unmatched.push({ line: line.line, path: line.path })
+    } else {
       labels.set(track.id, line.mark)
       matched.push(track)
     }
@@ -108,7 +142,7 @@ export function importLabels(db: Database, options: LabelImportOptions): LabelIm
       for (const [trackId, mark] of labels) log.importLabel(trackId, mark, source)
     })()
   }
-  return { file, labelled: labels.size, byMark, othersNot, unmatched }
+  return { file, labelled: labels.size, byMark, othersNot, unmatched, unmatchedCount, ignored }
 }
 
 /** Tracks of one album: same album (and album artist, else artist), or the same folder when untagged. */
@@ -116,4 +150,9 @@ function albumKey(track: TrackRow): string {
   return track.album
     ? `${track.albumArtist ?? track.artist ?? ''}\u0000${track.album}`
     : `dir:${dirname(track.path)}`
+}
+
+/** http://…, rtsp://… and the like: streams, not files on this computer. */
+function isWebAddress(path: string): boolean {
+  return /^[a-z][a-z0-9+.-]+:\/\//i.test(path)
 }

@@ -369,15 +369,26 @@ describe('incremental scans of a changing library', () => {
     expect(trackCount(box.db)).toBe(1)
   })
 
-  it('follows a symlinked folder outside the library once', async () => {
+  it('does not follow links leading outside the library: the player could not play what they reach', async () => {
     box = sandbox()
     const outside = join(box.dir, 'elsewhere')
     copyFixture('formats/vorbis.ogg', join(outside, 'b.ogg'))
     symlinkSync(outside, join(box.music, 'linked'))
-    symlinkSync(outside, join(box.music, 'linked again'))
+    symlinkSync(join(outside, 'b.ogg'), join(box.music, 'b-link.ogg'))
+    const summary = await scan()
+    expect(summary.seen).toBe(0)
+    expect(rowByPath(box.db, join(box.music, 'linked', 'b.ogg'))).toBeUndefined()
+    expect(rowByPath(box.db, join(box.music, 'b-link.ogg'))).toBeUndefined()
+  })
+
+  it('follows a linked folder inside the library once', async () => {
+    box = sandbox()
+    const inside = join(box.music, 'real')
+    copyFixture('formats/vorbis.ogg', join(inside, 'b.ogg'))
+    symlinkSync(inside, join(box.music, 'linked'))
+    symlinkSync(inside, join(box.music, 'linked again'))
     const summary = await scan()
     expect(summary.seen).toBe(1)
-    expect(rowByPath(box.db, join(box.music, 'linked', 'b.ogg'))).toBeDefined()
   })
 
   it('reads Unicode and very long file names', async () => {

@@ -32,20 +32,20 @@ afterEach(() => {
 })
 
 describe('label import', () => {
-  it('labels every playlist entry, and reports entries it cannot find', () => {
+  it('labels every playlist entry, and reports entries it cannot find', async () => {
     const playlist = join(dir, 'liked.m3u8')
     writeFileSync(playlist, '#EXTM3U\n/music/wesnoth/northerners.ogg\n/music/nowhere.mp3\n')
-    const result = importLabels(db, { file: playlist, as: 'like' })
+    const result = await importLabels(db, { file: playlist, as: 'like' })
     expect(result.labelled).toBe(1)
     expect(result.unmatched).toEqual([{ line: 3, path: '/music/nowhere.mp3' }])
     const label = new EventLog(db).labelOf(1)
     expect(label).toMatchObject({ mark: 'like', origin: 'import' })
   })
 
-  it('can label every other track of the same albums as not, and that "not" does not exclude', () => {
+  it('can label every other track of the same albums as not, and that "not" does not exclude', async () => {
     const playlist = join(dir, 'liked.m3u')
     writeFileSync(playlist, '/music/wesnoth/northerners.ogg\n')
-    const result = importLabels(db, { file: playlist, as: 'love', othersInAlbumsNot: true })
+    const result = await importLabels(db, { file: playlist, as: 'love', othersInAlbumsNot: true })
     expect(result.byMark).toEqual({ love: 1, not_for_me: 2 })
     const labels = new EventLog(db).currentLabels()
     expect(labels.get(4)).toBeUndefined()
@@ -54,29 +54,29 @@ describe('label import', () => {
     expect(excludesFromAutoQueue(weak.mark, weak.origin)).toBe(false)
   })
 
-  it('reads CSV labels and matches paths relative to a library folder', () => {
+  it('reads CSV labels and matches paths relative to a library folder', async () => {
     const csv = join(dir, 'labels.csv')
     writeFileSync(csv, 'path,label\nnexuiz/infight.mp3,not\n/music/loose/untagged.flac,near-miss\n')
     // Relative entries resolve against the CSV's folder first; here that is the temp dir, so the
     // match comes from the library folder.
-    const result = importLabels(db, { file: csv })
+    const result = await importLabels(db, { file: csv })
     expect(result.unmatched).toEqual([])
     expect(result.byMark).toEqual({ not_for_me: 1, near_miss: 1 })
   })
 
-  it('writes nothing when told to try it first, or when a CSV label is unknown', () => {
+  it('writes nothing when told to try it first, or when a CSV label is unknown', async () => {
     const csv = join(dir, 'labels.csv')
     writeFileSync(csv, '/music/wesnoth/loyalists.ogg,like\n')
-    importLabels(db, { file: csv, dryRun: true })
+    await importLabels(db, { file: csv, dryRun: true })
     expect(new EventLog(db).currentLabels().size).toBe(0)
     writeFileSync(csv, '/music/wesnoth/loyalists.ogg,like\n/music/nexuiz/infight.mp3,meh\n')
-    expect(() => importLabels(db, { file: csv })).toThrow(/Line 2/)
+    await expect(importLabels(db, { file: csv })).rejects.toThrow(/Line 2/)
     expect(new EventLog(db).currentLabels().size).toBe(0)
   })
 
-  it('asks for --as when a playlist gives no label', () => {
+  it('asks for --as when a playlist gives no label', async () => {
     const playlist = join(dir, 'x.m3u')
     writeFileSync(playlist, '/music/wesnoth/loyalists.ogg\n')
-    expect(() => importLabels(db, { file: playlist })).toThrow(/--as/)
+    await expect(importLabels(db, { file: playlist })).rejects.toThrow(/--as/)
   })
 })

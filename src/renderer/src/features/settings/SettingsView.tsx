@@ -556,8 +556,8 @@ function LabelImport({ bridge, onError }: { bridge: Bridge; onError: (message: s
         <p role="status">
           Labelled {result.labelled} {result.labelled === 1 ? 'track' : 'tracks'}
           {result.othersNot ? ` (${result.othersNot} other album tracks as not)` : ''}.
-          {result.unmatched.length
-            ? ` ${result.unmatched.length} ${result.unmatched.length === 1 ? 'entry names' : 'entries name'} no track in your library (first: ${result.unmatched[0]?.path ?? ''}).`
+          {result.unmatchedCount
+            ? ` ${result.unmatchedCount} ${result.unmatchedCount === 1 ? 'entry names' : 'entries name'} no track in your library (first: ${result.unmatched[0]?.path ?? ''}).`
             : ''}
         </p>
       ) : null}
