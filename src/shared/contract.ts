@@ -364,6 +364,9 @@ export const calls = {
       z
         .object({ section: z.literal('analysis'), patch: settingsSchema.shape.analysis.partial() })
         .strict(),
+      z
+        .object({ section: z.literal('playback'), patch: settingsSchema.shape.playback.partial() })
+        .strict(),
     ]),
   ),
   listHistory: call<HistoryEntry[]>()(

@@ -52,7 +52,19 @@ export type Mark = (typeof MARKS)[number]
 export type MarkOrNone = Mark | 'none'
 
 /** Why a play ended. A skip is a play end whose reason is `next` or `picked`; it is never logged twice. */
-export const END_REASONS = ['ended', 'next', 'previous', 'picked', 'error', 'quit'] as const
+/**
+ * How a play ended. 'turned_down': the listener marked the playing song "not for me" and the player
+ * moved on; the mark is the reaction, so this end is never counted as a skip as well.
+ */
+export const END_REASONS = [
+  'ended',
+  'next',
+  'previous',
+  'picked',
+  'error',
+  'quit',
+  'turned_down',
+] as const
 export type EndReason = (typeof END_REASONS)[number]
 
 export const EVENT_KINDS = [

@@ -52,6 +52,10 @@ export const settingsSchema = z.object({
     workers: z.number().int().min(1).max(64).nullable(),
     autoStart: z.boolean(),
   }),
+  playback: z.object({
+    /** "Not for me" on the song that is playing moves on to the next one. */
+    skipOnNotForMe: z.boolean(),
+  }),
 })
 
 export type Settings = z.infer<typeof settingsSchema>
@@ -63,6 +67,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exploration: { alpha: 1, temperature: 0.1, topN: 10 },
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },
   analysis: { workers: null, autoStart: true },
+  playback: { skipOnNotForMe: true },
 }
 
 /** Maps the UI's exploration slider (0 = "safe bets", 1 = "surprise me") to α in 0.1…3, log-scaled. */

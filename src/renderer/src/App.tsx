@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { LibraryStatus, TrackSortKey } from '../../shared/contract'
+import type { EngineEvents, LibraryStatus, TrackSortKey } from '../../shared/contract'
 import type { AnalysisProgress, Mark, ScanProgress, Track } from '../../shared/domain'
+import type { Settings } from '../../shared/settings'
 import { ContextMenu, type MenuItem } from './components/ContextMenu'
 import { HelpOverlay } from './components/HelpOverlay'
 import { FirstRun } from './features/library/FirstRun'
@@ -20,7 +21,8 @@ import { InsightsView } from './features/insights/InsightsView'
 import { SettingsView } from './features/settings/SettingsView'
 import type { Bridge } from './lib/bridge'
 import { errorText, trackTitle } from './lib/format'
-import { MARK_INFO } from './lib/marks'
+import { MARK_INFO, markNotice } from './lib/marks'
+import { MarkNotice, type Notice } from './components/MarkNotice'
 import { actionFor } from './lib/shortcuts'
 
 type View = 'library' | 'artists' | 'albums' | 'discover' | 'rediscover' | 'insights' | 'settings'
@@ -71,6 +73,10 @@ export function App({
   const [queueOpen, setQueueOpen] = useState(true)
   const [menu, setMenu] = useState<{ track: Track; x: number; y: number } | null>(null)
   const labelsRef = useRef(labels)
+  const [notice, setNotice] = useState<Notice | null>(null)
+  const noticeCount = useRef(0)
+  const closeNotice = useCallback(() => setNotice(null), [])
+  const skipOnNotForMe = useRef(true)
 
   const query = useMemo<TrackQuery>(
     () => ({ search, sort, descending }),
@@ -159,8 +165,30 @@ export function App({
           setAnalysis(null)
           loadStatus()
           break
-        case 'labelsChanged':
-          loadLabels()
+        case 'labelsChanged': {
+          // One mark, with what it is now: set it here, no need to read every label again
+          // (the window that set it has it already). Many at once (an import): read them.
+          const { trackId, mark } = event.payload as EngineEvents['labelsChanged']
+          if (trackId === null || mark === undefined) {
+            loadLabels()
+            break
+          }
+          if ((labelsRef.current.get(trackId) ?? 'none') === mark) break
+          const updated = new Map(labelsRef.current)
+          if (mark === 'none') updated.delete(trackId)
+          else updated.set(trackId, mark)
+          labelsRef.current = updated
+          setLabels(updated)
+          break
+        }
+        case 'queueChanged': {
+          const { revision, replaced } = event.payload as EngineEvents['queueChanged']
+          // Only the engine's re-rank is news here; a plain save came from a window like this.
+          if (replaced.length > 0) player.applyReplacements(revision, replaced)
+          break
+        }
+        case 'settingsChanged':
+          skipOnNotForMe.current = (event.payload as Settings).playback.skipOnNotForMe
           break
         case 'error':
           setError((event.payload as { message: string }).message)
@@ -169,32 +197,61 @@ export function App({
           break
       }
     })
+    bridge.api
+      .getSettings()
+      .then((settings) => (skipOnNotForMe.current = settings.playback.skipOnNotForMe))
+      .catch(() => undefined) // the default (on) stays; Settings says why it cannot read them
     return () => {
       off()
       if (refreshTimer !== null) clearTimeout(refreshTimer)
     }
-  }, [bridge, loadStatus, loadLabels])
+  }, [bridge, player, loadStatus, loadLabels])
 
   useEffect(() => {
     const timer = setTimeout(() => setSearch(searchText.trim()), SEARCH_DEBOUNCE_MS)
     return () => clearTimeout(timer)
   }, [searchText])
 
-  /** Sets a mark, or clears it when the track already has that mark. Reaches the engine once. */
-  const setMark = useCallback(
-    (track: Track, mark: Mark) => {
-      const next = labelsRef.current.get(track.id) === mark ? 'none' : mark
+  /** Writes a mark (or 'none') here and in the engine, once. */
+  const writeMark = useCallback(
+    (trackId: number, mark: Mark | 'none') => {
       const updated = new Map(labelsRef.current)
-      if (next === 'none') updated.delete(track.id)
-      else updated.set(track.id, next)
+      if (mark === 'none') updated.delete(trackId)
+      else updated.set(trackId, mark)
       labelsRef.current = updated
       setLabels(updated)
-      bridge.api.setMark({ trackId: track.id, mark: next }).catch((e: unknown) => {
+      bridge.api.setMark({ trackId, mark }).catch((e: unknown) => {
         setError(`The mark was not saved: ${errorText(e)}`)
         loadLabels()
       })
     },
     [bridge, loadLabels],
+  )
+
+  /**
+   * Sets a mark, or clears it when the track already has that mark, and says what it did with an
+   * Undo (which writes the previous mark back: the log keeps both). "Not for me" on the song that
+   * is playing moves on to the next one (a setting, on by default).
+   */
+  const setMark = useCallback(
+    (track: Track, mark: Mark) => {
+      const previous = labelsRef.current.get(track.id) ?? null
+      const next = previous === mark ? null : mark
+      writeMark(track.id, next ?? 'none')
+      const now = player.getSnapshot()
+      const movedOn =
+        next === 'not_for_me' &&
+        skipOnNotForMe.current &&
+        now.track?.id === track.id &&
+        (now.status === 'playing' || now.status === 'loading')
+      if (movedOn) player.next('turned_down')
+      setNotice({
+        id: ++noticeCount.current,
+        message: markNotice(trackTitle(track), previous, next, movedOn),
+        undo: () => writeMark(track.id, previous ?? 'none'),
+      })
+    },
+    [player, writeMark],
   )
 
   const currentTrack = snapshot.track
@@ -370,6 +427,7 @@ export function App({
             <button onClick={() => setError(null)}>Dismiss</button>
           </div>
         ) : null}
+        {notice ? <MarkNotice notice={notice} onClose={closeNotice} /> : null}
         {note ? (
           <div className={`banner ${note.kind === 'undecodable' ? 'info' : 'error'}`} role="status">
             <span>{note.message}</span>

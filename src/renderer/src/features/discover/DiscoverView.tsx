@@ -1,6 +1,6 @@
 // Discover (the best songs by UCB that were never played) and Rediscover (songs once turned down
 // that the model now predicts to please), each with its scores in words, and play and mark in place.
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Rediscovery, Suggestion } from '../../../../shared/contract'
 import type { Mark, Track } from '../../../../shared/domain'
 import { MarkButtons } from '../../components/MarkButtons'
@@ -32,6 +32,9 @@ const EMPTY: Record<DiscoverMode, string> = {
     'Nothing to rediscover yet: songs you turned down at least 30 days ago show up here once Attune expects you to like them now.',
 }
 
+/** Model updates closer together than this reload the list once. */
+const MODEL_UPDATE_SETTLE_MS = 150
+
 const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`
 
 function plainError(error: unknown): string {
@@ -52,20 +55,38 @@ export function DiscoverView({
 }: DiscoverViewProps) {
   const [items, setItems] = useState<(Suggestion | Rediscovery)[] | null>(null)
   const [error, setError] = useState<string | null>(null)
+  /** Only the latest request's answer is shown (an older one may arrive after it). */
+  const latest = useRef(0)
   const load = useCallback(() => {
+    const ticket = ++latest.current
     const request =
       mode === 'discover' ? bridge.api.discover({ n: count }) : bridge.api.rediscover({ n: count })
     request
       .then((list) => {
+        if (ticket !== latest.current) return
         setItems(list)
         setError(null)
       })
       .catch((e: unknown) => {
+        if (ticket !== latest.current) return
         setItems([])
         setError(plainError(e))
       })
   }, [bridge, mode, count])
   useEffect(() => load(), [load])
+  // Live: each time the model learns (a mark here or anywhere), the list follows, once per burst.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const off = bridge.onEvent((event) => {
+      if (event.name !== 'modelUpdated') return
+      if (timer !== null) clearTimeout(timer)
+      timer = setTimeout(load, MODEL_UPDATE_SETTLE_MS)
+    })
+    return () => {
+      off()
+      if (timer !== null) clearTimeout(timer)
+    }
+  }, [bridge, load])
   const title = mode === 'discover' ? 'Discover' : 'Rediscover'
   return (
     <section className="settings discover" aria-label={title}>

@@ -24,6 +24,7 @@ import {
   type QueueItem,
   type RepeatMode,
 } from '../../../../shared/queue'
+import { replacementIndex, type QueueReplacement } from '../../../../shared/live-queue'
 import type { Bridge } from '../../lib/bridge'
 import type { Sound, SoundFactory } from './sound'
 
@@ -116,6 +117,8 @@ export class Player {
   /** Engine calls in order: an end always reaches the engine before the next start. */
   private reporting: Promise<unknown> = Promise.resolve()
   private consecutiveErrors = 0
+  /** The engine's queue revision this queue is based on (see QueueState.revision). */
+  private revision = 0
 
   constructor(options: PlayerOptions) {
     this.bridge = options.bridge
@@ -182,12 +185,15 @@ export class Player {
         trackId: entry.trackId,
         source: entry.source,
         ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+        ...(entry.pickId !== undefined ? { pickId: entry.pickId } : {}),
+        ...(entry.touched ? { touched: true } : {}),
       })),
       current: queue.current,
       position: Math.max(0, Math.round(this.currentPosition * 10) / 10),
       shuffle: queue.shuffle,
       repeat: queue.repeat,
       volume,
+      revision: this.revision,
     }
   }
 
@@ -201,6 +207,7 @@ export class Player {
       shuffle: saved.shuffle,
       seed: this.snapshot.queue.seed,
     })
+    this.revision = saved.revision
     const track = currentItem(queue)?.entry.track ?? null
     this.pendingSeek = track ? saved.position : null
     this.currentPosition = track ? saved.position : 0
@@ -259,13 +266,17 @@ export class Player {
     this.seek(from + delta)
   }
 
-  next(): void {
+  /**
+   * Moves on to the next entry. `reason` is how the play ends: a press of Next by default; a song
+   * the listener just turned down ends as 'turned_down' (the mark says it all, it is no skip).
+   */
+  next(reason: Extract<EndReason, 'next' | 'turned_down'> = 'next'): void {
     const after = next(this.snapshot.queue, 'user')
     if (after.current === null) {
-      this.stopAll('next', after)
+      this.stopAll(reason, after)
       return
     }
-    this.startCurrent(after, 'next')
+    this.startCurrent(after, reason)
   }
 
   previous(): void {
@@ -320,8 +331,47 @@ export class Player {
     this.startCurrent(jumpTo(this.snapshot.queue, index), 'picked')
   }
 
+  /** Moves an entry (drag to reorder); an auto-pick moved by the listener is theirs from then on. */
   moveEntry(from: number, to: number): void {
-    this.setQueue(move(this.snapshot.queue, from, to))
+    const queue = this.snapshot.queue
+    const item = queue.items[from]
+    if (!item || from === to) return
+    const moved =
+      item.entry.source === 'auto' && !item.entry.touched
+        ? {
+            ...queue,
+            items: queue.items.map((it, i) =>
+              i === from ? { ...it, entry: { ...it.entry, touched: true } } : it,
+            ),
+          }
+        : queue
+    this.setQueue(move(moved, from, to))
+  }
+
+  /**
+   * Takes over the engine's re-rank: each waiting auto-pick it replaced (and the listener has not
+   * touched or started meanwhile) becomes the new pick, as a new entry so nothing preloaded for the
+   * old one plays. `revision` is the engine's queue revision after them.
+   */
+  applyReplacements(revision: number, replaced: readonly QueueReplacement<QueueTrack>[]): void {
+    this.revision = Math.max(this.revision, revision)
+    let queue = this.snapshot.queue
+    for (const replacement of replaced) {
+      const entries = queue.items.map((item) => item.entry)
+      const index = replacementIndex(entries, queue.current, replacement)
+      if (index < 0 || entries.some((e) => e.trackId === replacement.entry.trackId)) continue
+      const old = queue.items[index] as QueueItem<QueueTrack>
+      const key = queue.nextKey
+      queue = {
+        ...queue,
+        items: queue.items.map((item, i) =>
+          i === index ? { key, entry: replacement.entry } : item,
+        ),
+        order: queue.order.map((k) => (k === old.key ? key : k)),
+        nextKey: key + 1,
+      }
+    }
+    if (queue !== this.snapshot.queue) this.setQueue(queue)
   }
 
   removeEntry(index: number): void {

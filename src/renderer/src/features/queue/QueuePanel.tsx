@@ -195,6 +195,7 @@ const REASONS: Record<string, string> = {
   picked: 'switched',
   error: 'could not play',
   quit: 'closed',
+  turned_down: 'not for you, moved on',
 }
 
 function HistoryList({ bridge, historyKey }: { bridge: Bridge; historyKey: number }) {

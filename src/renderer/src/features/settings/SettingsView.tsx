@@ -10,6 +10,7 @@ import type { Bridge } from '../../lib/bridge'
 import type { Mark } from '../../../../shared/domain'
 import { errorText } from '../../lib/format'
 import { ModelSettings } from './ModelSettings'
+import { PlaybackSettings } from './PlaybackSettings'
 
 export interface SettingsViewProps {
   bridge: Bridge
@@ -135,6 +136,14 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
       </div>
       {settings ? (
         <ExplorationSettings
+          bridge={bridge}
+          settings={settings}
+          onChange={setSettings}
+          onError={onError}
+        />
+      ) : null}
+      {settings ? (
+        <PlaybackSettings
           bridge={bridge}
           settings={settings}
           onChange={setSettings}
