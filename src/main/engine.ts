@@ -33,6 +33,7 @@ import { applyReplacements, isWaitingAutoPick, type QueueReplacement } from '../
 import type { QueueEntry } from '../shared/contract'
 import type { Track } from '../shared/domain'
 import { listenRow } from '../shared/rewards'
+import { withPickContext } from '../shared/reasons'
 import { MetricStore } from './insights/metrics'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
@@ -269,9 +270,10 @@ export class Engine {
   }
 
   private withTracks(recommendations: Recommendation[]): AutoPickCandidate[] {
+    const bestMeans = recommendations.map((r) => r.meanAtRank)
     return recommendations.map((r) => {
       const track = this.tracks.getTrack(r.trackId)
-      return { ...r, track, artist: track?.artist ?? track?.albumArtist ?? null }
+      return { ...r, track, artist: track?.artist ?? track?.albumArtist ?? null, bestMeans }
     })
   }
 
@@ -285,6 +287,11 @@ export class Engine {
   ): NonNullable<AutoQueuePick['entry']> {
     const { temperature, topN, alpha } = this.settings.get().exploration
     const { pick, probability } = choice
+    // A wild card when, without the bonus, another song would hold the pick's place of the
+    // short-list: the best mean at that rank among the eligible songs is above the pick's own.
+    const place = choice.candidates.findIndex((c) => c.trackId === pick.trackId)
+    const atPlace = pick.bestMeans[place] ?? pick.meanAtRank
+    const why = withPickContext(pick.why, { wildCard: atPlace > pick.mean, probability })
     const logged = this.events.autoPick(pick.trackId, {
       candidates: choice.candidates,
       probability,
@@ -306,7 +313,8 @@ export class Engine {
         bonus: pick.bonus,
         ucb: pick.ucb,
         probability,
-        reasons: pick.reasons,
+        why,
+        reasons: [why.line],
       },
       track: pick.track,
     }
@@ -556,7 +564,8 @@ export class Engine {
         mean: e.mean,
         bonus: e.bonus,
         ucb: e.ucb,
-        reasons: e.features.filter((f) => f.contribution > 0).map((f) => f.phrase),
+        why: e.why,
+        reasons: [e.why.line],
         cause,
       })
     }
@@ -732,6 +741,7 @@ export class Engine {
           contribution: f.contribution,
           words: f.phrase,
         })),
+        why: e.why,
       }
     },
     getSettings: () => this.settings.get(),
@@ -776,7 +786,12 @@ export class Engine {
 }
 
 type AutoPickCandidate = AutoQueueCandidate &
-  Recommendation & { track: Track | null; reasons: string[] }
+  Recommendation & {
+    track: Track | null
+    reasons: string[]
+    /** The i-th best mean among the eligible songs, by i (a wild card is below it at place i). */
+    bestMeans: readonly number[]
+  }
 
 function daysAgo(now: number, ts: number): string {
   const days = Math.floor((now - ts) / DAY_MS)

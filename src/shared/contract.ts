@@ -17,6 +17,7 @@ import {
 } from './domain'
 import type { MetricSeriesView, RunSummary, TasteInsights } from './insights'
 import type { QueueReplacement } from './live-queue'
+import type { PickReason } from './reasons'
 
 /** A call: its argument schema, and (type only) its result. */
 export interface CallSpec<A extends z.ZodType, R> {
@@ -147,7 +148,9 @@ export interface Suggestion {
   /** Exploration bonus (α·sqrt(xᵀA⁻¹x)). */
   bonus: number
   ucb: number
-  /** Plain words: the named features that pushed the score most, or why it is a first pick. */
+  /** Why, in a listener's words: the reason line, its parts, and the numbers under `details`. */
+  why: PickReason
+  /** The reason line (`why.line`), as a list. */
   reasons: string[]
 }
 
@@ -162,6 +165,8 @@ export interface Explanation {
   /** The model rows in force for this song. */
   rows: { kind: 'label' | 'listen'; reward: number; weight: number }[]
   features: { name: string; contribution: number; words: string }[]
+  /** The same song's reason in a listener's words (as the queue and Discover say it). */
+  why: PickReason
 }
 
 /** Why the auto-queue picked a song: the model's scores, the draw's probability, the reasons. */
@@ -171,7 +176,9 @@ export interface AutoPickReason {
   ucb: number
   /** The chance the softmax draw gave this song among its short-list. */
   probability: number
-  /** Plain words: the named features that raised the score, or why it is a first pick. */
+  /** Why, in a listener's words (saved queues from before it have none). */
+  why?: PickReason
+  /** The reason line (`why.line`), as a list. */
   reasons: string[]
 }
 

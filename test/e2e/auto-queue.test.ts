@@ -142,9 +142,15 @@ describe('the auto-queue learns, end to end', () => {
       (n) => n >= 2,
       'the first auto-picks',
     )
-    const firstReason = (await page.getByTestId('queue-reason').first().textContent()) ?? ''
-    expect(firstReason).toContain('Picked for you')
-    expect(firstReason).toMatch(/Score [+−]\d\.\d\d, exploration [+−]\d\.\d\d/)
+    const firstEntry = page.getByTestId('queue-entry').filter({ hasText: 'Picked for you' }).first()
+    const firstReason = (await firstEntry.getByTestId('queue-reason').textContent()) ?? ''
+    // Listener words in the line; the scores one click away under "details".
+    expect(firstReason).not.toMatch(/Score|exploration|[+−]\d\.\d\d/)
+    expect(firstReason.length).toBeGreaterThan(0)
+    await firstEntry.getByText('details', { exact: true }).click()
+    expect(await firstEntry.getByTestId('queue-reason-details').textContent()).toMatch(
+      /Score [+−]\d\.\d\d, exploration [+−]\d\.\d\d/,
+    )
     await page.screenshot({ path: join(SCREENSHOTS, 'auto-queue.png') })
 
     // Skip through the picks: every skip leaves fewer songs ahead, and the queue refills.
@@ -191,7 +197,8 @@ describe('the auto-queue learns, end to end', () => {
     )
     await page.getByRole('button', { name: 'Discover', exact: true }).click()
     await page.getByTestId('discover-entry').first().waitFor()
-    expect(await page.getByTestId('discover-why').first().textContent()).toMatch(/Score/)
+    expect(await page.getByTestId('discover-why').first().textContent()).not.toMatch(/Score/)
+    expect(await page.getByTestId('discover-why-details').first().textContent()).toMatch(/Score/)
     const discovered = await page.getByTestId('discover-entry').allTextContents()
     expect(discovered.some((text) => text.includes(notForMe.title ?? '\u0000'))).toBe(false)
     const top = await call<Suggestion[]>('discover', { n: 3 })

@@ -5,7 +5,7 @@ import { App } from '../../src/renderer/src/App'
 import { Player } from '../../src/renderer/src/features/player/player'
 import { queueFrom, setRepeat, setShuffle, upcomingCount } from '../../src/shared/queue'
 import { alphaFromSlider } from '../../src/shared/settings'
-import { FakeBridge, fakeSounds } from './fake-bridge'
+import { FakeBridge, fakeSounds, fakeWhy } from './fake-bridge'
 
 afterEach(() => cleanup())
 
@@ -34,9 +34,16 @@ describe('auto-queue', () => {
     expect(bridge.settings.autoQueue.enabled).toBe(true)
     const reasons = screen.getAllByTestId('queue-reason')
     expect(reasons).toHaveLength(2)
-    expect(reasons[0]!.textContent).toContain('Picked for you')
-    expect(reasons[0]!.textContent).toContain('Score +0.42, exploration +0.30')
-    expect(reasons[0]!.textContent).toContain('brighter than most (spectral centroid)')
+    expect(queueEntries()[0]!.textContent).toContain('Picked for you')
+    // Songs first, one feature phrase, no numbers; the numbers are under "details".
+    expect(reasons[0]!.textContent).toBe(
+      'Close to Battle Music and Nunc Dimittis, which you loved. Brighter than most of your songs.',
+    )
+    const details = screen.getAllByTestId('queue-reason-details')[0]!
+    expect(details.tagName).toBe('DETAILS')
+    expect((details as HTMLDetailsElement).open).toBe(false)
+    expect(details.textContent).toContain('Score +0.42, exploration +0.30, chance 60%')
+    expect(details.textContent).toContain('Battle Music (loved) +0.20')
     // Each pick excluded what was already queued.
     const asked = bridge.callsOf('autoQueueNext')
     expect(asked[1]?.exclude).toEqual([1])
@@ -106,7 +113,13 @@ describe('discover', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Discover' }))
     const entries = await screen.findAllByTestId('discover-entry')
     expect(entries.length).toBe(30)
-    expect(within(entries[0]!).getByTestId('discover-why').textContent).toContain(
+    expect(within(entries[0]!).getByTestId('discover-why').textContent).toBe(
+      "A wild card, as the model hasn't heard songs like this from you yet.",
+    )
+    expect(within(entries[1]!).getByTestId('discover-why').textContent).toBe(
+      'Calmer than most of your songs.',
+    )
+    expect(within(entries[0]!).getByTestId('discover-why-details').textContent).toContain(
       'Score +0.50, exploration +0.20',
     )
     fireEvent.click(within(entries[0]!).getByRole('button', { name: 'Like Song 1' }))
@@ -130,14 +143,15 @@ describe('rediscover', () => {
         mean: 0.61,
         bonus: 0.05,
         ucb: 0.66,
-        reasons: ['faster tempo'],
+        why: fakeWhy({ mean: 0.61, bonus: 0.05 }, { feature: 'faster' }),
+        reasons: ['Faster than most of your songs.'],
         cause: 'You marked it not for me 40 days ago',
       },
     ]
     fireEvent.click(screen.getByRole('button', { name: 'Refresh' }))
     const entry = await screen.findByTestId('rediscover-entry')
     expect(within(entry).getByTestId('rediscover-why').textContent).toBe(
-      'Score +0.61, exploration +0.05 · faster tempo · You marked it not for me 40 days ago',
+      'Faster than most of your songs. You marked it not for me 40 days ago.',
     )
     fireEvent.click(within(entry).getByRole('button', { name: 'Love Song 7' }))
     await waitFor(() => expect(bridge.labels.get(7)).toBe('love'))

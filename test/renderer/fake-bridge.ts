@@ -17,6 +17,7 @@ import type {
   TrackSortKey,
 } from '../../src/shared/contract'
 import type { Mark, Root, Track, TrackLabel } from '../../src/shared/domain'
+import { reasonLine, type PickReason, type ReasonSong } from '../../src/shared/reasons'
 import type { MetricPointView, RunSummary, TasteInsights } from '../../src/shared/insights'
 import type { Bridge } from '../../src/renderer/src/lib/bridge'
 import type { Sound, SoundEvent, SoundFactory } from '../../src/renderer/src/features/player/sound'
@@ -83,6 +84,34 @@ const SORT_FIELD: Record<TrackSortKey, (t: Track) => string | number> = {
   format: (t) => t.format ?? '',
   added: (t) => t.addedAt,
   path: (t) => t.path,
+}
+
+/** A reason as the engine words it, for fake suggestions. */
+export function fakeWhy(
+  scores: { mean: number; bonus: number; probability?: number },
+  parts: { songs?: ReasonSong[]; feature?: string | null; wildCard?: string | null } = {},
+): PickReason {
+  const reason = {
+    songs: parts.songs ?? [],
+    feature: parts.feature ?? null,
+    wildCard: parts.wildCard ?? null,
+    coldStart: false,
+  }
+  return {
+    ...reason,
+    line: reasonLine(reason),
+    details: {
+      mean: scores.mean,
+      bonus: scores.bonus,
+      ucb: scores.mean + scores.bonus,
+      probability: scores.probability ?? null,
+      baseline: 0.1,
+      songs: (parts.songs ?? []).map((s) => ({ ...s, contribution: 0.2 })),
+      features: parts.feature
+        ? [{ name: 'onset_rate', words: 'calmer than most (onset rate)', contribution: 0.1 }]
+        : [],
+    },
+  }
 }
 
 export class FakeBridge implements Bridge {
@@ -237,13 +266,17 @@ export class FakeBridge implements Bridge {
         this.tracks
           .filter((t) => !exclude.includes(t.id))
           .slice(0, n)
-          .map((track, i) => ({
-            track,
-            mean: 0.5 - i / 100,
-            bonus: 0.2,
-            ucb: 0.7 - i / 100,
-            reasons: ['a first pick'],
-          })),
+          .map((track, i) => {
+            const why = fakeWhy({ mean: 0.5 - i / 100, bonus: 0.2 }, { feature: 'calmer' })
+            return {
+              track,
+              mean: 0.5 - i / 100,
+              bonus: 0.2,
+              ucb: 0.7 - i / 100,
+              why,
+              reasons: [why.line],
+            }
+          }),
       explain: () => null,
       autoQueueNext: ({ exclude = [] }) => {
         if (this.autoQueueMessage) return { entry: null, message: this.autoQueueMessage }
@@ -257,25 +290,47 @@ export class FakeBridge implements Bridge {
             source: 'auto',
             pickId: ++this.pickIds,
             track,
-            reason: {
-              mean: 0.42,
-              bonus: 0.3,
-              ucb: 0.72,
-              probability: 0.6,
-              reasons: ['brighter than most (spectral centroid)', 'faster tempo'],
-            },
+            reason: (() => {
+              const why = fakeWhy(
+                { mean: 0.42, bonus: 0.3, probability: 0.6 },
+                {
+                  songs: [
+                    { trackId: 1, title: 'Battle Music', feeling: 'loved', relation: 'close' },
+                    { trackId: 2, title: 'Nunc Dimittis', feeling: 'loved', relation: 'close' },
+                  ],
+                  feature: 'brighter',
+                },
+              )
+              return {
+                mean: 0.42,
+                bonus: 0.3,
+                ucb: 0.72,
+                probability: 0.6,
+                why,
+                reasons: [why.line],
+              }
+            })(),
           },
           message: null,
         }
       },
       discover: ({ n = 20 }) =>
-        this.tracks.slice(0, n).map((track, i) => ({
-          track,
-          mean: 0.5 - i / 100,
-          bonus: 0.2,
-          ucb: 0.7 - i / 100,
-          reasons: ['a first pick'],
-        })),
+        this.tracks.slice(0, n).map((track, i) => {
+          const why = fakeWhy(
+            { mean: 0.5 - i / 100, bonus: 0.2 },
+            i === 0
+              ? { wildCard: "the model hasn't heard songs like this from you yet" }
+              : { feature: 'calmer' },
+          )
+          return {
+            track,
+            mean: 0.5 - i / 100,
+            bonus: 0.2,
+            ucb: 0.7 - i / 100,
+            why,
+            reasons: [why.line],
+          }
+        }),
       rediscover: ({ n = 20 }) => this.rediscoveries.slice(0, n),
       resetModel: () => ({ rows: 0, tracks: this.tracks.length }),
       importLabels: ({ path, as = 'like', dryRun }) => {

@@ -635,7 +635,8 @@ async function recommendCommand(ctx: Context, args: string[]): Promise<number> {
   if (ctx.json) {
     writeJson(
       ctx.io,
-      rows.map(({ track, ...pick }) => ({
+      // The listener-words reason under `why` (its numbers under `why.details`).
+      rows.map(({ track, meanAtRank: _internal, ...pick }) => ({
         ...pick,
         title: track?.title ?? null,
         artist: track?.artist ?? null,
@@ -661,7 +662,7 @@ async function recommendCommand(ctx: Context, args: string[]): Promise<number> {
         score(r.mean),
         score(r.bonus),
         score(r.ucb),
-        r.reasons.join('; '),
+        r.why.line,
       ]),
     ) + '\n',
   )
@@ -748,6 +749,8 @@ async function explainCommand(ctx: Context, args: string[]): Promise<number> {
   }
   const out = ctx.io.stdout
   out.write(`${trackName(track)}\n`)
+  out.write(`  ${explanation.why.line}\n`)
+  out.write(`  details:\n`)
   out.write(
     `  score (mean) ${score(explanation.mean)}, bonus ${score(explanation.bonus)}, ucb ${score(explanation.ucb)}\n`,
   )

@@ -11,8 +11,8 @@ import type { EndReason, EventKind, MarkOrNone } from '../../shared/domain'
 import {
   TasteLearner,
   TasteModel,
-  type Explanation,
   type LearnerEvent,
+  type LearnerExplanation,
   type Recommendation,
   type RewardObservation,
   type TasteLearnerJson,
@@ -291,14 +291,27 @@ export class TasteCore {
       now: request.now ?? Date.now(),
       replayWindowDays: settings.autoQueue.replayWindowDays,
       ...(request.exclude ? { exclude: request.exclude } : {}),
+      titleOf: this.titleOf,
     })
   }
 
-  explain(trackId: number): (Explanation & { label: ReturnType<TasteLearner['labelOf']> }) | null {
+  /** A song's title as the reason line names it: its tag, else its file name without extension. */
+  private readonly titleOf = (trackId: number): string => {
+    const row = this.db.prepare(`SELECT title, path FROM tracks WHERE id = ?`).get(trackId) as
+      { title: string | null; path: string } | undefined
+    if (!row) return 'a song no longer in your library'
+    if (row.title?.trim()) return row.title.trim()
+    const file = row.path.split(/[\\/]/).pop() ?? row.path
+    return file.replace(/\.[^.]+$/, '') || file
+  }
+
+  explain(
+    trackId: number,
+  ): (LearnerExplanation & { label: ReturnType<TasteLearner['labelOf']> }) | null {
     this.update()
     const learner = this.require()
     learner.model.setAlpha(this.settingsStore.get().exploration.alpha)
-    const explanation = learner.explain(trackId)
+    const explanation = learner.explain(trackId, this.titleOf)
     return explanation ? { ...explanation, label: learner.labelOf(trackId) } : null
   }
 

@@ -3,7 +3,7 @@
 //   θ·x + θ₀ = Σ_d w_d·z_d / ‖P·z‖ + θ₀   with   w = Σ_j θ_j·P_j   (θ mapped back to input space).
 // Each input dimension d therefore contributes w_d·z_d / ‖P·z‖, and the contributions add up to
 // the mean minus the intercept exactly; the largest ones are the reasons shown to the listener.
-import { EXTRACTOR, FEATURES } from '../analysis/feature-names'
+import { EXTRACTOR, FEATURES, type FeatureInfo } from '../analysis/feature-names'
 
 export interface FeatureReason {
   /** Input dimension (0-based). */
@@ -123,4 +123,109 @@ export function topReasons(
       phrase: describeDimension(space, a, deviation),
     }
   })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Everyday words for the reason line (issue 10, item 3): one short phrase a listener recognises,
+// found from the feature's name, so features added by a later extractor get words too. A feature
+// with no everyday direction (most tone-colour coefficients) gets its group's phrase.
+
+type Direction = readonly [higher: string | null, lower: string | null]
+
+/** Name patterns, first match wins; a phrase starting with "a" reads "It has …". */
+const EVERYDAY: readonly (readonly [RegExp, Direction | 'varied'])[] = [
+  [/key_mode/, ['a major-key feel', 'a minor-key feel']],
+  [/(chroma|pitch).*_3$|minor_third/, ['a minor-key feel', null]],
+  [/(chroma|pitch).*_4$|major_third/, ['a major-key feel', null]],
+  [/(chroma|pitch).*_(1|6|10|11)$/, ['a more tense harmony', null]],
+  [/(chroma|pitch).*_(0|5|7)$/, ['a plainer harmony', 'a more colourful harmony']],
+  [/key_strength|tonal/, ['a clearer sense of key', 'a more ambiguous harmony']],
+  [
+    /tempo_(confidence|stability)|beat_(strength|clarity|stability)|pulse_clarity/,
+    ['a steadier beat', 'a looser rhythm'],
+  ],
+  [/dynamic_range|loudness_range|loudness_(std|spread)/, ['more dynamic', 'more even in loudness']],
+  [/delta|motion/, ['more restless', 'smoother']],
+  [/_std$|_spread$|_var$/, 'varied'],
+  [/tempo_bpm|^tempo$|tempo_mean/, ['faster', 'slower']],
+  [/onset_strength|attack|percuss/, ['more percussive', 'softer-edged']],
+  [/onset_rate|onsets_per|busy/, ['busier', 'calmer']],
+  [/loudness|rms|_dbfs|^loud/, ['louder', 'quieter']],
+  [/^mfcc_?1_mean$|centroid_mean|rolloff_mean|brightness/, ['brighter', 'darker']],
+  [/bandwidth_mean/, ['a fuller sound', 'a leaner sound']],
+  [/flatness_mean|noisiness/, ['grittier', 'cleaner']],
+  [/zero_crossing.*_mean/, ['edgier', 'smoother']],
+  [/contrast.*_mean$/, ['crisper', 'denser']],
+  [/flux_mean/, ['more restless', 'smoother']],
+]
+
+/** How much a feature varies over the track, by its group: "a more varied rhythm". */
+const VARIED_WORDS: Partial<Record<string, string>> = {
+  timbre: 'tone colour',
+  spectral: 'sound',
+  harmony: 'harmony',
+  rhythm: 'rhythm',
+  loudness: 'loudness',
+}
+
+const GROUP_WORDS: Partial<Record<string, string>> = {
+  timbre: 'a familiar tone colour',
+  spectral: 'a familiar sound',
+  harmony: 'a familiar harmony',
+  rhythm: 'a familiar rhythm',
+  loudness: 'a familiar loudness',
+}
+
+/**
+ * One everyday phrase for a feature a song is `z` standard deviations from the library's average
+ * on ("calmer", "a minor-key feel"): from the name's pattern, else the feature group's phrase
+ * (`specific` false); null for a dimension without a name (an imported space).
+ */
+export function everydayWords(
+  space: string,
+  dimension: number,
+  z: number,
+): { phrase: string; specific: boolean } | null {
+  const feature = space === EXTRACTOR.space ? FEATURES[dimension] : undefined
+  return feature ? featureWords(feature, z) : null
+}
+
+/** everydayWords for a feature by its name and group (any extractor version's). */
+export function featureWords(
+  feature: Pick<FeatureInfo, 'name' | 'group'>,
+  z: number,
+): { phrase: string; specific: boolean } {
+  const band = /tempo_band_(\d+)_(\d+)/.exec(feature.name)
+  const rules: readonly (readonly [RegExp, Direction | 'varied'])[] = band
+    ? [
+        [
+          /./,
+          Number(band[1]) + Number(band[2]) < 200
+            ? ['a slower pulse', null]
+            : ['a quicker pulse', null],
+        ],
+      ]
+    : EVERYDAY
+  for (const [pattern, direction] of rules) {
+    if (!pattern.test(feature.name)) continue
+    const what = VARIED_WORDS[feature.group] ?? 'sound'
+    const [higher, lower] =
+      direction === 'varied' ? [`a more varied ${what}`, `a steadier ${what}`] : direction
+    const phrase = z >= 0 ? higher : lower
+    if (phrase) return { phrase, specific: true }
+    break
+  }
+  return { phrase: GROUP_WORDS[feature.group] ?? 'a familiar sound', specific: false }
+}
+
+/**
+ * The one feature phrase of a reason line: among the (up to) three features that raised the
+ * score most, the first with a specific everyday phrase, else the group phrase of the first; null
+ * when nothing raised it or the space has no names.
+ */
+export function featurePhrase(reasons: readonly FeatureReason[], space: string): string | null {
+  const raising = reasons.filter((r) => r.contribution > 0).slice(0, 3)
+  const words = raising.map((r) => everydayWords(space, r.dimension, r.z))
+  const specific = words.find((w) => w?.specific)
+  return (specific ?? words[0] ?? null)?.phrase ?? null
 }

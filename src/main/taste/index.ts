@@ -14,9 +14,11 @@ export { TasteModel, TasteLearner, farthestPointSample } from './model'
 export type {
   Explanation,
   LearnerEvent,
+  LearnerExplanation,
   LearnerRecommendOptions,
   Recommendation,
   RecommendOptions,
+  ScoredSong,
   TasteLearnerJson,
   TasteModelJson,
   TasteModelSettings,

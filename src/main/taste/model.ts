@@ -9,6 +9,8 @@ import { LinUcb, type LinUcbJson, type RefreshStats } from './linucb'
 import { Preprocessor, type PreprocessorJson } from './preprocess'
 import { TrainingLedger, type LedgerEvent, type ModelRow, type RowOp } from './training'
 import { contributions, topReasons, type FeatureReason } from './explain'
+import { composeReason, feelingOf, type SongShare } from './reasons'
+import type { PickReason } from '../../shared/reasons'
 
 export interface TasteModelSettings {
   /** Requested PCA dimensions; the model uses k = min(pcaDims, N − 1, D). */
@@ -19,12 +21,24 @@ export interface TasteModelSettings {
   forgettingWindow: number | null
 }
 
-export interface Recommendation {
+/** A song the model ranks, with its scores. */
+export interface ScoredSong {
   trackId: number
   mean: number
   bonus: number
   ucb: number
-  /** Plain words: why this song (features that raised its score, or why it is a first pick). */
+  /**
+   * The mean of the song that would hold this place of the list without the exploration bonus
+   * (the i-th best mean among the eligible songs): above this song's own mean, the bonus put it
+   * here, and it is a wild card.
+   */
+  meanAtRank: number
+}
+
+export interface Recommendation extends ScoredSong {
+  /** Why, in a listener's words (songs first, one feature phrase, the wild card), and the numbers. */
+  why: PickReason
+  /** The reason line (`why.line`), as a list for callers that show several. */
   reasons: string[]
 }
 
@@ -41,6 +55,11 @@ export interface Explanation {
   baseline: number
   /** The (up to) three input features that moved its mean the most (away from the baseline). */
   features: FeatureReason[]
+}
+
+/** An explanation with its listener-words reason (the learner knows the songs' marks). */
+export interface LearnerExplanation extends Explanation {
+  why: PickReason
 }
 
 export interface RecommendOptions {
@@ -102,9 +121,6 @@ export interface RewardObservation {
   reward: number
   modelNorm: number
 }
-
-const COLD_START_REASON = 'a first pick spread across your library: nothing learned yet'
-const EXPLORE_REASON = 'unlike what you have rated so far: the model is curious'
 
 /**
  * New songs extend the model while the library is below 11/10 of the songs the PCA was fitted on;
@@ -539,7 +555,7 @@ export class TasteModel {
   }
 
   /** The best `n` eligible songs by UCB (or, before anything is learned, spread across the space). */
-  recommend(options: RecommendOptions): Recommendation[] {
+  recommend(options: RecommendOptions): ScoredSong[] {
     this.ensureCandidates()
     const n = this.songCount
     const ids = this.trackIdBuffer
@@ -561,18 +577,72 @@ export class TasteModel {
     }
     const count = Math.max(0, Math.floor(options.n))
     if (this.linucb.rowCount === 0) {
-      return farthestPointSample(this.vectors, this.k, mask, count).map((i) => ({
-        ...this.scoreAt(i),
-        reasons: [COLD_START_REASON],
-      }))
+      return farthestPointSample(this.vectors, this.k, mask, count).map((i) => {
+        const scored = this.scoreAt(i)
+        return { ...scored, meanAtRank: scored.mean }
+      })
     }
-    return this.linucb.topK(count, mask).map((c) => ({
+    const picks = this.linucb.topK(count, mask)
+    const bestMeans = this.bestMeans(mask, picks.length)
+    return picks.map((c, rank) => ({
       trackId: ids[c.index] as number,
       mean: c.mean,
       bonus: c.bonus,
       ucb: c.ucb,
-      reasons: this.reasonsFor(c.index, c.mean, c.bonus),
+      meanAtRank: bestMeans[rank] ?? c.mean,
     }))
+  }
+
+  /** The `count` best means among the songs of `mask`, best first: one pass, no sort of all N. */
+  private bestMeans(mask: Uint8Array, count: number): number[] {
+    const best: number[] = []
+    if (count <= 0) return best
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] === 0) continue
+      const mean = this.linucb.mean(i)
+      if (best.length === count && mean <= (best[count - 1] as number)) continue
+      let at = best.length
+      while (at > 0 && (best[at - 1] as number) < mean) at--
+      best.splice(at, 0, mean)
+      if (best.length > count) best.pop()
+    }
+    return best
+  }
+
+  /**
+   * Each song's share of another song's score, measured from the baseline (the intercept, what
+   * the model expects of a song at the library's average). With x̃ = (x, 1), θ = A⁻¹b and
+   * b = Σ w·r·x̃_row, the mean is θ·x̃ = θ₀ + Σ_rows w·r·((x, 0)ᵀA⁻¹x̃_row) exactly (θ₀ = θ's
+   * intercept = Σ_rows w·r·(e₀ᵀA⁻¹x̃_row)), so a row's share is w·r times the two songs'
+   * similarity in the model's metric, and the shares add up to mean − baseline, like the
+   * features' shares (explain.ts). `rows` are the ledger's rows in force; those the model did not
+   * apply (no vector, weight 0, forgotten by the window) have no share. Null without a vector.
+   */
+  songContributions(trackId: number, rows: readonly ModelRow[]): Map<number, number> | null {
+    const x = this.vectorOf(trackId)
+    if (x === null) return null
+    const size = this.k + 1
+    const inverse = this.linucb.inverseMatrix()
+    const extended = new Float64Array(size)
+    extended.set(x) // and 0 in the intercept's place: the share beyond the baseline
+    const u = new Float64Array(size)
+    for (let a = 0; a < size; a++) {
+      let sum = 0
+      for (let c = 0; c < size; c++)
+        sum += (inverse[a * size + c] as number) * (extended[c] as number)
+      u[a] = sum
+    }
+    const inWindow = this.linucb.windowSize > 0 ? new Set(this.linucb.windowTags()) : null
+    const shares = new Map<number, number>()
+    for (const row of rows) {
+      if (!this.appliedRows.has(row.eventId) || (inWindow && !inWindow.has(row.eventId))) continue
+      const other = this.vectorOf(row.trackId)
+      if (other === null) continue
+      let similarity = u[this.k] as number
+      for (let c = 0; c < this.k; c++) similarity += (u[c] as number) * (other[c] as number)
+      shares.set(row.trackId, (shares.get(row.trackId) ?? 0) + row.weight * row.reward * similarity)
+    }
+    return shares
   }
 
   /** Mean, bonus, UCB and the features behind them; `rows` are the song's rows in force. */
@@ -616,14 +686,7 @@ export class TasteModel {
     return { contribution: contributions(this.linucb.theta(), this.components, this.k, z), z }
   }
 
-  private reasonsFor(i: number, mean: number, bonus: number): string[] {
-    const { contribution, z } = this.contributionsAt(i)
-    const reasons = topReasons(this.space, contribution, z, 2, true).map((r) => r.phrase)
-    if (bonus > Math.abs(mean) || reasons.length === 0) reasons.push(EXPLORE_REASON)
-    return reasons
-  }
-
-  private scoreAt(i: number): Omit<Recommendation, 'reasons'> {
+  private scoreAt(i: number): Omit<ScoredSong, 'meanAtRank'> {
     return {
       trackId: this.trackIdBuffer[i] as number,
       mean: this.linucb.mean(i),
@@ -729,7 +792,12 @@ export interface LearnerRecommendOptions {
   replayWindowDays: number
   /** Songs already queued. */
   exclude?: Iterable<number>
+  /** A song's title for the reason line (the model knows only ids). */
+  titleOf?: (trackId: number) => string
 }
+
+/** The title a reason uses when the caller knows none. */
+const UNTITLED = 'a song you marked'
 
 export interface TasteLearnerJson {
   format: 'attune-taste-learner'
@@ -841,15 +909,70 @@ export class TasteLearner {
   }
 
   recommend(options: LearnerRecommendOptions): Recommendation[] {
-    return this.model.recommend({
+    const scored = this.model.recommend({
       n: options.n,
       eligible: (id) => this.isEligible(id, options.now, options.replayWindowDays),
       ...(options.exclude ? { excludeTrackIds: options.exclude } : {}),
     })
+    const titleOf = options.titleOf ?? (() => UNTITLED)
+    const rows = scored.length > 0 ? this.ledger.rows() : []
+    return scored.map((song) => {
+      const explanation = this.model.explain(song.trackId) as Explanation
+      const why = this.reasonFor(explanation, rows, titleOf, song.meanAtRank > song.mean)
+      return { ...song, why, reasons: [why.line] }
+    })
   }
 
-  explain(trackId: number): Explanation | null {
-    return this.model.explain(trackId, this.ledger.rowsOf(trackId))
+  /** Why the model scores a song as it does, with its reason in words (never a wild card). */
+  explain(
+    trackId: number,
+    titleOf: (trackId: number) => string = () => UNTITLED,
+  ): LearnerExplanation | null {
+    const explanation = this.model.explain(trackId, this.ledger.rowsOf(trackId))
+    if (!explanation) return null
+    return { ...explanation, why: this.reasonFor(explanation, this.ledger.rows(), titleOf, false) }
+  }
+
+  /** The marked and played songs' shares of a song's mean (itself left out), with their feelings. */
+  songShares(trackId: number, rows: readonly ModelRow[] = this.ledger.rows()): SongShare[] {
+    const shares = this.model.songContributions(trackId, rows)
+    if (!shares) return []
+    const listened = new Map<number, number>()
+    for (const row of rows) {
+      if (row.kind === 'listen')
+        listened.set(row.trackId, (listened.get(row.trackId) ?? 0) + row.weight * row.reward)
+    }
+    const out: SongShare[] = []
+    for (const [id, contribution] of shares) {
+      if (id === trackId) continue
+      const label = this.labels.get(id)
+      out.push({
+        trackId: id,
+        contribution,
+        feeling: feelingOf(label?.mark ?? null, listened.get(id) ?? 0),
+      })
+    }
+    return out
+  }
+
+  private reasonFor(
+    explanation: Explanation,
+    rows: readonly ModelRow[],
+    titleOf: (trackId: number) => string,
+    wildCard: boolean,
+  ): PickReason {
+    return composeReason({
+      mean: explanation.mean,
+      bonus: explanation.bonus,
+      ucb: explanation.ucb,
+      baseline: explanation.baseline,
+      coldStart: explanation.coldStart,
+      wildCard,
+      space: this.model.space,
+      features: explanation.features,
+      songs: explanation.coldStart ? [] : this.songShares(explanation.trackId, rows),
+      titleOf,
+    })
   }
 
   labelOf(trackId: number): { mark: Mark; origin: 'mark' | 'import' } | null {

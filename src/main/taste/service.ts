@@ -7,7 +7,7 @@
 import type { Database } from '../db/database'
 import { startWorker, WorkerClient } from '../workers/rpc'
 import { workerEntry } from '../workers/entries'
-import type { Explanation, Recommendation } from './model'
+import type { LearnerExplanation, Recommendation } from './model'
 import type {
   ModelParams,
   ObservationBatch,
@@ -21,7 +21,7 @@ import type { TasteInsights } from '../../shared/insights'
 import { MetricStore, type JsonValue, type RunInfo, type RunSpec } from '../insights/metrics'
 import { LiveMetricsLog } from '../insights/online'
 
-export type TasteExplanation = Explanation & {
+export type TasteExplanation = LearnerExplanation & {
   label: { mark: Mark; origin: 'mark' | 'import' } | null
 }
 

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Rediscovery, Suggestion } from '../../../../shared/contract'
 import type { Mark, Track } from '../../../../shared/domain'
 import { MarkButtons } from '../../components/MarkButtons'
+import { ReasonWhy } from '../../components/ReasonWhy'
 import type { Bridge } from '../../lib/bridge'
 import { errorText, trackArtist, trackTitle } from '../../lib/format'
 
@@ -21,7 +22,7 @@ export interface DiscoverViewProps {
 
 const INTRO: Record<DiscoverMode, string> = {
   discover:
-    'Songs you have never played, best first: how much Attune expects you to enjoy each, plus a bonus for what it has yet to learn.',
+    'Songs you have never played, best first, each with why Attune thinks you may enjoy it.',
   rediscover:
     'Songs you turned down a while ago (marked, or skipped early) that Attune now expects you to enjoy. Worth another listen?',
 }
@@ -34,8 +35,6 @@ const EMPTY: Record<DiscoverMode, string> = {
 
 /** Model updates closer together than this reload the list once. */
 const MODEL_UPDATE_SETTLE_MS = 150
-
-const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`
 
 function plainError(error: unknown): string {
   const text = errorText(error)
@@ -116,10 +115,12 @@ export function DiscoverView({
                 <div className="q-text">
                   <div className="q-title">{name}</div>
                   <div className="q-sub">{trackArtist(track)}</div>
-                  <div className="q-sub" data-testid={`${mode}-why`}>
-                    Score {signed(item.mean)}, exploration {signed(item.bonus)}
-                    {item.reasons.length > 0 ? ` · ${item.reasons.slice(0, 3).join('; ')}` : ''}
-                    {'cause' in item ? ` · ${item.cause}` : ''}
+                  <div className="q-sub">
+                    <ReasonWhy
+                      why={item.why}
+                      after={'cause' in item ? `${item.cause}.` : undefined}
+                      testId={`${mode}-why`}
+                    />
                   </div>
                 </div>
                 <button

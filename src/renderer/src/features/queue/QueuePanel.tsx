@@ -4,14 +4,8 @@ import type { Bridge } from '../../lib/bridge'
 import { errorText, formatTime, trackArtist, trackTitle } from '../../lib/format'
 import type { Player } from '../player/player'
 import { usePlayerSnapshot } from '../player/usePlayer'
-import {
-  asAutoPickReason,
-  describeAutoPick,
-  describeReasons,
-  describeScores,
-  useAutoQueueState,
-  type AutoQueueFiller,
-} from './auto-queue'
+import { ReasonWhy } from '../../components/ReasonWhy'
+import { asAutoPickReason, useAutoQueueState, type AutoQueueFiller } from './auto-queue'
 
 export interface QueuePanelProps {
   player: Player
@@ -43,14 +37,6 @@ export function QueuePanel({ player, bridge, historyKey, autoQueue = null }: Que
     </aside>
   )
 }
-
-/** Two lines of reasons at most; the tooltip has them all. */
-const REASON_CLAMP = {
-  display: '-webkit-box',
-  WebkitLineClamp: 2,
-  WebkitBoxOrient: 'vertical',
-  overflow: 'hidden',
-} as const
 
 function AutoQueueToggle({ filler }: { filler: AutoQueueFiller | null }) {
   const state = useAutoQueueState(filler)
@@ -140,19 +126,16 @@ function QueueList({ player }: { player: Player }) {
                 <div className="q-title">{name}</div>
                 <div className="q-sub">{track ? trackArtist(track) : ''}</div>
                 {item.entry.source === 'auto' ? (
-                  <div
-                    className="q-sub q-why"
-                    data-testid="queue-reason"
-                    title={
-                      reason
-                        ? `Picked for you: ${describeAutoPick(reason)} (chance ${Math.round(reason.probability * 100)}%)`
-                        : undefined
-                    }
-                  >
+                  <div className="q-sub q-why">
                     <span className="auto-badge">Picked for you</span>
-                    {reason ? ` · ${describeScores(reason)}` : ''}
-                    {reason && reason.reasons.length > 0 ? (
-                      <div style={REASON_CLAMP}>{describeReasons(reason)}</div>
+                    {reason ? (
+                      <ReasonWhy
+                        why={reason.why ?? null}
+                        fallback={reason.reasons.join(' ')}
+                        scores={reason}
+                        testId="queue-reason"
+                        clamp
+                      />
                     ) : null}
                   </div>
                 ) : null}

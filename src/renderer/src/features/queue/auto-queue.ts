@@ -2,6 +2,7 @@
 // songs ahead; when fewer are left, the engine's next pick (with why) is appended. Settings live in
 // the engine (autoQueue section); this follows them through `settingsChanged` events.
 import { useEffect, useState, useSyncExternalStore } from 'react'
+import { asPickReason } from '../../../../shared/reasons'
 import type { AutoPickReason } from '../../../../shared/contract'
 import type { Settings } from '../../../../shared/settings'
 import { upcomingCount } from '../../../../shared/queue'
@@ -183,31 +184,15 @@ export function asAutoPickReason(value: unknown): AutoPickReason | null {
   if (typeof value !== 'object' || value === null) return null
   const r = value as Partial<AutoPickReason>
   if (typeof r.mean !== 'number' || typeof r.bonus !== 'number') return null
+  const why = asPickReason(r.why)
   return {
     mean: r.mean,
     bonus: r.bonus,
     ucb: typeof r.ucb === 'number' ? r.ucb : r.mean + r.bonus,
     probability: typeof r.probability === 'number' ? r.probability : 1,
+    ...(why ? { why } : {}),
     reasons: Array.isArray(r.reasons)
       ? r.reasons.filter((x): x is string => typeof x === 'string')
       : [],
   }
-}
-
-const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`
-
-/** "Score +0.42, exploration +0.30": the predicted liking and the bonus for the unknown. */
-export function describeScores(reason: AutoPickReason): string {
-  return `Score ${signed(reason.mean)}, exploration ${signed(reason.bonus)}`
-}
-
-/** The (up to 3) named features behind the pick: "brighter than most (spectral centroid); …". */
-export function describeReasons(reason: AutoPickReason): string {
-  return reason.reasons.slice(0, 3).join('; ')
-}
-
-/** Both in one line (tooltips): "Score +0.42, exploration +0.30 · brighter than most (…)". */
-export function describeAutoPick(reason: AutoPickReason): string {
-  const words = describeReasons(reason)
-  return words ? `${describeScores(reason)} · ${words}` : describeScores(reason)
 }
