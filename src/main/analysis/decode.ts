@@ -12,6 +12,22 @@ import decode from 'audio-decode'
 import type { AudioData, StreamDecoder } from 'audio-decode'
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
+import {
+  fileChunks,
+  findFileBox,
+  hasAscii,
+  id3v2Size,
+  isOggVorbis,
+  latin1,
+  layer3SideInfoBytes,
+  mpegFrameBytes,
+  mpegHeaderAt,
+  oggPageHeader,
+  samplesPerFrame,
+  sniff,
+  type MpegFrameHeader,
+  type ReadAt,
+} from '../media-formats'
 import { ANALYSIS_SAMPLE_RATE, downmixInto, resample } from './resample'
 import { analysedWhole, MAX_ANALYSED_SECONDS, planWindows, windowRanges } from './windows'
 import type { AnalysisWindow } from './windows'
@@ -62,89 +78,25 @@ const decoderFormat: Record<
   m4a: 'm4a',
 }
 
-function ascii(bytes: Uint8Array, offset: number, length: number): string {
-  return String.fromCharCode(...bytes.subarray(offset, offset + length))
+/** A Layer III frame header at bytes[at…] (the only layer the MP3 decoder takes), or null. */
+function parseMp3Header(bytes: Uint8Array, at: number): MpegFrameHeader | null {
+  const header = mpegHeaderAt(bytes, at)
+  return header?.layer === 3 ? header : null
 }
 
-/** Size of a leading ID3v2 tag (0 if none). */
-function id3v2Size(head: Uint8Array): number {
-  if (head.length < 10 || ascii(head, 0, 3) !== 'ID3') return 0
-  const size =
-    ((head[6]! & 0x7f) << 21) |
-    ((head[7]! & 0x7f) << 14) |
-    ((head[8]! & 0x7f) << 7) |
-    (head[9]! & 0x7f)
-  const hasFooter = (head[5]! & 0x10) !== 0
-  return 10 + size + (hasFooter ? 10 : 0)
-}
-
-interface Mp3FrameHeader {
-  sampleRate: number
-  bitrate: number
-  samplesPerFrame: number
-  mpeg1: boolean
-  mono: boolean
-}
-
-const MP3_BITRATES_V1_L3 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
-const MP3_BITRATES_V2_L3 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
-const MP3_SAMPLE_RATES = [44100, 48000, 32000]
-
-/** Parses an MPEG-1/2/2.5 Layer III frame header (ISO 11172-3 §2.4.2.3). */
-function parseMp3Header(bytes: Uint8Array, at: number): Mp3FrameHeader | null {
-  if (at + 4 > bytes.length) return null
-  const b1 = bytes[at + 1]!
-  const b2 = bytes[at + 2]!
-  if (bytes[at] !== 0xff || (b1 & 0xe0) !== 0xe0) return null
-  const versionBits = (b1 >> 3) & 3 // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
-  const layerBits = (b1 >> 1) & 3 // 1 = Layer III
-  if (versionBits === 1 || layerBits !== 1) return null
-  const bitrateIndex = b2 >> 4
-  const rateIndex = (b2 >> 2) & 3
-  if (bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return null
-  const mpeg1 = versionBits === 3
-  const divisor = mpeg1 ? 1 : versionBits === 2 ? 2 : 4
-  return {
-    sampleRate: MP3_SAMPLE_RATES[rateIndex]! / divisor,
-    bitrate: (mpeg1 ? MP3_BITRATES_V1_L3 : MP3_BITRATES_V2_L3)[bitrateIndex]! * 1000,
-    samplesPerFrame: mpeg1 ? 1152 : 576,
-    mpeg1,
-    mono: bytes[at + 3]! >> 6 === 3,
-  }
-}
-
-/** Recognises the container from the first bytes (the extension may lie). */
+/** Recognises the container from the first bytes (the extension may lie), in the decoder's terms. */
 export function sniffContainer(head: Uint8Array): AudioContainer | null {
-  if (head.length < 12) return null
-  const tag = id3v2Size(head)
-  if (tag > 0) {
-    // A tag can precede MP3 or FLAC data; look right after it when it is in the buffer.
-    if (tag + 4 <= head.length && ascii(head, tag, 4) === 'fLaC') return 'flac'
-    return 'mp3'
+  const sniffed = sniff(head, head.length)
+  if (!sniffed.ok) return null
+  switch (sniffed.format) {
+    case 'ogg':
+      // Ogg FLAC and other Ogg codecs have no decoder here.
+      return isOggVorbis(head) ? 'ogg-vorbis' : null
+    case 'opus':
+      return 'ogg-opus'
+    default:
+      return sniffed.format
   }
-  const magic = ascii(head, 0, 4)
-  if (magic === 'fLaC') return 'flac'
-  if (magic === 'RIFF' && ascii(head, 8, 4) === 'WAVE') return 'wav'
-  if (magic === 'RF64' || magic === 'BW64') return 'wav'
-  if (magic === 'FORM' && (ascii(head, 8, 4) === 'AIFF' || ascii(head, 8, 4) === 'AIFC'))
-    return 'aiff'
-  if (ascii(head, 4, 4) === 'ftyp') return 'm4a'
-  if (magic === 'OggS') {
-    const firstPage = ascii(head, 0, Math.min(head.length, 512))
-    if (firstPage.includes('OpusHead')) return 'ogg-opus'
-    if (firstPage.includes('\x01vorbis')) return 'ogg-vorbis'
-    return null
-  }
-  // Raw MPEG audio: two consecutive valid frame headers (one alone is too easy to hit by chance).
-  for (let at = 0; at + 4 <= Math.min(head.length, 4096); at++) {
-    const header = parseMp3Header(head, at)
-    if (!header) continue
-    const padding = (head[at + 2]! >> 1) & 1
-    const frameBytes =
-      Math.floor(((header.mpeg1 ? 144 : 72) * header.bitrate) / header.sampleRate) + padding
-    if (parseMp3Header(head, at + frameBytes)) return 'mp3'
-  }
-  return null
 }
 
 /** Opens a file for reading, with plain-words errors for missing, unreadable and empty files. */
@@ -175,7 +127,7 @@ async function sniffFile(file: FileHandle): Promise<AudioContainer | null> {
   if (tag + 4 > head.length && tag > 0) {
     // A big tag (cover art) hides what follows it: MP3 frames or a FLAC stream.
     const after = await readAt(file, tag, 4)
-    return after.length === 4 && ascii(after, 0, 4) === 'fLaC' ? 'flac' : 'mp3'
+    return hasAscii(after, 0, 'fLaC') ? 'flac' : 'mp3'
   }
   return sniffContainer(head)
 }
@@ -189,6 +141,10 @@ interface StreamLayout {
   duration: number | null
 }
 
+function reader(file: FileHandle): ReadAt {
+  return (position, length) => readAt(file, position, length)
+}
+
 async function readAt(file: FileHandle, position: number, length: number): Promise<Uint8Array> {
   const buffer = new Uint8Array(Math.max(0, length))
   const { bytesRead } = await file.read(buffer, 0, buffer.length, position)
@@ -199,16 +155,15 @@ async function mp3Layout(file: FileHandle, size: number): Promise<StreamLayout> 
   const tagHead = await readAt(file, 0, 10)
   const audioStart = Math.min(size, id3v2Size(tagHead))
   const tail = await readAt(file, Math.max(0, size - 128), 128)
-  const audioEnd = tail.length === 128 && ascii(tail, 0, 3) === 'TAG' ? size - 128 : size
+  const audioEnd = tail.length === 128 && hasAscii(tail, 0, 'TAG') ? size - 128 : size
   const head = await readAt(file, audioStart, 8192)
   let duration: number | null = null
   for (let at = 0; at + 4 <= head.length; at++) {
     const header = parseMp3Header(head, at)
     if (!header) continue
     // Xing/Info (LAME) or VBRI headers in the first frame give the exact frame count.
-    const sideInfo = header.mpeg1 ? (header.mono ? 17 : 32) : header.mono ? 9 : 17
-    const xingAt = at + 4 + sideInfo
-    const xing = ascii(head, xingAt, 4)
+    const xingAt = at + 4 + layer3SideInfoBytes(header)
+    const xing = latin1(head, xingAt, xingAt + 4)
     let frames: number | null = null
     if (
       (xing === 'Xing' || xing === 'Info') &&
@@ -216,11 +171,11 @@ async function mp3Layout(file: FileHandle, size: number): Promise<StreamLayout> 
       (head[xingAt + 7]! & 1) !== 0
     ) {
       frames = new DataView(head.buffer, head.byteOffset).getUint32(xingAt + 8)
-    } else if (ascii(head, at + 36, 4) === 'VBRI' && at + 54 <= head.length) {
+    } else if (hasAscii(head, at + 36, 'VBRI') && at + 54 <= head.length) {
       frames = new DataView(head.buffer, head.byteOffset).getUint32(at + 36 + 14)
     }
     if (frames !== null && frames > 0)
-      duration = (frames * header.samplesPerFrame) / header.sampleRate
+      duration = (frames * samplesPerFrame(header)) / header.sampleRate
     else {
       const bitrate = (await averageMp3Bitrate(file, audioStart, audioEnd)) ?? header.bitrate
       duration = ((audioEnd - audioStart - at) * 8) / bitrate
@@ -228,11 +183,6 @@ async function mp3Layout(file: FileHandle, size: number): Promise<StreamLayout> 
     break
   }
   return { headerEnd: 0, audioStart, audioEnd, duration }
-}
-
-function mp3FrameBytes(bytes: Uint8Array, at: number, header: Mp3FrameHeader): number {
-  const padding = (bytes[at + 2]! >> 1) & 1
-  return Math.floor(((header.mpeg1 ? 144 : 72) * header.bitrate) / header.sampleRate) + padding
 }
 
 /**
@@ -256,22 +206,18 @@ async function averageMp3Bitrate(
     for (let at = 0; at + 4 <= chunk.length; at++) {
       const first = parseMp3Header(chunk, at)
       if (!first) continue
-      const second = at + mp3FrameBytes(chunk, at, first)
+      const second = at + mpegFrameBytes(first)
       const secondHeader = parseMp3Header(chunk, second)
-      if (
-        !secondHeader ||
-        !parseMp3Header(chunk, second + mp3FrameBytes(chunk, second, secondHeader))
-      )
-        continue
+      if (!secondHeader || !parseMp3Header(chunk, second + mpegFrameBytes(secondHeader))) continue
       for (
-        let frame = at, header: Mp3FrameHeader | null = first;
+        let frame = at, header: MpegFrameHeader | null = first;
         header;
         header = parseMp3Header(chunk, frame)
       ) {
-        const length = mp3FrameBytes(chunk, frame, header)
+        const length = mpegFrameBytes(header)
         if (frame + length > chunk.length) break
         bytes += length
-        seconds += header.samplesPerFrame / header.sampleRate
+        seconds += samplesPerFrame(header) / header.sampleRate
         frame += length
       }
       break
@@ -283,7 +229,7 @@ async function averageMp3Bitrate(
 async function flacLayout(file: FileHandle, size: number): Promise<StreamLayout> {
   let at = id3v2Size(await readAt(file, 0, 10))
   const magic = await readAt(file, at, 4)
-  if (ascii(magic, 0, 4) !== 'fLaC')
+  if (!hasAscii(magic, 0, 'fLaC'))
     return { headerEnd: 0, audioStart: 0, audioEnd: size, duration: null }
   at += 4
   let duration: number | null = null
@@ -321,21 +267,15 @@ async function oggLayout(
   // Header pages carry granule position 0 (Vorbis I spec §4.2, RFC 7845 §3); audio starts
   // at the first page with a positive granule position.
   let audioStart = -1
-  for (let at = 0; at + 27 <= head.length;) {
-    if (ascii(head, at, 4) !== 'OggS' || head[at + 4] !== 0) break
-    const granule = view.getBigInt64(at + 6, true)
-    const segments = head[at + 26]!
-    if (at + 27 + segments > head.length) break
-    let bodyLength = 0
-    for (let s = 0; s < segments; s++) bodyLength += head[at + 27 + s]!
-    if (granule > 0n) {
+  for (let at = 0, page = oggPageHeader(head, 0); page; page = oggPageHeader(head, at)) {
+    if (page.granule > 0) {
       audioStart = at
       break
     }
-    at += 27 + segments + bodyLength
+    at += page.headerBytes + page.dataBytes
   }
   if (audioStart < 0) return { headerEnd: 0, audioStart: 0, audioEnd: size, duration: null }
-  const text = ascii(head, 0, Math.min(head.length, 4096))
+  const text = latin1(head, 0, 4096)
   let sampleRate = 48000
   let preSkip = 0
   if (container === 'ogg-vorbis') {
@@ -348,16 +288,16 @@ async function oggLayout(
   // The last page's granule position is the stream's total sample count.
   const tailLength = Math.min(size, 64 * 1024)
   const tail = await readAt(file, size - tailLength, tailLength)
-  const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength)
+  const firstSerial = oggPageHeader(head, 0)?.serial
   let duration: number | null = null
   for (let at = tail.length - 27; at >= 0; at--) {
-    if (tail[at] !== 0x4f || ascii(tail, at, 4) !== 'OggS' || tail[at + 4] !== 0) continue
-    const granule = Number(tailView.getBigInt64(at + 6, true))
-    if (granule > 0 && sampleRate > 0) {
+    if (tail[at] !== 0x4f) continue
+    const page = oggPageHeader(tail, at)
+    if (page && page.granule > 0 && sampleRate > 0) {
       // A chained file (several logical streams one after another, each with its own codec
       // setup) cannot be entered in the middle with the first stream's headers: stream it.
-      if (tailView.getUint32(at + 14, true) !== view.getUint32(14, true)) return null
-      duration = (granule - preSkip) / sampleRate
+      if (page.serial !== firstSerial) return null
+      duration = (page.granule - preSkip) / sampleRate
       break
     }
   }
@@ -741,7 +681,7 @@ interface ChunkHeader {
   bodyLength: number
 }
 
-/** Walks RIFF (little-endian) or IFF/AIFF (big-endian) chunks from `at` to `end`; bodies are padded to even sizes. */
+/** The first chunk of `type` in RIFF (little-endian) or IFF/AIFF (big-endian) chunks from `at` to `end`. */
 async function findIffChunk(
   file: FileHandle,
   at: number,
@@ -749,15 +689,12 @@ async function findIffChunk(
   type: string,
   littleEndian: boolean,
 ): Promise<ChunkHeader | null> {
-  for (let guard = 0; guard < 1000 && at + 8 <= end; guard++) {
-    const header = await readAt(file, at, 8)
-    if (header.length < 8) return null
-    const bodyLength = new DataView(header.buffer, header.byteOffset).getUint32(4, littleEndian)
-    const found = ascii(header, 0, 4)
+  for await (const chunk of fileChunks(reader(file), at, end, littleEndian)) {
+    if (chunk.id !== type) continue
     // A data chunk whose size was never filled in (streamed recording) runs to the end of the file.
-    const length = bodyLength === 0xffffffff ? end - at - 8 : Math.min(bodyLength, end - at - 8)
-    if (found === type) return { type: found, bodyStart: at + 8, bodyLength: length }
-    at += 8 + bodyLength + (bodyLength & 1)
+    const room = end - chunk.bodyStart
+    const length = chunk.size === 0xffffffff ? room : Math.min(chunk.size, room)
+    return { type, bodyStart: chunk.bodyStart, bodyLength: length }
   }
   return null
 }
@@ -774,7 +711,7 @@ async function directHeaderDuration(
 ): Promise<number | null> {
   if (container === 'wav') {
     const riff = await readAt(file, 0, 12)
-    if (ascii(riff, 0, 4) !== 'RIFF') return null
+    if (!hasAscii(riff, 0, 'RIFF')) return null
     const format = await findIffChunk(file, 12, size, 'fmt ', true)
     const data = await findIffChunk(file, 12, size, 'data', true)
     if (!format || !data || format.bodyLength < 16) return null
@@ -813,34 +750,17 @@ async function directHeaderDuration(
   return null
 }
 
-/** Finds a box among the siblings in [at, end) of an MP4 file (size 1: 64-bit size follows; 0: to the end). */
+/** Finds a box among the siblings in [at, end) of an MP4 file. */
 async function findMp4Box(
   file: FileHandle,
   at: number,
   end: number,
   type: string,
 ): Promise<ChunkHeader | null> {
-  for (let guard = 0; guard < 1000 && at + 8 <= end; guard++) {
-    const header = await readAt(file, at, 16)
-    if (header.length < 8) return null
-    const view = new DataView(header.buffer, header.byteOffset)
-    let boxLength = view.getUint32(0)
-    let headerLength = 8
-    if (boxLength === 1) {
-      if (header.length < 16) return null
-      boxLength = view.getUint32(8) * 2 ** 32 + view.getUint32(12)
-      headerLength = 16
-    } else if (boxLength === 0) boxLength = end - at
-    if (boxLength < headerLength) return null
-    if (ascii(header, 4, 4) === type)
-      return {
-        type,
-        bodyStart: at + headerLength,
-        bodyLength: Math.min(boxLength, end - at) - headerLength,
-      }
-    at += boxLength
-  }
-  return null
+  const box = await findFileBox(reader(file), at, end, type)
+  return box
+    ? { type, bodyStart: box.bodyStart, bodyLength: Math.min(box.end, end) - box.bodyStart }
+    : null
 }
 
 /** Decodes a whole file to mono at ANALYSIS_SAMPLE_RATE (memory: ~5.3 MB per minute). */

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Stats } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { fileBoxes, fileChunks, sniff, walkBoxes, type ReadAt } from '../media-formats'
 
 /**
  * Playback copies of tracks Chromium cannot play. Chromium (and so Electron) has no ALAC decoder and
@@ -254,18 +255,13 @@ async function decodeToWavFile(sourcePath: string, wavPath: string): Promise<voi
   }
 }
 
-// ISO files open with ftyp; older QuickTime files may open with any of the others.
-const MP4_FIRST_BOXES = new Set(['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip'])
-
 async function planDecode(source: FileHandle): Promise<DecodePlan> {
   const size = (await source.stat()).size
-  const head = await readAt(source, 0, 12)
+  const head = await readAt(source, 0, 64)
   if (head.length < 12) throw new TranscodeError('the file is too short to hold audio.')
-  const form = head.toString('latin1', 8, 12)
-  if (head.toString('latin1', 0, 4) === 'FORM' && (form === 'AIFF' || form === 'AIFC')) {
-    return planAiff(source, size)
-  }
-  if (MP4_FIRST_BOXES.has(head.toString('latin1', 4, 8))) return planMp4(source, size)
+  const sniffed = sniff(head, size)
+  if (sniffed.ok && sniffed.format === 'aiff') return planAiff(source, size)
+  if (sniffed.ok && sniffed.format === 'm4a') return planMp4(source, size)
   throw new TranscodeError('it is neither an AIFF nor an MP4 (ALAC) file.')
 }
 
@@ -333,6 +329,10 @@ async function* readRanges(
       yield bytes
     }
   }
+}
+
+function reader(source: FileHandle): ReadAt {
+  return (position, length) => readAt(source, position, length)
 }
 
 async function readAt(source: FileHandle, position: number, length: number): Promise<Buffer> {
@@ -515,23 +515,18 @@ async function inspectAiff(source: FileHandle, size: number): Promise<AiffLayout
   let bitsPerSample = 0
   let frameCount = 0
   let commFound = false
-  for (let position = 12; position + 8 <= size;) {
-    const chunkHeader = await readAt(source, position, 8)
-    if (chunkHeader.length < 8) break
-    const id = chunkHeader.toString('latin1', 0, 4)
-    const chunkSize = chunkHeader.readUInt32BE(4)
-    if (id === 'COMM') {
-      const body = await readAt(source, position + 8, Math.min(chunkSize, 22))
+  for await (const chunk of fileChunks(reader(source), 12, size, false, Infinity)) {
+    if (chunk.id === 'COMM') {
+      const body = await readAt(source, chunk.bodyStart, Math.min(chunk.size, 22))
       if (body.length < 18) break
       frameCount = body.readUInt32BE(2)
       bitsPerSample = body.readUInt16BE(6)
       if (body.length >= 22) compression = body.toString('latin1', 18, 22)
       commFound = true
-    } else if (id === 'SSND') {
+    } else if (chunk.id === 'SSND') {
       if (!commFound) break
-      return { compression, bitsPerSample, frameCount, soundDataEnd: position + 8 + chunkSize }
+      return { compression, bitsPerSample, frameCount, soundDataEnd: chunk.bodyStart + chunk.size }
     }
-    position += 8 + chunkSize + (chunkSize & 1)
   }
   throw new TranscodeError('its AIFF header is incomplete (no COMM or SSND chunk).')
 }
@@ -549,20 +544,12 @@ export async function inspectMp4(source: FileHandle): Promise<Mp4Layout> {
   let moov: { start: number; end: number } | null = null
   let mediaSeen = false
   let moovBeforeMedia = false
-  for (let position = 0; position + 8 <= size;) {
-    const boxHeader = await readAt(source, position, 16)
-    if (boxHeader.length < 8) break
-    let boxSize = boxHeader.readUInt32BE(0)
-    const type = boxHeader.toString('latin1', 4, 8)
-    if (boxSize === 1 && boxHeader.length >= 16) boxSize = Number(boxHeader.readBigUInt64BE(8))
-    else if (boxSize === 0) boxSize = size - position
-    if (boxSize < 8) break
-    if (type === 'mdat') mediaSeen = true
-    if (type === 'moov' && moov === null) {
-      moov = { start: position, end: Math.min(size, position + boxSize) }
+  for await (const box of fileBoxes(reader(source), 0, size, Infinity)) {
+    if (box.type === 'mdat') mediaSeen = true
+    if (box.type === 'moov' && moov === null) {
+      moov = { start: box.start, end: Math.min(size, box.end) }
       moovBeforeMedia = !mediaSeen
     }
-    position += boxSize
   }
   if (moov === null) return { moov, moovBeforeMedia, audio: null }
   if (moov.end - moov.start > MAX_MOOV_BYTES) {
@@ -573,39 +560,20 @@ export async function inspectMp4(source: FileHandle): Promise<Mp4Layout> {
 }
 
 // 'wave' only occurs inside QuickTime sound sample entries, which only soundSampleEntry walks.
-const MP4_CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'wave'])
-
-/** Calls `visit` for every box under the given range, descending into the sample-table path. */
-function walkBoxes(
-  bytes: Buffer,
-  start: number,
-  end: number,
-  visit: (type: string, bodyStart: number, boxEnd: number) => void,
-): void {
-  for (let position = start; position + 8 <= end;) {
-    let boxSize = bytes.readUInt32BE(position)
-    const type = bytes.toString('latin1', position + 4, position + 8)
-    let bodyStart = position + 8
-    if (boxSize === 1) {
-      if (position + 16 > end) return
-      boxSize = Number(bytes.readBigUInt64BE(position + 8))
-      bodyStart = position + 16
-    } else if (boxSize === 0) {
-      boxSize = end - position
-    }
-    if (boxSize < bodyStart - position || position + boxSize > end) return
-    const boxEnd = position + boxSize
-    visit(type, bodyStart, boxEnd)
-    if (MP4_CONTAINERS.has(type)) walkBoxes(bytes, bodyStart, boxEnd, visit)
-    position = boxEnd
-  }
-}
+const MP4_CONTAINERS: ReadonlySet<string> = new Set([
+  'moov',
+  'trak',
+  'mdia',
+  'minf',
+  'stbl',
+  'wave',
+])
 
 function soundSampleEntry(moov: Buffer): Mp4Layout['audio'] {
   let found: Mp4Layout['audio'] = null
   let handler = ''
   let entry: Mp4Layout['audio'] = null
-  walkBoxes(moov, 0, moov.length, (type, bodyStart, boxEnd) => {
+  walkBoxes(moov, 0, moov.length, MP4_CONTAINERS, ({ type, bodyStart, end: boxEnd }) => {
     if (type === 'trak') {
       handler = ''
       entry = null
@@ -622,8 +590,9 @@ function soundSampleEntry(moov: Buffer): Mp4Layout['audio'] {
       // byte 5 after the full-box header; QuickTime may wrap it in a 'wave' box.
       const version = moov.readUInt16BE(first + 16)
       const childrenStart = first + (version === 1 ? 52 : version === 2 ? 72 : 36)
-      walkBoxes(moov, childrenStart, entryEnd, (child, childBody, childEnd) => {
-        if (child === 'alac' && childBody + 10 <= childEnd) {
+      walkBoxes(moov, childrenStart, entryEnd, MP4_CONTAINERS, (child) => {
+        const { type: childType, bodyStart: childBody, end: childEnd } = child
+        if (childType === 'alac' && childBody + 10 <= childEnd) {
           bitsPerSample = moov.readUInt8(childBody + 4 + 5)
         }
       })
@@ -637,7 +606,7 @@ function soundSampleEntry(moov: Buffer): Mp4Layout['audio'] {
 /** Moves chunk offsets (stco, co64) as if the moov at `moovStart` had been moved to the front. */
 function shiftChunkOffsets(moov: Buffer, moovStart: number, moovSize: number): void {
   const shift = (offset: number): number => (offset < moovStart ? offset + moovSize : offset)
-  walkBoxes(moov, 0, moov.length, (type, bodyStart, boxEnd) => {
+  walkBoxes(moov, 0, moov.length, MP4_CONTAINERS, ({ type, bodyStart, end: boxEnd }) => {
     if (type !== 'stco' && type !== 'co64') return
     const entrySize = type === 'stco' ? 4 : 8
     const count = moov.readUInt32BE(bodyStart + 4)

@@ -56,11 +56,7 @@ export function unsure(): never {
 
 export const utf8 = new TextDecoder('utf-8')
 
-export function ascii(bytes: Uint8Array, at: number, text: string): boolean {
-  if (at < 0 || at + text.length > bytes.length) return false
-  for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false
-  return true
-}
+export { hasAscii as ascii } from '../../media-formats'
 
 export function u8(bytes: Uint8Array, at: number): number {
   const value = bytes[at]

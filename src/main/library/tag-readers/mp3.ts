@@ -11,6 +11,12 @@ import {
   type CommonId,
   type ParsedAudio,
 } from './common'
+import {
+  mpegHeader,
+  samplesPerFrame,
+  syncsafeUnmasked as syncsafe,
+  type MpegFrameHeader,
+} from '../../media-formats'
 
 // MP3: an ID3v2.3/2.4 tag, then the first four MPEG audio frames, walked exactly as music-metadata's
 // MpegParser walks them with `duration: false` (its sync search, Xing/Info/LAME header, CBR detection and
@@ -180,16 +186,6 @@ function readId3Frame(
   if (!HARMLESS_ID3_FRAMES.has(id)) unsure()
 }
 
-/** music-metadata's UINT32SYNCSAFE, which does not mask the high bits of the first three bytes. */
-function syncsafe(bytes: Uint8Array, at: number): number {
-  return (
-    (u8(bytes, at + 3) & 0x7f) |
-    (u8(bytes, at + 2) << 7) |
-    (u8(bytes, at + 1) << 14) |
-    (u8(bytes, at) << 21)
-  )
-}
-
 /** Reads the ID3v2 tag at the start, if any; returns where the audio search starts. */
 async function readId3v2(
   source: ByteSource,
@@ -222,60 +218,6 @@ async function readId3v2(
   const next = await bytesAt(source, 10 + size, Math.min(13 + size, source.size))
   if (ascii(next, 0, 'ID3')) unsure() // a second tag
   return 10 + size
-}
-
-interface MpegFrameHeader {
-  version: 1 | 2 | 2.5
-  layer: 1 | 2 | 3
-  bitrate: number
-  sampleRate: number
-  padding: boolean
-  mono: boolean
-  crc: boolean
-}
-
-const MPEG_VERSIONS = [2.5, null, 2, 1] as const
-const MPEG_LAYERS = [0, 3, 2, 1] as const
-// music-metadata's bitrate_index (kbit/s) by index and 10·version + layer.
-const MPEG_KBPS: Readonly<Record<number, readonly number[]>> = {
-  11: [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
-  12: [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
-  13: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-  21: [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
-  22: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-  23: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-}
-const MPEG_RATES: Readonly<Record<number, readonly number[]>> = {
-  1: [44100, 48000, 32000],
-  2: [22050, 24000, 16000],
-  2.5: [11025, 12000, 8000],
-}
-
-/** An MPEG audio frame header (ISO 11172-3 §2.4.2.3) from its last three bytes; null where music-metadata throws. */
-function mpegHeader(b1: number, b2: number, b3: number): MpegFrameHeader | 'adts' | null {
-  const versionIndex = (b1 >> 3) & 3
-  const layer = MPEG_LAYERS[(b1 >> 1) & 3] ?? 0
-  if (versionIndex > 1 && layer === 0) return 'adts'
-  const version = MPEG_VERSIONS[versionIndex] ?? null
-  const bitrateIndex = b2 >> 4
-  const rateIndex = (b2 >> 2) & 3
-  if (version === null || layer === 0 || bitrateIndex === 0 || bitrateIndex === 15) return null
-  const kbps = MPEG_KBPS[10 * Math.floor(version) + layer]?.[bitrateIndex]
-  const sampleRate = rateIndex === 3 ? undefined : MPEG_RATES[version]?.[rateIndex]
-  if (!kbps || !sampleRate) return null
-  return {
-    version,
-    layer,
-    bitrate: kbps * 1000,
-    sampleRate,
-    padding: (b2 & 0x02) !== 0,
-    mono: b3 >> 6 === 3,
-    crc: (b1 & 0x01) === 0,
-  }
-}
-
-function samplesPerFrame(header: MpegFrameHeader): number {
-  return header.layer === 1 ? 384 : header.layer === 2 || header.version === 1 ? 1152 : 576
 }
 
 /** Mirrors MpegParser.postId3v2Parse + finalize with `duration: false` over the bytes from `start`. */

@@ -10,6 +10,7 @@ import {
   type CommonId,
   type ParsedAudio,
 } from './common'
+import { boxHeader } from '../../media-formats'
 
 // MP4/M4A (ISO 14496-12 boxes, Apple's QuickTime and iTunes metadata): the one audio track's sample
 // description, media header and sample sizes, and the iTunes item list (moov.udta.meta.ilst).
@@ -60,19 +61,11 @@ function childBoxes(bytes: Uint8Array, from: number, to: number): Box[] {
   let at = from
   while (at < to) {
     if (to - at < 8) unsure()
-    let size = u32be(bytes, at)
-    const name = fourCc(bytes, at + 4)
-    let header = 8
-    if (size === 1) {
-      size = u32be(bytes, at + 8) * 2 ** 32 + u32be(bytes, at + 12)
-      header = 16
-    } else if (size === 0) {
-      size = to - at
-    }
-    if (size < header || at + size > to) unsure()
-    if (size - header > MP4_MAX_BUFFERED) unsure()
-    boxes.push({ name, start: at + header, end: at + size })
-    at += size
+    const box = boxHeader(bytes, at, to)
+    if (!box || box.end > to) unsure()
+    if (box.end - box.bodyStart > MP4_MAX_BUFFERED) unsure()
+    boxes.push({ name: box.type, start: box.bodyStart, end: box.end })
+    at = box.end
   }
   return boxes
 }
@@ -226,16 +219,15 @@ export async function readMp4(source: ByteSource, wantCover: boolean): Promise<P
   let boxes = 0
   while (at < source.size) {
     if (++boxes > 64) unsure()
-    const header = await bytesAt(source, at, Math.min(at + 16, source.size))
-    if (header.length < 8) unsure()
-    let size = u32be(header, 0)
-    const name = fourCc(header, 4)
-    let headerLength = 8
-    if (size === 1) {
-      size = u32be(header, 8) * 2 ** 32 + u32be(header, 12)
-      headerLength = 16
-    } else if (size === 0) size = source.size - at
-    if (size < headerLength || at + size > source.size) unsure()
+    const box = boxHeader(
+      await bytesAt(source, at, Math.min(at + 16, source.size)),
+      0,
+      source.size - at,
+    )
+    if (!box || at + box.end > source.size) unsure()
+    const name = box.type
+    const size = box.end
+    const headerLength = box.bodyStart
     if (name === 'moov') {
       if (moov || size - headerLength > MP4_MAX_BUFFERED) unsure()
       moov = { start: at + headerLength, end: at + size }

@@ -10,6 +10,7 @@ import {
   type CommonId,
   type ParsedAudio,
 } from './common'
+import { chunkHeader } from '../../media-formats'
 
 // WAV (RIFF WAVE: fmt, fact, data and LIST/INFO chunks) and AIFF (FORM/AIFF: COMM, SSND, NAME, AUTH), as
 // music-metadata's WaveParser and AIFFParser read them.
@@ -71,9 +72,7 @@ export async function readWav(source: ByteSource): Promise<ParsedAudio> {
   for (let chunks = 0; remaining >= 8; chunks++) {
     if (chunks > 64) unsure()
     if (at + 8 > source.size) break // music-metadata stops at the end of the file
-    const header = await bytesAt(source, at, at + 8)
-    const id = latin1Text(header.subarray(0, 4))
-    const size = u32le(header, 4)
+    const { id, size } = chunkHeader(await bytesAt(source, at, at + 8), 0, true) ?? unsure()
     remaining -= 8 + size
     at += 8
     if (id === 'fmt ') {
@@ -137,9 +136,7 @@ export async function readAiff(source: ByteSource): Promise<ParsedAudio> {
   let at = 12
   for (let chunks = 0; source.size - at >= 8; chunks++) {
     if (chunks > 64) unsure()
-    const header = await bytesAt(source, at, at + 8)
-    const id = latin1Text(header.subarray(0, 4))
-    const size = u32be(header, 4)
+    const { id, size } = chunkHeader(await bytesAt(source, at, at + 8), 0, false) ?? unsure()
     at += 8
     if (id === 'COMM') {
       if (size < 18) unsure()

@@ -14,6 +14,7 @@ import {
   type CommonId,
   type ParsedAudio,
 } from './common'
+import { OGG_PAGE_HEADER_BYTES, oggPageHeader } from '../../media-formats'
 
 // Vorbis comments (FLAC, Ogg Vorbis, Ogg Opus): the keys music-metadata's VorbisTagMapper maps to the
 // fields the library stores.
@@ -163,24 +164,23 @@ interface OggPage {
 }
 
 async function oggPageAt(source: ByteSource, at: number): Promise<OggPage> {
-  const header = await bytesAt(source, at, at + 27)
-  if (!ascii(header, 0, 'OggS') || u8(header, 4) !== 0) unsure()
-  const segments = u8(header, 26)
-  const lacing = await bytesAt(source, at + 27, at + 27 + segments)
-  let dataLength = 0
-  for (const value of lacing) dataLength += value
-  const dataStart = at + 27 + segments
-  const low = u32le(header, 6)
-  const high = u32le(header, 10)
+  // The fixed header, then up to 255 lacing values.
+  const bytes = await bytesAt(
+    source,
+    at,
+    Math.min(at + OGG_PAGE_HEADER_BYTES + 255, Math.max(source.size, at + OGG_PAGE_HEADER_BYTES)),
+  )
+  const header = oggPageHeader(bytes, 0) ?? unsure()
+  const dataStart = at + header.headerBytes
   return {
     start: at,
-    headerType: u8(header, 5),
-    granule: high === 0xffffffff && low === 0xffffffff ? -1 : high * 2 ** 32 + low,
-    serial: u32le(header, 14),
-    sequence: u32le(header, 18),
-    lacing: Uint8Array.from(lacing),
+    headerType: header.headerType,
+    granule: header.granule,
+    serial: header.serial,
+    sequence: header.sequence,
+    lacing: bytes.slice(OGG_PAGE_HEADER_BYTES, header.headerBytes),
     dataStart,
-    dataEnd: dataStart + dataLength,
+    dataEnd: dataStart + header.dataBytes,
   }
 }
 
