@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { openDatabase } from '../../../src/main/db/database'
 import { BUILD_DIR, WORKER_NAMES, workerEntry } from '../../../src/main/workers/entries'
 import { tempDir } from '../../helpers/temp'
 
@@ -45,6 +46,7 @@ describe('the built CLI', () => {
     const { dir, cleanup } = tempDir('attune-cli-built-')
     try {
       const db = join(dir, 'library.db')
+      openDatabase(db).close()
       const run = spawnSync(process.execPath, ['bin/attune.js', 'stats', '--json', '--db', db], {
         encoding: 'utf8',
       })
