@@ -639,6 +639,8 @@ export class Engine {
     listAlbums: (query) => this.tracks.listAlbums(query),
     listArtists: (query) => this.tracks.listArtists(query),
     listGroupTracks: (group) => this.tracks.listGroupTracks(group),
+    listFolder: ({ path }) => this.tracks.listFolder(path ?? null),
+    listFolderTracks: ({ path }) => this.tracks.listFolderTracks(path),
     getTrack: ({ id }) => this.tracks.getTrack(id),
     playStarted: ({ trackId }) => {
       const playId = this.events.playStart(trackId, { source: 'ui' })

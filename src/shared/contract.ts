@@ -74,6 +74,25 @@ export interface ArtistSummary {
   coverId: string | null
 }
 
+/** A folder of the library (a library folder or one inside it) with its present tracks. */
+export interface FolderSummary {
+  path: string
+  name: string
+  /** Present tracks in it and every folder inside it. */
+  trackCount: number
+}
+
+/** One level of the library's folder tree. */
+export interface FolderListing {
+  /** The folder listed; null for the top level (the library folders). */
+  path: string | null
+  /** From its library folder down to it (empty at the top level). */
+  trail: { path: string; name: string }[]
+  folders: FolderSummary[]
+  /** The tracks right in it (not in its sub-folders), by file name: the first 10,000. */
+  tracks: Track[]
+}
+
 const groupPage = {
   search: z.string().max(500).optional(),
   offset: z.number().int().min(0).optional(),
@@ -258,6 +277,14 @@ export const calls = {
       z.object({ album: z.string().min(1).max(5000) }).strict(),
       z.object({ artist: z.string().min(1).max(1000) }).strict(),
     ]),
+  ),
+  /** One level of the folder tree: no path lists the library folders. */
+  listFolder: call<FolderListing>()(
+    z.object({ path: z.string().min(1).max(5000).optional() }).strict(),
+  ),
+  /** Every track in a folder and its sub-folders, by path: the first 10,000, and how many. */
+  listFolderTracks: call<{ tracks: Track[]; total: number }>()(
+    z.object({ path: z.string().min(1).max(5000) }).strict(),
   ),
   getTrack: call<Track | null>()(z.object({ id }).strict()),
   playStarted: call<{ playId: string }>()(z.object({ trackId: id }).strict()),

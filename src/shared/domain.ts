@@ -38,6 +38,17 @@ export interface Track {
   scannedAt: number | null
   missingSince: number | null
   error: string | null
+  /**
+   * Which of title, artist and album the file's tags lack: those shown were made from the file
+   * name and the folders (src/shared/folder-tags.ts).
+   */
+  derived: DerivedTags
+}
+
+export interface DerivedTags {
+  title: boolean
+  artist: boolean
+  album: boolean
 }
 
 export interface Root {

@@ -53,6 +53,7 @@ function syntheticTrack(id: number) {
     scannedAt: 1,
     missingSince: null,
     error: null,
+    derived: { title: false, artist: false, album: false },
   }
 }
 

@@ -7,7 +7,10 @@ import { queueFrom, setRepeat, setShuffle, upcomingCount } from '../../src/share
 import { alphaFromSlider } from '../../src/shared/settings'
 import { FakeBridge, fakeSounds, fakeWhy } from './fake-bridge'
 
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  localStorage.clear()
+})
 
 function renderApp(bridge = new FakeBridge()) {
   const sounds = fakeSounds()

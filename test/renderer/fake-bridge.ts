@@ -53,6 +53,7 @@ export function fakeTrack(id: number, overrides: Partial<Track> = {}): Track {
     scannedAt: 1,
     missingSince: null,
     error: null,
+    derived: { title: false, artist: false, album: false },
     ...overrides,
   }
 }
@@ -146,6 +147,13 @@ export class FakeBridge implements Bridge {
   spaces: EmbeddingSpaceSummary[] = [{ space: 'attune-dsp-v1', dim: 90, vectors: 30, errors: 0 }]
   readonly api: Api
 
+  /** Tracks in a folder and its sub-folders, in path order. */
+  private under(folder: string): Track[] {
+    return this.tracks
+      .filter((t) => t.path.startsWith(`${folder}/`))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  }
+
   constructor(options: FakeBridgeOptions = {}) {
     const count = options.tracks ?? 30
     this.tracks = Array.from({ length: count }, (_, i) => fakeTrack(i + 1))
@@ -218,6 +226,44 @@ export class FakeBridge implements Bridge {
             coverId: tracks.find((t) => t.coverId !== null)?.coverId ?? null,
           }))
         return { total: artists.length, artists: artists.slice(offset, offset + limit) }
+      },
+      // The engine walks its path index; the fake groups the paths of its tracks the same way.
+      listFolder: (args) => {
+        if (!args?.path)
+          return {
+            path: null,
+            trail: [],
+            folders: this.roots.map((r) => ({
+              path: r.path,
+              name: r.path,
+              trackCount: this.under(r.path).length,
+            })),
+            tracks: [],
+          }
+        const path = args.path
+        const root = this.roots.find((r) => path === r.path || path.startsWith(`${r.path}/`))
+        if (!root) throw new Error(`${path} is not in one of your library folders.`)
+        const trail = [{ path: root.path, name: root.path }]
+        for (const part of path.slice(root.path.length).split('/').filter(Boolean))
+          trail.push({ path: `${trail[trail.length - 1]!.path}/${part}`, name: part })
+        const inside = this.under(path)
+        const names = [...new Set(inside.map((t) => t.path.slice(path.length + 1).split('/')))]
+          .filter((parts) => parts.length > 1)
+          .map((parts) => parts[0]!)
+        return {
+          path,
+          trail,
+          folders: [...new Set(names)].sort().map((name) => ({
+            path: `${path}/${name}`,
+            name,
+            trackCount: this.under(`${path}/${name}`).length,
+          })),
+          tracks: inside.filter((t) => !t.path.slice(path.length + 1).includes('/')),
+        }
+      },
+      listFolderTracks: (args) => {
+        const tracks = this.under(args.path)
+        return { tracks, total: tracks.length }
       },
       listGroupTracks: (args) => {
         const tracks =

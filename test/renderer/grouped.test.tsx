@@ -9,7 +9,10 @@ import { Player } from '../../src/renderer/src/features/player/player'
 import type { Track } from '../../src/shared/domain'
 import { FakeBridge, fakeSounds, fakeTrack } from './fake-bridge'
 
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  localStorage.clear()
+})
 
 function renderApp(bridge: FakeBridge) {
   const sounds = fakeSounds()

@@ -24,7 +24,10 @@ import {
 import type { RunSummary, TasteInsights } from '../../src/shared/insights'
 import { FakeBridge, fakeSounds } from './fake-bridge'
 
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  localStorage.clear()
+})
 
 function renderInsights(bridge: FakeBridge) {
   const sounds = fakeSounds()

@@ -5,7 +5,10 @@ import { App } from '../../src/renderer/src/App'
 import { Player } from '../../src/renderer/src/features/player/player'
 import { FakeBridge, fakeSounds } from './fake-bridge'
 
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  localStorage.clear()
+})
 
 function renderApp(bridge = new FakeBridge()) {
   const sounds = fakeSounds()

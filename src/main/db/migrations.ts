@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { shownTags } from '../../shared/folder-tags'
 
 /**
  * Numbered, forward-only migrations. A released migration is never edited: a change is a new
@@ -319,6 +320,46 @@ export const migrations: readonly Migration[] = [
         ALTER TABLE queue ADD COLUMN pick_id INTEGER;
         ALTER TABLE queue ADD COLUMN touched INTEGER NOT NULL DEFAULT 0;
       `)
+    },
+  },
+  {
+    version: 11,
+    name: 'titles, artists and albums for files without tags',
+    up(db) {
+      // A file without tags shows a title from its file name and an artist and album from its
+      // folders (src/shared/folder-tags.ts). They are stored in title/artist/album, so every
+      // sort, index, search and summary serves them as it serves tags; derived_tags says which
+      // of the three were derived (bits 1 title, 2 artist, 4 album): a derived value stands for
+      // a tag the file does not have, so the real tags stay known. The scanner fills them from
+      // now on; this fills the tracks already scanned.
+      db.exec(`ALTER TABLE tracks ADD COLUMN derived_tags INTEGER NOT NULL DEFAULT 0;`)
+      const rows = db
+        .prepare(
+          `SELECT t.id, t.path, r.path AS root, t.title, t.artist, t.album, t.album_artist
+           FROM tracks t LEFT JOIN roots r ON r.id = t.root_id
+           WHERE t.title IS NULL OR t.album IS NULL OR (t.artist IS NULL AND t.album_artist IS NULL)`,
+        )
+        .all() as {
+        id: number
+        path: string
+        root: string | null
+        title: string | null
+        artist: string | null
+        album: string | null
+        album_artist: string | null
+      }[]
+      const update = db.prepare(
+        'UPDATE tracks SET title = ?, artist = ?, album = ?, derived_tags = ? WHERE id = ?',
+      )
+      for (const row of rows) {
+        const shown = shownTags(
+          { title: row.title, artist: row.artist, album: row.album, albumArtist: row.album_artist },
+          row.path,
+          row.root,
+        )
+        if (shown.derived !== 0)
+          update.run(shown.title, shown.artist, shown.album, shown.derived, row.id)
+      }
     },
   },
 ]

@@ -1,6 +1,7 @@
 import { existsSync, type Stats } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Database, Statement } from 'better-sqlite3'
+import { shownTags } from '../../shared/folder-tags'
 import { CoverStore } from './covers'
 import type { FileReader } from './read-pool'
 import {
@@ -146,6 +147,9 @@ export class LibraryWriter {
   private readonly byFingerprint: Statement
   private readonly byPath: Statement
   private readonly setCover: Statement
+  private readonly rootPath: Statement
+  /** Library folder paths by id, for the artist and album of files without tags. */
+  private readonly rootPaths = new Map<number, string | null>()
   private pending: (() => void)[] = []
   private lastFlush = Date.now()
   /** Track ids whose row was given a new path in this session: they can be claimed only once. */
@@ -181,16 +185,17 @@ export class LibraryWriter {
       title = @title, artist = @artist, album = @album, album_artist = @albumArtist, genre = @genre, year = @year,
       track_no = @trackNo, track_total = @trackTotal, disc_no = @discNo, disc_total = @discTotal,
       rg_track_gain = @rgTrackGain, rg_track_peak = @rgTrackPeak, rg_album_gain = @rgAlbumGain,
-      rg_album_peak = @rgAlbumPeak, scanned_at = @scannedAt, missing_since = NULL, error = @error`
+      rg_album_peak = @rgAlbumPeak, scanned_at = @scannedAt, missing_since = NULL, error = @error,
+      derived_tags = @derivedTags`
     this.insertTrack = db.prepare(
       `INSERT INTO tracks (root_id, path, size, mtime_ms, fingerprint, format, codec, sample_rate, channels,
         bits_per_sample, bitrate, lossless, duration, title, artist, album, album_artist, genre, year, track_no,
         track_total, disc_no, disc_total, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak, cover_id,
-        added_at, scanned_at, missing_since, error)
+        added_at, scanned_at, missing_since, error, derived_tags)
        VALUES (@rootId, @path, @size, @mtimeMs, @fingerprint, @format, @codec, @sampleRate, @channels,
         @bitsPerSample, @bitrate, @lossless, @duration, @title, @artist, @album, @albumArtist, @genre, @year,
         @trackNo, @trackTotal, @discNo, @discTotal, @rgTrackGain, @rgTrackPeak, @rgAlbumGain, @rgAlbumPeak,
-        @coverId, @scannedAt, @scannedAt, NULL, @error)`,
+        @coverId, @scannedAt, @scannedAt, NULL, @error, @derivedTags)`,
     )
     this.updateTrack = db.prepare(
       `UPDATE tracks SET ${columns}, cover_id = COALESCE(@coverId, cover_id) WHERE id = @id`,
@@ -206,6 +211,7 @@ export class LibraryWriter {
     )
     this.byPath = db.prepare(`SELECT ${KNOWN_COLUMNS} FROM tracks WHERE path = ?`)
     this.setCover = db.prepare('UPDATE tracks SET cover_id = ? WHERE path = ? AND cover_id IS NULL')
+    this.rootPath = db.prepare('SELECT path FROM roots WHERE id = ?').pluck()
   }
 
   /** Every row under `prefixRange` (see pathRangeUnder) or attached to one of `rootIds`. */
@@ -309,6 +315,8 @@ export class LibraryWriter {
         }
       }
     }
+    // A file without tags shows what its name and folders say (stored with derived_tags).
+    const shown = shownTags(info, path, this.rootPathOf(rootId))
     const values = {
       rootId,
       path,
@@ -316,6 +324,10 @@ export class LibraryWriter {
       mtimeMs,
       fingerprint: result.fingerprint,
       ...info,
+      title: shown.title,
+      artist: shown.artist,
+      album: shown.album,
+      derivedTags: shown.derived,
       lossless: info.lossless === null ? null : info.lossless ? 1 : 0,
       coverId,
       scannedAt,
@@ -341,6 +353,16 @@ export class LibraryWriter {
     }
     this.queue(() => this.insertTrack.run(values))
     return { kind: 'added', error }
+  }
+
+  private rootPathOf(rootId: number | null): string | null {
+    if (rootId === null) return null
+    let path = this.rootPaths.get(rootId)
+    if (path === undefined) {
+      path = (this.rootPath.get(rootId) as string | undefined) ?? null
+      this.rootPaths.set(rootId, path)
+    }
+    return path
   }
 
   /** The move sources found by a database query: fine for a few files (the watcher), not for a whole scan. */

@@ -1,9 +1,15 @@
 import { accessSync, constants, readdirSync, realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { resolve, sep, win32 } from 'node:path'
+import { basename, dirname, resolve, sep, win32 } from 'node:path'
 import { UserError } from '../../shared/errors'
 import type { Database } from 'better-sqlite3'
-import type { AlbumSummary, ArtistSummary } from '../../shared/contract'
+import type {
+  AlbumSummary,
+  ArtistSummary,
+  FolderListing,
+  FolderSummary,
+} from '../../shared/contract'
+import { DERIVED_ALBUM, DERIVED_ARTIST, DERIVED_TITLE } from '../../shared/folder-tags'
 import { AUDIO_FORMATS, type AudioFormat, type Root, type Track } from '../../shared/domain'
 
 /** A `tracks` row as SQLite returns it. */
@@ -41,6 +47,8 @@ export interface TrackRow {
   scanned_at: number | null
   missing_since: number | null
   error: string | null
+  /** DERIVED_* bits (migration 10). */
+  derived_tags: number
 }
 
 interface RootRow {
@@ -91,6 +99,11 @@ export function trackFromRow(row: TrackRow): Track {
     scannedAt: row.scanned_at,
     missingSince: row.missing_since,
     error: row.error,
+    derived: {
+      title: (row.derived_tags & DERIVED_TITLE) !== 0,
+      artist: (row.derived_tags & DERIVED_ARTIST) !== 0,
+      album: (row.derived_tags & DERIVED_ALBUM) !== 0,
+    },
   }
 }
 
@@ -745,6 +758,96 @@ export class TrackStore {
     }
     // Counting is only worth it when the list was cut.
     const total = rows.length < MAX_GROUP_TRACKS ? rows.length : count()
+    return { tracks: rows.map(trackFromRow), total }
+  }
+
+  /** The library folder `path` is in (or is), or null when it is in none. */
+  private rootOf(path: string): Root | null {
+    const absolute = resolve(path)
+    return (
+      this.listRoots().find(
+        (root) => absolute === root.path || absolute.startsWith(pathRangeUnder(root.path)[0]),
+      ) ?? null
+    )
+  }
+
+  private folderOrThrow(path: string): { folder: string; root: Root } {
+    const folder = resolve(path)
+    const root = this.rootOf(folder)
+    if (!root) throw new LibraryFolderError(`${folder} is not in one of your library folders.`)
+    return { folder, root }
+  }
+
+  /** Present tracks under `folder` (an index range of the path index). */
+  private countUnder(folder: string): number {
+    const [low, high] = pathRangeUnder(folder)
+    return this.db
+      .prepare(`SELECT COUNT(*) FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL`)
+      .pluck()
+      .get(low, high) as number
+  }
+
+  /**
+   * One level of the folder tree: the library folders (no path), or a folder's sub-folders with
+   * their track counts and the tracks right in it. Walks the path index by skips: one seek per
+   * sub-folder and per track shown, never a read of the whole folder's tracks.
+   */
+  listFolder(path: string | null): FolderListing {
+    if (path === null) {
+      return {
+        path: null,
+        trail: [],
+        folders: this.listRoots().map((root) => ({
+          path: root.path,
+          name: root.path,
+          trackCount: this.countUnder(root.path),
+        })),
+        tracks: [],
+      }
+    }
+    const { folder, root } = this.folderOrThrow(path)
+    const trail: { path: string; name: string }[] = []
+    for (let at = folder; ; at = dirname(at)) {
+      trail.unshift({ path: at, name: at === root.path ? root.path : basename(at) })
+      if (at === root.path || dirname(at) === at) break
+    }
+    const [prefix, high] = pathRangeUnder(folder)
+    const next = this.db.prepare(
+      `SELECT * FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL
+       ORDER BY path LIMIT 1`,
+    )
+    const folders: FolderSummary[] = []
+    const tracks: Track[] = []
+    let low = prefix
+    while (folders.length + tracks.length < 2 * MAX_GROUP_TRACKS) {
+      const row = next.get(low, high) as TrackRow | undefined
+      if (!row) break
+      const rest = row.path.slice(prefix.length)
+      const cut = rest.indexOf(sep)
+      if (cut < 0) {
+        if (tracks.length < MAX_GROUP_TRACKS) tracks.push(trackFromRow(row))
+        // The smallest path after this one.
+        low = `${row.path}\u0000`
+      } else {
+        const sub = prefix + rest.slice(0, cut)
+        folders.push({ path: sub, name: rest.slice(0, cut), trackCount: this.countUnder(sub) })
+        low = pathRangeUnder(sub)[1]
+      }
+    }
+    return { path: folder, trail, folders, tracks }
+  }
+
+  /** Every present track in a folder and its sub-folders, in path order (the first MAX_GROUP_TRACKS). */
+  listFolderTracks(path: string): { tracks: Track[]; total: number } {
+    const { folder } = this.folderOrThrow(path)
+    const [low, high] = pathRangeUnder(folder)
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL
+         ORDER BY path LIMIT ?`,
+      )
+      .all(low, high, MAX_GROUP_TRACKS) as TrackRow[]
+    const total = rows.length < MAX_GROUP_TRACKS ? rows.length : this.countUnder(folder)
     return { tracks: rows.map(trackFromRow), total }
   }
 

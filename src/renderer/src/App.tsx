@@ -1,12 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { EngineEvents, LibraryStatus, TrackSortKey } from '../../shared/contract'
+import {
+  TRACK_SORT_KEYS,
+  type EngineEvents,
+  type LibraryStatus,
+  type TrackSortKey,
+} from '../../shared/contract'
 import type { AnalysisProgress, Mark, ScanProgress, Track } from '../../shared/domain'
 import type { Settings } from '../../shared/settings'
 import { ContextMenu, type MenuItem } from './components/ContextMenu'
 import { HelpOverlay } from './components/HelpOverlay'
 import { FirstRun } from './features/library/FirstRun'
 import { GroupedView } from './features/library/GroupedView'
-import { LibraryView } from './features/library/LibraryView'
+import { FoldersView } from './features/library/FoldersView'
+import { LibraryView, OPTIONAL_COLUMNS, type OptionalColumn } from './features/library/LibraryView'
 import { useTrackPages, type TrackQuery } from './features/library/useTrackPages'
 import { NowPlaying } from './features/player/NowPlaying'
 import { Player } from './features/player/player'
@@ -23,14 +29,17 @@ import type { Bridge } from './lib/bridge'
 import { errorText, trackTitle } from './lib/format'
 import { MARK_INFO, markNotice } from './lib/marks'
 import { MarkNotice, type Notice } from './components/MarkNotice'
+import { usePersistedState } from './lib/persisted'
 import { actionFor } from './lib/shortcuts'
 
-type View = 'library' | 'artists' | 'albums' | 'discover' | 'rediscover' | 'insights' | 'settings'
+type View =
+  'library' | 'artists' | 'albums' | 'folders' | 'discover' | 'rediscover' | 'insights' | 'settings'
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'library', label: 'Songs' },
   { id: 'artists', label: 'Artists' },
   { id: 'albums', label: 'Albums' },
+  { id: 'folders', label: 'Folders' },
   { id: 'discover', label: 'Discover' },
   { id: 'rediscover', label: 'Rediscover' },
   { id: 'insights', label: 'Insights' },
@@ -64,8 +73,15 @@ export function App({
   const [view, setView] = useState<View>('library')
   const [searchText, setSearchText] = useState('')
   const [search, setSearch] = useState('')
-  const [sort, setSort] = useState<TrackSortKey>('album')
-  const [descending, setDescending] = useState(false)
+  const [sort, setSort] = usePersistedState<TrackSortKey>('sort', 'album', (v) =>
+    (TRACK_SORT_KEYS as readonly unknown[]).includes(v),
+  )
+  const [descending, setDescending] = usePersistedState('descending', false, (v) => v === true)
+  const [hiddenColumns, setHiddenColumns] = usePersistedState<readonly OptionalColumn[]>(
+    'hiddenColumns',
+    [],
+    (v) => Array.isArray(v) && v.every((c) => (OPTIONAL_COLUMNS as readonly unknown[]).includes(c)),
+  )
   const [refreshKey, setRefreshKey] = useState(0)
   const [historyKey, setHistoryKey] = useState(0)
   const [error, setError] = useState<string | null>(null)
@@ -306,7 +322,14 @@ export function App({
         setDescending(false)
       }
     },
-    [sort],
+    [sort, setSort, setDescending],
+  )
+  const toggleColumn = useCallback(
+    (column: OptionalColumn) =>
+      setHiddenColumns((hidden) =>
+        hidden.includes(column) ? hidden.filter((c) => c !== column) : [...hidden, column],
+      ),
+    [setHiddenColumns],
   )
   const playTrack = useCallback((track: Track) => player.playTracksNow([track]), [player])
   const openMenu = useCallback((track: Track, x: number, y: number) => setMenu({ track, x, y }), [])
@@ -450,6 +473,15 @@ export function App({
               onPlay={playTrack}
               onMark={setMark}
               onContextMenu={openMenu}
+              hiddenColumns={hiddenColumns}
+              onToggleColumn={toggleColumn}
+            />
+          ) : view === 'folders' ? (
+            <FoldersView
+              bridge={bridge}
+              refreshKey={refreshKey}
+              onPlay={(tracks) => player.playTracksNow(tracks)}
+              onQueue={(tracks) => player.addTracks(tracks)}
             />
           ) : view === 'artists' || view === 'albums' ? (
             <GroupedView

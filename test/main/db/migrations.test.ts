@@ -382,3 +382,39 @@ describe('migration 10: queue entries with their auto-pick', () => {
     db.close()
   })
 })
+
+describe('migration 11: titles, artists and albums for files without tags', () => {
+  it('gives the untagged tracks already scanned a tidy title and their folders’ artist and album, and leaves tags alone', () => {
+    const file = dbFile()
+    const before = openDatabase(file, { migrations: migrations.slice(0, 10) })
+    before.prepare(`INSERT INTO roots (id, path, added_at) VALUES (1, '/music', 1)`).run()
+    const add = before.prepare(
+      `INSERT INTO tracks (root_id, path, title, artist, album, added_at) VALUES (?, ?, ?, ?, ?, 1)`,
+    )
+    add.run(1, '/music/Some_Band/First Album/03 - My_Song.ogg', null, null, null)
+    add.run(1, '/music/Loose Album/01. Opening.flac', null, null, null)
+    add.run(1, '/music/Tagged/x.mp3', 'Real Title', 'Real Artist', 'Real Album')
+    add.run(null, '/elsewhere/track17.ogg', null, null, null)
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 11) })
+    expect(schemaVersion(db)).toBe(11)
+    const rows = db
+      .prepare(`SELECT title, artist, album, derived_tags FROM tracks ORDER BY id`)
+      .raw()
+      .all()
+    expect(rows).toEqual([
+      ['My Song', 'Some Band', 'First Album', 7],
+      ['Opening', 'Unknown artist', 'Loose Album', 7],
+      ['Real Title', 'Real Artist', 'Real Album', 0],
+      // Outside every library folder: only the file name speaks.
+      ['track17', null, null, 1],
+    ])
+    // The search index follows (its triggers fire on the update).
+    const found = db
+      .prepare(`SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH '"some"* "band"*'`)
+      .pluck()
+      .all()
+    expect(found).toEqual([1])
+    db.close()
+  })
+})

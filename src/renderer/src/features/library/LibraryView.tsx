@@ -3,6 +3,7 @@
 // context menu.
 import {
   memo,
+  type CSSProperties,
   useEffect,
   useLayoutEffect,
   useRef,
@@ -21,22 +22,61 @@ const OVERSCAN = 8
 /** When the container has no measured height yet (tests, first paint). */
 const FALLBACK_VIEWPORT = 720
 
+/** The columns a listener may hide (title, the play button and the marks always show). */
+export const OPTIONAL_COLUMNS = ['artist', 'album', 'duration', 'format'] as const
+export type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number]
+
 interface Column {
-  id: string
+  id: 'index' | 'title' | OptionalColumn | 'marks'
   title: string
   sort: TrackSortKey | null
   className: string
+  /** Its track in the grid template. */
+  width: string
 }
 
 const COLUMNS: Column[] = [
-  { id: 'index', title: '#', sort: null, className: 'col-index' },
-  { id: 'title', title: 'Title', sort: 'title', className: 'col-title' },
-  { id: 'artist', title: 'Artist', sort: 'artist', className: 'col-artist' },
-  { id: 'album', title: 'Album', sort: 'album', className: 'col-album' },
-  { id: 'duration', title: 'Time', sort: 'duration', className: 'col-duration' },
-  { id: 'format', title: 'Format', sort: 'format', className: 'col-format' },
-  { id: 'marks', title: 'Marks', sort: null, className: 'col-marks' },
+  { id: 'index', title: '#', sort: null, className: 'col-index', width: '64px' },
+  {
+    id: 'title',
+    title: 'Title',
+    sort: 'title',
+    className: 'col-title',
+    width: 'minmax(120px, 3fr)',
+  },
+  {
+    id: 'artist',
+    title: 'Artist',
+    sort: 'artist',
+    className: 'col-artist',
+    width: 'minmax(80px, 2fr)',
+  },
+  {
+    id: 'album',
+    title: 'Album',
+    sort: 'album',
+    className: 'col-album',
+    width: 'minmax(80px, 2fr)',
+  },
+  { id: 'duration', title: 'Time', sort: 'duration', className: 'col-duration', width: '62px' },
+  { id: 'format', title: 'Format', sort: 'format', className: 'col-format', width: '70px' },
+  { id: 'marks', title: 'Marks', sort: null, className: 'col-marks', width: '112px' },
 ]
+
+/** The grid template of the shown columns (and the row menu's 28px at the end). */
+function gridColumns(hidden: ReadonlySet<string>): string {
+  return [...COLUMNS.filter((c) => !hidden.has(c.id)).map((c) => c.width), '28px'].join(' ')
+}
+
+/** A value the file's tags lack, shown from its name or folders: said so, subtly. */
+function Derived({ text, from }: { text: string; from: 'file name' | 'folder' }) {
+  return (
+    <span className="derived" title={`From the ${from}: the file has no tag for it`}>
+      {text}
+      <span className="visually-hidden"> (from {from})</span>
+    </span>
+  )
+}
 
 export interface LibraryViewProps {
   pages: TrackPages
@@ -48,10 +88,15 @@ export interface LibraryViewProps {
   onPlay: (track: Track) => void
   onMark: (track: Track, mark: Mark) => void
   onContextMenu: (track: Track, x: number, y: number) => void
+  /** Optional columns the listener hid. */
+  hiddenColumns?: readonly OptionalColumn[]
+  onToggleColumn?: (column: OptionalColumn) => void
 }
 
 export function LibraryView(props: LibraryViewProps) {
   const { pages, sort, descending, onSort } = props
+  const hidden = new Set<string>(props.hiddenColumns ?? [])
+  const [chooserOpen, setChooserOpen] = useState(false)
   const scroller = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT)
@@ -105,6 +150,7 @@ export function LibraryView(props: LibraryViewProps) {
           onPlay={props.onPlay}
           onMark={props.onMark}
           onContextMenu={props.onContextMenu}
+          hidden={props.hiddenColumns ?? NONE_HIDDEN}
         />
       ) : (
         <div
@@ -120,9 +166,13 @@ export function LibraryView(props: LibraryViewProps) {
   }
 
   return (
-    <section className="library" aria-label="Library">
+    <section
+      className="library"
+      aria-label="Library"
+      style={{ '--track-columns': gridColumns(hidden) } as CSSProperties}
+    >
       <div className="table-head" role="row">
-        {COLUMNS.map((column) =>
+        {COLUMNS.filter((c) => !hidden.has(c.id)).map((column) =>
           column.sort ? (
             <button
               key={column.id}
@@ -142,6 +192,32 @@ export function LibraryView(props: LibraryViewProps) {
             </div>
           ),
         )}
+        {props.onToggleColumn ? (
+          <div className="column-chooser">
+            <button
+              className="icon-button"
+              aria-label="Choose columns"
+              aria-expanded={chooserOpen}
+              onClick={() => setChooserOpen((o) => !o)}
+            >
+              ⋮
+            </button>
+            {chooserOpen ? (
+              <div className="popover" role="group" aria-label="Columns">
+                {OPTIONAL_COLUMNS.map((id) => (
+                  <label key={id}>
+                    <input
+                      type="checkbox"
+                      checked={!hidden.has(id)}
+                      onChange={() => props.onToggleColumn?.(id)}
+                    />
+                    {COLUMNS.find((c) => c.id === id)?.title}
+                  </label>
+                ))}
+              </div>
+            ) : null}
+          </div>
+        ) : null}
       </div>
       {pages.error ? (
         <p className="inline-error" role="alert">
@@ -169,7 +245,10 @@ export function LibraryView(props: LibraryViewProps) {
   )
 }
 
+const NONE_HIDDEN: readonly OptionalColumn[] = []
+
 interface TrackRowProps {
+  hidden: readonly OptionalColumn[]
   index: number
   track: Track
   playing: boolean
@@ -184,6 +263,7 @@ interface TrackRowProps {
 const TrackRow = memo(function TrackRow(props: TrackRowProps) {
   const { track, index } = props
   const title = trackTitle(track)
+  const shows = (column: OptionalColumn) => !props.hidden.includes(column)
   const openMenu = (event: MouseEvent) => {
     event.preventDefault()
     props.onContextMenu(track, event.clientX, event.clientY)
@@ -216,27 +296,43 @@ const TrackRow = memo(function TrackRow(props: TrackRowProps) {
         <span className="row-number">{index + 1}</span>
       </div>
       <div role="cell" className="cell col-title" title={title}>
-        {title}
+        {track.derived.title ? <Derived text={title} from="file name" /> : title}
         {track.missingSince !== null ? <span className="badge">missing</span> : null}
       </div>
-      <div role="cell" className="cell col-artist">
-        {trackArtist(track)}
-      </div>
-      <div role="cell" className="cell col-album">
-        {track.album ?? ''}
-      </div>
-      <div role="cell" className="cell col-duration">
-        {formatTime(track.duration)}
-      </div>
-      <div role="cell" className="cell col-format">
-        {track.error ? (
-          <span className="badge error" title={track.error}>
-            unreadable
-          </span>
-        ) : (
-          (track.format ?? '')
-        )}
-      </div>
+      {shows('artist') ? (
+        <div role="cell" className="cell col-artist">
+          {track.derived.artist ? (
+            <Derived text={trackArtist(track)} from="folder" />
+          ) : (
+            trackArtist(track)
+          )}
+        </div>
+      ) : null}
+      {shows('album') ? (
+        <div role="cell" className="cell col-album">
+          {track.derived.album && track.album !== null ? (
+            <Derived text={track.album} from="folder" />
+          ) : (
+            (track.album ?? '')
+          )}
+        </div>
+      ) : null}
+      {shows('duration') ? (
+        <div role="cell" className="cell col-duration">
+          {formatTime(track.duration)}
+        </div>
+      ) : null}
+      {shows('format') ? (
+        <div role="cell" className="cell col-format">
+          {track.error ? (
+            <span className="badge error" title={track.error}>
+              unreadable
+            </span>
+          ) : (
+            (track.format ?? '')
+          )}
+        </div>
+      ) : null}
       <div role="cell" className="cell col-marks">
         <MarkButtons
           current={props.mark}
