@@ -116,11 +116,19 @@ export class Engine {
     replaced: QueueReplacement<QueuedTrack>[]
   }[] = []
   private otherWriters: ReturnType<typeof setInterval> | null = null
+  /** Set when the database could only be opened for reading (a read-only file, folder or disk). */
+  private readOnlyNote: string | null = null
 
   constructor(options: EngineOptions) {
     this.autoQueueRandom = seededRandom(options.autoQueueSeed ?? Date.now() % 2 ** 32)
     this.dbPath = resolve(options.dbPath)
-    const open: OpenOptions = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}
+    const open: OpenOptions = {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      onReadOnly: (note) => {
+        this.readOnlyNote = note
+        ;(options.log ?? (() => undefined))('warn', note)
+      },
+    }
     this.db = openDatabase(this.dbPath, open)
     this.coversDir = coversDirFor(this.dbPath)
     this.tracks = new TrackStore(this.db)
@@ -604,6 +612,7 @@ export class Engine {
         scanning: this.scanning !== null,
         analysed: this.embeddings.spaces().find((x) => x.space === EXTRACTOR.space)?.vectors ?? 0,
         analysing: this.analysing !== null,
+        ...(this.readOnlyNote ? { readOnly: this.readOnlyNote } : {}),
       }
     },
     listRoots: () => this.tracks.listRoots(),

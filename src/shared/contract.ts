@@ -109,6 +109,8 @@ export interface LibraryStatus {
   /** Tracks with a vector in the active embedding space. */
   analysed: number
   analysing: boolean
+  /** Set when the database could only be opened for reading: what that means, in words. */
+  readOnly?: string
 }
 
 export interface QueueEntry {

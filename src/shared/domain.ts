@@ -55,6 +55,8 @@ export interface Root {
   id: number
   path: string
   addedAt: number
+  /** The folder is not there now (an unplugged drive): its songs are kept, shown as missing. */
+  offline?: true
 }
 
 /** The marks a listener can set. `none` is an unmark. */

@@ -111,7 +111,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io,
       json: common.json,
       dbPath,
-      open: () => (db ??= openCliDatabase(name, dbPath, common.db === undefined)),
+      open: () => {
+        if (db) return db
+        const notes: string[] = []
+        db = openCliDatabase(name, dbPath, common.db === undefined, notes)
+        for (const note of notes) io.stderr.write(`Note: ${note}\n`)
+        return db
+      },
     }
     return await command(ctx, rest)
   } catch (error) {
@@ -120,11 +126,24 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return error.exitCode
     }
     const message = error instanceof Error ? error.message : String(error)
-    io.stderr.write(`attune ${name}: ${message}\n`)
+    io.stderr.write(`attune ${name}: ${databaseWords(error) ?? message}\n`)
     return 1
   } finally {
     ;(db as Database | null)?.close()
   }
+}
+
+const DATABASE_BUSY =
+  'The database is in use: another Attune (the app, or attune serve) is writing to it. Close it, or wait until it is done, then run this again.'
+
+/** SQLite's busy and read-only errors in words, with what to do; null for anything else. */
+function databaseWords(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return null
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return DATABASE_BUSY
+  if (code.startsWith('SQLITE_READONLY'))
+    return 'The database is open for reading only, so nothing was saved. Make its file and folder writable, then run this again.'
+  return null
 }
 
 /** Commands that may start a new database; the others need one that exists. */
@@ -135,7 +154,12 @@ const CREATING_COMMANDS = new Set(['scan', 'roots', 'import', 'serve'])
  * --db path gets words instead of new folders, and a command that only reads needs a database that
  * exists.
  */
-function openCliDatabase(command: string, dbPath: string, isDefault: boolean): Database {
+function openCliDatabase(
+  command: string,
+  dbPath: string,
+  isDefault: boolean,
+  notes: string[],
+): Database {
   if (!existsSync(dbPath)) {
     if (!CREATING_COMMANDS.has(command)) {
       throw new CliError(
@@ -148,7 +172,7 @@ function openCliDatabase(command: string, dbPath: string, isDefault: boolean): D
       )
     }
   }
-  return openDatabase(dbPath, { createFolder: isDefault })
+  return openDatabase(dbPath, { createFolder: isDefault, onReadOnly: (note) => notes.push(note) })
 }
 
 function parseCommon(args: string[]): CommonValues {
@@ -191,6 +215,14 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
     store.addRoot(music)
   }
   const roots = requested.length > 0 ? requested : store.listRoots().map((r) => r.path)
+  // Another writer (the app, attune serve) holding the database would make every write of the scan
+  // fail after waiting: say so at once, with what to do.
+  try {
+    db.prepare('BEGIN IMMEDIATE').run()
+    db.prepare('ROLLBACK').run()
+  } catch (error) {
+    throw new CliError(databaseWords(error) ?? (error as Error).message)
+  }
   const { scanLibrary } = await import('../library/scanner')
   const progress = new ProgressReporter(ctx.io, 'Scanning')
   const summary = await scanLibrary(db, {
@@ -205,6 +237,12 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
       ),
   })
   progress.finish()
+  // Files that failed because another writer held the database were not read at all: the scan did
+  // not do its job, so it says what to do and exits non-zero instead of calling them unreadable.
+  const busy = summary.failed.filter((f) => /database is (locked|busy)/i.test(f.error)).length
+  if (busy > 0) {
+    throw new CliError(`${busy} of ${summary.seen} files could not be saved. ${DATABASE_BUSY}`)
+  }
   const tracks = store.countTracks({})
   if (ctx.json) {
     writeJson(ctx.io, { ...summary, tracks })
@@ -386,10 +424,18 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
   const libraries = (values.library ?? []).map((d) => resolve(d))
   for (const dir of libraries) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      await engine.close()
-      throw new CliError(`'${dir}' is not a folder. Give the folder that holds your music.`)
+      // An unplugged drive must not keep the app from starting: its songs show as offline.
+      ctx.io.stderr.write(
+        `The folder ${dir} is not there now (an unplugged drive?). Attune starts without it; its songs are shown as missing until it is back.\n`,
+      )
+      continue
     }
-    await engine.handlers.addRoot({ path: dir })
+    try {
+      await engine.handlers.addRoot({ path: dir })
+    } catch (error) {
+      await engine.close()
+      throw new CliError((error as Error).message)
+    }
   }
   const host = await startHost({
     engine,

@@ -403,6 +403,10 @@ export class LibraryWriter {
         try {
           write()
         } catch (error) {
+          // Another writer holding the database is no bad row: the whole batch fails (and is
+          // reported), rather than every write of it being skipped in silence.
+          const code = (error as { code?: unknown }).code
+          if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) throw error
           // One bad row (say, a path another process inserted meanwhile) must not lose the batch.
           console.warn('Attune: a library write failed and was skipped:', error)
         }

@@ -112,6 +112,16 @@ async function walkRoots(
       const rootStat = await statAsync(root.path)
       visited.add(`${rootStat.dev}:${rootStat.ino}`)
     } catch (error) {
+      if (errorCode(error) === 'ENOENT') {
+        // The folder is not there (an unplugged drive): its songs are kept, marked missing until
+        // it is back (a later scan restores them with their history).
+        failed.push({
+          path: root.path,
+          error:
+            'This folder is not there now (an unplugged drive?): its songs are kept and shown as missing until it is back.',
+        })
+        continue
+      }
       failed.push({ path: root.path, error: folderError(error) })
       unreadable.push(root.path)
       continue
@@ -243,7 +253,9 @@ export async function scanLibrary(db: Database, options: ScanOptions): Promise<L
   const rootPaths = options.roots ?? store.listRoots().map((r) => r.path)
   for (const path of rootPaths) {
     try {
-      const root = store.addRoot(path)
+      // A known folder is scanned as it is, even when it is not there now (an unplugged drive:
+      // the walk marks its songs missing) or was added before the refused-folder rules.
+      const root = store.getRootByPath(path) ?? store.addRoot(path)
       if (!roots.some((r) => r.id === root.id)) roots.push(root)
     } catch (error) {
       failed.push({ path, error: error instanceof Error ? error.message : String(error) })

@@ -483,6 +483,14 @@ export function refusedLibraryFolder(real: string, confirmHome = false): string 
   return null
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error
     ? String(error.code)
@@ -1183,7 +1191,12 @@ export class TrackStore {
     const rows = this.db
       .prepare('SELECT id, path, added_at FROM roots ORDER BY path')
       .all() as RootRow[]
-    return rows.map((r) => ({ id: r.id, path: r.path, addedAt: r.added_at }))
+    return rows.map((r) => ({
+      id: r.id,
+      path: r.path,
+      addedAt: r.added_at,
+      ...(isFolder(r.path) ? {} : { offline: true as const }),
+    }))
   }
 
   getRootByPath(path: string): Root | null {

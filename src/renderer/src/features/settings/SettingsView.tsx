@@ -77,6 +77,9 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
           {roots.map((root) => (
             <li key={root.id}>
               <code>{root.path}</code>
+              {root.offline ? (
+                <span className="muted"> not there now (unplugged?): its songs are kept</span>
+              ) : null}
               <button aria-label={`Remove ${root.path}`} onClick={() => void removeRoot(root.path)}>
                 Remove
               </button>
