@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, describe, expect, it } from 'vitest'
 import { App } from '../../src/renderer/src/App'
 import { Player } from '../../src/renderer/src/features/player/player'
+import { SHORTCUTS } from '../../src/renderer/src/lib/shortcuts'
 import { FakeBridge, fakeSounds } from './fake-bridge'
 
 afterEach(() => {
@@ -376,13 +377,69 @@ describe('keyboard shortcuts', () => {
     expect(bridge.callsOf('playEnded')).toHaveLength(0)
   })
 
+  it('↑ and ↓ change the volume, 0 mutes and unmutes, S and R toggle shuffle and repeat', async () => {
+    const { player } = renderApp()
+    await playFirstRow()
+    act(() => player.setVolume(0.5))
+    key('ArrowUp')
+    expect(player.getSnapshot().volume).toBeCloseTo(0.6)
+    key('ArrowDown')
+    key('ArrowDown')
+    expect(player.getSnapshot().volume).toBeCloseTo(0.4)
+    expect(screen.getByTestId('announcement').textContent).toBe('Volume 40 %')
+    key('0')
+    expect(player.getSnapshot().volume).toBe(0)
+    expect(screen.getByRole('button', { name: 'Unmute' })).toBeTruthy()
+    key('0')
+    expect(player.getSnapshot().volume).toBeCloseTo(0.4)
+    key('s')
+    expect(player.getSnapshot().queue.shuffle).toBe(true)
+    expect(screen.getByTestId('announcement').textContent).toBe('Shuffle on')
+    key('r')
+    key('r')
+    expect(player.getSnapshot().queue.repeat).toBe('one')
+  })
+
+  it('/ goes to the search box from any view', async () => {
+    renderApp()
+    await waitFor(() => expect(rows().length).toBe(30))
+    fireEvent.click(screen.getByRole('button', { name: 'Insights' }))
+    key('/')
+    const search = screen.getByRole('searchbox', { name: 'Search' })
+    expect(document.activeElement).toBe(search)
+    await waitFor(() => expect(rows().length).toBe(30))
+  })
+
+  it('leave a focused slider its arrow keys and a focused button its Space', async () => {
+    const { player, sounds } = renderApp()
+    await playFirstRow()
+    sounds.made[0]!.at = 20
+    const slider = screen.getByRole('slider', { name: 'Volume' })
+    const arrow = fireEvent.keyDown(slider, { key: 'ArrowLeft' })
+    fireEvent.keyDown(slider, { key: 'ArrowUp' })
+    // Not prevented: the browser moves the slider.
+    expect(arrow).toBe(true)
+    expect(sounds.made[0]!.at).toBe(20)
+    expect(player.getSnapshot().volume).toBe(1)
+    // Letters still work on a slider: it has no use for them.
+    act(() => void fireEvent.keyDown(slider, { key: 's' }))
+    expect(player.getSnapshot().queue.shuffle).toBe(true)
+    const shuffle = screen.getByRole('button', { name: 'Shuffle' })
+    expect(fireEvent.keyDown(shuffle, { key: ' ' })).toBe(true)
+    expect(sounds.made[0]!.playing).toBe(true)
+  })
+
   it('? opens the help overlay listing the shortcuts, Escape closes it', async () => {
     renderApp()
     await waitFor(() => expect(rows().length).toBe(30))
     key('?')
     const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
-    expect(dialog.textContent).toContain('Shift+L')
-    expect(dialog.textContent).toContain('Not for me')
+    for (const shortcut of SHORTCUTS) {
+      expect(dialog.textContent).toContain(shortcut.keys)
+      expect(dialog.textContent).toContain(shortcut.description)
+    }
+    for (const words of ['Mute', 'Louder', 'Quieter', 'Shuffle', 'Repeat', 'Search'])
+      expect(dialog.textContent).toContain(words)
     key('Escape')
     expect(screen.queryByRole('dialog')).toBeNull()
   })

@@ -31,6 +31,7 @@ import { MARK_INFO, markNotice } from './lib/marks'
 import { MarkNotice, type Notice } from './components/MarkNotice'
 import { usePersistedState } from './lib/persisted'
 import { actionFor } from './lib/shortcuts'
+import { cycleRepeat } from '../../shared/queue'
 
 type View =
   'library' | 'artists' | 'albums' | 'folders' | 'discover' | 'rediscover' | 'insights' | 'settings'
@@ -47,6 +48,11 @@ const VIEWS: { id: View; label: string }[] = [
 ]
 
 const SEARCH_DEBOUNCE_MS = 200
+
+/** Views the search box filters; `/` elsewhere goes to the songs. */
+const SEARCHABLE_VIEWS: ReadonlySet<View> = new Set(['library', 'artists', 'albums'])
+
+const REPEAT_WORDS = { off: 'Repeat off', all: 'Repeat all', one: 'Repeat one' } as const
 
 export interface AppProps {
   bridge: Bridge
@@ -86,6 +92,9 @@ export function App({
   const [historyKey, setHistoryKey] = useState(0)
   const [error, setError] = useState<string | null>(null)
   const [helpOpen, setHelpOpen] = useState(false)
+  /** What a keyboard shortcut changed, for screen readers (a polite live region). */
+  const [announcement, setAnnouncement] = useState('')
+  const searchInput = useRef<HTMLInputElement>(null)
   const [queueOpen, setQueueOpen] = useState(true)
   const [menu, setMenu] = useState<{ track: Track; x: number; y: number } | null>(null)
   const labelsRef = useRef(labels)
@@ -278,13 +287,14 @@ export function App({
     [currentTrack, setMark],
   )
 
-  // Keyboard shortcuts (ignored while typing).
+  // Keyboard shortcuts (never taking a key from the focused control: see actionFor).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (helpOpen) return
+      if (helpOpen || event.defaultPrevented) return
       const action = actionFor(event)
       if (!action) return
       event.preventDefault()
+      const { queue, volume } = player.getSnapshot()
       switch (action.kind) {
         case 'togglePlay':
           player.togglePlay()
@@ -292,14 +302,43 @@ export function App({
         case 'seekBy':
           player.seekBy(action.seconds)
           break
+        case 'volumeBy': {
+          const next = Math.round(Math.max(0, Math.min(1, volume + action.step)) * 100) / 100
+          player.setVolume(next)
+          setAnnouncement(`Volume ${Math.round(next * 100)} %`)
+          break
+        }
+        case 'toggleMute':
+          player.toggleMute()
+          setAnnouncement(
+            player.getSnapshot().volume === 0
+              ? 'Muted'
+              : `Volume ${Math.round(player.getSnapshot().volume * 100)} %`,
+          )
+          break
         case 'next':
           player.next()
           break
         case 'previous':
           player.previous()
           break
+        case 'toggleShuffle':
+          player.setShuffle(!queue.shuffle)
+          setAnnouncement(queue.shuffle ? 'Shuffle off' : 'Shuffle on')
+          break
+        case 'cycleRepeat': {
+          const repeat = cycleRepeat(queue.repeat)
+          player.setRepeat(repeat)
+          setAnnouncement(REPEAT_WORDS[repeat])
+          break
+        }
         case 'mark':
           markCurrent(action.mark)
+          break
+        case 'search':
+          setView((current) => (SEARCHABLE_VIEWS.has(current) ? current : 'library'))
+          searchInput.current?.focus()
+          searchInput.current?.select()
           break
         case 'help':
           setHelpOpen(true)
@@ -384,11 +423,16 @@ export function App({
       <main className="main">
         <header className="topbar">
           <input
+            ref={searchInput}
             type="search"
             className="search"
             placeholder="Search title, artist, album…"
             value={searchText}
             onChange={(e) => setSearchText(e.target.value)}
+            onKeyDown={(e) => {
+              // Escape hands the keys back to the shortcuts.
+              if (e.key === 'Escape') e.currentTarget.blur()
+            }}
             aria-label="Search"
           />
           {pages.total !== null && view === 'library' ? (
@@ -539,6 +583,9 @@ export function App({
         />
       ) : null}
       {helpOpen ? <HelpOverlay onClose={closeHelp} /> : null}
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
+        {announcement}
+      </div>
     </div>
   )
 }

@@ -66,7 +66,7 @@ export function NowPlaying({
             className={`icon-button${queue.shuffle ? ' on' : ''}`}
             aria-label="Shuffle"
             aria-pressed={queue.shuffle}
-            title="Shuffle"
+            title="Shuffle (S)"
             onClick={() => player.setShuffle(!queue.shuffle)}
           >
             <Icon name="shuffle" />
@@ -98,7 +98,7 @@ export function NowPlaying({
           <button
             className={`icon-button${queue.repeat !== 'off' ? ' on' : ''}`}
             aria-label={REPEAT_LABEL[queue.repeat]}
-            title={REPEAT_LABEL[queue.repeat]}
+            title={`${REPEAT_LABEL[queue.repeat]} (R)`}
             data-repeat={queue.repeat}
             onClick={() => player.setRepeat(cycleRepeat(queue.repeat))}
           >
@@ -110,9 +110,15 @@ export function NowPlaying({
       <div className="np-right">
         <MarkButtons current={mark} onMark={onMark} disabled={!track} />
         <AutoQueueSwitch filler={autoQueue} />
-        <label className="volume">
-          <span className="visually-hidden">Volume</span>
-          <Icon name="volume" size={18} />
+        <div className="volume">
+          <button
+            className="icon-button small"
+            aria-label={volume === 0 ? 'Unmute' : 'Mute'}
+            title={volume === 0 ? 'Unmute (0)' : 'Mute (0)'}
+            onClick={() => player.toggleMute()}
+          >
+            <Icon name={volume === 0 ? 'volumeOff' : 'volume'} size={18} />
+          </button>
           <input
             type="range"
             min={0}
@@ -120,9 +126,10 @@ export function NowPlaying({
             step={0.01}
             value={volume}
             aria-label="Volume"
+            aria-valuetext={`${Math.round(volume * 100)} %`}
             onChange={(e) => player.setVolume(Number(e.target.value))}
           />
-        </label>
+        </div>
         <button
           className={`icon-button${queueOpen ? ' on' : ''}`}
           aria-pressed={queueOpen}

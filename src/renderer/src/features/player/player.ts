@@ -298,6 +298,18 @@ export class Player {
     if (this.session) this.session.sound.setVolume(this.effectiveVolume(this.session.track))
   }
 
+  /** The volume to come back to when unmuted. */
+  private volumeBeforeMute = 1
+
+  /** Mutes, or brings back the volume from before muting. */
+  toggleMute(): void {
+    const { volume } = this.snapshot
+    if (volume > 0) {
+      this.volumeBeforeMute = volume
+      this.setVolume(0)
+    } else this.setVolume(this.volumeBeforeMute > 0 ? this.volumeBeforeMute : 1)
+  }
+
   setShuffle(on: boolean): void {
     this.setQueue(setShuffle(this.snapshot.queue, on))
   }
