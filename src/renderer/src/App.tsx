@@ -583,7 +583,7 @@ export function App({
         />
       ) : null}
       {helpOpen ? <HelpOverlay onClose={closeHelp} /> : null}
-      <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
+      <div className="visually-hidden" aria-live="polite" data-testid="announcement">
         {announcement}
       </div>
     </div>
