@@ -741,20 +741,26 @@ async function feedbackCommand(ctx: Context, args: string[]): Promise<number> {
         2,
       )
     }
-    const end = events.playEnd(track.id, events.playStart(track.id, { source: 'cli' }), {
-      position,
-      duration: track.duration,
-      reason: 'next',
-    })
+    // The start and the end land together or not at all: a crash between two autocommits left a
+    // play that never ended.
+    const end = db.transaction(() =>
+      events.playEnd(track.id, events.playStart(track.id, { source: 'cli' }), {
+        position,
+        duration: track.duration,
+        reason: 'next',
+      }),
+    )()
     logged = [end.id]
     playId = end.playId
     message = `Logged a skip of ${name} at ${formatDuration(position)}.`
   } else if (action === 'played') {
-    const end = events.playEnd(track.id, events.playStart(track.id, { source: 'cli' }), {
-      position: track.duration ?? 0,
-      duration: track.duration,
-      reason: 'ended',
-    })
+    const end = db.transaction(() =>
+      events.playEnd(track.id, events.playStart(track.id, { source: 'cli' }), {
+        position: track.duration ?? 0,
+        duration: track.duration,
+        reason: 'ended',
+      }),
+    )()
     logged = [end.id]
     playId = end.playId
     message = `Logged a play of ${name} to the end.`

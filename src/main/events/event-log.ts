@@ -172,7 +172,7 @@ export class EventLog {
     const trackId = validTrackId(event.trackId)
     const columns = validateEventColumns(event)
     if (this.trackDuration.get(trackId) === undefined) {
-      throw new InvalidEventError(`There is no track ${trackId} in the library.`)
+      throw new InvalidEventError(`There is no track ${trackId} in the library.`, 'not-found')
     }
     return this.insertColumns(trackId, columns)
   }

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { once } from 'node:events'
+import { posix, win32 } from 'node:path'
+import { UserError } from '../../shared/errors'
 import { validateEventColumns, type EventColumns } from './validate'
 import { INSERT_EVENT_SQL, type EventInsertParams } from './event-log'
 
@@ -56,7 +58,7 @@ export interface ImportOptions {
   reportErrors?: boolean
 }
 
-export class EventImportError extends Error {
+export class EventImportError extends UserError {
   readonly line: number
   constructor(readonly errors: readonly ImportLineError[]) {
     const first = errors[0] ?? { line: 0, message: 'unknown problem' }
@@ -420,6 +422,13 @@ function parseEventLine(value: unknown): { path: string; columns: EventColumns }
   const track = value.track
   if (!isObject(track) || typeof track.path !== 'string' || track.path === '') {
     throw new Error('The event does not name its track’s path.')
+  }
+  // Backups hold absolute paths; a relative one ("../../etc/passwd") would resolve against
+  // wherever the importer runs, and become a placeholder track pointing anywhere.
+  if (!posix.isAbsolute(track.path) && !win32.isAbsolute(track.path)) {
+    throw new Error(
+      'The event’s track path is not a full path (it must start at the top of a disk).',
+    )
   }
   if (value.ts === undefined || value.ts === null) throw new Error('The event has no time (ts).')
   const columns = validateEventColumns({

@@ -6,6 +6,7 @@ import {
   type EventKind,
   type MarkOrNone,
 } from '../../shared/domain'
+import { UserError } from '../../shared/errors'
 
 /** An event as a caller describes it; `ts` defaults to now. */
 export interface NewEvent {
@@ -38,11 +39,8 @@ export interface EventColumns {
   data: string | null
 }
 
-export class InvalidEventError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'InvalidEventError'
-  }
+export class InvalidEventError extends UserError {
+  override name = 'InvalidEventError'
 }
 
 const MARKS_OR_NONE: readonly string[] = [...MARKS, 'none']

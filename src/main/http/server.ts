@@ -1,6 +1,8 @@
 // The browser host: the same engine in Node, served over HTTP on loopback. Calls are derived from
 // the contract (POST /api/<call>), events stream as server-sent events, audio goes through the
-// engine's media route. Every request needs the per-run token (query, header or cookie).
+// engine's media route. Every request needs the per-run token (query, header or cookie), a Host
+// header naming this host, and no other site behind it: other pages on 127.0.0.1 are other sites
+// (SameSite cookies do not separate ports), so calls need a JSON body and this host's own Origin.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
@@ -14,6 +16,7 @@ import {
   type EngineEvent,
   type Handlers,
 } from '../../shared/contract'
+import { UserError } from '../../shared/errors'
 
 export interface HostEngine {
   handlers: Handlers
@@ -38,8 +41,11 @@ export interface RunningHost {
   close(): Promise<void>
 }
 
-const COOKIE = 'attune_token'
 const MAX_BODY = 1 << 20
+/** A larger body is read and dropped up to this much (so the client sees the 413), then cut off. */
+const MAX_DRAIN = 64 << 20
+/** Deeper JSON is refused before parsing or validation (5,000 levels overflowed the stack). */
+export const MAX_JSON_DEPTH = 32
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -61,10 +67,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? (() => undefined)
   const staticDir = resolve(options.staticDir)
   const sseClients = new Set<ServerResponse>()
+  /** Bound to every address: any IP literal may name it (never a DNS name: rebinding). */
+  const anyAddress = host === '0.0.0.0' || host === '::'
   const unsubscribe = options.engine.subscribe((event) => {
     const data = `data: ${JSON.stringify(event)}\n\n`
     for (const client of sseClients) client.write(data)
   })
+
+  // Set once listening: the cookie name and the Host values depend on the port.
+  let port = 0
+  let cookieName = 'attune_token'
+  let allowedHosts = new Set<string>()
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -75,22 +88,69 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    // No page may frame the app (clickjacking); a CSP header because frame-ancestors cannot be
+    // set from a <meta> tag.
+    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'")
+    res.setHeader('X-Frame-Options', 'DENY')
+    res.setHeader('Referrer-Policy', 'no-referrer')
+    // DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 sends Host: evil.example.
+    const hostHeader = (req.headers.host ?? '').toLowerCase()
+    if (!allowedHosts.has(hostHeader) && !(anyAddress && isIpLiteralHost(hostHeader, port))) {
+      sendJson(res, 421, { error: 'This Attune host answers only to its own address.' })
+      return
+    }
     const url = new URL(req.url ?? '/', 'http://host.invalid')
-    const presented = url.searchParams.get('token') ?? bearer(req) ?? cookie(req, COOKIE)
+    const fromQuery = url.searchParams.get('token')
+    const fromHeader = bearer(req)
+    const fromCookie = cookie(req, cookieName)
+    const presented = fromQuery ?? fromHeader ?? fromCookie
     if (!presented || !sameToken(presented, token)) {
       sendJson(res, 401, {
         error: 'This Attune host needs the link with its access token (printed when it started).',
       })
       return
     }
-    // A valid token in the address becomes a same-site cookie, so assets, audio and events follow.
-    if (url.searchParams.has('token')) {
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`)
-    }
-    res.setHeader('X-Content-Type-Options', 'nosniff')
     const path = url.pathname
+    const site = header(req, 'sec-fetch-site')
+    const origin = header(req, 'origin')
+    const ownOrigin = `http://${hostHeader}`
+    const opening = req.method === 'GET' && header(req, 'sec-fetch-mode') === 'navigate'
+    // A request another site made: Sec-Fetch-Site says so in every current browser, Origin in
+    // older ones. Only opening the app's link (a top-level navigation) may come from elsewhere.
+    const crossSite =
+      (site !== null && site !== 'same-origin' && site !== 'none') ||
+      (origin !== null && origin !== ownOrigin)
+    if (crossSite && !(opening && !path.startsWith('/api/'))) {
+      sendJson(res, 403, { error: 'Attune answers only its own pages.' })
+      return
+    }
+    // A valid token in the address becomes a cookie named for this port (two hosts on one machine
+    // keep theirs), and the address loses the token so it stays out of history and screenshots.
+    if (fromQuery !== null && req.method === 'GET' && !path.startsWith('/api/')) {
+      res.setHeader('Set-Cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`)
+      if (!path.startsWith('/media/') && !path.startsWith('/covers/')) {
+        url.searchParams.delete('token')
+        const rest = url.searchParams.toString()
+        res.writeHead(303, {
+          Location: path + (rest ? `?${rest}` : ''),
+          'Cache-Control': 'no-store',
+        })
+        res.end()
+        return
+      }
+    }
     if (path === '/api/events') return events(req, res)
-    if (path.startsWith('/api/')) return api(path.slice(5), req, res)
+    if (path.startsWith('/api/')) {
+      // Calls change state: a browser page elsewhere can send text/plain or a form without asking
+      // (no CORS preflight), never application/json; and a cookie alone is a browser's, so the
+      // request must say where it comes from.
+      if (fromQuery === null && fromHeader === null && site === null && origin === null) {
+        sendJson(res, 403, { error: 'Attune answers only its own pages.' })
+        return
+      }
+      return api(path.slice(5), req, res)
+    }
     if (path.startsWith('/media/') || path.startsWith('/covers/')) return media(req, res, url)
     return serveStatic(path, req, res)
   }
@@ -98,9 +158,24 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   async function api(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isCallName(name)) return sendJson(res, 404, { error: `There is no call '${name}'.` })
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'Calls are POST requests.' })
+    const type = (header(req, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase()
+    if (type !== 'application/json') {
+      req.resume()
+      return sendJson(res, 415, {
+        error: 'Calls take a JSON body (Content-Type: application/json).',
+      })
+    }
+    const body = await readBody(req)
+    if (body === null) {
+      return sendJson(res, 413, {
+        error: `The request is too large (at most ${MAX_BODY / 1024 / 1024} MB).`,
+      })
+    }
+    if (jsonDepth(body) > MAX_JSON_DEPTH) {
+      return sendJson(res, 400, { error: 'The request is nested too deeply.' })
+    }
     let raw: unknown
     try {
-      const body = await readBody(req)
       raw = body.length ? JSON.parse(body) : {}
     } catch {
       return sendJson(res, 400, { error: 'The request body is not JSON.' })
@@ -110,8 +185,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const result = await handler(parseArgs(name, raw))
       sendJson(res, 200, { result: result ?? null })
     } catch (error) {
-      const status = error instanceof ContractError ? 400 : 500
-      sendJson(res, status, { error: (error as Error).message })
+      const answer = errorAnswer(error)
+      if (answer.status >= 500) log(`${name} failed: ${(error as Error).stack ?? String(error)}`)
+      sendJson(res, answer.status, { error: answer.message })
     }
   }
 
@@ -177,8 +253,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     server.listen(options.port ?? 0, host, () => ok())
   })
   const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0)
+  port = typeof address === 'object' && address ? address.port : (options.port ?? 0)
   const shownHost = host.includes(':') ? `[${host}]` : host
+  cookieName = `attune_token_${port}`
+  allowedHosts = new Set(
+    [shownHost, 'localhost', ...(isLoopback(host) ? ['127.0.0.1', '[::1]'] : [])].map(
+      (name) => `${name.toLowerCase()}:${port}`,
+    ),
+  )
   const url = `http://${shownHost}:${port}/?token=${token}`
   if (!isLoopback(host)) {
     log(
@@ -227,18 +309,101 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text)
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The body as text, or null when it is larger than MAX_BODY: then the rest is read and dropped (up
+ * to MAX_DRAIN) so the client gets a 413 answer rather than a reset connection.
+ */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((ok, fail) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
     const chunks: Buffer[] = []
     let size = 0
+    let tooLarge = declared > MAX_BODY
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY) {
-        fail(new Error('request body too large'))
+      if (size > MAX_BODY) tooLarge = true
+      if (size > MAX_DRAIN) {
+        ok(null)
         req.destroy()
-      } else chunks.push(chunk)
+      } else if (!tooLarge) chunks.push(chunk)
     })
-    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => ok(tooLarge ? null : Buffer.concat(chunks).toString('utf8')))
     req.on('error', fail)
   })
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name]
+  return typeof value === 'string' ? value : null
+}
+
+/** `host:port` where host is an IPv4 or bracketed IPv6 literal and port is ours. */
+function isIpLiteralHost(hostHeader: string, port: number): boolean {
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]):(\d+)$/.exec(hostHeader)
+  return match !== null && Number(match[2]) === port
+}
+
+/**
+ * How deep `text` nests arrays and objects, outside strings; stops counting past MAX_JSON_DEPTH.
+ * Checked before JSON.parse and validation, which recurse once per level.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92)
+        i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 91 || c === 123) {
+      depth++
+      if (depth > deepest) {
+        deepest = depth
+        if (deepest > MAX_JSON_DEPTH) return deepest
+      }
+    } else if (c === 93 || c === 125) depth--
+  }
+  return deepest
+}
+
+/**
+ * The status and words for a failed call. The listener's mistakes (UserError, bad arguments) keep
+ * their message; SQLite's and Node's errors become words, never their raw text; anything else is
+ * a 500 with a plain message (and the details in the host's log).
+ */
+export function errorAnswer(error: unknown): { status: number; message: string } {
+  if (error instanceof UserError) {
+    const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 400
+    return { status, message: error.message }
+  }
+  if (error instanceof ContractError) return { status: 400, message: error.message }
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string') {
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+      return { status: 404, message: 'That song or item is not in the library (any more).' }
+    if (code.startsWith('SQLITE_CONSTRAINT'))
+      return { status: 409, message: 'That clashes with what the library already holds.' }
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+      return {
+        status: 503,
+        message: 'The library is busy with another writer; try again in a moment.',
+      }
+    if (code.startsWith('SQLITE_READONLY'))
+      return { status: 409, message: 'The library is open for reading only, so nothing was saved.' }
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return { status: 404, message: 'There is no such file or folder.' }
+    if (code === 'EISDIR') return { status: 400, message: 'That is a folder, not a file.' }
+    if (code === 'EACCES' || code === 'EPERM')
+      return { status: 400, message: 'Attune may not read that (permission denied).' }
+  }
+  // Errors Attune throws itself carry words for the listener; JavaScript's own (a TypeError, a
+  // stack overflow) and unmapped system errors do not.
+  const builtIn = ['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'SqliteError']
+  if (error instanceof Error && typeof code !== 'string' && !builtIn.includes(error.name)) {
+    return { status: 500, message: error.message }
+  }
+  return { status: 500, message: 'The engine failed on this request.' }
 }

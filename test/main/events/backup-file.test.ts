@@ -119,6 +119,24 @@ describe('a cut backup', () => {
   })
 })
 
+describe('a backup naming tracks by relative paths', () => {
+  it('is refused: ../../etc/passwd never becomes a placeholder track', async () => {
+    const { dir, db } = box()
+    const file = join(dir, 'events.jsonl')
+    const header = JSON.stringify({ format: 'attune-events', version: 1, exportedAt: 0, events: 1 })
+    const event = JSON.stringify({
+      ts: 5,
+      kind: 'mark',
+      mark: 'like',
+      source: 'ui',
+      track: { path: '../../etc/passwd' },
+    })
+    writeFileSync(file, `${header}\n${event}\n`)
+    await expect(importEventsFromFile(db, file)).rejects.toThrow(/line 2: .*not a full path/)
+    expect(db.prepare('SELECT count(*) FROM tracks').pluck().get()).toBe(0)
+  })
+})
+
 describe('export and import with bad paths give words, not a stack trace', () => {
   it('export to a folder says so and leaves the folder alone', async () => {
     const { dir, dbPath, db } = box()

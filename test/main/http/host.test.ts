@@ -56,15 +56,23 @@ describe('browser host', () => {
     expect((await call('getStatus', {}, 'wrong-token')).status).toBe(401)
   })
 
-  it('serves the app with the token and turns it into a same-site cookie', async () => {
-    const response = await fetch(host.url)
-    expect(response.status).toBe(200)
+  it('turns the token into a same-site cookie named for its port, and takes it out of the address', async () => {
+    const response = await fetch(host.url, { redirect: 'manual' })
+    expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toBe('/')
     const cookie = response.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(new RegExp(`^attune_token_${new URL(base).port}=`))
     expect(cookie).toMatch(/HttpOnly/)
     expect(cookie).toMatch(/SameSite=Strict/)
+    const page = await fetch(`${base}/`, { headers: { cookie: cookie.split(';')[0] ?? '' } })
+    expect(page.status).toBe(200)
     const again = await fetch(`${base}/api/getStatus`, {
       method: 'POST',
-      headers: { cookie: cookie.split(';')[0] ?? '' },
+      headers: {
+        cookie: cookie.split(';')[0] ?? '',
+        'content-type': 'application/json',
+        'sec-fetch-site': 'same-origin',
+      },
       body: '{}',
     })
     expect(again.status).toBe(200)
