@@ -13,8 +13,12 @@ import type { AudioData, StreamDecoder } from 'audio-decode'
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import {
+  FLAC_BLOCK_HEADER_BYTES,
+  FLAC_STREAM_INFO_BYTES,
   fileChunks,
   findFileBox,
+  flacBlockHeader,
+  flacStreamInfo,
   hasAscii,
   id3v2Size,
   isOggVorbis,
@@ -233,26 +237,15 @@ async function flacLayout(file: FileHandle, size: number): Promise<StreamLayout>
     return { headerEnd: 0, audioStart: 0, audioEnd: size, duration: null }
   at += 4
   let duration: number | null = null
-  // Metadata blocks: 1 byte (last flag, type), 3 bytes length (FLAC format spec, METADATA_BLOCK_HEADER).
-  for (let guard = 0; guard < 1000 && at + 4 <= size; guard++) {
-    const blockHeader = await readAt(file, at, 4 + 18)
-    const isLast = (blockHeader[0]! & 0x80) !== 0
-    const type = blockHeader[0]! & 0x7f
-    const length = (blockHeader[1]! << 16) | (blockHeader[2]! << 8) | blockHeader[3]!
-    if (type === 0 && blockHeader.length >= 22) {
-      // STREAMINFO: sample rate (20 bits) at bit 80, total samples (36 bits) at bit 108.
-      const info = blockHeader.subarray(4)
-      const sampleRate = (info[10]! << 12) | (info[11]! << 4) | (info[12]! >> 4)
-      const totalSamples =
-        (info[13]! & 0x0f) * 2 ** 32 +
-        ((info[14]! << 24) >>> 0) +
-        (info[15]! << 16) +
-        (info[16]! << 8) +
-        info[17]!
-      if (sampleRate > 0 && totalSamples > 0) duration = totalSamples / sampleRate
-    }
-    at += 4 + length
-    if (isLast) break
+  for (let guard = 0; guard < 1000 && at + FLAC_BLOCK_HEADER_BYTES <= size; guard++) {
+    const bytes = await readAt(file, at, FLAC_BLOCK_HEADER_BYTES + FLAC_STREAM_INFO_BYTES)
+    const block = flacBlockHeader(bytes, 0)
+    if (!block) break
+    const info = block.type === 0 ? flacStreamInfo(bytes.subarray(FLAC_BLOCK_HEADER_BYTES)) : null
+    if (info && info.sampleRate > 0 && info.totalSamples > 0)
+      duration = info.totalSamples / info.sampleRate
+    at += FLAC_BLOCK_HEADER_BYTES + block.length
+    if (block.last) break
   }
   return { headerEnd: at, audioStart: at, audioEnd: size, duration }
 }

@@ -14,5 +14,13 @@ export {
 } from './mpeg'
 export { boxHeader, fileBoxes, findFileBox, walkBoxes, type BoxHeader, type ReadAt } from './mp4'
 export { chunkHeader, fileChunks, type ChunkHeader } from './iff'
+export {
+  FLAC_BLOCK_HEADER_BYTES,
+  FLAC_STREAM_INFO_BYTES,
+  flacBlockHeader,
+  flacStreamInfo,
+  type FlacBlockHeader,
+  type FlacStreamInfo,
+} from './flac'
 export { OGG_PAGE_HEADER_BYTES, oggPageHeader, type OggPageHeader } from './ogg'
 export { isOggVorbis, sniff, type NotAudioReason, type Sniffed } from './sniff'

@@ -9,6 +9,8 @@ import {
   fileBoxes,
   fileChunks,
   findFileBox,
+  flacBlockHeader,
+  flacStreamInfo,
   hasAscii,
   id3v2Header,
   isOggVorbis,
@@ -286,4 +288,35 @@ describe('Ogg pages', () => {
     // The last page ends the stream; its granule is the sample count (48 kHz plus pre-skip for Opus).
     expect(end).toMatchObject({ headerType: 4, granule: last })
   })
+})
+
+describe('FLAC metadata blocks', () => {
+  it.each([
+    ['formats/cd.flac', 44100, 2, 16],
+    ['formats/hires-24-96k.flac', 96000, 2, 24],
+  ])(
+    'reads %s: STREAMINFO first, blocks up to the last one, 20 s of samples',
+    (relative, rate, channels, bits) => {
+      const bytes = fixture(relative)
+      expect(hasAscii(bytes, 0, 'fLaC')).toBe(true)
+      let at = 4
+      const types: number[] = []
+      for (let block = flacBlockHeader(bytes, at); block; block = flacBlockHeader(bytes, at)) {
+        types.push(block.type)
+        if (block.type === 0) {
+          expect(block.length).toBe(34)
+          const info = flacStreamInfo(bytes.subarray(at + 4, at + 4 + block.length))
+          expect(info).toMatchObject({ sampleRate: rate, channels, bitsPerSample: bits })
+          expect((info?.totalSamples ?? 0) / rate).toBeCloseTo(20, 1)
+        }
+        at += 4 + block.length
+        if (block.last) break
+      }
+      expect(types[0]).toBe(0)
+      expect(types).toContain(4) // the Vorbis comment block with the tags
+      // The first audio frame starts right after the last block: a FLAC frame sync (0xFFF8 or 0xFFF9).
+      expect(bytes[at]).toBe(0xff)
+      expect((bytes[at + 1] ?? 0) & 0xfe).toBe(0xf8)
+    },
+  )
 })

@@ -4,7 +4,6 @@ import {
   ascii,
   bytesAt,
   pictureTypeName,
-  u24be,
   u32be,
   u32le,
   u8,
@@ -14,7 +13,12 @@ import {
   type CommonId,
   type ParsedAudio,
 } from './common'
-import { OGG_PAGE_HEADER_BYTES, oggPageHeader } from '../../media-formats'
+import {
+  OGG_PAGE_HEADER_BYTES,
+  flacBlockHeader,
+  flacStreamInfo,
+  oggPageHeader,
+} from '../../media-formats'
 
 // Vorbis comments (FLAC, Ogg Vorbis, Ogg Opus): the keys music-metadata's VorbisTagMapper maps to the
 // fields the library stores.
@@ -112,20 +116,15 @@ export async function readFlac(source: ByteSource, wantCover: boolean): Promise<
   let last = false
   let sawStreamInfo = false
   while (!last) {
-    const header = await bytesAt(source, at, at + 4)
-    last = (u8(header, 0) & 0x80) !== 0
-    const type = u8(header, 0) & 0x7f
-    const length = u24be(header, 1)
+    const block = flacBlockHeader(await bytesAt(source, at, at + 4), 0) ?? unsure()
+    last = block.last
+    const { type, length } = block
     at += 4
     if (type === 0) {
       if (length !== 34 || sawStreamInfo) unsure()
       sawStreamInfo = true
-      const info = await bytesAt(source, at, at + 34)
-      // STREAMINFO: 20-bit rate, 3-bit channels−1, 5-bit bits−1, 36-bit total samples, from byte 10.
-      const sampleRate = (u8(info, 10) << 12) | (u8(info, 11) << 4) | (u8(info, 12) >> 4)
-      const channels = ((u8(info, 12) >> 1) & 0x07) + 1
-      const bitsPerSample = (((u8(info, 12) & 0x01) << 4) | (u8(info, 13) >> 4)) + 1
-      const totalSamples = (u8(info, 13) & 0x0f) * 2 ** 32 + u32be(info, 14)
+      const { sampleRate, channels, bitsPerSample, totalSamples } =
+        flacStreamInfo(await bytesAt(source, at, at + 34)) ?? unsure()
       format.codec = 'FLAC'
       format.hasAudio = true
       format.lossless = true
