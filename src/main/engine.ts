@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { openDatabase, type Database, type OpenOptions } from './db/database'
 import { coversDirFor } from './paths'
 import { scanLibrary, TrackStore, watchLibrary } from './library'
-import { EventLog } from './events'
+import { EventLog, unplayableTracks } from './events'
 import { createMediaHandler } from './media'
 import { QueueStore } from './queue/queue-store'
 import { SettingsStore } from './settings-store'
@@ -734,6 +734,14 @@ export class Engine {
       const status = await taste.rebuild({ force: true })
       return { rows: status.rows, tracks: status.tracks }
     },
+    reportUnplayable: ({ trackId, reason }) => {
+      const track = this.tracks.getTrack(trackId)
+      if (!track) return
+      this.events.unplayable(trackId, { reason, size: track.size, mtimeMs: track.mtimeMs }, 'ui')
+      this.emit('libraryChanged', { reason: 'unplayable' })
+    },
+    listUnplayable: () =>
+      [...unplayableTracks(this.db)].map(([trackId, reason]) => ({ trackId, reason })),
     explain: async ({ trackId }) => {
       const taste = await this.tasteService()
       const e = await taste.explain(trackId)

@@ -373,6 +373,16 @@ export const calls = {
   ),
   /** Why the model scores a song as it does. */
   explain: call<Explanation | null>()(z.object({ trackId: id }).strict()),
+  /**
+   * The player could not play a track, not even decoded by the engine (`?decode=1`): logged as an
+   * `unplayable` event with the reason, and the track is kept out of the auto-queue and Discover
+   * until its file changes.
+   */
+  reportUnplayable: call<void>()(
+    z.object({ trackId: id, reason: z.string().min(1).max(500) }).strict(),
+  ),
+  /** Tracks whose current file would not play, with why (the library marks them). */
+  listUnplayable: call<{ trackId: number; reason: string }[]>()(none),
   /** Analyses every track that needs it, in the background; progress arrives as events. */
   startAnalysis: call<void>()(none),
   getSettings: call<Settings>()(none),
@@ -459,7 +469,8 @@ export function isCallName(name: string): name is CallName {
 export interface EngineEvents {
   scanProgress: ScanProgress
   scanFinished: ScanSummary
-  libraryChanged: { reason: 'scan' | 'watch' | 'roots' }
+  /** 'unplayable': a track's file would not play (see reportUnplayable). */
+  libraryChanged: { reason: 'scan' | 'watch' | 'roots' | 'unplayable' }
   /** One track's label changed, or (trackId null) many at once, as after a label import. */
   labelsChanged: { trackId: number | null; mark?: MarkOrNone }
   /**

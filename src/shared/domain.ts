@@ -87,6 +87,8 @@ export const EVENT_KINDS = [
   'mark',
   'label_import',
   'auto_pick',
+  /** The player could not play the track's file (even decoded by the engine); data: the reason, size and mtime. */
+  'unplayable',
 ] as const
 export type EventKind = (typeof EVENT_KINDS)[number]
 

@@ -274,10 +274,18 @@ describe('errors and leaving', () => {
     await waitFor(() => expect(rows().length).toBe(30))
     act(() => player.playTracksNow(bridge.tracks.slice(0, 2)))
     act(() => sounds.made[0]!.fire('loaderror'))
+    // The engine's decode is asked for once, and fails too.
+    await waitFor(() => expect(sounds.made[1]?.url).toMatch(/\?decode=1$/))
+    act(() => sounds.made[1]!.fire('loaderror'))
     expect((await screen.findByRole('status')).textContent).toMatch(
       /could not be played, so it was skipped/,
     )
     await waitFor(() => expect(screen.getByTestId('now-playing-title').textContent).toBe('Song 2'))
+    // The engine heard of it, and the library says so.
+    expect(bridge.callsOf('reportUnplayable')).toMatchObject([{ trackId: 1 }])
+    const badge = await screen.findByTestId('unplayable-badge')
+    expect(badge.textContent).toBe('won’t play')
+    expect(badge.getAttribute('title')).toMatch(/could play this file/)
   })
 
   it('closing the page ends the play with reason quit and saves the queue', async () => {

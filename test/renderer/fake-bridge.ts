@@ -131,6 +131,8 @@ export class FakeBridge implements Bridge {
   autoQueueMessage: string | null = null
   /** What rediscover answers. */
   rediscoveries: Rediscovery[] = []
+  /** Tracks reported unplayable, with why. */
+  unplayable = new Map<number, string>()
   /** Most tracks listGroupTracks answers (the engine's MAX_GROUP_TRACKS is 10,000). */
   maxGroupTracks = 10_000
   /** Songs autoQueueNext never picks (like the engine's "not for me"). */
@@ -324,6 +326,11 @@ export class FakeBridge implements Bridge {
             }
           }),
       explain: () => null,
+      reportUnplayable: ({ trackId, reason }) => {
+        this.unplayable.set(trackId, reason)
+        queueMicrotask(() => this.emit('libraryChanged', { reason: 'unplayable' }))
+      },
+      listUnplayable: () => [...this.unplayable].map(([trackId, reason]) => ({ trackId, reason })),
       autoQueueNext: ({ exclude = [] }) => {
         if (this.autoQueueMessage) return { entry: null, message: this.autoQueueMessage }
         const track = this.tracks.find(

@@ -108,12 +108,38 @@ describe('Player', () => {
     ])
   })
 
-  it('skips a track that cannot be decoded, with a note, and carries on', async () => {
+  it("asks for the engine's decode when the browser refuses a file, and plays that", async () => {
+    const { bridge, sounds, player } = setup()
+    player.playTracksNow(bridge.tracks.slice(0, 2))
+    await settle()
+    sounds.made[0]!.fire('loaderror', 'demuxer')
+    await settle()
+    expect(sounds.made[0]!.unloaded).toBe(true)
+    expect(sounds.made[1]!.url).toBe(`/media/${bridge.tracks[0]!.id}?decode=1`)
+    expect(sounds.made[1]!.playing).toBe(true)
+    sounds.made[1]!.fire('play')
+    expect(player.getSnapshot().note).toBeNull()
+    expect(player.getSnapshot().track?.id).toBe(bridge.tracks[0]!.id)
+    // One play, not two: the decoded sound carries on the same session.
+    expect(bridge.callsOf('playStarted')).toHaveLength(1)
+    expect(bridge.callsOf('playEnded')).toHaveLength(0)
+    expect(bridge.callsOf('reportUnplayable')).toHaveLength(0)
+  })
+
+  it('skips a track that cannot be decoded at all, with a note, tells the engine, and carries on', async () => {
     const { bridge, sounds, player } = setup()
     player.playTracksNow(bridge.tracks.slice(0, 2))
     await settle()
     sounds.made[0]!.fire('loaderror', 'decode')
     await settle()
+    sounds.made[1]!.fire('loaderror', 'decode')
+    await settle()
+    expect(bridge.callsOf('reportUnplayable')).toEqual([
+      {
+        trackId: bridge.tracks[0]!.id,
+        reason: 'Neither the browser nor Attune’s own decoder could play this file.',
+      },
+    ])
     expect(player.getSnapshot().note?.kind).toBe('undecodable')
     expect(player.getSnapshot().note?.message).toMatch(/could not be played, so it was skipped/)
     expect(bridge.callsOf('playEnded')[0]).toMatchObject({ reason: 'error' })

@@ -313,6 +313,9 @@ async function newDecoder(container: AudioContainer): Promise<StreamDecoder> {
   return decode[decoderFormat[container]]()
 }
 
+/** A streaming decoder for a container (the media route's playback decode uses it too). */
+export const streamDecoderFor = newDecoder
+
 function decodeFailure(path: string, error: unknown): UnreadableAudioError {
   if (error instanceof UnreadableAudioError) return error
   const detail = error instanceof Error ? error.message : String(error)

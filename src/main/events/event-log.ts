@@ -249,6 +249,25 @@ export class EventLog {
     })
   }
 
+  /**
+   * The player could not play this track's file, even decoded by the engine: the track is kept
+   * out of picks until its file changes (another size or mtime; see unplayableTracks).
+   */
+  unplayable(
+    trackId: number,
+    file: { reason: string; size: number; mtimeMs: number },
+    source = 'player',
+    ts?: number,
+  ): LoggedEvent {
+    return this.append({
+      kind: 'unplayable',
+      trackId,
+      data: { reason: file.reason.slice(0, 500), size: file.size, mtimeMs: file.mtimeMs },
+      source,
+      ...(ts === undefined ? {} : { ts }),
+    })
+  }
+
   /** Events oldest first, filtered. */
   list(query: ListEventsQuery = {}): LoggedEvent[] {
     const conditions: string[] = []
@@ -380,4 +399,25 @@ function originOf(kind: LabelRow['kind']): TrackLabel['origin'] {
 
 function rowToLabel(row: LabelRow): TrackLabel {
   return { trackId: row.trackId, mark: row.mark, origin: originOf(row.kind), ts: row.ts }
+}
+
+/**
+ * Tracks whose current file the player could not play (an `unplayable` event about the file's
+ * present size and mtime), with the latest reason: kept out of picks until the file changes.
+ * Reads only the unplayable events (index events_kind) and their tracks' rows.
+ */
+export function unplayableTracks(db: Database): Map<number, string> {
+  const rows = db
+    .prepare(
+      `SELECT e.track_id AS trackId, json_extract(e.data, '$.reason') AS reason
+       FROM events e JOIN tracks t ON t.id = e.track_id
+       WHERE e.kind = 'unplayable'
+         AND json_extract(e.data, '$.size') = t.size
+         AND json_extract(e.data, '$.mtimeMs') = t.mtime_ms
+       ORDER BY e.id`,
+    )
+    .all() as { trackId: number; reason: string | null }[]
+  const found = new Map<number, string>()
+  for (const row of rows) found.set(row.trackId, row.reason ?? 'It could not be played.')
+  return found
 }

@@ -1,4 +1,4 @@
-export { EventLog, CURRENT_LABELS_SQL } from './event-log'
+export { EventLog, CURRENT_LABELS_SQL, unplayableTracks } from './event-log'
 export type {
   LabelCounts,
   ListEventsQuery,

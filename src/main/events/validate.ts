@@ -128,6 +128,18 @@ export function validateEventColumns(
     if (text.length > MAX_DATA) throw new InvalidEventError("The event's data is larger than 1 MB.")
     data = text
   }
+  if (typedKind === 'unplayable') {
+    const info = event.data as { reason?: unknown; size?: unknown; mtimeMs?: unknown } | null
+    if (
+      typeof info?.reason !== 'string' ||
+      typeof info.size !== 'number' ||
+      typeof info.mtimeMs !== 'number'
+    ) {
+      throw new InvalidEventError(
+        'An unplayable event needs its data: the reason, and the file size and mtime it was about.',
+      )
+    }
+  }
   if (typedKind === 'auto_pick' && data === null) {
     throw new InvalidEventError(
       'An auto_pick event needs its data (the candidates and the probability).',

@@ -14,6 +14,8 @@ import { needsPlaybackTranscode, transcodeToWav } from './transcode'
  *
  * URLs (only the last two path segments matter, so any prefix or custom scheme works):
  * - `…/media/<trackId>`  the bytes of a scanned track inside a library root
+ * - `…/media/<trackId>?decode=1`  the same track decoded by the engine, as WAV (cached), for a
+ *   file the browser cannot play although its audio is sound
  * - `…/covers/<coverId>` a cover image from the covers folder
  */
 export interface MediaHandlerOptions {
@@ -85,7 +87,7 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
   const rootRows = db.prepare<[], { path: string }>('SELECT path FROM roots')
   const coverById = db.prepare<[string], CoverRow>('SELECT mime, file FROM covers WHERE id = ?')
 
-  async function serveTrack(request: Request, rawId: string): Promise<Response> {
+  async function serveTrack(request: Request, rawId: string, decoded: boolean): Promise<Response> {
     const id = decodeSegment(rawId)
     if (id === null || !TRACK_ID.test(id) || !Number.isSafeInteger(Number(id))) {
       return plain(request, 400, 'That is not a valid track id.')
@@ -116,7 +118,7 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
     }
     if (
       transcodeDir !== null &&
-      (await needsPlaybackTranscode(realFile, track.format, track.codec))
+      (decoded || (await needsPlaybackTranscode(realFile, track.format, track.codec)))
     ) {
       return serveTranscoded(request, realFile, transcodeDir)
     }
@@ -187,7 +189,9 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
       const segments = `${url.host}${url.pathname}`.split('/')
       const route = segments[segments.length - 2]
       const rawId = segments[segments.length - 1] ?? ''
-      if (route === 'media') return await serveTrack(request, rawId)
+      // `?decode=1`: the engine's own decode as WAV, for a file the browser's demuxer refused.
+      if (route === 'media')
+        return await serveTrack(request, rawId, url.searchParams.get('decode') === '1')
       if (route === 'covers') return await serveCover(request, rawId)
       return plain(request, 404, 'Nothing is served at this address.')
     } catch (error) {

@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileBoxes, fileChunks, sniff, walkBoxes, type ReadAt } from '../media-formats'
+import { sniffContainer, streamDecoderFor } from '../analysis/decode'
 
 /**
  * Playback copies of tracks Chromium cannot play. Chromium (and so Electron) has no ALAC decoder and
@@ -262,7 +263,30 @@ async function planDecode(source: FileHandle): Promise<DecodePlan> {
   const sniffed = sniff(head, size)
   if (sniffed.ok && sniffed.format === 'aiff') return planAiff(source, size)
   if (sniffed.ok && sniffed.format === 'm4a') return planMp4(source, size)
-  throw new TranscodeError('it is neither an AIFF nor an MP4 (ALAC) file.')
+  return planStream(source, size)
+}
+
+/**
+ * Any other container the engine's analysis decodes (MP3, FLAC, Ogg Vorbis or Opus, WAV): for the
+ * files Chromium's demuxer refuses although their audio is sound (issue 10: an Ogg it rejects),
+ * which the player asks for decoded after a media error.
+ */
+async function planStream(source: FileHandle, size: number): Promise<DecodePlan> {
+  const container = sniffContainer(await readAt(source, 0, Math.min(size, 64 * 1024)))
+  if (container === null || container === 'aiff' || container === 'm4a') {
+    throw new TranscodeError('it is not in an audio format Attune can decode.')
+  }
+  const decoder = await streamDecoderFor(container)
+  return {
+    input: readRanges(source, [[0, size]]),
+    decoder: {
+      decode: (bytes) => decoder(bytes),
+      flush: () => decoder.flush(),
+      free: () => decoder.free(),
+    },
+    bitsPerSample: 16,
+    maxFrames: null,
+  }
 }
 
 async function planAiff(source: FileHandle, size: number): Promise<DecodePlan> {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { Database } from '../db/database'
 import { fromBlob } from '../analysis/embedding-store'
+import { unplayableTracks } from '../events/event-log'
 import { SettingsStore } from '../settings-store'
 import type { Settings } from '../../shared/settings'
 import type { RewardSettings } from '../../shared/rewards'
@@ -290,7 +291,8 @@ export class TasteCore {
       n: request.n,
       now: request.now ?? Date.now(),
       replayWindowDays: settings.autoQueue.replayWindowDays,
-      ...(request.exclude ? { exclude: request.exclude } : {}),
+      // Songs whose file would not play are never picked until the file changes.
+      exclude: [...(request.exclude ?? []), ...unplayableTracks(this.db).keys()],
       titleOf: this.titleOf,
     })
   }

@@ -161,6 +161,21 @@ export function App({
     }
   }, [bridge, player, loadStatus, loadLabels, saverOptions])
 
+  // Tracks whose file would not play: marked in the library; read again when the library changes.
+  const [unplayable, setUnplayable] = useState<ReadonlyMap<number, string>>(new Map())
+  useEffect(() => {
+    let cancelled = false
+    bridge.api
+      .listUnplayable()
+      .then((list) => {
+        if (!cancelled) setUnplayable(new Map(list.map((u) => [u.trackId, u.reason])))
+      })
+      .catch(() => undefined)
+    return () => {
+      cancelled = true
+    }
+  }, [bridge, refreshKey])
+
   // Engine events: scan progress, library and label changes, errors.
   useEffect(() => {
     let refreshTimer: ReturnType<typeof setTimeout> | null = null
@@ -514,6 +529,7 @@ export function App({
               onSort={onSort}
               playingTrackId={currentTrack?.id ?? null}
               labels={labels}
+              unplayable={unplayable}
               onPlay={playTrack}
               onMark={setMark}
               onContextMenu={openMenu}

@@ -85,6 +85,8 @@ export interface LibraryViewProps {
   onSort: (sort: TrackSortKey) => void
   playingTrackId: number | null
   labels: ReadonlyMap<number, Mark>
+  /** Tracks whose file would not play, with why. */
+  unplayable?: ReadonlyMap<number, string>
   onPlay: (track: Track) => void
   onMark: (track: Track, mark: Mark) => void
   onContextMenu: (track: Track, x: number, y: number) => void
@@ -146,6 +148,7 @@ export function LibraryView(props: LibraryViewProps) {
           playing={track.id === props.playingTrackId}
           selected={track.id === selected}
           mark={props.labels.get(track.id) ?? null}
+          unplayable={props.unplayable?.get(track.id) ?? null}
           onSelect={setSelected}
           onPlay={props.onPlay}
           onMark={props.onMark}
@@ -254,6 +257,8 @@ interface TrackRowProps {
   playing: boolean
   selected: boolean
   mark: Mark | null
+  /** Why its file would not play, or null. */
+  unplayable: string | null
   onSelect: (id: number) => void
   onPlay: (track: Track) => void
   onMark: (track: Track, mark: Mark) => void
@@ -298,6 +303,11 @@ const TrackRow = memo(function TrackRow(props: TrackRowProps) {
       <div role="cell" className="cell col-title" title={title}>
         {track.derived.title ? <Derived text={title} from="file name" /> : title}
         {track.missingSince !== null ? <span className="badge">missing</span> : null}
+        {props.unplayable !== null && track.missingSince === null ? (
+          <span className="badge error" data-testid="unplayable-badge" title={props.unplayable}>
+            won’t play
+          </span>
+        ) : null}
       </div>
       {shows('artist') ? (
         <div role="cell" className="cell col-artist">

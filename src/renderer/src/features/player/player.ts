@@ -83,6 +83,8 @@ interface Session {
   knownPlayId: string | null
   ended: boolean
   lastProgressAt: number
+  /** Playing the engine's own decode (`?decode=1`) after the browser refused the file. */
+  decoded: boolean
 }
 
 const RESTART_INSTEAD_OF_PREVIOUS_AFTER = 3
@@ -554,11 +556,24 @@ export class Player {
       knownPlayId: null,
       ended: false,
       lastProgressAt: Date.now(),
+      decoded: false,
     }
     this.session = session
     const startAt = this.pendingSeek
     this.pendingSeek = null
-    sound.setVolume(this.effectiveVolume(track))
+    this.listenTo(session, sound)
+    if (startAt !== null && startAt > 0) sound.seek(startAt)
+    this.setPosition(startAt ?? 0)
+    this.setQueue(queue)
+    this.update({ track, duration: track.duration, status: 'loading', note: null })
+    this.reportStart(session)
+    sound.play()
+    this.startTicker()
+  }
+
+  /** Binds a session's sound to the player (its first one, or the decoded one after a refusal). */
+  private listenTo(session: Session, sound: Sound): void {
+    sound.setVolume(this.effectiveVolume(session.track))
     sound.on('load', () => {
       if (this.session !== session) return
       const duration = sound.duration()
@@ -574,27 +589,46 @@ export class Player {
       this.endSession(session, 'ended', this.knownDuration(session) ?? sound.position())
       this.startCurrent(next(this.snapshot.queue, 'auto'), null)
     })
-    sound.on('loaderror', () => void this.failed(session))
-    sound.on('playerror', () => void this.failed(session))
-    if (startAt !== null && startAt > 0) sound.seek(startAt)
-    this.setPosition(startAt ?? 0)
-    this.setQueue(queue)
-    this.update({ track, duration: track.duration, status: 'loading', note: null })
-    this.reportStart(session)
-    sound.play()
-    this.startTicker()
+    sound.on('loaderror', () => {
+      if (session.sound === sound) void this.failed(session)
+    })
+    sound.on('playerror', () => {
+      if (session.sound === sound) void this.failed(session)
+    })
   }
 
   private async failed(session: Session): Promise<void> {
     if (this.session !== session || session.ended) return
     const track = session.track
     const name = track.title ?? track.path.split(/[/\\]/).pop() ?? 'This song'
-    this.endSession(session, 'error', 0)
-    this.session = null
     // A file the scanner could not read is undecodable, whatever the server answers for it.
     const missing =
       track.missingSince !== null ||
       (track.error === null && (await this.isMissing(this.bridge.mediaUrl(track.id))))
+    if (this.session !== session || session.ended) return
+    if (!missing && !session.decoded && track.error === null) {
+      // The browser's demuxer refused the file: ask once for the engine's own decode of it.
+      session.decoded = true
+      session.sound.unload()
+      const sound = this.createSound(decodedUrl(this.bridge.mediaUrl(track.id)), 'wav')
+      session.sound = sound
+      this.listenTo(session, sound)
+      sound.play()
+      return
+    }
+    this.endSession(session, 'error', 0)
+    this.session = null
+    if (!missing) {
+      void this.report(() =>
+        this.bridge.api.reportUnplayable({
+          trackId: track.id,
+          reason:
+            track.error === null
+              ? 'Neither the browser nor Attune’s own decoder could play this file.'
+              : `The file could not be read: ${track.error}`.slice(0, 500),
+        }),
+      )
+    }
     const note: PlayerNote = missing
       ? {
           kind: 'missing',
@@ -673,6 +707,11 @@ export class Player {
     })
     this.preloaded = { key: item.key, sound }
   }
+}
+
+/** The engine's own decode of a track (WAV), for a file the browser refused. */
+export function decodedUrl(mediaUrl: string): string {
+  return `${mediaUrl}${mediaUrl.includes('?') ? '&' : '?'}decode=1`
 }
 
 async function answersNotFound(url: string): Promise<boolean> {

@@ -1,0 +1,170 @@
+// End to end, in Debian's Chromium through the browser host: an Ogg whose container Chromium's
+// demuxer rejects (../shared/corpus/odd) plays through the app's player, which asks the engine for
+// its own decode after the media error; a file of random bytes is reported unplayable, marked so
+// in the library, and never reaches the queue. The files are copied into a temp library folder.
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LibraryStatus, QueueState, TrackPage } from '../../src/shared/contract'
+import type { Track } from '../../src/shared/domain'
+import { seededRandom } from '../../src/shared/random'
+import { ensureBuilt, REPO } from './build'
+import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
+import { tempDir } from '../helpers/temp'
+
+const ODD = resolve(REPO, '../shared/corpus/odd')
+const MUSIC = resolve(REPO, '../shared/fixtures/music')
+
+let temp: { dir: string; cleanup: () => void }
+let host: Host
+let browser: Browser
+let page: Page
+/** Every media request the page made, with its status. */
+const mediaRequests: { path: string; status: number }[] = []
+
+const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
+
+/** The <audio> elements howler plays through (html5 mode keeps them out of the DOM). */
+async function audioNodes(): Promise<{ src: string; time: number; paused: boolean }[]> {
+  return page.evaluate<{ src: string; time: number; paused: boolean }[]>(`(() => {
+    const howler = window.Howler
+    if (!howler) return []
+    return howler._howls.flatMap((h) => h._sounds.filter((s) => s._node).map((s) => ({
+      src: s._node.currentSrc || String(h._src), time: s._node.currentTime, paused: s._node.paused,
+    })))
+  })()`)
+}
+
+/** What the row shows: the title, or (untagged) the file name without its extension. */
+const nameOf = (track: Track): string =>
+  track.title ?? (track.path.split('/').pop() ?? '').replace(/\.[^.]+$/, '')
+
+async function playRow(track: Track): Promise<void> {
+  await page.getByRole('searchbox', { name: 'Search' }).fill('')
+  await page
+    .getByTestId('track-row')
+    .filter({ hasText: nameOf(track) })
+    .first()
+    .dblclick()
+}
+
+beforeAll(async () => {
+  ensureBuilt()
+  temp = tempDir()
+  const folder = join(temp.dir, 'music')
+  mkdirSync(folder)
+  for (const file of readdirSync(ODD)) copyFileSync(join(ODD, file), join(folder, file))
+  for (const file of readdirSync(join(MUSIC, 'wesnoth')).sort().slice(0, 3))
+    copyFileSync(join(MUSIC, 'wesnoth', file), join(folder, file))
+  const random = seededRandom(21)
+  writeFileSync(
+    join(folder, 'garbage.ogg'),
+    Uint8Array.from({ length: 300_000 }, () => Math.floor(random() * 256)),
+  )
+  host = await startHost(folder, join(temp.dir, 'library.db'))
+  await until(
+    () => call<LibraryStatus>('getStatus'),
+    (s) => s.tracks === 5 && !s.scanning,
+    'the scan',
+    60_000,
+  )
+  await until(
+    () => call<LibraryStatus>('getStatus'),
+    (s) => s.analysed >= 4 && !s.analysing,
+    'the analysis',
+    90_000,
+  )
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
+  page.on('pageerror', (error) => console.error('page error:', error.message))
+  page.on('response', (response) => {
+    const url = new URL(response.url())
+    if (url.pathname.startsWith('/media/'))
+      mediaRequests.push({ path: `${url.pathname}${url.search}`, status: response.status() })
+  })
+  await page.goto(host.url)
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  if (host) await stopHost(host)
+  temp?.cleanup()
+})
+
+describe('files the browser cannot play', () => {
+  it('plays the Ogg Chromium rejects, decoded by the engine, through the app’s player', async () => {
+    const { tracks } = await call<TrackPage>('listTracks', { limit: 50 })
+    const odd = tracks.find((t) => t.path.endsWith('/hr-savino-ocean.ogg'))!
+    expect(odd).toBeDefined()
+    await playRow(odd)
+    await page
+      .getByTestId('now-playing-title')
+      .filter({ hasText: nameOf(odd) })
+      .waitFor()
+    const playing = await until(
+      audioNodes,
+      (nodes) => nodes.some((n) => !n.paused && n.time > 1 && n.src.includes('decode=1')),
+      'the decoded Ogg playing',
+      60_000,
+    )
+    expect(playing.some((n) => n.src.includes(`/media/${odd.id}?decode=1`))).toBe(true)
+    // The original bytes were asked for first; the decoded WAV answered.
+    expect(mediaRequests.some((r) => r.path === `/media/${odd.id}`)).toBe(true)
+    expect(
+      mediaRequests.some((r) => r.path === `/media/${odd.id}?decode=1` && r.status < 300),
+    ).toBe(true)
+    expect(await page.getByText(/could not be played/).count()).toBe(0)
+    expect(await call('listUnplayable')).toEqual([])
+  })
+
+  it('reports a file of random bytes unplayable, marks it, and never queues it', async () => {
+    const { tracks } = await call<TrackPage>('listTracks', { limit: 50 })
+    const garbage = tracks.find((t) => t.path.endsWith('/garbage.ogg'))!
+    expect(garbage).toBeDefined()
+    await playRow(garbage)
+    await page.getByText(/could not be played, so it was skipped/).waitFor({ timeout: 30_000 })
+    const reported = await until(
+      () => call<{ trackId: number; reason: string }[]>('listUnplayable'),
+      (list) => list.length > 0,
+      'the unplayable report',
+    )
+    expect(reported.map((u) => u.trackId)).toEqual([garbage.id])
+    await page
+      .getByRole('button', { name: 'Pause' })
+      .click()
+      .catch(() => undefined)
+    await page.getByRole('searchbox', { name: 'Search' }).fill('')
+    const badge = page
+      .getByTestId('track-row')
+      .filter({ hasText: nameOf(garbage) })
+      .getByTestId('unplayable-badge')
+    await badge.waitFor()
+    expect(await badge.textContent()).toBe('won’t play')
+
+    // The auto-queue fills from the songs that play; the garbage never comes.
+    const song = tracks.find(
+      (t) =>
+        t.path.includes('/music/') &&
+        t.format === 'ogg' &&
+        t.id !== garbage.id &&
+        !t.path.endsWith('/hr-savino-ocean.ogg'),
+    )!
+    await playRow(song)
+    await page
+      .getByTestId('now-playing-title')
+      .filter({ hasText: nameOf(song) })
+      .waitFor()
+    await page.getByRole('switch', { name: 'Auto-queue' }).check()
+    const queue = await until(
+      () => call<QueueState>('getQueue'),
+      (q) => q.entries.filter((e) => e.source === 'auto').length >= 2,
+      'the auto-picks',
+    )
+    expect(queue.entries.filter((e) => e.source === 'auto').map((e) => e.trackId)).not.toContain(
+      garbage.id,
+    )
+    const discovered = await call<{ track: Track | null }[]>('discover', { n: 10 })
+    expect(discovered.map((s) => s.track?.id)).not.toContain(garbage.id)
+  }, 90_000)
+})
