@@ -634,8 +634,16 @@ export class TasteCore {
     space: string,
     vectors?: { count: number; idSum: number; latest: number },
   ): string {
-    const writes = this.db.prepare(`SELECT total_changes() AS own`).get() as { own: number }
-    const version = `${String(this.db.pragma('data_version', { simple: true }))}:${writes.own}`
+    // Two counters the schema's triggers move with every change of the tracks (added, removed,
+    // found missing: library_version) and of the embeddings (embeddings_version): a mark or a
+    // play logged meanwhile moves neither, so the reward → pick path does no O(N) count.
+    const counters = this.db
+      .prepare(
+        `SELECT (SELECT version FROM library_version) AS tracks,
+                (SELECT version FROM embeddings_version) AS embeddings`,
+      )
+      .get() as { tracks: number; embeddings: number }
+    const version = `${counters.tracks}:${counters.embeddings}`
     const last = this.libraryCheck
     if (last?.space === space && last.version === version) return last.value
     const { count, idSum, latest } =

@@ -764,11 +764,30 @@ export class LinUcb {
     const theta = this.thetaVector
     const means = this.meanCache
     const variances = this.varianceCache
+    const pairedEnd = k & ~1
     for (let i = 0, rowStart = 0; i < n; i++, rowStart += k) {
-      let alongU = u[k] as number
-      let alongV = v[k] as number
-      let alongTheta = theta[k] as number
-      for (let j = 0; j < k; j++) {
+      // Unrolled by two with separate accumulators, as in passOne.
+      let alongU0 = u[k] as number
+      let alongV0 = v[k] as number
+      let alongTheta0 = theta[k] as number
+      let alongU1 = 0
+      let alongV1 = 0
+      let alongTheta1 = 0
+      let j = 0
+      for (; j < pairedEnd; j += 2) {
+        const value0 = X[rowStart + j] as number
+        const value1 = X[rowStart + j + 1] as number
+        alongU0 += value0 * (u[j] as number)
+        alongU1 += value1 * (u[j + 1] as number)
+        alongV0 += value0 * (v[j] as number)
+        alongV1 += value1 * (v[j + 1] as number)
+        alongTheta0 += value0 * (theta[j] as number)
+        alongTheta1 += value1 * (theta[j + 1] as number)
+      }
+      let alongU = alongU0 + alongU1
+      let alongV = alongV0 + alongV1
+      let alongTheta = alongTheta0 + alongTheta1
+      if (j < k) {
         const value = X[rowStart + j] as number
         alongU += value * (u[j] as number)
         alongV += value * (v[j] as number)

@@ -418,3 +418,33 @@ describe('migration 11: titles, artists and albums for files without tags', () =
     db.close()
   })
 })
+
+describe('migration 12: a counter of the embeddings’ changes', () => {
+  it('moves when an embedding is added, changed or removed, in any space, and not on other writes', () => {
+    const file = dbFile()
+    const before = openDatabase(file, { migrations: migrations.slice(0, 11) })
+    before.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/m/1.mp3', 1)`).run()
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 12) })
+    expect(schemaVersion(db)).toBe(12)
+    const version = () =>
+      db.prepare(`SELECT version FROM embeddings_version`).pluck().get() as number
+    const start = version()
+    db.prepare(
+      `INSERT INTO embeddings (track_id, space, dim, vector, computed_at) VALUES (1, 'a', 1, ?, 1)`,
+    ).run(Buffer.alloc(4))
+    expect(version()).toBe(start + 1)
+    db.prepare(`UPDATE embeddings SET computed_at = 2 WHERE track_id = 1`).run()
+    expect(version()).toBe(start + 2)
+    db.prepare(
+      `INSERT INTO embeddings (track_id, space, dim, error, computed_at) VALUES (1, 'b', 1, 'x', 1)`,
+    ).run()
+    expect(version()).toBe(start + 3)
+    db.prepare(`INSERT INTO events (ts, kind, track_id) VALUES (1, 'mark', 1)`).run()
+    db.prepare(`INSERT INTO settings (key, value) VALUES ('x', '1')`).run()
+    expect(version()).toBe(start + 3)
+    db.prepare(`DELETE FROM embeddings WHERE space = 'a'`).run()
+    expect(version()).toBe(start + 4)
+    db.close()
+  })
+})
