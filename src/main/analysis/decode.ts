@@ -15,6 +15,7 @@ import type { FileHandle } from 'node:fs/promises'
 import {
   FLAC_BLOCK_HEADER_BYTES,
   FLAC_STREAM_INFO_BYTES,
+  aiffCommon,
   fileChunks,
   findFileBox,
   flacBlockHeader,
@@ -31,6 +32,7 @@ import {
   sniff,
   type MpegFrameHeader,
   type ReadAt,
+  waveFormat,
 } from '../media-formats'
 import { ANALYSIS_SAMPLE_RATE, downmixInto, resample } from './resample'
 import { analysedWhole, MAX_ANALYSED_SECONDS, planWindows, windowRanges } from './windows'
@@ -711,21 +713,14 @@ async function directHeaderDuration(
     const format = await findIffChunk(file, 12, size, 'fmt ', true)
     const data = await findIffChunk(file, 12, size, 'data', true)
     if (!format || !data || format.bodyLength < 16) return null
-    const fields = await readAt(file, format.bodyStart, 16)
-    const byteRate = new DataView(fields.buffer, fields.byteOffset).getUint32(8, true)
+    const byteRate = waveFormat(await readAt(file, format.bodyStart, 16))?.byteRate ?? 0
     return byteRate > 0 ? data.bodyLength / byteRate : null
   }
   if (container === 'aiff') {
     const common = await findIffChunk(file, 12, size, 'COMM', false)
     if (!common || common.bodyLength < 18) return null
-    const fields = await readAt(file, common.bodyStart, 18)
-    const view = new DataView(fields.buffer, fields.byteOffset)
-    const frames = view.getUint32(2)
-    // IEEE 754 80-bit extended: sign and 15-bit exponent, then a 64-bit mantissa with an explicit integer bit.
-    const exponent = (view.getUint16(8) & 0x7fff) - 16383
-    const mantissa = view.getUint32(10) * 2 ** 32 + view.getUint32(14)
-    const sampleRate = mantissa * 2 ** (exponent - 63)
-    return sampleRate > 0 ? frames / sampleRate : null
+    const fields = aiffCommon(await readAt(file, common.bodyStart, 18))
+    return fields && fields.sampleRate > 0 ? fields.frames / fields.sampleRate : null
   }
   if (container === 'm4a') {
     const movie = await findMp4Box(file, 0, size, 'moov')

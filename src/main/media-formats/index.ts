@@ -13,7 +13,15 @@ export {
   type MpegFrameHeader,
 } from './mpeg'
 export { boxHeader, fileBoxes, findFileBox, walkBoxes, type BoxHeader, type ReadAt } from './mp4'
-export { chunkHeader, fileChunks, type ChunkHeader } from './iff'
+export {
+  aiffCommon,
+  chunkHeader,
+  fileChunks,
+  waveFormat,
+  type AiffCommon,
+  type ChunkHeader,
+  type WaveFormat,
+} from './iff'
 export {
   FLAC_BLOCK_HEADER_BYTES,
   FLAC_STREAM_INFO_BYTES,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Stats } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { fileBoxes, fileChunks, sniff, walkBoxes, type ReadAt } from '../media-formats'
+import { aiffCommon, fileBoxes, fileChunks, sniff, walkBoxes, type ReadAt } from '../media-formats'
 import { sniffContainer, streamDecoderFor } from '../analysis/decode'
 
 /**
@@ -541,11 +541,11 @@ async function inspectAiff(source: FileHandle, size: number): Promise<AiffLayout
   let commFound = false
   for await (const chunk of fileChunks(reader(source), 12, size, false, Infinity)) {
     if (chunk.id === 'COMM') {
-      const body = await readAt(source, chunk.bodyStart, Math.min(chunk.size, 22))
-      if (body.length < 18) break
-      frameCount = body.readUInt32BE(2)
-      bitsPerSample = body.readUInt16BE(6)
-      if (body.length >= 22) compression = body.toString('latin1', 18, 22)
+      const fields = aiffCommon(await readAt(source, chunk.bodyStart, Math.min(chunk.size, 22)))
+      if (!fields) break
+      frameCount = fields.frames
+      bitsPerSample = fields.bitsPerSample
+      if (fields.compression !== null) compression = fields.compression
       commFound = true
     } else if (chunk.id === 'SSND') {
       if (!commFound) break

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
+  aiffCommon,
   boxHeader,
   chunkHeader,
   fileBoxes,
@@ -21,6 +22,7 @@ import {
   samplesPerFrame,
   sniff,
   walkBoxes,
+  waveFormat,
   type BoxHeader,
   type ChunkHeader,
   type ReadAt,
@@ -256,6 +258,40 @@ describe('IFF chunks', () => {
     const walked = await collect(fileChunks(read, 12, bytes.length, false))
     expect(walked.map((c) => c.id)).toEqual(['COMM', 'SSND'])
     expect(walked.at(-1)?.next).toBe(bytes.length)
+  })
+
+  it("reads the format of a WAV's fmt chunk and an AIFF's COMM chunk (20 s at 44.1 kHz)", () => {
+    const body = (relative: string, id: string, littleEndian: boolean): Uint8Array => {
+      const bytes = fixture(relative)
+      const chunk = chunks(bytes, littleEndian).find((c) => c.id === id)
+      if (!chunk) throw new Error(`no ${id} in ${relative}`)
+      return bytes.subarray(chunk.bodyStart, chunk.bodyStart + chunk.size)
+    }
+    expect(waveFormat(body('formats/s16.wav', 'fmt ', true))).toEqual({
+      formatTag: 1,
+      channels: 2,
+      sampleRate: 44100,
+      byteRate: 176_400,
+      blockAlign: 4,
+      bitsPerSample: 16,
+    })
+    expect(waveFormat(body('formats/f32.wav', 'fmt ', true))).toMatchObject({
+      channels: 2,
+      sampleRate: 44100,
+      byteRate: 352_800,
+      blockAlign: 8,
+      bitsPerSample: 32,
+    })
+    const comm = aiffCommon(body('formats/s16.aiff', 'COMM', false))
+    expect(comm).toEqual({
+      channels: 2,
+      frames: 882_000,
+      bitsPerSample: 16,
+      sampleRate: 44100,
+      compression: null,
+    })
+    expect(waveFormat(new Uint8Array(15))).toBeNull()
+    expect(aiffCommon(new Uint8Array(17))).toBeNull()
   })
 
   it('pads an odd body to an even length', () => {

@@ -12,6 +12,7 @@ import {
   type ParsedAudio,
 } from './common'
 import {
+  id3v2Header,
   mpegHeader,
   samplesPerFrame,
   syncsafeUnmasked as syncsafe,
@@ -193,11 +194,12 @@ async function readId3v2(
   wantCover: boolean,
 ): Promise<number> {
   const header = await bytesAt(source, 0, Math.min(10, source.size))
-  if (header.length < 10 || !ascii(header, 0, 'ID3')) return 0
-  const major = u8(header, 3)
-  const flags = u8(header, 5)
+  const id3 = id3v2Header(header)
+  if (!id3) return 0
+  const { major, flags } = id3
   // v2.2 (other frame names), unsynchronisation, extended headers and footers: music-metadata's call.
   if ((major !== 3 && major !== 4) || (flags & 0xd0) !== 0) unsure()
+  // music-metadata's size (unmasked high bits), not id3.size, so damaged sizes fail alike.
   const size = syncsafe(header, 6)
   if (size > source.size - 10) unsure()
   const body = await bytesAt(source, 10, 10 + size)

@@ -2,7 +2,6 @@ import {
   CommonCollector,
   ascii,
   bytesAt,
-  u32be,
   u32le,
   u8,
   unsure,
@@ -10,7 +9,7 @@ import {
   type CommonId,
   type ParsedAudio,
 } from './common'
-import { chunkHeader } from '../../media-formats'
+import { aiffCommon, chunkHeader, waveFormat } from '../../media-formats'
 
 // WAV (RIFF WAVE: fmt, fact, data and LIST/INFO chunks) and AIFF (FORM/AIFF: COMM, SSND, NAME, AUTH), as
 // music-metadata's WaveParser and AIFFParser read them.
@@ -77,14 +76,13 @@ export async function readWav(source: ByteSource): Promise<ParsedAudio> {
     at += 8
     if (id === 'fmt ') {
       if (size < 16) unsure()
-      const fmt = await bytesAt(source, at, at + 16)
-      const tag = u8(fmt, 0) | (u8(fmt, 1) << 8)
-      format.codec = WAVE_FORMATS[tag] ?? `non-PCM (${tag})`
-      format.bitsPerSample = u8(fmt, 14) | (u8(fmt, 15) << 8)
-      format.sampleRate = u32le(fmt, 4)
-      format.numberOfChannels = u8(fmt, 2) | (u8(fmt, 3) << 8)
-      blockAlign = u8(fmt, 12) | (u8(fmt, 13) << 8)
-      avgBytesPerSec = u32le(fmt, 8)
+      const fmt = waveFormat(await bytesAt(source, at, at + 16)) ?? unsure()
+      format.codec = WAVE_FORMATS[fmt.formatTag] ?? `non-PCM (${fmt.formatTag})`
+      format.bitsPerSample = fmt.bitsPerSample
+      format.sampleRate = fmt.sampleRate
+      format.numberOfChannels = fmt.channels
+      blockAlign = fmt.blockAlign
+      avgBytesPerSec = fmt.byteRate
       sawFormat = true
     } else if (id === 'fact') {
       if (size < 4) unsure()
@@ -141,15 +139,16 @@ export async function readAiff(source: ByteSource): Promise<ParsedAudio> {
     if (id === 'COMM') {
       if (size < 18) unsure()
       const comm = await bytesAt(source, at, at + 18)
-      // The 80-bit extended sample rate, converted as music-metadata converts it (exponent and 16 bits).
+      const fields = aiffCommon(comm) ?? unsure()
+      // The 80-bit extended sample rate, converted as music-metadata converts it (exponent and 16
+      // bits), not exactly as aiffCommon does, so the numbers agree with music-metadata's.
       const shift = ((u8(comm, 8) << 8) | u8(comm, 9)) - 16398
       const base = (u8(comm, 10) << 8) | u8(comm, 11)
       const sampleRate = shift < 0 ? base >> Math.abs(shift) : base << shift
-      const frames = u32be(comm, 2)
-      format.bitsPerSample = (u8(comm, 6) << 8) | u8(comm, 7)
+      format.bitsPerSample = fields.bitsPerSample
       format.sampleRate = sampleRate
-      format.numberOfChannels = (u8(comm, 0) << 8) | u8(comm, 1)
-      format.duration = frames / sampleRate
+      format.numberOfChannels = fields.channels
+      format.duration = fields.frames / sampleRate
       format.codec = 'PCM'
     } else if (id === 'SSND') {
       if (format.duration) format.bitrate = (8 * size) / format.duration
