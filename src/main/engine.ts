@@ -231,6 +231,11 @@ export class Engine {
       ...(this.nativeBinding ? { nativeBinding: this.nativeBinding } : {}),
     }).catch((error: unknown) => {
       this.taste = null
+      // Nothing analysed yet is a state the listener can change, not an engine failure (the
+      // browser host answers 409 with these words, not 500).
+      const message = (error as Error).message
+      if (/analysed/i.test(message)) throw new UserError(NOTHING_ANALYSED_MESSAGE, 'conflict')
+      if (/no vectors/i.test(message)) throw new UserError(message, 'conflict')
       throw error
     })
     return this.taste

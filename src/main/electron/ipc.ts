@@ -8,10 +8,21 @@ import {
   type Handlers,
 } from '../../shared/contract'
 
-/** Binds every contract call to ipcMain.handle: validate, then delegate. No per-call glue. */
-export function bindIpc(handlers: Handlers): () => void {
+/**
+ * Binds every contract call to ipcMain.handle: check the sender, validate, then delegate. No
+ * per-call glue. `trusted` says which page URLs may call (see security.ts); a call from any
+ * other frame is refused before its arguments are read.
+ */
+export function bindIpc(
+  handlers: Handlers,
+  trusted: (url: string | undefined) => boolean,
+): () => void {
   for (const name of CALL_NAMES) {
-    ipcMain.handle(channelOf(name), async (_event, raw: unknown) => {
+    ipcMain.handle(channelOf(name), async (event, raw: unknown) => {
+      const frame = event.senderFrame
+      if (!frame || frame !== event.sender.mainFrame || !trusted(frame.url)) {
+        throw new Error('Refused: this call did not come from the Attune window.')
+      }
       const handler = handlers[name] as (args: unknown) => unknown
       return await handler(parseArgs(name, raw))
     })

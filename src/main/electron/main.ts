@@ -1,12 +1,13 @@
 // The Electron shell: window, preload bridge, media protocol and IPC binding. Everything else is
 // the engine, which runs the same in Node (CLI, browser host, tests).
-import { app, BrowserWindow, protocol, shell, webContents } from 'electron'
+import { app, BrowserWindow, protocol, session, shell, webContents } from 'electron'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Engine } from '../engine'
 import { bindIpc, forwardEvents } from './ipc'
 import { electronSqliteBinding } from './native'
 import { loadWindowState, trackWindowState } from './window-state'
+import { allowedExternalUrl, trustedSender } from './security'
 
 const SCHEME = 'attune'
 
@@ -44,7 +45,16 @@ async function start(): Promise<void> {
     ...(nativeBinding ? { nativeBinding } : {}),
   })
   protocol.handle(SCHEME, (request) => engine.media(request))
-  const unbind = bindIpc(engine.handlers)
+  // The app asks for no permission (camera, microphone, notifications, geolocation…): refuse all.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  )
+  session.defaultSession.setPermissionCheckHandler(() => false)
+  const devUrl = !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null
+  const unbind = bindIpc(
+    engine.handlers,
+    trustedSender(join(import.meta.dirname, '../renderer/index.html'), devUrl),
+  )
   const stopEvents = forwardEvents(
     (l) => engine.subscribe(l),
     () => webContents.getAllWebContents(),
@@ -97,7 +107,7 @@ function createWindow(): BrowserWindow {
   window.once('ready-to-show', () => window.show())
   // No remote content: links open in the system browser, navigation away is refused.
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https:')) void shell.openExternal(url)
+    if (allowedExternalUrl(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   window.webContents.on('will-navigate', (event) => event.preventDefault())
