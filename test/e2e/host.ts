@@ -1,7 +1,7 @@
 // Shared by the end-to-end tests: the real browser host (`attune serve`) as a child process, its
 // API, and Debian's headless Chromium with the flags this workplace needs.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { REPO } from './build'
 
 export interface Host {
@@ -92,4 +92,21 @@ export function launchChromium(): Promise<Browser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   })
+}
+
+export interface AudioNode {
+  src: string
+  time: number
+  paused: boolean
+}
+
+/** The <audio> elements howler plays through in a page (html5 mode keeps them out of the DOM). */
+export function howlerAudio(page: Page): Promise<AudioNode[]> {
+  return page.evaluate<AudioNode[]>(`(() => {
+    const howler = window.Howler
+    if (!howler) return []
+    return howler._howls.flatMap((h) => h._sounds.filter((s) => s._node).map((s) => ({
+      src: s._node.currentSrc || String(h._src), time: s._node.currentTime, paused: s._node.paused,
+    })))
+  })()`)
 }

@@ -12,7 +12,9 @@ import {
   launchChromium,
   startHost as startServe,
   stopHost,
+  howlerAudio,
   until,
+  type AudioNode,
   type Host,
 } from './host'
 import { tempDir } from '../helpers/temp'
@@ -44,16 +46,7 @@ const startHost = (): Promise<Host> => startServe(MUSIC, dbPath)
 
 const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
 
-/** The <audio> elements howler plays through (html5 mode keeps them out of the DOM). */
-async function audioNodes(): Promise<{ src: string; time: number; paused: boolean }[]> {
-  return page.evaluate<{ src: string; time: number; paused: boolean }[]>(`(() => {
-    const howler = window.Howler
-    if (!howler) return []
-    return howler._howls.flatMap((h) => h._sounds.filter((s) => s._node).map((s) => ({
-      src: s._node.currentSrc || String(h._src), time: s._node.currentTime, paused: s._node.paused,
-    })))
-  })()`)
-}
+const audioNodes = (): Promise<AudioNode[]> => howlerAudio(page)
 
 async function playingNode() {
   return (await audioNodes()).find((n) => !n.paused) ?? null

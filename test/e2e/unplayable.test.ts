@@ -10,7 +10,16 @@ import type { LibraryStatus, QueueState, TrackPage } from '../../src/shared/cont
 import type { Track } from '../../src/shared/domain'
 import { seededRandom } from '../../src/shared/random'
 import { ensureBuilt, REPO } from './build'
-import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
+import {
+  callApi,
+  howlerAudio,
+  launchChromium,
+  startHost,
+  stopHost,
+  until,
+  type AudioNode,
+  type Host,
+} from './host'
 import { tempDir } from '../helpers/temp'
 
 const ODD = resolve(REPO, '../shared/corpus/odd')
@@ -25,16 +34,7 @@ const mediaRequests: { path: string; status: number }[] = []
 
 const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
 
-/** The <audio> elements howler plays through (html5 mode keeps them out of the DOM). */
-async function audioNodes(): Promise<{ src: string; time: number; paused: boolean }[]> {
-  return page.evaluate<{ src: string; time: number; paused: boolean }[]>(`(() => {
-    const howler = window.Howler
-    if (!howler) return []
-    return howler._howls.flatMap((h) => h._sounds.filter((s) => s._node).map((s) => ({
-      src: s._node.currentSrc || String(h._src), time: s._node.currentTime, paused: s._node.paused,
-    })))
-  })()`)
-}
+const audioNodes = (): Promise<AudioNode[]> => howlerAudio(page)
 
 /** What the row shows: the title, or (untagged) the file name without its extension. */
 const nameOf = (track: Track): string =>

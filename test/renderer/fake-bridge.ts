@@ -115,6 +115,16 @@ export function fakeWhy(
   }
 }
 
+/** The i-th suggestion of a fake list: scores falling by rank, and its reason. */
+function fakeSuggestion(
+  track: Track,
+  i: number,
+  parts: Parameters<typeof fakeWhy>[1],
+): { track: Track; mean: number; bonus: number; ucb: number; why: PickReason; reasons: string[] } {
+  const why = fakeWhy({ mean: 0.5 - i / 100, bonus: 0.2 }, parts)
+  return { track, mean: 0.5 - i / 100, bonus: 0.2, ucb: 0.7 - i / 100, why, reasons: [why.line] }
+}
+
 export class FakeBridge implements Bridge {
   readonly kind = 'web' as const
   readonly calls: RecordedCall[] = []
@@ -314,17 +324,7 @@ export class FakeBridge implements Bridge {
         this.tracks
           .filter((t) => !exclude.includes(t.id))
           .slice(0, n)
-          .map((track, i) => {
-            const why = fakeWhy({ mean: 0.5 - i / 100, bonus: 0.2 }, { feature: 'calmer' })
-            return {
-              track,
-              mean: 0.5 - i / 100,
-              bonus: 0.2,
-              ucb: 0.7 - i / 100,
-              why,
-              reasons: [why.line],
-            }
-          }),
+          .map((track, i) => fakeSuggestion(track, i, { feature: 'calmer' })),
       explain: () => null,
       reportUnplayable: ({ trackId, reason }) => {
         this.unplayable.set(trackId, reason)
@@ -368,22 +368,17 @@ export class FakeBridge implements Bridge {
         }
       },
       discover: ({ n = 20 }) =>
-        this.tracks.slice(0, n).map((track, i) => {
-          const why = fakeWhy(
-            { mean: 0.5 - i / 100, bonus: 0.2 },
-            i === 0
-              ? { wildCard: "the model hasn't heard songs like this from you yet" }
-              : { feature: 'calmer' },
-          )
-          return {
-            track,
-            mean: 0.5 - i / 100,
-            bonus: 0.2,
-            ucb: 0.7 - i / 100,
-            why,
-            reasons: [why.line],
-          }
-        }),
+        this.tracks
+          .slice(0, n)
+          .map((track, i) =>
+            fakeSuggestion(
+              track,
+              i,
+              i === 0
+                ? { wildCard: "the model hasn't heard songs like this from you yet" }
+                : { feature: 'calmer' },
+            ),
+          ),
       rediscover: ({ n = 20 }) => this.rediscoveries.slice(0, n),
       resetModel: () => ({ rows: 0, tracks: this.tracks.length }),
       importLabels: ({ path, as = 'like', dryRun }) => {
