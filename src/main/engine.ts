@@ -720,7 +720,8 @@ export class Engine {
         track: this.tracks.getTrack(trackId),
       }))
     },
-    rediscover: ({ n = 20, minAgeDays = 30 }) => this.rediscover(n, minAgeDays),
+    rediscover: ({ n = 20, minAgeDays }) =>
+      this.rediscover(n, minAgeDays ?? this.settings.get().exploration.rediscoverAfterDays),
     importLabels: async ({ path, as, othersNot, dryRun }) => {
       const result = await importLabels(this.db, {
         file: path,

@@ -38,6 +38,8 @@ export const settingsSchema = z.object({
     /** Softmax temperature over the top candidates; 0 = argmax. */
     temperature: z.number().min(0).max(10),
     topN: z.number().int().min(1).max(100),
+    /** Rediscover offers songs turned down at least this many days ago. */
+    rediscoverAfterDays: z.number().min(0).max(3650),
   }),
   autoQueue: z.object({
     enabled: z.boolean(),
@@ -55,6 +57,8 @@ export const settingsSchema = z.object({
   playback: z.object({
     /** "Not for me" on the song that is playing moves on to the next one. */
     skipOnNotForMe: z.boolean(),
+    /** Evens out loudness with the files' ReplayGain tags: per track, per album, or not. */
+    replayGain: z.enum(['track', 'album', 'off']),
   }),
 })
 
@@ -64,10 +68,10 @@ export type SettingsSection = keyof Settings
 export const DEFAULT_SETTINGS: Settings = {
   rewards: DEFAULT_REWARDS,
   model: { space: 'attune-dsp-v1', pcaDims: 32, lambda: 1, forgettingWindow: null, paused: false },
-  exploration: { alpha: 1, temperature: 0.1, topN: 10 },
+  exploration: { alpha: 1, temperature: 0.1, topN: 10, rediscoverAfterDays: 30 },
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },
   analysis: { workers: null, autoStart: true },
-  playback: { skipOnNotForMe: true },
+  playback: { skipOnNotForMe: true, replayGain: 'track' },
 }
 
 /** Maps the UI's exploration slider (0 = "safe bets", 1 = "surprise me") to α in 0.1…3, log-scaled. */
@@ -78,4 +82,17 @@ export function alphaFromSlider(position: number): number {
 
 export function sliderFromAlpha(alpha: number): number {
   return Math.min(1, Math.max(0, Math.log(Math.max(alpha, 1e-6) / 0.1) / Math.log(30)))
+}
+
+export type ReplayGainMode = Settings['playback']['replayGain']
+
+/** The exploration slider's position (0…1) in words, "safe bets" … "surprise me". */
+export function explorationWords(position: number): string {
+  const p = Math.min(1, Math.max(0, position))
+  // The default α = 1 sits at 0.68: "A balance".
+  if (p < 0.2) return 'Safe bets'
+  if (p < 0.45) return 'Mostly safe bets'
+  if (p < 0.75) return 'A balance'
+  if (p < 0.9) return 'Some surprises'
+  return 'Surprise me'
 }

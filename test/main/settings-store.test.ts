@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../src/main/db/database'
 import { SettingsStore } from '../../src/main/settings-store'
-import { alphaFromSlider, DEFAULT_SETTINGS, sliderFromAlpha } from '../../src/shared/settings'
+import {
+  alphaFromSlider,
+  DEFAULT_SETTINGS,
+  explorationWords,
+  sliderFromAlpha,
+} from '../../src/shared/settings'
 import { tempDir } from '../helpers/temp'
 
 let db: Database
@@ -29,7 +34,12 @@ describe('settings', () => {
   it('stores a partial update of one section and keeps the rest', () => {
     const store = new SettingsStore(db)
     store.update('exploration', { alpha: 2.5 })
-    expect(store.get().exploration).toEqual({ alpha: 2.5, temperature: 0.1, topN: 10 })
+    expect(store.get().exploration).toEqual({
+      alpha: 2.5,
+      temperature: 0.1,
+      topN: 10,
+      rediscoverAfterDays: 30,
+    })
   })
 
   it('refuses invalid values and leaves the stored ones as they were', () => {
@@ -49,5 +59,26 @@ describe('settings', () => {
     expect(alphaFromSlider(0)).toBeCloseTo(0.1, 10)
     expect(alphaFromSlider(1)).toBeCloseTo(3, 10)
     expect(sliderFromAlpha(alphaFromSlider(0.37))).toBeCloseTo(0.37, 10)
+  })
+})
+
+describe('settings of the Basic level', () => {
+  it('fills the Rediscover delay and ReplayGain in sections stored before they existed', () => {
+    db.prepare(
+      `INSERT INTO settings (key, value) VALUES ('settings.exploration', '{"alpha": 2}'),
+         ('settings.playback', '{"skipOnNotForMe": false}')`,
+    ).run()
+    const settings = new SettingsStore(db).get()
+    expect(settings.exploration.rediscoverAfterDays).toBe(30)
+    expect(settings.exploration.alpha).toBe(2)
+    expect(settings.playback).toEqual({ skipOnNotForMe: false, replayGain: 'track' })
+  })
+})
+
+describe('exploration in words', () => {
+  it('reads from "Safe bets" to "Surprise me", the default α in the middle', () => {
+    expect(explorationWords(0)).toBe('Safe bets')
+    expect(explorationWords(sliderFromAlpha(DEFAULT_SETTINGS.exploration.alpha))).toBe('A balance')
+    expect(explorationWords(1)).toBe('Surprise me')
   })
 })

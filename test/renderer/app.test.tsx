@@ -508,7 +508,9 @@ describe('queue and settings', () => {
     await waitFor(() => expect(bridge.callsOf('addRoot')).toEqual([{ path: '/more' }]))
     fireEvent.click(screen.getByRole('button', { name: 'Remove /music' }))
     await waitFor(() => expect(bridge.callsOf('removeRoot')).toEqual([{ path: '/music' }]))
-    for (const title of ['Analysis', 'Rewards', 'Exploration']) {
+    expect(screen.getByRole('heading', { name: 'Auto-queue' })).toBeTruthy()
+    fireEvent.click(screen.getByRole('tab', { name: 'Advanced' }))
+    for (const title of ['Analysis', 'Rewards', 'Taste model']) {
       expect(screen.getByRole('heading', { name: title })).toBeTruthy()
     }
   })

@@ -98,9 +98,10 @@ describe('auto-queue settings', () => {
     const slider = await screen.findByRole('slider', { name: 'Exploration' })
     fireEvent.change(slider, { target: { value: '1' } })
     await waitFor(() => expect(bridge.settings.exploration.alpha).toBeCloseTo(alphaFromSlider(1)))
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Artist spacing' }), {
-      target: { value: '4' },
-    })
+    fireEvent.click(screen.getByRole('tab', { name: 'Advanced' }))
+    const spacing = screen.getByRole('spinbutton', { name: 'Artist spacing' })
+    fireEvent.change(spacing, { target: { value: '4' } })
+    fireEvent.blur(spacing)
     await waitFor(() => expect(bridge.settings.autoQueue.artistSpacing).toBe(4))
     fireEvent.click(screen.getByRole('checkbox', { name: 'Pause learning' }))
     await waitFor(() => expect(bridge.settings.model.paused).toBe(true))

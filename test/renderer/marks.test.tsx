@@ -68,7 +68,10 @@ describe('"not for me" on the song that is playing', () => {
 
   it('keeps playing when the setting is off', async () => {
     const bridge = new FakeBridge()
-    bridge.settings = { ...bridge.settings, playback: { skipOnNotForMe: false } }
+    bridge.settings = {
+      ...bridge.settings,
+      playback: { ...bridge.settings.playback, skipOnNotForMe: false },
+    }
     const { player } = renderApp(bridge)
     await playThree(bridge, player)
     await waitFor(() => expect(bridge.callsOf('getSettings').length).toBeGreaterThan(0))

@@ -209,6 +209,22 @@ describe('Player', () => {
     void bridge
   })
 
+  it('uses the album gain in album mode, and none when ReplayGain is off, at once', async () => {
+    const { sounds, player } = setup()
+    const track = fakeTrack(9, {
+      replayGain: { trackGain: -6, trackPeak: 0.5, albumGain: -12, albumPeak: 0.5 },
+    })
+    player.setVolume(0.8)
+    player.setReplayGain('album')
+    player.playTracksNow([track])
+    await settle()
+    expect(sounds.made[0]!.volume).toBeCloseTo(0.8 * 10 ** (-12 / 20), 5)
+    player.setReplayGain('off')
+    expect(sounds.made[0]!.volume).toBeCloseTo(0.8, 5)
+    player.setReplayGain('track')
+    expect(sounds.made[0]!.volume).toBeCloseTo(0.8 * 10 ** (-6 / 20), 5)
+  })
+
   it('ReplayGain factor follows the gain and stops at the peak', () => {
     expect(replayGainFactor(null, null)).toBe(1)
     expect(replayGainFactor(-6.02, 1)).toBeCloseTo(0.5, 2)

@@ -6,7 +6,10 @@ import { SAVED_MESSAGE } from '../../src/renderer/src/features/settings/ModelSet
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { FakeBridge } from './fake-bridge'
 
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  localStorage.clear()
+})
 
 const IMPORTED_SPACE = { space: 'clap-music', dim: 512, vectors: 1, errors: 2 }
 
@@ -15,6 +18,8 @@ function renderSettings(bridge = new FakeBridge()) {
   render(
     <SettingsView bridge={bridge} status={null} scanning={false} onError={(m) => errors.push(m)} />,
   )
+  // These settings are under Advanced.
+  fireEvent.click(screen.getByRole('tab', { name: 'Advanced' }))
   return { bridge, errors }
 }
 

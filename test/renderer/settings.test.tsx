@@ -1,17 +1,22 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SettingsView } from '../../src/renderer/src/features/settings/SettingsView'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { FakeBridge } from './fake-bridge'
 
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  localStorage.clear()
+})
 
 function renderSettings(bridge = new FakeBridge()) {
   const errors: string[] = []
   render(
     <SettingsView bridge={bridge} status={null} scanning={false} onError={(m) => errors.push(m)} />,
   )
+  // These settings are under Advanced.
+  fireEvent.click(screen.getByRole('tab', { name: 'Advanced' }))
   return { bridge, errors }
 }
 
@@ -78,5 +83,79 @@ describe('settings: import labels', () => {
       { path: '/music/liked.m3u8', as: 'love', othersNot: true },
     ])
     expect(screen.getByRole('status').textContent).toMatch(/1 entry names no track/)
+  })
+})
+
+describe('settings: two levels', () => {
+  function renderBasic(bridge = new FakeBridge()) {
+    render(<SettingsView bridge={bridge} status={null} scanning={false} onError={() => {}} />)
+    return bridge
+  }
+
+  it('opens on Basic, with the everyday choices only; the model’s numbers are under Advanced', async () => {
+    renderBasic()
+    const basic = await screen.findByRole('tabpanel', { name: 'Basic' })
+    for (const name of [
+      'Auto-queue on',
+      'Skip songs marked not for me',
+      'Folder to add',
+      'Exploration',
+      'Rediscover after (days)',
+      'Theme',
+      'ReplayGain',
+    ])
+      expect(within(basic).getAllByLabelText(name).length).toBeGreaterThan(0)
+    expect(screen.queryByRole('spinbutton', { name: 'Temperature' })).toBeNull()
+    expect(screen.queryByRole('spinbutton', { name: 'PCA dimensions' })).toBeNull()
+    fireEvent.click(screen.getByRole('tab', { name: 'Advanced' }))
+    const advanced = screen.getByRole('tabpanel', { name: 'Advanced' })
+    for (const name of ['Temperature', 'PCA dimensions', 'Caution (λ)', 'Like reward'])
+      expect(within(advanced).getByRole('spinbutton', { name })).toBeTruthy()
+    expect(within(advanced).getByRole('button', { name: 'Reset model' })).toBeTruthy()
+  })
+
+  it('names the exploration in words, with no symbols, and saves α', async () => {
+    const bridge = renderBasic()
+    const slider = await screen.findByRole('slider', { name: 'Exploration' })
+    expect(slider.getAttribute('aria-valuetext')).toBe('A balance')
+    expect(screen.getByTestId('exploration-words').textContent).toBe('A balance')
+    fireEvent.change(slider, { target: { value: '0' } })
+    expect(slider.getAttribute('aria-valuetext')).toBe('Safe bets')
+    await waitFor(() => expect(bridge.settings.exploration.alpha).toBeCloseTo(0.1))
+    fireEvent.change(slider, { target: { value: '1' } })
+    expect(screen.getByTestId('exploration-words').textContent).toBe('Surprise me')
+  })
+
+  it('saves the Rediscover delay on leaving the field, and refuses a bad one in words', async () => {
+    const bridge = renderBasic()
+    const days = await screen.findByRole('spinbutton', { name: 'Rediscover after (days)' })
+    fireEvent.change(days, { target: { value: '-1' } })
+    fireEvent.blur(days)
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Rediscover after (days): type a number from 0 to 3650.',
+    )
+    expect(days.getAttribute('aria-invalid')).toBe('true')
+    expect(bridge.callsOf('updateSettings')).toEqual([])
+    fireEvent.change(days, { target: { value: '7' } })
+    expect(bridge.callsOf('updateSettings')).toEqual([])
+    fireEvent.blur(days)
+    await waitFor(() => expect(bridge.settings.exploration.rediscoverAfterDays).toBe(7))
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
+  it('chooses the theme (kept in this browser) and the ReplayGain mode', async () => {
+    const bridge = renderBasic()
+    const theme = await screen.findByRole('combobox', { name: 'Theme' })
+    expect((theme as HTMLSelectElement).value).toBe('system')
+    expect(document.documentElement.dataset.theme).toBeUndefined()
+    fireEvent.change(theme, { target: { value: 'light' } })
+    expect(document.documentElement.dataset.theme).toBe('light')
+    expect(localStorage.getItem('attune.theme')).toBe('"light"')
+    fireEvent.change(theme, { target: { value: 'system' } })
+    expect(document.documentElement.dataset.theme).toBeUndefined()
+    fireEvent.change(screen.getByRole('combobox', { name: 'ReplayGain' }), {
+      target: { value: 'album' },
+    })
+    await waitFor(() => expect(bridge.settings.playback.replayGain).toBe('album'))
   })
 })

@@ -229,6 +229,7 @@ export function App({
         }
         case 'settingsChanged':
           skipOnNotForMe.current = (event.payload as Settings).playback.skipOnNotForMe
+          player.setReplayGain((event.payload as Settings).playback.replayGain)
           break
         case 'error':
           setError((event.payload as { message: string }).message)
@@ -239,7 +240,10 @@ export function App({
     })
     bridge.api
       .getSettings()
-      .then((settings) => (skipOnNotForMe.current = settings.playback.skipOnNotForMe))
+      .then((settings) => {
+        skipOnNotForMe.current = settings.playback.skipOnNotForMe
+        player.setReplayGain(settings.playback.replayGain)
+      })
       .catch(() => undefined) // the default (on) stays; Settings says why it cannot read them
     return () => {
       off()

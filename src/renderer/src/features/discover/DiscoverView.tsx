@@ -30,7 +30,7 @@ const INTRO: Record<DiscoverMode, string> = {
 const EMPTY: Record<DiscoverMode, string> = {
   discover: 'You have played every analysed song. Impressive.',
   rediscover:
-    'Nothing to rediscover yet: songs you turned down at least 30 days ago show up here once Attune expects you to like them now.',
+    'Nothing to rediscover yet: songs you turned down a while ago (30 days unless you changed it in Settings) show up here once Attune expects you to like them now.',
 }
 
 /** Model updates closer together than this reload the list once. */

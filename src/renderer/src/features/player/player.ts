@@ -27,6 +27,7 @@ import {
 import { replacementIndex, type QueueReplacement } from '../../../../shared/live-queue'
 import type { Bridge } from '../../lib/bridge'
 import type { Sound, SoundFactory } from './sound'
+import type { ReplayGainMode } from '../../../../shared/settings'
 
 export type QueueTrack = QueueEntry & { track: Track | null }
 
@@ -300,6 +301,15 @@ export class Player {
     if (this.session) this.session.sound.setVolume(this.effectiveVolume(this.session.track))
   }
 
+  private replayGain: ReplayGainMode = 'track'
+
+  /** How ReplayGain tags even out loudness (the Settings choice); applies to the playing song at once. */
+  setReplayGain(mode: ReplayGainMode): void {
+    if (mode === this.replayGain) return
+    this.replayGain = mode
+    if (this.session) this.session.sound.setVolume(this.effectiveVolume(this.session.track))
+  }
+
   /** The volume to come back to when unmuted. */
   private volumeBeforeMute = 1
 
@@ -457,10 +467,14 @@ export class Player {
   }
 
   private effectiveVolume(track: Track): number {
-    const gain = replayGainFactor(
-      track.replayGain?.trackGain ?? null,
-      track.replayGain?.trackPeak ?? null,
-    )
+    const rg = track.replayGain
+    // Album mode falls back to the track's gain when the file has no album gain.
+    const gain =
+      this.replayGain === 'off'
+        ? 1
+        : this.replayGain === 'album' && rg?.albumGain != null
+          ? replayGainFactor(rg.albumGain, rg.albumPeak ?? null)
+          : replayGainFactor(rg?.trackGain ?? null, rg?.trackPeak ?? null)
     // HTML5 audio cannot amplify: a positive gain stops at full volume.
     return Math.max(0, Math.min(1, this.snapshot.volume * gain))
   }

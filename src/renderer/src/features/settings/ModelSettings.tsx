@@ -1,4 +1,5 @@
-import { useEffect, useId, useState, type KeyboardEvent } from 'react'
+import { useEffect, useId, useState } from 'react'
+import { NumberField } from '../../components/NumberField'
 import type { EmbeddingSpaceSummary } from '../../../../shared/contract'
 import { settingsSchema, type Settings } from '../../../../shared/settings'
 import type { Bridge } from '../../lib/bridge'
@@ -26,34 +27,6 @@ export function spaceLabel({ space, vectors, dim }: EmbeddingSpaceSummary): stri
   return `${name} — ${songs}, ${dim} dimensions`
 }
 
-/** A typed number, or the plain-words reason it cannot be used. */
-type Parsed = { value: number } | { problem: string }
-
-function parseWhole(text: string, what: string, min: number, max: number): Parsed {
-  const value = Number(text)
-  if (text.trim() === '' || !Number.isFinite(value)) return { problem: `${what}: type a number.` }
-  if (!Number.isInteger(value)) return { problem: `${what}: type a whole number.` }
-  if (value < min || value > max) {
-    return {
-      problem:
-        max === Number.MAX_SAFE_INTEGER
-          ? `${what}: type ${min} or more.`
-          : `${what}: type a number from ${min} to ${max}.`,
-    }
-  }
-  return { value }
-}
-
-function parseLambda(text: string): Parsed {
-  const value = Number(text)
-  const what = 'Caution (λ)'
-  if (text.trim() === '' || !Number.isFinite(value)) return { problem: `${what}: type a number.` }
-  if (value <= 0 || value > MAX_LAMBDA) {
-    return { problem: `${what}: type a number above 0, at most ${MAX_LAMBDA}.` }
-  }
-  return { value }
-}
-
 /**
  * The taste model's own settings: which embedding space it learns on, how many PCA dimensions it
  * keeps, how cautiously it generalises (λ) and whether it forgets old rewards. The engine notices
@@ -72,14 +45,9 @@ export function ModelSettings({
 }) {
   const model = settings.model
   const [spaces, setSpaces] = useState<EmbeddingSpaceSummary[] | null>(null)
-  const [pcaText, setPcaText] = useState(String(model.pcaDims))
-  const [lambdaText, setLambdaText] = useState(String(model.lambda))
-  const [windowText, setWindowText] = useState(
-    String(model.forgettingWindow ?? DEFAULT_FORGETTING_WINDOW),
-  )
   const [problem, setProblem] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
-  const hintIds = { space: useId(), pca: useId(), lambda: useId(), window: useId() }
+  const hintIds = { space: useId() }
 
   useEffect(() => {
     let live = true
@@ -99,16 +67,6 @@ export function ModelSettings({
 
   // Follow the saved values (an answer from the engine, a restored default), adjusting the typed
   // text while rendering rather than in an effect (react.dev "you might not need an effect").
-  const [shown, setShown] = useState(model)
-  if (shown !== model) {
-    setShown(model)
-    if (shown.pcaDims !== model.pcaDims) setPcaText(String(model.pcaDims))
-    if (shown.lambda !== model.lambda) setLambdaText(String(model.lambda))
-    if (model.forgettingWindow !== null && shown.forgettingWindow !== model.forgettingWindow) {
-      setWindowText(String(model.forgettingWindow))
-    }
-  }
-
   const usable = (spaces ?? []).filter((s) => s.vectors > 0)
   const current = (spaces ?? []).find((s) => s.space === model.space)
   // The active space stays listed even before any song has a vector in it.
@@ -135,58 +93,8 @@ export function ModelSettings({
     }
   }
 
-  /** Saves a typed number when it is valid, else says why in plain words and saves nothing. */
-  const commit = (parsed: Parsed, patch: (value: number) => Partial<ModelSettingsValues>) => {
-    if ('problem' in parsed) {
-      setSaved(false)
-      setProblem(parsed.problem)
-      return
-    }
-    void save(patch(parsed.value))
-  }
-
-  const commitPcaDims = () => {
-    const parsed = parseWhole(pcaText, 'PCA dimensions', MIN_PCA_DIMS, MAX_PCA_DIMS)
-    if ('value' in parsed && parsed.value > maxPcaDims) {
-      // The space has fewer dimensions than asked for: keep all of them.
-      setPcaText(String(maxPcaDims))
-      if (maxPcaDims !== model.pcaDims) void save({ pcaDims: maxPcaDims })
-      return
-    }
-    if ('value' in parsed && parsed.value === model.pcaDims) return setProblem(null)
-    commit(parsed, (pcaDims) => ({ pcaDims }))
-  }
-  const commitLambda = () => {
-    const parsed = parseLambda(lambdaText)
-    if ('value' in parsed && parsed.value === model.lambda) return setProblem(null)
-    commit(parsed, (lambda) => ({ lambda }))
-  }
-  const commitWindow = () => {
-    const parsed = parseWhole(
-      windowText,
-      'Rewards to keep',
-      MIN_FORGETTING_WINDOW,
-      Number.MAX_SAFE_INTEGER,
-    )
-    if ('value' in parsed && parsed.value === model.forgettingWindow) return setProblem(null)
-    commit(parsed, (forgettingWindow) => ({ forgettingWindow }))
-  }
-  const setForgetting = (on: boolean) => {
-    if (!on) return void save({ forgettingWindow: null })
-    const parsed = parseWhole(
-      windowText,
-      'Rewards to keep',
-      MIN_FORGETTING_WINDOW,
-      Number.MAX_SAFE_INTEGER,
-    )
-    const forgettingWindow = 'value' in parsed ? parsed.value : DEFAULT_FORGETTING_WINDOW
-    setWindowText(String(forgettingWindow))
-    void save({ forgettingWindow })
-  }
-  // Enter leaves the field, and leaving it saves (once).
-  const blurOnEnter = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter') e.currentTarget.blur()
-  }
+  const setForgetting = (on: boolean) =>
+    void save({ forgettingWindow: on ? DEFAULT_FORGETTING_WINDOW : null })
 
   const forgetting = model.forgettingWindow !== null
   return (
@@ -219,47 +127,27 @@ export function ModelSettings({
             : 'How each song is described to the model.'}
         </span>
       </p>
-      <p>
-        <label>
-          PCA dimensions{' '}
-          <input
-            type="number"
-            aria-label="PCA dimensions"
-            aria-describedby={hintIds.pca}
-            min={MIN_PCA_DIMS}
-            max={maxPcaDims}
-            step={1}
-            value={pcaText}
-            onChange={(e) => setPcaText(e.target.value)}
-            onBlur={commitPcaDims}
-            onKeyDown={blurOnEnter}
-          />
-        </label>{' '}
-        <span className="hint" id={hintIds.pca}>
-          Fewer: learns faster from few marks; more: finer distinctions ({MIN_PCA_DIMS} to{' '}
-          {maxPcaDims}).
-        </span>
-      </p>
-      <p>
-        <label>
-          Caution (λ){' '}
-          <input
-            type="number"
-            aria-label="Caution (λ)"
-            aria-describedby={hintIds.lambda}
-            min={0}
-            max={MAX_LAMBDA}
-            step={0.1}
-            value={lambdaText}
-            onChange={(e) => setLambdaText(e.target.value)}
-            onBlur={commitLambda}
-            onKeyDown={blurOnEnter}
-          />
-        </label>{' '}
-        <span className="hint" id={hintIds.lambda}>
-          Regularisation: how cautiously it generalises from few marks (more is more cautious).
-        </span>
-      </p>
+      <NumberField
+        name="PCA dimensions"
+        min={MIN_PCA_DIMS}
+        max={MAX_PCA_DIMS}
+        clampTo={maxPcaDims}
+        whole
+        step={1}
+        value={model.pcaDims}
+        hint={`Fewer: learns faster from few marks; more: finer distinctions (${MIN_PCA_DIMS} to ${maxPcaDims}).`}
+        onSave={(pcaDims) => void save({ pcaDims })}
+      />
+      <NumberField
+        name="Caution (λ)"
+        min={0}
+        aboveMin
+        max={MAX_LAMBDA}
+        step={0.1}
+        value={model.lambda}
+        hint="Regularisation: how cautiously it generalises from few marks (more is more cautious)."
+        onSave={(lambda) => void save({ lambda })}
+      />
       <p>
         <label>
           <input
@@ -269,27 +157,19 @@ export function ModelSettings({
             onChange={(e) => setForgetting(e.target.checked)}
           />{' '}
           Forget old rewards
-        </label>{' '}
-        <label>
-          keep the last{' '}
-          <input
-            type="number"
-            aria-label="Rewards to keep"
-            aria-describedby={hintIds.window}
-            min={MIN_FORGETTING_WINDOW}
-            step={1}
-            disabled={!forgetting}
-            value={windowText}
-            onChange={(e) => setWindowText(e.target.value)}
-            onBlur={commitWindow}
-            onKeyDown={blurOnEnter}
-          />{' '}
-          rewards
-        </label>{' '}
-        <span className="hint" id={hintIds.window}>
-          For a taste that drifts: only your latest rewards count ({MIN_FORGETTING_WINDOW} or more).
-        </span>
+        </label>
       </p>
+      <NumberField
+        name="Rewards to keep"
+        label="Keep the last (rewards)"
+        min={MIN_FORGETTING_WINDOW}
+        whole
+        step={1}
+        disabled={!forgetting}
+        value={model.forgettingWindow ?? DEFAULT_FORGETTING_WINDOW}
+        hint={`For a taste that drifts: only your latest rewards count (${MIN_FORGETTING_WINDOW} or more).`}
+        onSave={(forgettingWindow) => void save({ forgettingWindow })}
+      />
       {problem ? (
         <p className="inline-error" role="alert">
           {problem}

@@ -2,9 +2,14 @@ import { useEffect, useState } from 'react'
 import {
   alphaFromSlider,
   DEFAULT_SETTINGS,
+  explorationWords,
   sliderFromAlpha,
+  type ReplayGainMode,
   type Settings,
 } from '../../../../shared/settings'
+import { NumberField } from '../../components/NumberField'
+import { usePersistedState } from '../../lib/persisted'
+import { setTheme, useTheme, type ThemeChoice } from '../../lib/theme'
 import type { LabelImportSummary, LibraryStatus } from '../../../../shared/contract'
 import type { Bridge } from '../../lib/bridge'
 import type { Mark } from '../../../../shared/domain'
@@ -61,151 +66,297 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
       .catch((e: unknown) => onError(`The analysis did not start: ${errorText(e)}`))
   const rescan = () =>
     bridge.api.startScan().catch((e: unknown) => onError(`The scan did not start: ${errorText(e)}`))
+  const theme = useTheme()
+  const [level, setLevel] = usePersistedState<'basic' | 'advanced'>(
+    'settingsLevel',
+    'basic',
+    (v) => v === 'basic' || v === 'advanced',
+  )
+  const save = async (change: Parameters<typeof bridge.api.updateSettings>[0]) => {
+    try {
+      setSettings(await bridge.api.updateSettings(change))
+    } catch (e) {
+      onError(`That setting could not be saved: ${errorText(e)}`)
+    }
+  }
+  const tab = (id: 'basic' | 'advanced', label: string) => (
+    <button
+      role="tab"
+      id={`settings-tab-${id}`}
+      aria-controls={`settings-${id}`}
+      aria-selected={level === id}
+      tabIndex={level === id ? 0 : -1}
+      className={`tab${level === id ? ' active' : ''}`}
+      onClick={() => setLevel(id)}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+          const other = id === 'basic' ? 'advanced' : 'basic'
+          setLevel(other)
+          document.getElementById(`settings-tab-${other}`)?.focus()
+        }
+      }}
+    >
+      {label}
+    </button>
+  )
   return (
     <section className="settings" aria-label="Settings">
       <h2>Settings</h2>
-      <div className="card">
-        <h3>Library folders</h3>
-        {status ? (
-          <p className="muted">
-            {status.tracks} tracks{status.missing ? `, ${status.missing} missing` : ''}
-            {status.failed ? `, ${status.failed} unreadable` : ''}.
-          </p>
-        ) : null}
-        {roots.length === 0 ? <p className="muted">No folders yet.</p> : null}
-        <ul className="roots" aria-label="Library folders">
-          {roots.map((root) => (
-            <li key={root.id}>
-              <code>{root.path}</code>
-              {root.offline ? (
-                <span className="muted"> not there now (unplugged?): its songs are kept</span>
-              ) : null}
-              <button aria-label={`Remove ${root.path}`} onClick={() => void removeRoot(root.path)}>
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-        <form
-          className="add-folder"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void add()
-          }}
-        >
-          <input
-            value={folder}
-            onChange={(e) => setFolder(e.target.value)}
-            placeholder="/home/you/Music"
-            aria-label="Folder to add"
-          />
-          <button type="submit" disabled={!folder.trim()}>
-            Add
-          </button>
-          <button type="button" onClick={() => void rescan()} disabled={scanning}>
-            {scanning ? 'Scanning…' : 'Rescan'}
-          </button>
-        </form>
+      <div className="tabs" role="tablist" aria-label="Settings level">
+        {tab('basic', 'Basic')}
+        {tab('advanced', 'Advanced')}
       </div>
-      <div className="card" aria-label="Analysis">
-        <h3>Analysis</h3>
-        <p className="muted">
-          Attune listens to each song once, on this computer, to learn how it sounds (timbre,
-          brightness, harmony, tempo, loudness).{' '}
-          {status ? `${status.analysed} of ${status.tracks} tracks analysed.` : ''}
-        </p>
-        <label>
-          Analysis threads{' '}
-          <select
-            aria-label="Analysis threads"
-            value={
-              settings?.analysis.workers === null || !settings
-                ? 'auto'
-                : String(settings.analysis.workers)
-            }
-            onChange={(e) => void setWorkers(e.target.value)}
-          >
-            <option value="auto">Automatic (all cores but one)</option>
-            {[1, 2, 3, 4, 6, 8].map((n) => (
-              <option key={n} value={String(n)}>
-                {n}
-              </option>
+      <div
+        id="settings-basic"
+        role="tabpanel"
+        aria-labelledby="settings-tab-basic"
+        hidden={level !== 'basic'}
+      >
+        <div className="card">
+          <h3>Library folders</h3>
+          {status ? (
+            <p className="muted">
+              {status.missing ? `${status.missing} missing` : ''}
+              {status.failed ? `${status.missing ? ', ' : ''}${status.failed} unreadable` : ''}
+            </p>
+          ) : null}
+          {roots.length === 0 ? <p className="muted">No folders yet.</p> : null}
+          <ul className="roots" aria-label="Library folders">
+            {roots.map((root) => (
+              <li key={root.id}>
+                <code>{root.path}</code>
+                {root.offline ? (
+                  <span className="muted"> not there now (unplugged?): its songs are kept</span>
+                ) : null}
+                <button
+                  aria-label={`Remove ${root.path}`}
+                  onClick={() => void removeRoot(root.path)}
+                >
+                  Remove
+                </button>
+              </li>
             ))}
-          </select>
-        </label>{' '}
-        <button type="button" onClick={() => void analyseNow()} disabled={status?.analysing}>
-          {status?.analysing ? 'Analysing…' : 'Analyse now'}
-        </button>
+          </ul>
+          <form
+            className="add-folder"
+            onSubmit={(e) => {
+              e.preventDefault()
+              void add()
+            }}
+          >
+            <input
+              value={folder}
+              onChange={(e) => setFolder(e.target.value)}
+              placeholder="/home/you/Music"
+              aria-label="Folder to add"
+            />
+            <button type="submit" disabled={!folder.trim()}>
+              Add
+            </button>
+            <button type="button" onClick={() => void rescan()} disabled={scanning}>
+              {scanning ? 'Scanning…' : 'Rescan'}
+            </button>
+          </form>
+        </div>
+        {settings ? <ListeningSettings settings={settings} save={save} /> : null}
+        {settings ? (
+          <PlaybackSettings
+            bridge={bridge}
+            settings={settings}
+            onChange={setSettings}
+            onError={onError}
+          />
+        ) : null}
+        <div className="card" aria-label="Look and sound">
+          <h3>Look and sound</h3>
+          <div className="field">
+            <label>
+              <span className="field-label">Theme</span>
+              <select
+                aria-label="Theme"
+                value={theme}
+                onChange={(e) => setTheme(e.target.value as ThemeChoice)}
+              >
+                <option value="system">Follow the system</option>
+                <option value="dark">Dark</option>
+                <option value="light">Light</option>
+              </select>
+            </label>
+          </div>
+          {settings ? (
+            <div className="field">
+              <label>
+                <span className="field-label">Even out loudness (ReplayGain)</span>
+                <select
+                  aria-label="ReplayGain"
+                  value={settings.playback.replayGain}
+                  onChange={(e) =>
+                    void save({
+                      section: 'playback',
+                      patch: { replayGain: e.target.value as ReplayGainMode },
+                    })
+                  }
+                >
+                  <option value="track">Per song</option>
+                  <option value="album">Per album (keeps an album’s quiet and loud songs)</option>
+                  <option value="off">Off</option>
+                </select>
+              </label>
+              <span className="hint">Uses the ReplayGain tags your files carry, if any.</span>
+            </div>
+          ) : null}
+        </div>
       </div>
-      {settings ? (
-        <ExplorationSettings
-          bridge={bridge}
-          settings={settings}
-          onChange={setSettings}
-          onError={onError}
-        />
-      ) : null}
-      {settings ? (
-        <PlaybackSettings
-          bridge={bridge}
-          settings={settings}
-          onChange={setSettings}
-          onError={onError}
-        />
-      ) : null}
-      {settings ? (
-        <ModelSettings
-          bridge={bridge}
-          settings={settings}
-          onChange={setSettings}
-          onError={onError}
-        />
-      ) : null}
-      <LabelImport bridge={bridge} onError={onError} />
-      {settings ? (
-        <RewardSettings
-          bridge={bridge}
-          settings={settings}
-          onChange={setSettings}
-          onError={onError}
-        />
-      ) : null}
+      <div
+        id="settings-advanced"
+        role="tabpanel"
+        aria-labelledby="settings-tab-advanced"
+        hidden={level !== 'advanced'}
+      >
+        <div className="card" aria-label="Analysis">
+          <h3>Analysis</h3>
+          <p className="muted">
+            Attune listens to each song once, on this computer, to learn how it sounds (timbre,
+            brightness, harmony, tempo, loudness).{' '}
+            {status ? `${status.analysed} of ${status.tracks} tracks analysed.` : ''}
+          </p>
+          <div className="field">
+            <label>
+              <span className="field-label">Analysis threads</span>
+              <select
+                aria-label="Analysis threads"
+                value={
+                  settings?.analysis.workers === null || !settings
+                    ? 'auto'
+                    : String(settings.analysis.workers)
+                }
+                onChange={(e) => void setWorkers(e.target.value)}
+              >
+                <option value="auto">Automatic (all cores but one)</option>
+                {[1, 2, 3, 4, 6, 8].map((n) => (
+                  <option key={n} value={String(n)}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <button type="button" onClick={() => void analyseNow()} disabled={status?.analysing}>
+            {status?.analysing ? 'Analysing…' : 'Analyse now'}
+          </button>
+        </div>
+        {settings ? (
+          <AutoQueueDetails bridge={bridge} settings={settings} save={save} onError={onError} />
+        ) : null}
+        {settings ? (
+          <ModelSettings
+            bridge={bridge}
+            settings={settings}
+            onChange={setSettings}
+            onError={onError}
+          />
+        ) : null}
+        {settings ? (
+          <RewardSettings
+            bridge={bridge}
+            settings={settings}
+            onChange={setSettings}
+            onError={onError}
+          />
+        ) : null}
+        <LabelImport bridge={bridge} onError={onError} />
+      </div>
     </section>
   )
 }
 
-type Patch<S extends 'exploration' | 'autoQueue' | 'model'> = Partial<Settings[S]>
+type SaveSettings = (change: Parameters<Bridge['api']['updateSettings']>[0]) => Promise<void>
 
-/** Auto-queue and exploration: how boldly Attune picks, and how it keeps learning. */
-function ExplorationSettings({
-  bridge,
-  settings,
-  onChange,
-  onError,
-}: {
-  bridge: Bridge
-  settings: Settings
-  onChange: (settings: Settings) => void
-  onError: (message: string) => void
-}) {
-  const [resetNote, setResetNote] = useState<string | null>(null)
+/** The everyday choices: auto-queue, how adventurous its picks are, and Rediscover. */
+function ListeningSettings({ settings, save }: { settings: Settings; save: SaveSettings }) {
   // The slider follows the hand at once; the engine's answer arrives later (a controlled value
   // that lagged would snap back, and the browser would then report the stale value as a change).
   const [sliderPosition, setSliderPosition] = useState(() =>
     sliderFromAlpha(settings.exploration.alpha),
   )
+  const words = explorationWords(sliderPosition)
+  const { autoQueue, exploration } = settings
+  return (
+    <div className="card" aria-label="Auto-queue and exploration">
+      <h3>Auto-queue</h3>
+      <p className="muted">
+        With auto-queue on, Attune keeps songs coming that it expects you to enjoy, and now and then
+        one you have not heard, to learn more about your taste.
+      </p>
+      <p>
+        <label>
+          <input
+            type="checkbox"
+            aria-label="Auto-queue on"
+            checked={autoQueue.enabled}
+            onChange={(e) =>
+              void save({ section: 'autoQueue', patch: { enabled: e.target.checked } })
+            }
+          />{' '}
+          Auto-queue: keep the queue going
+        </label>
+      </p>
+      <div className="field exploration-slider">
+        <label htmlFor="exploration-slider" className="field-label">
+          Exploration: <strong data-testid="exploration-words">{words}</strong>
+        </label>
+        <span className="slider-row">
+          <span className="muted" aria-hidden="true">
+            Safe bets
+          </span>
+          <input
+            id="exploration-slider"
+            type="range"
+            min={0}
+            max={1}
+            step={0.01}
+            aria-label="Exploration"
+            aria-valuetext={words}
+            value={sliderPosition}
+            onChange={(e) => {
+              const position = Number(e.target.value)
+              setSliderPosition(position)
+              void save({ section: 'exploration', patch: { alpha: alphaFromSlider(position) } })
+            }}
+          />
+          <span className="muted" aria-hidden="true">
+            Surprise me
+          </span>
+        </span>
+      </div>
+      <NumberField
+        name="Rediscover after (days)"
+        min={0}
+        max={3650}
+        value={exploration.rediscoverAfterDays}
+        hint="Rediscover offers songs you turned down at least this long ago that Attune now expects you to like."
+        onSave={(rediscoverAfterDays) =>
+          void save({ section: 'exploration', patch: { rediscoverAfterDays } })
+        }
+      />
+    </div>
+  )
+}
+
+/** How the auto-queue picks, in detail, and the learning switches. */
+function AutoQueueDetails({
+  bridge,
+  settings,
+  save,
+  onError,
+}: {
+  bridge: Bridge
+  settings: Settings
+  save: SaveSettings
+  onError: (message: string) => void
+}) {
+  const [resetNote, setResetNote] = useState<string | null>(null)
   const [resetting, setResetting] = useState(false)
-  const save = async <S extends 'exploration' | 'autoQueue' | 'model'>(
-    section: S,
-    patch: Patch<S>,
-  ) => {
-    try {
-      const change = { section, patch } as Parameters<typeof bridge.api.updateSettings>[0]
-      onChange(await bridge.api.updateSettings(change))
-    } catch (e) {
-      onError(`That setting could not be saved: ${errorText(e)}`)
-    }
-  }
   const resetModel = async () => {
     setResetting(true)
     setResetNote(null)
@@ -222,77 +373,43 @@ function ExplorationSettings({
   }
   const { exploration, autoQueue, model } = settings
   return (
-    <div className="card" aria-label="Auto-queue and exploration">
-      <h3>Exploration</h3>
-      <p className="muted">
-        With auto-queue on, Attune keeps songs coming that it expects you to enjoy, and now and then
-        one you have not heard, to learn more about your taste.
-      </p>
-      <p>
-        <label>
-          <input
-            type="checkbox"
-            aria-label="Auto-queue on"
-            checked={autoQueue.enabled}
-            onChange={(e) => void save('autoQueue', { enabled: e.target.checked })}
-          />{' '}
-          Auto-queue: keep the queue going
-        </label>
-      </p>
-      <p className="exploration-slider">
-        <label htmlFor="exploration-slider">Exploration</label>{' '}
-        <span className="muted">Safe bets</span>{' '}
-        <input
-          id="exploration-slider"
-          type="range"
-          min={0}
-          max={1}
-          step={0.01}
-          aria-label="Exploration"
-          aria-valuetext={`α ${exploration.alpha.toFixed(2)}`}
-          value={sliderPosition}
-          onChange={(e) => {
-            const position = Number(e.target.value)
-            setSliderPosition(position)
-            void save('exploration', { alpha: alphaFromSlider(position) })
-          }}
-        />{' '}
-        <span className="muted">Surprise me</span>
-      </p>
-      <NumberSetting
+    <div className="card" aria-label="Auto-queue details">
+      <h3>Auto-queue details</h3>
+      <NumberField
+        name="Temperature"
         label="Randomness of picks (temperature; 0 = always the top song)"
-        ariaLabel="Temperature"
         min={0}
         max={10}
         step={0.05}
         value={exploration.temperature}
-        onValid={(temperature) => void save('exploration', { temperature })}
+        onSave={(temperature) => void save({ section: 'exploration', patch: { temperature } })}
       />
-      <NumberSetting
-        label="Songs to keep ahead"
-        ariaLabel="Songs to keep ahead"
+      <NumberField
+        name="Songs to keep ahead"
         min={1}
         max={50}
         whole
         value={autoQueue.minUpcoming}
-        onValid={(minUpcoming) => void save('autoQueue', { minUpcoming })}
+        onSave={(minUpcoming) => void save({ section: 'autoQueue', patch: { minUpcoming } })}
       />
-      <NumberSetting
+      <NumberField
+        name="Artist spacing"
         label="Same artist again only after this many picks"
-        ariaLabel="Artist spacing"
         min={0}
         max={50}
         whole
         value={autoQueue.artistSpacing}
-        onValid={(artistSpacing) => void save('autoQueue', { artistSpacing })}
+        onSave={(artistSpacing) => void save({ section: 'autoQueue', patch: { artistSpacing } })}
       />
-      <NumberSetting
+      <NumberField
+        name="Replay window in days"
         label="Do not replay a song within (days)"
-        ariaLabel="Replay window in days"
         min={0}
         max={365}
         value={autoQueue.replayWindowDays}
-        onValid={(replayWindowDays) => void save('autoQueue', { replayWindowDays })}
+        onSave={(replayWindowDays) =>
+          void save({ section: 'autoQueue', patch: { replayWindowDays } })
+        }
       />
       <p>
         <label>
@@ -300,7 +417,7 @@ function ExplorationSettings({
             type="checkbox"
             aria-label="Pause learning"
             checked={model.paused}
-            onChange={(e) => void save('model', { paused: e.target.checked })}
+            onChange={(e) => void save({ section: 'model', patch: { paused: e.target.checked } })}
           />{' '}
           Pause learning (what you play now is still recorded, and learned once you resume)
         </label>
@@ -363,10 +480,7 @@ function RewardSettings({
     key === 'played' || key === 'lateSkip' || key === 'earlySkip'
       ? rewards[key]
       : rewards.marks[key]
-  const save = async (key: RewardKey, field: 'reward' | 'weight', text: string) => {
-    const value = Number(text)
-    const [min, max] = field === 'reward' ? [-5, 5] : [0, 10]
-    if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) return
+  const save = async (key: RewardKey, field: 'reward' | 'weight', value: number) => {
     const patch =
       key === 'played' || key === 'lateSkip' || key === 'earlySkip'
         ? { [key]: { ...rewards[key], [field]: value } }
@@ -394,8 +508,7 @@ function RewardSettings({
         no) and a weight (how much it counts). Changing them rebuilds the taste model from your
         history.
       </p>
-      {/* Remounted when the rewards change (e.g. restored defaults), so the fields show them. */}
-      <table className="reward-table" key={JSON.stringify(rewards)}>
+      <table className="reward-table">
         <thead>
           <tr>
             <th>What you did</th>
@@ -413,25 +526,25 @@ function RewardSettings({
                   {hint ? <span className="muted"> — {hint}</span> : null}
                 </td>
                 <td>
-                  <input
-                    type="number"
-                    step="0.1"
+                  <NumberField
+                    compact
+                    name={`${label} reward`}
                     min={-5}
                     max={5}
-                    aria-label={`${label} reward`}
-                    defaultValue={row.reward}
-                    onBlur={(e) => void save(key, 'reward', e.target.value)}
+                    step={0.1}
+                    value={row.reward}
+                    onSave={(value) => void save(key, 'reward', value)}
                   />
                 </td>
                 <td>
-                  <input
-                    type="number"
-                    step="0.1"
+                  <NumberField
+                    compact
+                    name={`${label} weight`}
                     min={0}
                     max={10}
-                    aria-label={`${label} weight`}
-                    defaultValue={row.weight}
-                    onBlur={(e) => void save(key, 'weight', e.target.value)}
+                    step={0.1}
+                    value={row.weight}
+                    onSave={(value) => void save(key, 'weight', value)}
                   />
                 </td>
               </tr>
@@ -447,51 +560,6 @@ function RewardSettings({
         Restore the default rewards
       </button>
     </div>
-  )
-}
-
-/** A number setting that is saved as soon as what is typed is a valid value. */
-function NumberSetting({
-  label,
-  ariaLabel,
-  min,
-  max,
-  step,
-  whole = false,
-  value,
-  onValid,
-}: {
-  label: string
-  ariaLabel: string
-  min: number
-  max: number
-  step?: number
-  whole?: boolean
-  value: number
-  onValid: (value: number) => void
-}) {
-  return (
-    <p>
-      <label>
-        {label}{' '}
-        <input
-          type="number"
-          aria-label={ariaLabel}
-          min={min}
-          max={max}
-          {...(step !== undefined ? { step } : {})}
-          defaultValue={value}
-          onChange={(e) => {
-            const text = e.target.value
-            const number = Number(text)
-            if (text.trim() === '' || !Number.isFinite(number) || number < min || number > max)
-              return
-            if (whole && !Number.isInteger(number)) return
-            onValid(number)
-          }}
-        />
-      </label>
-    </p>
   )
 }
 
