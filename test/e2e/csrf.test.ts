@@ -3,16 +3,16 @@
 // the page tries everything a page can send without asking: no-cors fetches with text/plain and
 // form bodies, cors fetches, and form posts in frames. Nothing may change: marks, settings, roots.
 import { createServer, type Server } from 'node:http'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../../src/main/engine'
-import { startHost, type RunningHost } from '../../src/main/http/server'
+import type { Engine } from '../../src/main/engine'
+import type { RunningHost } from '../../src/main/http/server'
 import { launchChromium } from './host'
-import { FIXTURES, tempDir } from '../helpers/temp'
+import { FIXTURES } from '../helpers/temp'
+import { startTestHost, type TestHost } from '../helpers/host'
 
-let temp: { dir: string; cleanup: () => void }
+let running: TestHost
 let engine: Engine
 let host: RunningHost
 let attacker: Server
@@ -77,17 +77,11 @@ function attackPage(target: string, track: number): string {
 }
 
 beforeAll(async () => {
-  temp = tempDir()
-  const staticDir = join(temp.dir, 'renderer')
-  mkdirSync(staticDir)
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Attune</title><p>app</p>')
-  engine = new Engine({ dbPath: join(temp.dir, 'library.db') })
-  await engine.handlers.addRoot({ path: join(FIXTURES, 'formats') })
-  await engine.scan()
+  running = await startTestHost(join(FIXTURES, 'formats'))
+  ;({ engine, host } = running)
   const first = engine.tracks.listTracks({ limit: 1 })[0]
   if (!first) throw new Error('no track scanned')
   trackId = first.id
-  host = await startHost({ engine, staticDir })
   const target = new URL(host.url).origin
   attacker = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' })
@@ -102,9 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await new Promise<void>((ok) => (attacker ? attacker.close(() => ok()) : ok()))
-  await host?.close()
-  await engine?.close()
-  temp?.cleanup()
+  await running?.close()
 })
 
 function state(): unknown {

@@ -9,13 +9,12 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../src/main/engine'
-import { openDatabase } from '../../src/main/db/database'
-import { watchLibrary } from '../../src/main/library'
+import { openDatabase, type Database } from '../../src/main/db/database'
+import { watchLibrary, type LibraryWatcher } from '../../src/main/library'
 import { main } from '../../src/main/cli/main'
-import type { Io } from '../../src/main/cli/output'
+import { memoryIo } from '../helpers/io'
 import { UserError } from '../../src/shared/errors'
 import { FIXTURES, tempDir } from '../helpers/temp'
 
@@ -34,23 +33,6 @@ function newEngine(dir: string, watch = false): Engine {
   const engine = new Engine({ dbPath: join(dir, 'library.db'), watch })
   cleanups.push(() => engine.close())
   return engine
-}
-
-function memoryIo(): { io: Io; out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  const sink = (append: (text: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString())
-        done()
-      },
-    })
-  return {
-    io: { stdout: sink((t) => (out += t)), stderr: sink((t) => (err += t)) },
-    out: () => out,
-    err: () => err,
-  }
 }
 
 describe('library folders the engine refuses', () => {
@@ -191,6 +173,15 @@ describe('label lists and playlists the engine refuses', () => {
   })
 })
 
+/** Flushes the watcher until the library holds a track (or ten seconds pass). */
+async function untilTracks(db: Database, watcher: LibraryWatcher): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    await new Promise((wait) => setTimeout(wait, 50))
+    await watcher.flush()
+    if ((db.prepare('SELECT count(*) FROM tracks').pluck().get() as number) > 0) return
+  }
+}
+
 describe('the watcher and the scanner with symlinks', () => {
   it('becomes ready beside two symlink loops, and still sees new songs', async () => {
     const dir = box()
@@ -208,12 +199,7 @@ describe('the watcher and the scanner with symlinks', () => {
     cleanups.push(() => watcher.close())
     await watcher.ready
     copyFileSync(join(FIXTURES, 'formats/vorbis.ogg'), join(music, 'a', 'new.ogg'))
-    for (let i = 0; i < 200; i++) {
-      await new Promise((wait) => setTimeout(wait, 50))
-      await watcher.flush()
-      const n = (db.prepare('SELECT count(*) AS n FROM tracks').get() as { n: number }).n
-      if (n > 0) break
-    }
+    await untilTracks(db, watcher)
     const paths = db.prepare('SELECT path FROM tracks').pluck().all()
     expect(paths).toEqual([join(music, 'a', 'new.ogg')])
   })
@@ -236,12 +222,7 @@ describe('the watcher and the scanner with symlinks', () => {
     await watcher.ready
     symlinkSync(join(outside, 'b.ogg'), join(music, 'b.ogg'))
     copyFileSync(join(FIXTURES, 'formats/vorbis.ogg'), join(music, 'inside.ogg'))
-    for (let i = 0; i < 200; i++) {
-      await new Promise((wait) => setTimeout(wait, 50))
-      await watcher.flush()
-      const n = (db.prepare('SELECT count(*) AS n FROM tracks').get() as { n: number }).n
-      if (n > 0) break
-    }
+    await untilTracks(db, watcher)
     await new Promise((wait) => setTimeout(wait, 200))
     await watcher.flush()
     expect(db.prepare('SELECT path FROM tracks').pluck().all()).toEqual([join(music, 'inside.ogg')])

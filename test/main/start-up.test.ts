@@ -3,12 +3,11 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { chmodSync, copyFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../src/main/engine'
 import { openDatabase } from '../../src/main/db/database'
 import { main } from '../../src/main/cli/main'
-import type { Io } from '../../src/main/cli/output'
+import { memoryIo } from '../helpers/io'
 import { FIXTURES, tempDir } from '../helpers/temp'
 
 const cleanups: (() => Promise<void> | void)[] = []
@@ -20,23 +19,6 @@ function box(): string {
   const { dir, cleanup } = tempDir('attune-start-')
   cleanups.push(cleanup)
   return realpathSync(dir)
-}
-
-function memoryIo(): { io: Io; out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  const sink = (append: (text: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString())
-        done()
-      },
-    })
-  return {
-    io: { stdout: sink((t) => (out += t)), stderr: sink((t) => (err += t)) },
-    out: () => out,
-    err: () => err,
-  }
 }
 
 /** A library folder with two songs, scanned into `dbPath`. */

@@ -1,29 +1,16 @@
 // `attune feedback TRACK skip@N` writes the play's start and end in one transaction: when the end
 // cannot be written, no play is left started and never ended.
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../src/main/db/database'
 import { main } from '../../../src/main/cli/main'
-import type { Io } from '../../../src/main/cli/output'
+import { memoryIo } from '../../helpers/io'
 import { tempDir } from '../../helpers/temp'
 
 const cleanups: (() => void)[] = []
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup()
 })
-
-function quietIo(): { io: Io; err: () => string } {
-  let err = ''
-  const sink = (append: (text: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString())
-        done()
-      },
-    })
-  return { io: { stdout: sink(() => undefined), stderr: sink((t) => (err += t)) }, err: () => err }
-}
 
 describe('feedback on the command line', () => {
   it('writes a skip as one transaction: a failing end leaves no dangling start', async () => {
@@ -40,15 +27,15 @@ describe('feedback on the command line', () => {
              BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`)
     db.close()
 
-    const failing = quietIo()
+    const failing = memoryIo()
     expect(await main(['feedback', '1', 'skip@12', '--db', dbPath], failing.io)).toBe(1)
-    expect(await main(['feedback', '1', 'played', '--db', dbPath], quietIo().io)).toBe(1)
+    expect(await main(['feedback', '1', 'played', '--db', dbPath], memoryIo().io)).toBe(1)
     const check = openDatabase(dbPath)
     expect(check.prepare('SELECT count(*) FROM events').pluck().get()).toBe(0)
     check.exec('DROP TRIGGER no_end')
     check.close()
 
-    expect(await main(['feedback', '1', 'skip@12', '--db', dbPath], quietIo().io)).toBe(0)
+    expect(await main(['feedback', '1', 'skip@12', '--db', dbPath], memoryIo().io)).toBe(0)
     const after = openDatabase(dbPath)
     expect(after.prepare('SELECT kind FROM events ORDER BY id').pluck().all()).toEqual([
       'play_start',

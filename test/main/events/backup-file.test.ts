@@ -3,7 +3,6 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import {
@@ -13,7 +12,7 @@ import {
   importEventsFromFile,
 } from '../../../src/main/events'
 import { main } from '../../../src/main/cli/main'
-import type { Io } from '../../../src/main/cli/output'
+import { memoryIo } from '../../helpers/io'
 import { tempDir } from '../../helpers/temp'
 
 const cleanups: (() => void)[] = []
@@ -57,23 +56,6 @@ function fillMarks(db: Database, n: number): void {
 
 const eventCount = (db: Database): number =>
   (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n
-
-function memoryIo(): { io: Io; out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  const sink = (append: (text: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString())
-        done()
-      },
-    })
-  return {
-    io: { stdout: sink((t) => (out += t)), stderr: sink((t) => (err += t)) },
-    out: () => out,
-    err: () => err,
-  }
-}
 
 describe('a cut backup', () => {
   it('is refused when cut exactly at a line boundary, naming how many events were expected and found', async () => {

@@ -4,11 +4,12 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../../../src/main/engine'
-import { startHost, type RunningHost } from '../../../src/main/http/server'
+import type { Engine } from '../../../src/main/engine'
+import type { RunningHost } from '../../../src/main/http/server'
 import { CALL_NAMES } from '../../../src/shared/contract'
 import { seededRandom } from '../../../src/shared/random'
-import { FIXTURES, tempDir } from '../../helpers/temp'
+import { FIXTURES } from '../../helpers/temp'
+import { startTestHost, type TestHost } from '../../helpers/host'
 
 /** Inputs per call: this many mutations of a valid body and this many random ones. */
 export const MUTATIONS_PER_CALL = 24
@@ -17,7 +18,7 @@ export const RANDOM_PER_CALL = 16
 let engine: Engine
 let host: RunningHost
 let base: string
-let cleanup: () => void
+let running: TestHost
 let music: string
 
 /** A valid body per call, to mutate; calls not listed here (added later) start from {}. */
@@ -146,28 +147,18 @@ function randomText(random: () => number): string {
 }
 
 beforeAll(async () => {
-  const t = tempDir('attune-fuzz-')
-  cleanup = t.cleanup
-  music = join(t.dir, 'music')
-  mkdirSync(music)
-  copyFileSync(join(FIXTURES, 'formats/vorbis.ogg'), join(music, 'a.ogg'))
-  copyFileSync(join(FIXTURES, 'formats/vbr.mp3'), join(music, 'b.mp3'))
-  writeFileSync(join(music, 'list.m3u'), 'a.ogg\nb.mp3\n')
-  const staticDir = join(t.dir, 'renderer')
-  mkdirSync(staticDir)
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Attune</title>')
-  engine = new Engine({ dbPath: join(t.dir, 'library.db') })
-  await engine.handlers.addRoot({ path: music })
-  await engine.scan()
-  host = await startHost({ engine, staticDir })
-  base = new URL(host.url).origin
+  running = await startTestHost((dir) => {
+    music = join(dir, 'music')
+    mkdirSync(music)
+    copyFileSync(join(FIXTURES, 'formats/vorbis.ogg'), join(music, 'a.ogg'))
+    copyFileSync(join(FIXTURES, 'formats/vbr.mp3'), join(music, 'b.mp3'))
+    writeFileSync(join(music, 'list.m3u'), 'a.ogg\nb.mp3\n')
+    return music
+  })
+  ;({ engine, host, base } = running)
 }, 60_000)
 
-afterAll(async () => {
-  await host?.close()
-  await engine?.close()
-  cleanup()
-})
+afterAll(() => running.close())
 
 async function send(name: string, body: string): Promise<{ status: number; error: string }> {
   const response = await fetch(`${base}/api/${name}`, {

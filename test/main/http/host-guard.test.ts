@@ -1,38 +1,26 @@
 // The browser host accepts only itself (issue 15): its own Host names, JSON calls from its own
 // origin, bodies under the limit, shallow JSON, and errors in words with the right status.
 import { request } from 'node:http'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../../../src/main/engine'
-import { jsonDepth, startHost, type RunningHost } from '../../../src/main/http/server'
-import { FIXTURES, tempDir } from '../../helpers/temp'
+import type { Engine } from '../../../src/main/engine'
+import { jsonDepth, type RunningHost } from '../../../src/main/http/server'
+import { FIXTURES } from '../../helpers/temp'
+import { startTestHost, type TestHost } from '../../helpers/host'
 
 let engine: Engine
 let host: RunningHost
 let base: string
 let port: number
-let cleanup: () => void
+let running: TestHost
 
 beforeAll(async () => {
-  const t = tempDir()
-  cleanup = t.cleanup
-  const staticDir = join(t.dir, 'renderer')
-  mkdirSync(staticDir)
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Attune</title>')
-  engine = new Engine({ dbPath: join(t.dir, 'library.db') })
-  await engine.handlers.addRoot({ path: join(FIXTURES, 'formats') })
-  await engine.scan()
-  host = await startHost({ engine, staticDir })
-  base = new URL(host.url).origin
+  running = await startTestHost(join(FIXTURES, 'formats'))
+  ;({ engine, host, base } = running)
   port = Number(new URL(host.url).port)
 })
 
-afterAll(async () => {
-  await host.close()
-  await engine.close()
-  cleanup()
-})
+afterAll(() => running.close())
 
 /** A raw request, so Host and the body can be anything. */
 function raw(
