@@ -13,6 +13,9 @@ let temp: { dir: string; cleanup: () => void }
 let host: Host
 let browser: Browser
 let page: Page
+/** Every response the page got with a status of 400 or more. */
+const failed: string[] = []
+let favicon: number | null = null
 
 beforeAll(async () => {
   ensureBuilt()
@@ -29,6 +32,11 @@ beforeAll(async () => {
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
   page.on('pageerror', (error) => console.error('page error:', error.message))
+  page.on('response', (response) => {
+    const { pathname } = new URL(response.url())
+    if (pathname.startsWith('/favicon')) favicon = response.status()
+    if (response.status() >= 400) failed.push(`${response.status()} ${pathname}`)
+  })
   await page.goto(host.url)
   await page.waitForSelector('[data-testid="track-row"]')
 })
@@ -40,6 +48,18 @@ afterAll(async () => {
 })
 
 const volume = async () => Number(await page.getByRole('slider', { name: 'Volume' }).inputValue())
+
+describe('the first page load', () => {
+  it('serves a favicon and nothing answers 404', async () => {
+    await until(
+      () => favicon,
+      (status) => status !== null,
+      'the favicon request',
+    )
+    expect(favicon).toBe(200)
+    expect(failed).toEqual([])
+  })
+})
 
 describe('the keyboard, end to end', () => {
   it('moves a focused volume slider by its own step, and the volume by a tenth elsewhere', async () => {

@@ -25,12 +25,11 @@ function renderApp(bridge = new FakeBridge()) {
 const barSwitch = () =>
   within(screen.getByRole('contentinfo', { name: 'Now playing' })).getByRole<HTMLInputElement>(
     'switch',
-    { name: 'Keep the queue going' },
+    { name: 'Auto-queue' },
   )
-const panelSwitch = () => screen.getByRole<HTMLInputElement>('switch', { name: 'Auto-queue' })
 
 describe('auto-queue switch in the now-playing bar', () => {
-  it('turns the auto-queue on and off, saved in settings and shown by the queue panel too', async () => {
+  it('is the one auto-queue switch: turns it on and off, saved in settings and shown by the queue panel', async () => {
     const { bridge } = renderApp()
     await waitFor(() => expect(barSwitch().disabled).toBe(false))
     expect(barSwitch().checked).toBe(false)
@@ -41,13 +40,14 @@ describe('auto-queue switch in the now-playing bar', () => {
       section: 'autoQueue',
       patch: { enabled: true },
     })
-    expect(panelSwitch().checked).toBe(true)
-    // Switched on, it fills the queue like the panel's switch does.
+    expect(screen.getAllByRole('switch', { name: 'Auto-queue' })).toHaveLength(1)
+    expect(screen.getByTestId('auto-queue-state').textContent).toMatch(/Auto-queue is on/)
+    // Switched on, it fills the queue.
     await waitFor(() => expect(screen.queryAllByTestId('queue-entry')).toHaveLength(2))
 
-    fireEvent.click(panelSwitch())
+    fireEvent.click(barSwitch())
     await waitFor(() => expect(bridge.settings.autoQueue.enabled).toBe(false))
-    expect(barSwitch().checked).toBe(false)
+    expect(screen.getByTestId('auto-queue-state').textContent).toMatch(/Auto-queue is off/)
   })
 
   it('follows the setting when it changes elsewhere (another window, Settings)', async () => {
@@ -60,7 +60,7 @@ describe('auto-queue switch in the now-playing bar', () => {
   it('is there even with the queue panel closed', async () => {
     renderApp()
     fireEvent.click(screen.getByRole('button', { name: 'Queue' }))
-    await waitFor(() => expect(screen.queryByRole('switch', { name: 'Auto-queue' })).toBeNull())
+    await waitFor(() => expect(screen.queryByTestId('auto-queue-state')).toBeNull())
     await waitFor(() => expect(barSwitch().disabled).toBe(false))
     fireEvent.click(barSwitch())
     await waitFor(() => expect(barSwitch().checked).toBe(true))

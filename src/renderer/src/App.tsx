@@ -436,7 +436,6 @@ export function App({
             {v.label}
           </button>
         ))}
-        <div className="sidebar-foot muted">{status ? `${status.tracks} tracks` : ''}</div>
       </nav>
 
       <main className="main">

@@ -152,10 +152,7 @@ export function NowPlaying({
   )
 }
 
-/**
- * The auto-queue switch of the bar. Its name differs from the queue panel's ("Auto-queue") so
- * each switch can be told apart; both drive the same filler and setting.
- */
+/** The auto-queue switch: one, in the bar, so it is in view whatever else is open. */
 function AutoQueueSwitch({ filler }: { filler: AutoQueueFiller | null }) {
   const state = useAutoQueueState(filler)
   if (!filler) return null
@@ -167,7 +164,7 @@ function AutoQueueSwitch({ filler }: { filler: AutoQueueFiller | null }) {
       <input
         type="checkbox"
         role="switch"
-        aria-label="Keep the queue going"
+        aria-label="Auto-queue"
         checked={state.enabled === true}
         disabled={state.enabled === null}
         onChange={(e) => void filler.setEnabled(e.target.checked)}

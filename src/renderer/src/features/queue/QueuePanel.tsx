@@ -43,17 +43,12 @@ function AutoQueueToggle({ filler }: { filler: AutoQueueFiller | null }) {
   if (!filler) return null
   return (
     <div className="auto-queue-toggle" style={{ padding: '8px 12px' }}>
-      <label title="Keep the queue going with songs Attune picks for you">
-        <input
-          type="checkbox"
-          role="switch"
-          aria-label="Auto-queue"
-          checked={state.enabled === true}
-          disabled={state.enabled === null}
-          onChange={(e) => void filler.setEnabled(e.target.checked)}
-        />{' '}
-        Auto-queue{state.picking ? ' (picking…)' : ''}
-      </label>
+      {/* The switch itself is in the now-playing bar (one switch, always in view). */}
+      <p className="muted auto-queue-state" data-testid="auto-queue-state">
+        {state.enabled
+          ? `Auto-queue is on${state.picking ? ': picking…' : ''}`
+          : 'Auto-queue is off: switch it on below to keep the queue going.'}
+      </p>
       {state.message ? (
         <p className="muted auto-queue-message" role="status">
           {state.message}
