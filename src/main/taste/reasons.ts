@@ -15,8 +15,13 @@ import { featurePhrase, type FeatureReason } from './explain'
 /** At most this many "close to" songs and "far from" songs in a reason line. */
 const MAX_CLOSE = 2
 const MAX_FAR = 1
-/** A song is named only when its share is at least this fraction of the largest positive share. */
+/**
+ * A song is named only when its share is at least this fraction of the largest positive share
+ * and NAMED_OF_ALL of all the songs' shares (absolute values summed): a faint resemblance is
+ * never offered as a reason.
+ */
 const NAMED_SHARE = 0.25
+const NAMED_OF_ALL = 0.1
 /** Shares below this are rounding, not reasons. */
 const NEGLIGIBLE = 1e-6
 /** How many songs the details list (by the size of their share, either sign). */
@@ -65,8 +70,8 @@ export function feelingOf(mark: Mark | null, listenReward: number): SongFeeling 
 
 /**
  * The songs a reason line names: the largest positive shares, "close to" songs the listener
- * liked (up to two) and "far from" songs they turned down (one), each at least a quarter of the
- * largest positive share so that a faint resemblance is never offered as a reason.
+ * liked (up to two) and "far from" songs they turned down (one), each a fair part of the score
+ * (NAMED_SHARE, NAMED_OF_ALL).
  */
 export function namedSongs(
   songs: readonly SongShare[],
@@ -75,11 +80,12 @@ export function namedSongs(
   const pushing = songs
     .filter((s) => s.contribution > NEGLIGIBLE)
     .sort((a, b) => b.contribution - a.contribution || a.trackId - b.trackId)
-  const top = pushing[0]?.contribution ?? 0
+  const total = songs.reduce((sum, s) => sum + Math.abs(s.contribution), 0)
+  const least = Math.max(NAMED_SHARE * (pushing[0]?.contribution ?? 0), NAMED_OF_ALL * total)
   const close: ReasonSong[] = []
   const far: ReasonSong[] = []
   for (const song of pushing) {
-    if (song.contribution < NAMED_SHARE * top) break
+    if (song.contribution < least) break
     const positive = isPositiveFeeling(song.feeling)
     const list = positive ? close : far
     if (list.length >= (positive ? MAX_CLOSE : MAX_FAR)) continue
