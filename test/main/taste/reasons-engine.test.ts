@@ -3,17 +3,16 @@
 // name them ("Close to A and B, which you loved") in the queue, Discover, `recommend` and
 // `explain`, with the numbers under their own fields.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import { openDatabase } from '../../../src/main/db/database'
 import { scanLibrary } from '../../../src/main/library'
 import { analyseLibrary } from '../../../src/main/analysis/pool'
 import { Engine } from '../../../src/main/engine'
 import { main } from '../../../src/main/cli/main'
-import type { Io } from '../../../src/main/cli/output'
 import type { Track } from '../../../src/shared/domain'
 import type { PickReason } from '../../../src/shared/reasons'
 import { FIXTURES, tempDir } from '../../helpers/temp'
+import { memoryIo } from '../../helpers/io'
 
 const MUSIC = join(FIXTURES, 'music')
 const FOLDER = 'wesnoth'
@@ -106,16 +105,9 @@ describe('reasons on the fixture library', () => {
 
   it('come out of `attune recommend --json` and `attune explain --json` with the numbers apart', async () => {
     const cli = async (...args: string[]): Promise<{ code: number; out: string }> => {
-      let out = ''
-      const sink = new Writable({
-        write(chunk: Buffer | string, _encoding, done) {
-          out += chunk.toString()
-          done()
-        },
-      })
-      const io: Io = { stdout: sink, stderr: new Writable({ write: (_c, _e, done) => done() }) }
-      const code = await main([...args, '--db', dbPath], io)
-      return { code, out }
+      const memory = memoryIo()
+      const code = await main([...args, '--db', dbPath], memory.io)
+      return { code, out: memory.out() }
     }
     const recommended = await cli('recommend', '--n', '5', '--json')
     expect(recommended.code).toBe(0)
