@@ -5,11 +5,12 @@
  * side by random and closest-to-liked (centroid) picks. Analysed libraries are cached (see
  * `cacheDir()`), so a rerun only simulates.
  *
- *   node bin/run-ts.js bench/learning.ts [--seeds N] [--library corpus|fixtures] [--variant NAME]
+ *   node bin/run-ts.js bench/learning.ts [--seeds N] [--library corpus|fixtures] [--variant A,B] [--medians]
  */
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { DEFAULT_SETTINGS } from '../src/shared/settings'
 import {
   analysedLibrary,
   median,
@@ -33,12 +34,46 @@ const SEEDS = Number(arg('seeds') ?? 3)
 const ONLY = arg('library')
 
 /** Levers measured on and off: `--variant NAME` runs the engine with these settings. */
+const rewards = DEFAULT_SETTINGS.rewards
 export const VARIANTS: Record<string, Variant> = {
   default: { name: 'default' },
+  'alpha-0.3': { name: 'alpha-0.3', settings: { exploration: { alpha: 0.3 } } },
+  'alpha-0.5': { name: 'alpha-0.5', settings: { exploration: { alpha: 0.5 } } },
+  'alpha-2': { name: 'alpha-2', settings: { exploration: { alpha: 2 } } },
+  argmax: { name: 'argmax', settings: { exploration: { temperature: 0 } } },
+  'pca-16': { name: 'pca-16', settings: { model: { pcaDims: 16 } } },
+  'pca-32': { name: 'pca-32', settings: { model: { pcaDims: 32 } } },
+  'pca-64': { name: 'pca-64', settings: { model: { pcaDims: 64 } } },
+  'lambda-0.3': { name: 'lambda-0.3', settings: { model: { lambda: 0.3 } } },
+  'lambda-3': { name: 'lambda-3', settings: { model: { lambda: 3 } } },
+  'no-artist-spacing': { name: 'no-artist-spacing', settings: { autoQueue: { artistSpacing: 0 } } },
+  'skips-weight-1': {
+    name: 'skips-weight-1',
+    settings: {
+      rewards: {
+        earlySkip: { ...rewards.earlySkip, weight: 1 },
+        played: { ...rewards.played, weight: 1 },
+      },
+    },
+  },
+  'no-implicit': {
+    name: 'no-implicit',
+    settings: {
+      rewards: {
+        earlySkip: { ...rewards.earlySkip, weight: 0 },
+        played: { ...rewards.played, weight: 0 },
+        lateSkip: { ...rewards.lateSkip, weight: 0 },
+      },
+    },
+  },
 }
-const variant = VARIANTS[arg('variant') ?? 'default']
-if (!variant)
-  throw new Error(`no variant ${arg('variant')}; known: ${Object.keys(VARIANTS).join(', ')}`)
+const variants = (arg('variant') ?? 'default').split(',').map((name) => {
+  const variant = VARIANTS[name]
+  if (!variant) throw new Error(`no variant ${name}; known: ${Object.keys(VARIANTS).join(', ')}`)
+  return variant
+})
+/** `--medians`: one line of medians per variant instead of the tables. */
+const MEDIANS_ONLY = process.argv.includes('--medians')
 
 const shared = realpathSync(resolve(process.cwd(), '../shared'))
 const LIBRARIES: { name: string; root: string }[] = [
@@ -74,30 +109,48 @@ function table(library: AnalysedLibrary, summaries: TasteSummary[]): string {
   return lines.join('\n')
 }
 
+function medianLine(variant: Variant, summaries: TasteSummary[]): string {
+  const med = (pick: (s: TasteSummary) => number) => pct(median(summaries.map(pick)))
+  const a = (s: TasteSummary) => s.policies.attune
+  return `| ${variant.name} | ${med((s) => a(s).hitRate)} | ${med((s) => a(s).hitShareOfCeiling)} | ${summaries.filter((s) => !a(s).twiceBase).length} | ${med((s) => a(s).picksToFive)} | ${med((s) => a(s).cameBack)} |`
+}
+
 const work = mkdtempSync(join(tmpdir(), 'attune-learning-'))
 try {
   console.log(
-    `Variant \`${variant.name}\`, ${SEEDS} seeds per taste, ${PICKS} picks; hits = liked-style picks among picks ${WARMUP + 1}–${PICKS} not already loved.\n`,
+    `${SEEDS} seeds per taste, ${PICKS} picks; hits = liked-style picks among picks ${WARMUP + 1}–${PICKS} not already loved.\n`,
   )
   for (const { name, root } of LIBRARIES) {
     const started = Date.now()
     const library = await analysedLibrary(name, root)
     const ready = Date.now()
     const tastes = tastesOf(library)
-    const runs: RunResult[] = []
-    for (const taste of tastes) {
-      for (let seed = 1; seed <= SEEDS; seed++) {
-        runs.push(await runEngine(library, taste, seed, variant, work))
-        runs.push(runBaseline('random', library, taste, seed))
-        runs.push(runBaseline('centroid', library, taste, seed))
-      }
+    if (MEDIANS_ONLY) {
+      console.log(
+        `| variant (${name}) | hit rate 11–30 | of what was left | tastes below 2× base | picks to 5 liked | style back after "not for me" |\n| --- | ---: | ---: | ---: | ---: | ---: |`,
+      )
     }
-    const summaries = tastes.map((t) => summariseTaste(library, t, runs))
-    console.log(table(library, summaries))
-    const below = summaries.filter((s) => !s.policies.attune.twiceBase)
-    console.log(
-      `\n${library.tracks.length} songs, ${tastes.length} tastes × ${SEEDS} seeds; library ready in ${((ready - started) / 1000).toFixed(1)} s, simulated in ${((Date.now() - ready) / 1000).toFixed(1)} s. Tastes below 2× their base rate: ${below.length === 0 ? 'none' : below.map((s) => s.taste).join(', ')}.\n`,
-    )
+    for (const variant of variants) {
+      const runs: RunResult[] = []
+      for (const taste of tastes) {
+        for (let seed = 1; seed <= SEEDS; seed++) {
+          runs.push(await runEngine(library, taste, seed, variant, work))
+          runs.push(runBaseline('random', library, taste, seed))
+          runs.push(runBaseline('centroid', library, taste, seed))
+        }
+      }
+      const summaries = tastes.map((t) => summariseTaste(library, t, runs))
+      if (MEDIANS_ONLY) {
+        console.log(medianLine(variant, summaries))
+        continue
+      }
+      console.log(`Variant \`${variant.name}\`:\n`)
+      console.log(table(library, summaries))
+      const below = summaries.filter((s) => !s.policies.attune.twiceBase)
+      console.log(
+        `\n${library.tracks.length} songs, ${tastes.length} tastes × ${SEEDS} seeds; library ready in ${((ready - started) / 1000).toFixed(1)} s, simulated in ${((Date.now() - ready) / 1000).toFixed(1)} s. Tastes below 2× their base rate: ${below.length === 0 ? 'none' : below.map((s) => s.taste).join(', ')}.\n`,
+      )
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true })
