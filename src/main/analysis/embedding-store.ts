@@ -37,6 +37,13 @@ export class EmbeddingStore {
       .all(space, extractorVersion) as AnalysisJob[]
   }
 
+  /** Removes the vectors of `space` that are not `dim` long (left by an older extractor version). */
+  dropOtherLengths(space: string, dim: number): number {
+    return this.db
+      .prepare('DELETE FROM embeddings WHERE space = ? AND vector IS NOT NULL AND dim IS NOT ?')
+      .run(space, dim).changes
+  }
+
   /** Stores results in one transaction (a batch from the pool). */
   saveMany(
     space: string,

@@ -11,7 +11,41 @@ export interface FeatureInfo {
   group: FeatureGroup
   unit: string
   meaning: string
+  /** Everyday words for a song high and low on it ("more bass", "less bass"), when there are any. */
+  words?: readonly [higher: string, lower: string]
 }
+
+/**
+ * Spectral-shape bands (Hz) of version 4: groups of the 40 mel bands, each band's level relative to
+ * the frame's average level, so it describes the balance of the sound rather than its loudness.
+ */
+export const SHAPE_BANDS: readonly { low: number; high: number; words: [string, string] }[] = [
+  { low: 0, high: 150, words: ['more deep bass', 'less deep bass'] },
+  { low: 150, high: 400, words: ['more bass', 'less bass'] },
+  { low: 400, high: 800, words: ['warmer', 'thinner'] },
+  { low: 800, high: 1600, words: ['more midrange', 'less midrange'] },
+  { low: 1600, high: 3200, words: ['more presence', 'less presence'] },
+  { low: 3200, high: 6400, words: ['brighter', 'mellower'] },
+  { low: 6400, high: 11025, words: ['airier', 'less airy'] },
+]
+/** Modulation rates (Hz) of version 4: how fast the level of a band pulses (slow swells to fast rolls). */
+export const MODULATION_RATES_HZ = [
+  [0.5, 2],
+  [2, 4],
+  [4, 8],
+  [8, 16],
+] as const
+/** Onset bands of version 4: where the attacks happen (kick and bass, middle, cymbals and hiss). */
+export const ONSET_BANDS: readonly {
+  name: string
+  low: number
+  high: number
+  words: [string, string]
+}[] = [
+  { name: 'low', low: 0, high: 200, words: ['punchier low end', 'softer low end'] },
+  { name: 'mid', low: 200, high: 2000, words: ['more percussive', 'smoother'] },
+  { name: 'high', low: 2000, high: 11025, words: ['crisper highs', 'gentler highs'] },
+]
 
 /** Contrast bands (Hz): about one octave each, as in Jiang et al. 2002 (octave-based spectral contrast). */
 export const CONTRAST_BAND_EDGES_HZ = [0, 250, 500, 1000, 2000, 4000, 11025] as const
@@ -54,8 +88,14 @@ const INTERVAL_NAMES = [
 
 function build(): FeatureInfo[] {
   const features: FeatureInfo[] = []
-  const add = (group: FeatureGroup, name: string, unit: string, meaning: string): void => {
-    features.push({ name, group, unit, meaning })
+  const add = (
+    group: FeatureGroup,
+    name: string,
+    unit: string,
+    meaning: string,
+    words?: readonly [string, string],
+  ): void => {
+    features.push(words ? { name, group, unit, meaning, words } : { name, group, unit, meaning })
   }
   for (let k = 1; k <= MFCC_COUNT; k++) {
     add(
@@ -177,6 +217,72 @@ function build(): FeatureInfo[] {
     'edge: how often the waveform crosses zero (noisy, hissy or bright sounds cross more)',
   )
   add('spectral', 'zero_crossing_rate_std', '1/s', 'edge: how much the zero-crossing rate varies')
+  // Version 4.
+  for (const band of SHAPE_BANDS) {
+    const range = `${band.low}–${band.high} Hz`
+    add(
+      'spectral',
+      `shape_${band.low}_${band.high}hz_mean`,
+      'dB',
+      `balance: how strong ${range} is against the rest of the sound (average)`,
+      band.words,
+    )
+    add(
+      'spectral',
+      `shape_${band.low}_${band.high}hz_std`,
+      'dB',
+      `balance: how much the strength of ${range} against the rest varies`,
+    )
+  }
+  for (let band = 0; band < CONTRAST_BAND_EDGES_HZ.length - 1; band++) {
+    const low = CONTRAST_BAND_EDGES_HZ[band]!
+    const high = CONTRAST_BAND_EDGES_HZ[band + 1]!
+    add(
+      'spectral',
+      `valley_${low}_${high}hz_mean`,
+      'dB',
+      `floor between ${low} and ${high} Hz: level of the quietest fifth of its frequencies (dense, noisy sound is high)`,
+      ['a denser sound', 'a cleaner sound'],
+    )
+  }
+  for (const band of ONSET_BANDS) {
+    add(
+      'rhythm',
+      `onset_${band.name}_mean`,
+      'dB',
+      `attacks between ${band.low} and ${band.high} Hz: how sharply that range rises at onsets`,
+      band.words,
+    )
+  }
+  for (const band of ONSET_BANDS)
+    for (const [low, high] of MODULATION_RATES_HZ)
+      add(
+        'rhythm',
+        `modulation_${band.name}_${low}_${high}hz`,
+        'share',
+        `pulsing between ${band.low} and ${band.high} Hz: share of that range's level changes that repeat ${low}–${high} times a second`,
+      )
+  add(
+    'harmony',
+    'harmonic_change',
+    'share',
+    'harmonic motion: how much the pitch classes change from one moment to the next',
+    ['more harmonic movement', 'more static harmony'],
+  )
+  add(
+    'rhythm',
+    'tempo_drift',
+    'octaves',
+    'tempo stability: how much the tempo differs between parts of the track (0 = steady)',
+    ['a freer tempo', 'a steadier tempo'],
+  )
+  add(
+    'loudness',
+    'loudness_range_db',
+    'dB',
+    'loudness range: spread of 3-second loudness between loud (95th percentile) and quiet (10th) stretches',
+    ['more contrast between loud and quiet parts', 'more even from start to end'],
+  )
   return features
 }
 
@@ -187,9 +293,10 @@ export const FEATURES: readonly FeatureInfo[] = build()
 // Version 2: band contrast's peak is the exact mean of the top 20 % (version 1 took whatever a
 // partial selection left at the end). Version 3: one window plan for every length (windows.ts):
 // half of the track, at most 60 s, in windows centred in equal parts; tracks of 10–60 s were
-// analysed whole, and 4 × 15 s windows sat at 10 %…90 % of the duration. A new version
-// re-analyses every track once.
-export const EXTRACTOR = { space: 'attune-dsp-v1', version: 3, dims: FEATURES.length } as const
+// analysed whole, and 4 × 15 s windows sat at 10 %…90 % of the duration. Version 4: spectral
+// balance in 7 bands, contrast valleys, onsets in 3 bands, harmonic change, tempo drift and
+// loudness range (docs/features.md). A new version re-analyses every track once.
+export const EXTRACTOR = { space: 'attune-dsp-v1', version: 4, dims: FEATURES.length } as const
 
 /** Position of each feature in the vector. */
 export const FEATURE_INDEX: ReadonlyMap<string, number> = new Map(

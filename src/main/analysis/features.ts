@@ -11,6 +11,9 @@ import {
   FEATURE_INDEX,
   FEATURES,
   MFCC_COUNT,
+  MODULATION_RATES_HZ,
+  ONSET_BANDS,
+  SHAPE_BANDS,
   TEMPO_BANDS_BPM,
 } from './feature-names'
 import { RealFft } from './real-fft'
@@ -42,6 +45,10 @@ const TEMPO_MAX_BPM = 300
 /** Prior over tempi: log-normal around 120 BPM with one octave deviation (as librosa's beat tracker). */
 const TEMPO_PRIOR_BPM = 120
 const TEMPO_PRIOR_OCTAVES = 1
+/** Tempo drift compares the tempo of stretches of about this many seconds. */
+const TEMPO_DRIFT_SECONDS = 5
+/** Loudness range: loudness of 3 s stretches, every second (as EBU R 128's short-term loudness). */
+const LOUDNESS_RANGE_SECONDS = 3
 
 /** Krumhansl–Kessler key profiles (Krumhansl 1990, Cognitive Foundations of Musical Pitch). */
 const MAJOR_PROFILE = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
@@ -74,6 +81,11 @@ class AnalysisTables {
   readonly chromaClasses: Uint8Array
   readonly chromaClass = new Int8Array(BINS).fill(-1)
   readonly contrastBands: [number, number][] = []
+  /** The SHAPE_BANDS and ONSET_BANDS entry of each mel band (by its centre frequency). */
+  readonly melShapeBand = new Int32Array(MEL_BANDS)
+  readonly melOnsetBand = new Int32Array(MEL_BANDS)
+  readonly shapeBandSize = new Int32Array(SHAPE_BANDS.length)
+  readonly onsetBandSize = new Int32Array(ONSET_BANDS.length)
   readonly chromaFirstBin = Math.ceil((CHROMA_MIN_HZ * FRAME_SIZE) / ANALYSIS_SAMPLE_RATE)
   readonly chromaLastBin = Math.floor((CHROMA_MAX_HZ * FRAME_SIZE) / ANALYSIS_SAMPLE_RATE)
 
@@ -113,6 +125,18 @@ class AnalysisTables {
         weights.push(1)
       }
       this.mel.push({ start, weights: Float32Array.from(weights) })
+      const shape = Math.max(
+        0,
+        SHAPE_BANDS.findIndex((b) => centre >= b.low && centre < b.high),
+      )
+      const onset = Math.max(
+        0,
+        ONSET_BANDS.findIndex((b) => centre >= b.low && centre < b.high),
+      )
+      this.melShapeBand[band] = shape
+      this.melOnsetBand[band] = onset
+      this.shapeBandSize[shape]!++
+      this.onsetBandSize[onset]!++
     }
     // Orthonormal DCT-II rows 1..13 (row 0, overall level, is left to the loudness features).
     for (let k = 1; k <= MFCC_COUNT; k++) {
@@ -181,6 +205,14 @@ interface FrameTrack {
   flatness: Float32Array
   flux: Float32Array
   contrast: Float32Array // count × bands
+  /** Contrast valleys against the frame's mean magnitude (dB), count × bands (every CONTRAST_EVERY-th frame). */
+  valley: Float32Array
+  /** Mel-band levels grouped in SHAPE_BANDS, against the frame's mean mel level (dB), count × bands. */
+  shape: Float32Array
+  /** Onset strength per ONSET_BANDS entry, count × bands. */
+  bandOnset: Float32Array
+  /** Mean mel level (dB) per ONSET_BANDS entry, count × bands (for the modulation spectrum). */
+  bandLevel: Float32Array
   mfcc: Float32Array // count × MFCC_COUNT
   chroma: Float32Array // count × 12
   onset: Float32Array
@@ -207,6 +239,10 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
     flatness: new Float32Array(total),
     flux: new Float32Array(total),
     contrast: new Float32Array(total * bands),
+    valley: new Float32Array(total * bands),
+    shape: new Float32Array(total * SHAPE_BANDS.length),
+    bandOnset: new Float32Array(total * ONSET_BANDS.length),
+    bandLevel: new Float32Array(total * ONSET_BANDS.length),
     mfcc: new Float32Array(total * MFCC_COUNT),
     chroma: new Float32Array(total * 12),
     onset: new Float32Array(total),
@@ -224,7 +260,13 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
   const chroma = new Float64Array(12)
   const scratch = new Float64Array(BINS)
   const { binHz, window: hann, melStart, melEnd, melBin, melWeights, dctRows } = t
-  const { chromaBins, chromaClasses } = t
+  const { chromaBins, chromaClasses, melShapeBand, melOnsetBand, shapeBandSize, onsetBandSize } = t
+  const shapeBands = SHAPE_BANDS.length
+  const onsetBands = ONSET_BANDS.length
+  const shapeSum = new Float64Array(shapeBands)
+  const onsetSum = new Float64Array(onsetBands)
+  const levelSum = new Float64Array(onsetBands)
+  const contrastParts = new Float64Array(2)
   const blocksPerFrame = FRAME_SIZE / HOP_SIZE
   let f = 0
   for (const signal of windows) {
@@ -379,11 +421,18 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
         const [from, to] = t.contrastBands[band]!
         const size = to - from
         for (let k = 0; k < size; k++) scratch[k] = magnitude[from + k]!
-        track.contrast[f * bands + band] = contrastDb(scratch, size)
+        contrastAndValley(scratch, size, contrastParts)
+        track.contrast[f * bands + band] = contrastParts[0]!
+        track.valley[f * bands + band] =
+          contrastParts[1]! - 20 * Math.log10(magnitudeSum / BINS + 1e-10)
       }
 
       // Mel spectrum in dB, MFCCs, and onset strength (Böck & Widmer 2013 style: summed positive change).
       let onset = 0
+      let melSum = 0
+      shapeSum.fill(0)
+      onsetSum.fill(0)
+      levelSum.fill(0)
       for (let band = 0; band < MEL_BANDS; band++) {
         const start = melStart[band]!
         const end = melEnd[band]!
@@ -399,13 +448,26 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
         if (k < end) sumEven += melWeights[k]! * power[k + shift]!
         const db = 10 * Math.log10(sumEven + sumOdd + MEL_POWER_FLOOR)
         logMel[band] = db
+        melSum += db
+        shapeSum[melShapeBand[band]!]! += db
+        levelSum[melOnsetBand[band]!]! += db
         if (i > 0) {
           const rise = db - previousLogMel[band]!
-          if (rise > 0) onset += rise
+          if (rise > 0) {
+            onset += rise
+            onsetSum[melOnsetBand[band]!]! += rise
+          }
         }
       }
       previousLogMel.set(logMel)
       track.onset[f] = onset / MEL_BANDS
+      const melMean = melSum / MEL_BANDS
+      for (let b = 0; b < shapeBands; b++)
+        track.shape[f * shapeBands + b] = shapeSum[b]! / shapeBandSize[b]! - melMean
+      for (let b = 0; b < onsetBands; b++)
+        track.bandOnset[f * onsetBands + b] = onsetSum[b]! / onsetBandSize[b]!
+      for (let b = 0; b < onsetBands; b++)
+        track.bandLevel[f * onsetBands + b] = levelSum[b]! / onsetBandSize[b]!
       const mfccAt = f * MFCC_COUNT
       for (let k = 0, row = 0; k < MFCC_COUNT; k++, row += MEL_BANDS) {
         let c = 0
@@ -441,6 +503,13 @@ function analyseFrames(windows: readonly Float32Array[]): FrameTrack {
  * instead of a full sort (the sort was most of the frame's cost).
  */
 export function contrastDb(values: Float64Array, size: number): number {
+  const parts = new Float64Array(2)
+  contrastAndValley(values, size, parts)
+  return parts[0]!
+}
+
+/** As contrastDb, writing the contrast (dB) to out[0] and the valley's level (dB) to out[1]. */
+function contrastAndValley(values: Float64Array, size: number, out: Float64Array): void {
   const take = Math.max(1, Math.round(CONTRAST_QUANTILE * size))
   // The `take` smallest to the front; then, of the rest, everything but the `take` largest before
   // them, so the top `take` end up last.
@@ -452,7 +521,8 @@ export function contrastDb(values: Float64Array, size: number): number {
     valley += values[k]!
     peak += values[size - 1 - k]!
   }
-  return 20 * Math.log10((peak / take + 1e-10) / (valley / take + 1e-10))
+  out[0] = 20 * Math.log10((peak / take + 1e-10) / (valley / take + 1e-10))
+  out[1] = 20 * Math.log10(valley / take + 1e-10)
 }
 
 /**
@@ -665,6 +735,113 @@ function onsetRate(track: FrameTrack, kept: Uint8Array, seconds: number): number
   return count / seconds
 }
 
+const MODULATION_FRAMES = 256
+
+/**
+ * Modulation spectrum of one band's level (dB) over time: the power spectrum of stretches of
+ * MODULATION_FRAMES frames (~6 s, mean removed, Hann window), summed over stretches, as shares of
+ * the power between 0.5 and 16 Hz in each of MODULATION_RATES_HZ (slow swells to fast pulses).
+ */
+function modulationShares(track: FrameTrack, band: number): number[] {
+  const bands = ONSET_BANDS.length
+  const n = MODULATION_FRAMES
+  const power = new Float64Array(n / 2 + 1)
+  const segment = new Float64Array(n)
+  for (let w = 0; w + 1 < track.windowStarts.length; w++) {
+    const to = track.windowStarts[w + 1]!
+    for (let from = track.windowStarts[w]!; from + n <= to; from += n / 2) {
+      let mean = 0
+      for (let i = 0; i < n; i++) mean += track.bandLevel[(from + i) * bands + band]!
+      mean /= n
+      for (let i = 0; i < n; i++) {
+        const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n)
+        segment[i] = (track.bandLevel[(from + i) * bands + band]! - mean) * hann
+      }
+      // A plain DFT of the bins up to 16 Hz (~95 of 129): cheap at 43 frames a second.
+      const maxBin = Math.min(n / 2, Math.ceil((16 * n) / FRAME_RATE))
+      for (let k = 1; k <= maxBin; k++) {
+        let re = 0
+        let im = 0
+        const step = (2 * Math.PI * k) / n
+        for (let i = 0; i < n; i++) {
+          re += segment[i]! * Math.cos(step * i)
+          im -= segment[i]! * Math.sin(step * i)
+        }
+        power[k]! += re * re + im * im
+      }
+    }
+  }
+  const shares = MODULATION_RATES_HZ.map(([low, high]) => {
+    let sum = 0
+    for (let k = 1; k < power.length; k++) {
+      const hz = (k * FRAME_RATE) / n
+      if (hz >= low && hz < high) sum += power[k]!
+    }
+    return sum
+  })
+  const total = shares.reduce((a, b) => a + b, 0)
+  return shares.map((x) => (total > 0 ? x / total : 0))
+}
+
+/** Mean L1 change of the chroma shares between consecutive kept frames of a window. */
+function harmonicChange(track: FrameTrack, kept: Uint8Array): number {
+  let sum = 0
+  let n = 0
+  for (let w = 0; w + 1 < track.windowStarts.length; w++) {
+    for (let f = track.windowStarts[w]! + 1; f < track.windowStarts[w + 1]!; f++) {
+      if (!kept[f] || !kept[f - 1]) continue
+      let change = 0
+      for (let c = 0; c < 12; c++)
+        change += Math.abs(track.chroma[f * 12 + c]! - track.chroma[(f - 1) * 12 + c]!)
+      sum += change
+      n++
+    }
+  }
+  return n > 0 ? sum / n : 0
+}
+
+/**
+ * How much the tempo moves: the standard deviation, in octaves, of the tempi of stretches of
+ * TEMPO_DRIFT_SECONDS (each estimated as the whole track's is); 0 with fewer than two stretches.
+ */
+function tempoDrift(track: FrameTrack): number {
+  const span = Math.round(TEMPO_DRIFT_SECONDS * FRAME_RATE)
+  const octaves: number[] = []
+  for (let w = 0; w + 1 < track.windowStarts.length; w++) {
+    const to = track.windowStarts[w + 1]!
+    for (let from = track.windowStarts[w]!; from + span <= to; from += span) {
+      const { bpm } = estimateTempo(track.onset, [from, from + span])
+      if (bpm > 0) octaves.push(Math.log2(bpm))
+    }
+  }
+  if (octaves.length < 2) return 0
+  const mean = octaves.reduce((a, b) => a + b, 0) / octaves.length
+  return Math.sqrt(octaves.reduce((a, b) => a + (b - mean) ** 2, 0) / octaves.length)
+}
+
+/**
+ * Loudness range (after EBU Tech 3342, on frame levels rather than K-weighted loudness): the
+ * spread between the 10th and 95th percentiles of the level of 3 s stretches, one every second,
+ * leaving out stretches below the silence gate.
+ */
+function loudnessRange(track: FrameTrack, gate: number): number {
+  const span = Math.round(LOUDNESS_RANGE_SECONDS * FRAME_RATE)
+  const step = Math.round(FRAME_RATE)
+  const levels: number[] = []
+  for (let w = 0; w + 1 < track.windowStarts.length; w++) {
+    const to = track.windowStarts[w + 1]!
+    for (let from = track.windowStarts[w]!; from + span <= to; from += step) {
+      let power = 0
+      for (let f = from; f < from + span; f++) power += 10 ** (track.rmsDb[f]! / 10)
+      const db = 10 * Math.log10(power / span + 1e-12)
+      if (db > gate) levels.push(db)
+    }
+  }
+  if (levels.length < 2) return 0
+  const sorted = Float32Array.from(levels).sort()
+  return percentile(sorted, 0.95) - percentile(sorted, 0.1)
+}
+
 export interface FeatureDetails {
   vector: Float32Array
   /** Mean chroma before rotation to the key (C = 0, A = 9), shares summing to 1 (zeros for silence). */
@@ -742,6 +919,28 @@ export function analyseWindows(windows: readonly Float32Array[]): FeatureDetails
     set(`${name}_mean`, mean)
     set(`${name}_std`, std)
   }
+
+  SHAPE_BANDS.forEach(({ low, high }, band) => {
+    const [mean, std] = meanStd(track.shape, kept, SHAPE_BANDS.length, band)
+    set(`shape_${low}_${high}hz_mean`, mean)
+    set(`shape_${low}_${high}hz_std`, std)
+  })
+  for (let band = 0; band < bands; band++) {
+    const name = `valley_${CONTRAST_BAND_EDGES_HZ[band]}_${CONTRAST_BAND_EDGES_HZ[band + 1]}hz_mean`
+    set(name, meanStd(track.valley, keptForContrast, bands, band)[0])
+  }
+  ONSET_BANDS.forEach(({ name }, band) =>
+    set(`onset_${name}_mean`, meanStd(track.bandOnset, kept, ONSET_BANDS.length, band)[0]),
+  )
+  ONSET_BANDS.forEach(({ name }, band) => {
+    const shares = modulationShares(track, band)
+    MODULATION_RATES_HZ.forEach(([low, high], rate) =>
+      set(`modulation_${name}_${low}_${high}hz`, shares[rate]!),
+    )
+  })
+  set('harmonic_change', harmonicChange(track, kept))
+  set('tempo_drift', tempoDrift(track))
+  set('loudness_range_db', loudnessRange(track, gate))
 
   const rawChroma = new Float64Array(12)
   for (let c = 0; c < 12; c++) rawChroma[c] = meanStd(track.chroma, kept, 12, c)[0]

@@ -51,6 +51,9 @@ export async function analyseLibrary(
 ): Promise<AnalysisSummary> {
   const started = Date.now()
   const store = new EmbeddingStore(db)
+  // A version with another number of features: the old vectors go now (their songs are re-analysed
+  // below), so the space never mixes lengths and the taste model keeps working meanwhile.
+  store.dropOtherLengths(EXTRACTOR.space, EXTRACTOR.dims)
   const jobs = store.pending(EXTRACTOR.space, EXTRACTOR.version)
   const summary: AnalysisSummary = {
     space: EXTRACTOR.space,

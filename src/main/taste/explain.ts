@@ -192,9 +192,11 @@ export function everydayWords(
 
 /** everydayWords for a feature by its name and group (any extractor version's). */
 export function featureWords(
-  feature: Pick<FeatureInfo, 'name' | 'group'>,
+  feature: Pick<FeatureInfo, 'name' | 'group' | 'words'>,
   z: number,
 ): { phrase: string; specific: boolean } {
+  // A feature's own words (feature-names.ts) come first.
+  if (feature.words) return { phrase: z >= 0 ? feature.words[0] : feature.words[1], specific: true }
   const band = /tempo_band_(\d+)_(\d+)/.exec(feature.name)
   const rules: readonly (readonly [RegExp, Direction | 'varied'])[] = band
     ? [

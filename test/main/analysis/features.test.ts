@@ -59,7 +59,7 @@ describe('feature catalogue', () => {
       expect(entry.unit.length).toBeGreaterThan(0)
       expect(entry.meaning.length).toBeGreaterThan(10)
     }
-    expect(EXTRACTOR).toEqual({ space: 'attune-dsp-v1', version: 3, dims: FEATURES.length })
+    expect(EXTRACTOR).toEqual({ space: 'attune-dsp-v1', version: 4, dims: FEATURES.length })
   })
 
   it('produces vectors exactly as long as the catalogue', () => {

@@ -98,6 +98,24 @@ describe('analysis pool', () => {
     expect((await analyseLibrary(db, { workers: 1 })).total).toBe(0)
   }, 300_000)
 
+  it('drops vectors of an older length when it starts, so the space never mixes lengths', async () => {
+    const store = new EmbeddingStore(db)
+    const track = new TrackStore(db)
+      .listTracks({ limit: 1000 })
+      .find((t) => t.path.endsWith('s16.wav'))!
+    const job = store.pending(EXTRACTOR.space, -1).find((j) => j.trackId === track.id)!
+    // As an older version with fewer features would have left it.
+    store.saveMany(EXTRACTOR.space, EXTRACTOR.version - 1, [{ job, vector: new Float32Array(90) }])
+    const summary = await analyseLibrary(db, { workers: 1 })
+    expect(summary.total).toBe(1)
+    expect(store.get(track.id, EXTRACTOR.space)?.length).toBe(EXTRACTOR.dims)
+    const lengths = db
+      .prepare('SELECT DISTINCT dim FROM embeddings WHERE space = ? AND vector IS NOT NULL')
+      .pluck()
+      .all(EXTRACTOR.space)
+    expect(lengths).toEqual([EXTRACTOR.dims])
+  }, 300_000)
+
   it('analyses an hour-long file within its time bound and without ballooning memory', async () => {
     const other = join(dir, 'hour-only')
     mkdirSync(other)
