@@ -26,7 +26,7 @@ describe('settings', () => {
   it('start at the defaults of DESIGN.md', () => {
     const s = new SettingsStore(db).get()
     expect(s).toEqual(DEFAULT_SETTINGS)
-    expect(s.model).toMatchObject({ lambda: 1, pcaDims: 32 })
+    expect(s.model).toMatchObject({ lambda: 1, pcaDims: 64 })
     expect(s.exploration).toMatchObject({ alpha: 1, temperature: 0.1, topN: 10 })
     expect(s.autoQueue).toMatchObject({ replayWindowDays: 3, artistSpacing: 2 })
   })
@@ -45,7 +45,7 @@ describe('settings', () => {
   it('refuses invalid values and leaves the stored ones as they were', () => {
     const store = new SettingsStore(db)
     expect(() => store.update('model', { pcaDims: 1000 })).toThrow()
-    expect(store.get().model.pcaDims).toBe(32)
+    expect(store.get().model.pcaDims).toBe(64)
   })
 
   it('falls back to defaults for a stored section that no longer validates', () => {

@@ -94,11 +94,11 @@ describe('the live model logs online metrics at every reward (real worker, real 
     expect(run).toMatchObject({
       kind: 'live',
       space: EXTRACTOR.space,
-      name: `live · ${EXTRACTOR.space} · k=32 · λ=1`,
-      preprocessing: { pcaDims: 32 },
+      name: `live · ${EXTRACTOR.space} · k=64 · λ=1`,
+      preprocessing: { pcaDims: 64 },
     })
     const runId = run?.id as number
-    expect(run?.params).toMatchObject({ modelKey: service.status.key, lambda: 1, pcaDims: 32 })
+    expect(run?.params).toMatchObject({ modelKey: service.status.key, lambda: 1, pcaDims: 64 })
     const reward = firstStore.series(runId, 'reward')
     expect(reward.map((p) => [p.step, p.value, p.ts])).toEqual([
       [1, 1, t0],
