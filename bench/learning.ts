@@ -38,6 +38,7 @@ const rewards = DEFAULT_SETTINGS.rewards
 export const VARIANTS: Record<string, Variant> = {
   default: { name: 'default' },
   'alpha-0.3': { name: 'alpha-0.3', settings: { exploration: { alpha: 0.3 } } },
+  'alpha-1': { name: 'alpha-1', settings: { exploration: { alpha: 1 } } },
   'alpha-0.5': { name: 'alpha-0.5', settings: { exploration: { alpha: 0.5 } } },
   'alpha-2': { name: 'alpha-2', settings: { exploration: { alpha: 2 } } },
   argmax: { name: 'argmax', settings: { exploration: { temperature: 0 } } },

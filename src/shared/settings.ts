@@ -68,7 +68,7 @@ export type SettingsSection = keyof Settings
 export const DEFAULT_SETTINGS: Settings = {
   rewards: DEFAULT_REWARDS,
   model: { space: 'attune-dsp-v1', pcaDims: 64, lambda: 1, forgettingWindow: null, paused: false },
-  exploration: { alpha: 1, temperature: 0.1, topN: 10, rediscoverAfterDays: 30 },
+  exploration: { alpha: 0.5, temperature: 0.1, topN: 10, rediscoverAfterDays: 30 },
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },
   analysis: { workers: null, autoStart: true },
   playback: { skipOnNotForMe: true, replayGain: 'track' },

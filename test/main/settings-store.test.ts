@@ -27,7 +27,7 @@ describe('settings', () => {
     const s = new SettingsStore(db).get()
     expect(s).toEqual(DEFAULT_SETTINGS)
     expect(s.model).toMatchObject({ lambda: 1, pcaDims: 64 })
-    expect(s.exploration).toMatchObject({ alpha: 1, temperature: 0.1, topN: 10 })
+    expect(s.exploration).toMatchObject({ alpha: 0.5, temperature: 0.1, topN: 10 })
     expect(s.autoQueue).toMatchObject({ replayWindowDays: 3, artistSpacing: 2 })
   })
 

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../../src/main/engine'
 import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings'
 import { tempDir } from '../../helpers/temp'
 import { seededNormal } from '../taste/random'
 
@@ -85,7 +86,7 @@ describe('autoQueueNext', () => {
         bonus: number
       }
       expect(data.temperature).toBe(0.5)
-      expect(data.alpha).toBe(1)
+      expect(data.alpha).toBe(DEFAULT_SETTINGS.exploration.alpha)
       expect(data.candidates.length).toBeGreaterThan(0)
       expect(data.candidates.reduce((a, c) => a + c.probability, 0)).toBeCloseTo(1, 9)
       const own = data.candidates.find((c) => c.trackId === pick.trackId)
