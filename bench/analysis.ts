@@ -1,7 +1,9 @@
 /**
  * Analysis speed: end to end (decode the analysed windows + resample + features) against a
  * plain whole-file decode with audio-decode, on the same files in the same run, as × real time
- * per core (the whole track's duration divided by CPU time, however little of it is analysed);
+ * per core, two ways, both labelled: per second of TRACK LENGTH (the whole track's duration
+ * divided by CPU time, however little of it is analysed: what a library costs) and per second
+ * of AUDIO ANALYSED (the analysed windows divided by CPU time: what the extractor itself costs);
  * then the wall time of `attune analyze` on the whole fixture library with 1 and 2 workers.
  *
  *   node bin/run-ts.js bench/analysis.ts [--rounds N] [--no-library]
@@ -14,6 +16,7 @@ import path from 'node:path'
 import { decodeForAnalysis } from '../src/main/analysis/decode'
 import { embedFile } from '../src/main/analysis/embed'
 import { FIXTURES, writeLongMp3, writeSyntheticWav } from '../test/main/analysis/long-audio'
+import { report } from './report'
 
 const roundsFlag = process.argv.indexOf('--rounds')
 const ROUNDS = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 2
@@ -127,13 +130,20 @@ try {
   )
   lines.push('')
   lines.push(
-    '| files | n | audio s | analysed s | decode only (audio-decode, whole file) | end to end (decode windows + resample + features) | end to end / decode only |',
+    '| files | n | track length s | audio analysed s | decode only (audio-decode, whole file), × per s of track length | **end to end, × per s of track length** | end to end, × per s of audio analysed | end to end / decode only (per s of track length) |',
   )
-  lines.push('|---|---|---|---|---|---|---|')
+  lines.push('|---|---|---|---|---|---|---|---|')
   const format = (row: Row): string => {
     const decodeSpeed = (row.audioSeconds * 1000) / row.decodeMs
     const endToEndSpeed = (row.audioSeconds * 1000) / row.endToEndMs
-    return `| ${row.group} | ${row.files / ROUNDS} | ${(row.audioSeconds / ROUNDS).toFixed(0)} | ${(row.analysedSeconds / ROUNDS).toFixed(0)} | ${decodeSpeed.toFixed(0)}× | ${endToEndSpeed.toFixed(0)}× | ${(endToEndSpeed / decodeSpeed).toFixed(2)} |`
+    const analysedSpeed = (row.analysedSeconds * 1000) / row.endToEndMs
+    return `| ${row.group} | ${row.files / ROUNDS} | ${(row.audioSeconds / ROUNDS).toFixed(0)} | ${(row.analysedSeconds / ROUNDS).toFixed(0)} | ${decodeSpeed.toFixed(0)}× | ${endToEndSpeed.toFixed(0)}× | ${analysedSpeed.toFixed(0)}× | ${(endToEndSpeed / decodeSpeed).toFixed(2)} |`
+  }
+  const reportTotal = (key: string, row: Row): void => {
+    if (row.endToEndMs <= 0) return
+    report(`analysis.${key}.e2eTrackSpeed`, (row.audioSeconds * 1000) / row.endToEndMs)
+    report(`analysis.${key}.e2eAnalysedSpeed`, (row.analysedSeconds * 1000) / row.endToEndMs)
+    report(`analysis.${key}.e2eOverDecode`, row.decodeMs / row.endToEndMs)
   }
   const all = [...rows.values()]
   for (const row of all) lines.push(format(row))
@@ -149,30 +159,24 @@ try {
       }),
       { group: name, files: 0, audioSeconds: 0, analysedSeconds: 0, decodeMs: 0, endToEndMs: 0 },
     )
-  lines.push(
-    format(
-      total(
-        '**all music/ (30 s excerpts, middle 15 s analysed)**',
-        all.filter((row) => row.group.startsWith('music/')),
-      ),
+  const totals = {
+    music: total(
+      '**all music/ (30 s excerpts, middle 15 s analysed)**',
+      all.filter((row) => row.group.startsWith('music/')),
     ),
-  )
-  lines.push(
-    format(
-      total(
-        '**all formats/ (20 s, middle 10 s analysed)**',
-        all.filter((row) => row.group.startsWith('formats/')),
-      ),
+    formats: total(
+      '**all formats/ (20 s, middle 10 s analysed)**',
+      all.filter((row) => row.group.startsWith('formats/')),
     ),
-  )
-  lines.push(
-    format(
-      total(
-        '**long files (60 s analysed)**',
-        all.filter((row) => row.group.startsWith('long')),
-      ),
+    long: total(
+      '**long files (60 s analysed)**',
+      all.filter((row) => row.group.startsWith('long')),
     ),
-  )
+  }
+  for (const [key, row] of Object.entries(totals)) {
+    lines.push(format(row))
+    reportTotal(key, row)
+  }
 
   // What seeking saves: the long MP3 decoded by windows vs streamed whole (same analysis).
   const seekRuns: number[] = []

@@ -1,11 +1,13 @@
 // PCA fit for the taste model's preprocessing (DESIGN.md performance target): 100k × 150
 // correlated data to 32 dims, ml-pca's SVD vs our covariance (running Σx, Σxxᵀ) + symmetric
-// eigendecomposition, side by side in one run. Target: ≤ 1/5 of ml-pca's time.
-// Run: node bin/run-ts.js bench/pca.ts [--rows N]
+// eigendecomposition, side by side in one run, and against ml-pca's own covariance method
+// (`method: 'covarianceMatrix'`, the same idea as ours in ml-matrix). Target: ≤ 1/5 of ml-pca's
+// fit (its default, SVD). Run: node bin/run-ts.js bench/pca.ts [--rows N]
 import { performance } from 'node:perf_hooks'
 import { Matrix } from 'ml-matrix'
 import { PCA } from 'ml-pca'
 import { Preprocessor } from '../src/main/taste'
+import { report } from './report'
 
 const rowsFlag = process.argv.indexOf('--rows')
 const n = rowsFlag > 0 ? Number(process.argv[rowsFlag + 1]) : 100_000
@@ -78,6 +80,12 @@ const mlPcaFitSeconds = seconds(start)
 start = performance.now()
 pca.predict(matrix, { nComponents: k })
 const mlPcaProjectSeconds = seconds(start)
+start = performance.now()
+const covariancePca = new PCA(matrix, { center: true, scale: true, method: 'covarianceMatrix' })
+const mlCovarianceFitSeconds = seconds(start)
+start = performance.now()
+covariancePca.predict(matrix, { nComponents: k })
+const mlCovarianceProjectSeconds = seconds(start)
 
 // Agreement: explained variance per component and the |cosine| between components.
 const ours = preprocessor.explainedVariance()
@@ -103,6 +111,9 @@ console.log(
   `| ml-pca 4.1 (SVD, scale: true) | ${mlPcaFitSeconds.toFixed(2)} | ${mlPcaProjectSeconds.toFixed(2)} | 1 |`,
 )
 console.log(
+  `| ml-pca 4.1 (covariance method, scale: true) | ${mlCovarianceFitSeconds.toFixed(2)} | ${mlCovarianceProjectSeconds.toFixed(2)} | 1/${(mlPcaFitSeconds / mlCovarianceFitSeconds).toFixed(1)} |`,
+)
+console.log(
   `| covariance + symmetric EVD (Σx, Σxxᵀ accumulation + EVD) | ${oursFitSeconds.toFixed(2)} | ${oursProjectSeconds.toFixed(2)} (+ L2 norm) | 1/${(mlPcaFitSeconds / oursFitSeconds).toFixed(1)} |`,
 )
 console.log(
@@ -113,3 +124,8 @@ console.log(
     `smallest |cosine| ${smallestCosine.toFixed(9)}; ${(explained * 100).toFixed(1)} % of the variance kept. ` +
     'Target: fit ≤ 1/5 of ml-pca.',
 )
+console.log(
+  `Ours vs ml-pca's covariance method: 1/${(mlCovarianceFitSeconds / oursFitSeconds).toFixed(1)} of its fit.`,
+)
+report('pca.oursOverMlPcaSvd', oursFitSeconds / mlPcaFitSeconds)
+report('pca.oursOverMlPcaCovariance', oursFitSeconds / mlCovarianceFitSeconds)

@@ -19,6 +19,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { extname, join, resolve } from 'node:path'
 import { openDatabase } from '../src/main/db/database'
 import { scanLibrary, type LibraryScanSummary, type ScanOptions } from '../src/main/library'
+import { report } from './report'
 
 const FIXTURES = resolve(process.cwd(), '../shared/fixtures')
 const TRACKS_PER_ALBUM = 12
@@ -177,6 +178,11 @@ async function main(): Promise<void> {
         `${(perCpu(defaultFirst) / perCpu(before)).toFixed(2)}× the files per CPU-second; ` +
         `rescan / first scan, wall time: **${ratio.toFixed(3)}** (target ≤ 0.1)`,
     )
+    report(
+      'scan.firstFilesPerSecond',
+      defaultFirst.summary.seen / (defaultFirst.summary.elapsedMs / 1000),
+    )
+    report('scan.rescanOverFirst', ratio)
   } finally {
     rmSync(work, { recursive: true, force: true })
   }

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { report } from './report'
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '21' } } })
 const rounds = Number(values.rounds)
@@ -80,6 +81,7 @@ try {
     console.log(
       `| ${command.name} | ${median(own).toFixed(0)} | ${Math.min(...own).toFixed(0)} | ${ratio.toFixed(2)} |`,
     )
+    if (i === 1) report('startup.statsOverNode', ratio)
   })
 } finally {
   rmSync(dir, { recursive: true, force: true })

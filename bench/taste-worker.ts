@@ -9,7 +9,16 @@
 // Then the library grows: 1 % new songs extend the model (no re-fit), +10 % re-fit it from the
 // running sums and replay its rows, versus a full rebuild (fit from the vectors + replay of the log).
 // Synthetic 160-dim vectors in an imported space, pcaDims 128 (k = 128).
+//
+// First, THE STALL TABLE (issue 14): the shipped defaults (exact refresh on, every 500 rank-one
+// changes, done in slices in the worker's idle time; forgetting window on, W = 1000, full), 2,000
+// consecutive rewards, each a new mark logged and then `recommend({ n: 2 })`, which applies it and
+// picks: p50, p99 and the maximum, beside one streaming pass over an N×k float32 matrix timed in
+// the main thread in the same run (only while the worker is idle: no refresh pending). At
+// 100,000 × 128 and 1,000,000 × 32; the process's peak memory is reported with it.
 // Run: node bin/run-ts.js bench/taste-worker.ts [--quick] [--sizes 10000,100000] [--rewards 50]
+//        [--stall 100000x128,1000000x32] [--stall-rewards 2000] [--stall-only]
+//      (--check: the stall table only, for `npm run bench -- --check`)
 import { performance } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -18,16 +27,13 @@ import { openDatabase, type Database } from '../src/main/db/database'
 import { EmbeddingStore } from '../src/main/analysis/embedding-store'
 import { EventLog } from '../src/main/events'
 import { SettingsStore } from '../src/main/settings-store'
-import { TasteCore } from '../src/main/taste/core'
+import { TasteCore, type TasteStatus } from '../src/main/taste/core'
 import { TasteService } from '../src/main/taste/service'
 import { LinUcb } from '../src/main/taste/linucb'
 import { seededRandom } from '../src/shared/random'
+import { checking, listFlag, report } from './report'
+import { plainPass } from './stream-pass'
 
-function listFlag(name: string, fallback: number[]): number[] {
-  const position = process.argv.indexOf(name)
-  const value = position > 0 ? process.argv[position + 1] : undefined
-  return value === undefined ? fallback : value.split(',').map(Number)
-}
 const quick = process.argv.includes('--quick')
 const sizes = listFlag('--sizes', quick ? [10_000] : [10_000, 100_000])
 const rewardCount = listFlag('--rewards', [quick ? 20 : 50])[0] as number
@@ -50,39 +56,50 @@ const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toF
  * Songs trackIds first…last with 160-dim vectors: 24 latent factors with decreasing variance
  * mixed into 160 dimensions, plus noise, with unequal means and scales (as audio features have).
  */
-function vectors(first: number, last: number, mixing: Float64Array): Float32Array {
+function vectors(
+  first: number,
+  last: number,
+  mixing: Float64Array,
+  inputDims = INPUT_DIMS,
+): Float32Array {
   const random = seededRandom(first)
   const normal = (): number => {
     const u = Math.max(random(), 1e-300)
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
   }
   const n = last - first + 1
-  const data = new Float32Array(n * INPUT_DIMS)
+  const data = new Float32Array(n * inputDims)
   const latent = new Float64Array(LATENT_DIMS)
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < LATENT_DIMS; c++) latent[c] = normal() * Math.pow(0.9, c)
-    for (let a = 0; a < INPUT_DIMS; a++) {
+    for (let a = 0; a < inputDims; a++) {
       let sum = 0.3 * normal()
       for (let c = 0; c < LATENT_DIMS; c++)
         sum += (mixing[a * LATENT_DIMS + c] as number) * (latent[c] as number)
-      data[i * INPUT_DIMS + a] = 100 * (a % 7) + (1 + (a % 5)) * sum
+      data[i * inputDims + a] = 100 * (a % 7) + (1 + (a % 5)) * sum
     }
   }
   return data
 }
 
-function storeVectors(db: Database, first: number, last: number, mixing: Float64Array): void {
-  const data = vectors(first, last, mixing)
+function storeVectors(
+  db: Database,
+  first: number,
+  last: number,
+  mixing: Float64Array,
+  inputDims = INPUT_DIMS,
+): void {
   const store = new EmbeddingStore(db)
-  const batch = 5000
+  const batch = 20_000
   for (let start = first; start <= last; start += batch) {
     const end = Math.min(last, start + batch - 1)
+    const data = vectors(start, end, mixing, inputDims)
     const results = []
     for (let trackId = start; trackId <= end; trackId++) {
-      const offset = (trackId - first) * INPUT_DIMS
+      const offset = (trackId - start) * inputDims
       results.push({
         job: { trackId, path: `/music/${trackId}.ogg`, size: 1, mtimeMs: 1, duration: 200 },
-        vector: data.subarray(offset, offset + INPUT_DIMS),
+        vector: data.subarray(offset, offset + inputDims),
       })
     }
     store.saveMany(SPACE, null, results)
@@ -289,6 +306,149 @@ async function benchSize(n: number, rewardRows: RewardRow[], growthRows: GrowthR
     rmSync(dir, { recursive: true, force: true })
   }
 }
+
+interface StallRow {
+  n: number
+  k: number
+  inputDims: number
+  rewards: number[]
+  passes: number[]
+  refresh: TasteStatus['refresh']
+  refreshesBefore: number
+  peakRssMb: number
+}
+
+const STALL_WINDOW = 1000
+const STALL_REFRESH_EVERY = 500
+
+/**
+ * Reward → next pick with the shipped defaults at N × k: 2,000 consecutive marks, each logged then
+ * answered by `recommend({ n: 2 })` (which applies it first), beside streaming passes timed while
+ * the worker had nothing to do.
+ */
+async function benchStall(n: number, k: number, count: number): Promise<StallRow> {
+  const inputDims = k >= 64 ? k + 32 : 2 * k
+  const setupStarted = performance.now()
+  const dir = mkdtempSync(join(tmpdir(), 'attune-bench-stall-'))
+  const dbPath = join(dir, 'attune.db')
+  const db = openDatabase(dbPath)
+  try {
+    const insert = db.prepare(`INSERT INTO tracks (path, duration, added_at) VALUES (?, 200, 1)`)
+    db.transaction(() => {
+      for (let id = 1; id <= n; id++) insert.run(`/music/${id}.ogg`)
+    })()
+    const mixingRandom = seededRandom(11)
+    const mixing = Float64Array.from(
+      { length: inputDims * LATENT_DIMS },
+      () => mixingRandom() * 2 - 1,
+    )
+    storeVectors(db, 1, n, mixing, inputDims)
+    const settings = new SettingsStore(db)
+    settings.update('model', { space: SPACE, pcaDims: k, forgettingWindow: STALL_WINDOW })
+    const events = new EventLog(db)
+    // A full window before measuring: every reward adds a row and forgets the oldest.
+    const prefill = STALL_WINDOW + 50
+    for (let id = 1; id <= prefill; id++) events.mark(id, markOf(id), 'bench')
+    const service = await TasteService.start({ db, dbPath })
+    try {
+      if (service.status.k !== k) throw new Error(`expected k = ${k}, got ${service.status.k}`)
+      await service.recommend({ n: 2 }) // the candidates are scored once, lazily
+      const before = await service.update()
+      console.error(
+        `stall ${n} × ${k}: ready in ${((performance.now() - setupStarted) / 1000).toFixed(0)} s`,
+      )
+      const random = seededRandom(n + k)
+      const matrix = new Float32Array(n * k)
+      for (let i = 0; i < matrix.length; i++) matrix[i] = (random() * 2 - 1) / Math.sqrt(k)
+      const weights = Float64Array.from({ length: k }, () => random())
+      const out = new Float64Array(n)
+      plainPass(matrix, n, k, weights, out) // warm-up (JIT)
+      const rewards: number[] = []
+      const passes: number[] = []
+      let peakRss = process.memoryUsage().rss
+      let status = before
+      for (let r = 0; r < count; r++) {
+        const trackId = prefill + 1 + (r % (n - prefill))
+        const started = performance.now()
+        events.mark(trackId, markOf(trackId), 'bench')
+        await service.recommend({ n: 2 })
+        rewards.push(performance.now() - started)
+        if (r % 10 === 9) {
+          // No new event: a cheap answer with the refresh's state. The pass runs only while the
+          // worker is idle (nothing pending), so the two never share the cores.
+          status = await service.update()
+          peakRss = Math.max(peakRss, process.memoryUsage().rss)
+          if (!status.refresh.pending) {
+            weights[r % k] = random()
+            const at = performance.now()
+            plainPass(matrix, n, k, weights, out)
+            passes.push(performance.now() - at)
+          }
+        }
+      }
+      status = await service.update()
+      return {
+        n,
+        k,
+        inputDims,
+        rewards,
+        passes,
+        refresh: status.refresh,
+        refreshesBefore: before.refresh.cycles,
+        peakRssMb: Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20,
+      }
+    } finally {
+      await service.close()
+    }
+  } finally {
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function stallSizes(): [number, number][] {
+  const position = process.argv.indexOf('--stall')
+  const value = position > 0 ? process.argv[position + 1] : undefined
+  const list = value ?? (quick ? '100000x128' : '100000x128,1000000x32')
+  return list.split(',').map((size) => {
+    const [n, k] = size.split('x').map(Number)
+    return [n as number, k as number]
+  })
+}
+
+const stallRewards = listFlag('--stall-rewards', [2000])[0] as number
+const stallRows: StallRow[] = []
+for (const [n, k] of stallSizes()) stallRows.push(await benchStall(n, k, stallRewards))
+
+console.log(
+  `Reward → next pick with the shipped defaults (exact refresh every ${STALL_REFRESH_EVERY} changes, ` +
+    `in idle-time slices; forgetting window on, W = ${STALL_WINDOW}, full), ${stallRewards} consecutive ` +
+    'rewards (mark logged + recommend(2) through the worker), ms; beside one streaming pass over ' +
+    `the N×k float32 matrix (median of the passes timed while the worker was idle)\n`,
+)
+console.log(
+  '| N × k (input dims) | p50 | p99 | max | one pass: median (max) | p50 ÷ pass | **p99 ÷ pass** (≤ 2) | **max ÷ pass** (≤ 5) | exact refreshes done / slices / of them on a reward | peak RSS MB |',
+)
+console.log('|---|---|---|---|---|---|---|---|---|---|')
+for (const row of stallRows) {
+  const pass = median(row.passes)
+  const p50 = percentile(row.rewards, 0.5)
+  const p99 = percentile(row.rewards, 0.99)
+  const max = Math.max(...row.rewards)
+  console.log(
+    `| ${row.n.toLocaleString('en')} × ${row.k} (${row.inputDims}) | ${ms(p50)} | ${ms(p99)} | ${ms(max)} | ` +
+      `${ms(pass)} (${ms(Math.max(...row.passes))}), ${row.passes.length} passes | ${(p50 / pass).toFixed(2)}× | **${(p99 / pass).toFixed(2)}×** | ` +
+      `**${(max / pass).toFixed(2)}×** | ${row.refresh.cycles - row.refreshesBefore} / ${row.refresh.slices} / ` +
+      `${row.refresh.inlineSlices} | ${row.peakRssMb.toFixed(0)} |`,
+  )
+  const tag = `${row.n >= 1_000_000 ? `${row.n / 1_000_000}m` : `${row.n / 1000}k`}x${row.k}`
+  report(`taste-worker.stall.${tag}.p99OverPass`, p99 / pass)
+  report(`taste-worker.stall.${tag}.maxOverPass`, max / pass)
+  report(`taste-worker.stall.${tag}.refreshes`, row.refresh.cycles - row.refreshesBefore)
+  report(`taste-worker.stall.${tag}.peakRssMb`, row.peakRssMb)
+}
+
+if (checking || process.argv.includes('--stall-only')) process.exit(0)
 
 const rewardRows: RewardRow[] = []
 const growthRows: GrowthRow[] = []

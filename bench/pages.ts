@@ -1,6 +1,6 @@
 // Measures the library's page queries on a generated 100,000-track database: listTracks by offset
 // against keyset paging (`after`) for every order, and the album/artist summaries.
-// Run: node bin/run-ts.js test/main/library/measure-pages.ts [--rounds 5] [--albums-of 10]
+// Run: node bin/run-ts.js bench/pages.ts [--rounds 5] [--albums-of 10]
 //        [--groups-only] [--baseline /path/to/old-track-store.mts]
 // (--albums-of N: tracks per album, for a library shaped like a real one; default: the scale
 // test's library, where almost every track is an album of its own. --baseline: a module exporting
@@ -9,10 +9,10 @@
 // be identical.)
 import os from 'node:os'
 import { join } from 'node:path'
-import { openDatabase } from '../../../src/main/db/database'
-import { TRACK_ORDERS, TrackStore } from '../../../src/main/library'
-import { tempDir } from '../../helpers/temp'
-import { fillBigLibrary } from './big-library'
+import { openDatabase } from '../src/main/db/database'
+import { TRACK_ORDERS, TrackStore } from '../src/main/library'
+import { tempDir } from '../test/helpers/temp'
+import { fillBigLibrary } from '../test/main/library/big-library'
 
 const N = 100_000
 const argument = (name: string, fallback: number) => {

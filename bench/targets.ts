@@ -1,0 +1,148 @@
+// The benchmarks `npm run bench` runs and the targets `npm run bench -- --check` holds them to
+// (DESIGN.md's performance table, or stricter). To add a benchmark: one entry below, and
+// `report(name, value)` (bench/report.ts) in the script for each value a target names.
+
+export interface Target {
+  /** The value the script reports (bench/report.ts). */
+  result: string
+  /** What is checked, in a few words (printed by the checker). */
+  label: string
+  /** Passes when the value is at most this… */
+  atMost?: number
+  /** …or at least this. */
+  atLeast?: number
+}
+
+export interface Benchmark {
+  /** bench/<name>.ts; `npm run bench -- <name>` runs it alone. */
+  name: string
+  /** Arguments of the full run (`npm run bench`). */
+  args: string[]
+  /** Arguments of the checker's run (all of them together fit in ~10 minutes on 2 cores). */
+  checkArgs: string[] | null
+  targets: Target[]
+}
+
+/** Stated in bench/README.md: the peak resident memory of the 1,000,000 × 32 stall run. */
+export const STALL_1M_MEMORY_MB = 2048
+
+export const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'scan',
+    args: ['10000'],
+    checkArgs: ['5000', '--quick'],
+    targets: [
+      { result: 'scan.firstFilesPerSecond', label: 'first scan, files/s', atLeast: 1000 },
+      { result: 'scan.rescanOverFirst', label: 'rescan ÷ first scan', atMost: 0.1 },
+    ],
+  },
+  {
+    name: 'analysis',
+    args: ['--rounds', '2'],
+    checkArgs: ['--rounds', '1', '--no-library'],
+    targets: [
+      {
+        result: 'analysis.music.e2eTrackSpeed',
+        label: 'analysis music/, × real time per s of track length',
+        atLeast: 150,
+      },
+      {
+        result: 'analysis.long.e2eTrackSpeed',
+        label: 'analysis long files, × real time per s of track length',
+        atLeast: 150,
+      },
+      {
+        result: 'analysis.music.e2eOverDecode',
+        label: 'analysis music/, end to end ÷ decode-only speed',
+        atLeast: 0.5,
+      },
+    ],
+  },
+  {
+    name: 'linucb',
+    args: [],
+    checkArgs: ['--sizes', '100000', '--dims', '128'],
+    targets: [
+      {
+        result: 'linucb.100kx128.recomputeOverIncremental',
+        label: 'reward 100k×128: recompute ÷ incremental',
+        atLeast: 50,
+      },
+      {
+        result: 'linucb.100kx128.incrementalOverPass',
+        label: 'reward 100k×128: incremental ÷ one pass',
+        atMost: 1.5,
+      },
+    ],
+  },
+  {
+    name: 'taste-worker',
+    args: [],
+    checkArgs: ['--check', '--stall-rewards', '600'],
+    targets: [
+      {
+        result: 'taste-worker.stall.100kx128.p99OverPass',
+        label: 'worker reward→pick 100k×128: p99 ÷ one pass',
+        atMost: 2,
+      },
+      {
+        result: 'taste-worker.stall.100kx128.maxOverPass',
+        label: 'worker reward→pick 100k×128: max ÷ one pass',
+        atMost: 5,
+      },
+      {
+        result: 'taste-worker.stall.100kx128.refreshes',
+        label: 'exact refreshes done during the 100k×128 run',
+        atLeast: 1,
+      },
+      {
+        result: 'taste-worker.stall.1mx32.p99OverPass',
+        label: 'worker reward→pick 1M×32: p99 ÷ one pass',
+        atMost: 2,
+      },
+      {
+        result: 'taste-worker.stall.1mx32.maxOverPass',
+        label: 'worker reward→pick 1M×32: max ÷ one pass',
+        atMost: 5,
+      },
+      {
+        result: 'taste-worker.stall.1mx32.refreshes',
+        label: 'exact refreshes done during the 1M×32 run',
+        atLeast: 1,
+      },
+      {
+        result: 'taste-worker.stall.1mx32.peakRssMb',
+        label: '1M×32 peak memory, MB',
+        atMost: STALL_1M_MEMORY_MB,
+      },
+    ],
+  },
+  {
+    name: 'pca',
+    args: [],
+    checkArgs: ['--rows', '20000'],
+    targets: [{ result: 'pca.oursOverMlPcaSvd', label: 'PCA fit ÷ ml-pca (SVD)', atMost: 0.2 }],
+  },
+  {
+    name: 'library',
+    args: [],
+    checkArgs: ['--rounds', '2'],
+    targets: [
+      { result: 'library.searchMedianMs', label: 'search at 100k tracks, median ms', atMost: 50 },
+    ],
+  },
+  {
+    name: 'startup',
+    args: [],
+    checkArgs: ['--rounds', '7'],
+    targets: [
+      {
+        result: 'startup.statsOverNode',
+        label: 'attune stats ÷ node + better-sqlite3',
+        atMost: 2.5,
+      },
+    ],
+  },
+  { name: 'pages', args: ['--rounds', '5'], checkArgs: null, targets: [] },
+  { name: 'learning', args: [], checkArgs: null, targets: [] },
+]
