@@ -162,9 +162,8 @@ describe('robustness', () => {
     expect(windows[0]!.start).toBeCloseTo(75 - 7.5, 6)
     expect(windows[3]!.start + windows[3]!.length / 2).toBeCloseTo(525, 6)
     const long = sine(220, 600, RATE, 0.3)
-    const started = performance.now()
     const details = extractFeatureDetails(long, RATE)
-    expect(performance.now() - started).toBeLessThan(5_000)
+    // Bounded work, whatever the length: the frames of four 15 s windows (no stopwatch here).
     expect(details.frames).toBeLessThanOrEqual(4 * Math.ceil((15 * RATE) / 512))
     expectFinite(details.vector)
   })
