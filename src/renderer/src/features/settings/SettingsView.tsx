@@ -120,6 +120,12 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
               {status.failed ? `${status.missing ? ', ' : ''}${status.failed} unreadable` : ''}
             </p>
           ) : null}
+          {status?.readOnly ? (
+            <p role="note">
+              Attune can only read this library (its file, folder or disk is read-only): new marks,
+              plays and scans are not saved.
+            </p>
+          ) : null}
           {roots.length === 0 ? <p className="muted">No folders yet.</p> : null}
           <ul className="roots" aria-label="Library folders">
             {roots.map((root) => (
