@@ -26,6 +26,7 @@ import {
   seededRandom,
   type AutoQueueCandidate,
   type AutoQueueChoice,
+  type AutoQueuePolicy,
 } from './queue/auto-queue'
 import { Coalescer, planReplacements } from './queue/rerank'
 import type { Recommendation } from './taste/model'
@@ -366,21 +367,15 @@ export class Engine {
       if (/analysed|no vectors/i.test((error as Error).message)) return
       throw error
     }
-    const status = await taste.update()
-    if (this.closed) return
-    this.emit('modelUpdated', { lastEventId: status.lastEventId, rows: status.rows })
-    await this.rerankWaitingPicks(taste)
-  }
-
-  /**
-   * Replaces the waiting auto-picks the model no longer stands behind (see planReplacements):
-   * each replacement is drawn and logged as autoQueueNext's picks are, then applied to the queue
-   * as saved now (the renderer may have saved meanwhile), and announced with `queueChanged`.
-   */
-  private async rerankWaitingPicks(taste: TasteService): Promise<void> {
     const state = this.queue.load()
     const waiting = state.entries.filter((e, i) => isWaitingAutoPick(e, i, state.current))
-    if (waiting.length === 0) return
+    if (waiting.length === 0) {
+      const status = await taste.update()
+      if (!this.closed) this.emit('modelUpdated', { lastEventId: status.lastEventId })
+      return
+    }
+    // With picks waiting, one round trip: the worker learns the new events before it ranks.
+    const learned = this.latestEventId()
     const settings = this.settings.get()
     const { temperature, topN } = settings.exploration
     const spacing = settings.autoQueue.artistSpacing
@@ -391,11 +386,30 @@ export class Engine {
       exclude: [...new Set(others)],
     })
     if (this.closed) return
+    this.emit('modelUpdated', { lastEventId: learned })
+    this.rerankWaitingPicks(waiting, recommendations, {
+      temperature,
+      topN,
+      artistSpacing: spacing,
+    })
+  }
+
+  /**
+   * Replaces the waiting auto-picks the model no longer stands behind (see planReplacements),
+   * given its best eligible songs with the waiting picks among them: each replacement is drawn and
+   * logged as autoQueueNext's picks are, then applied to the queue as saved now (the renderer may
+   * have saved meanwhile), and announced with `queueChanged`.
+   */
+  private rerankWaitingPicks(
+    waiting: QueueEntry[],
+    recommendations: Recommendation[],
+    policy: AutoQueuePolicy,
+  ): void {
     const plan = planReplacements(
       waiting,
       this.withTracks(recommendations),
-      { temperature, topN, artistSpacing: spacing },
-      this.recentAutoPickArtists(spacing),
+      policy,
+      this.recentAutoPickArtists(policy.artistSpacing),
       this.autoQueueRandom,
     )
     if (plan.length === 0) return

@@ -481,8 +481,11 @@ export interface EngineEvents {
     revision: number
     replaced: QueueReplacement<QueueEntry & { track: Track | null }>[]
   }
-  /** The taste model learned from new events: Discover and Rediscover are worth a fresh look. */
-  modelUpdated: { lastEventId: number; rows: number }
+  /**
+   * The taste model learned from the events up to `lastEventId`: Discover and Rediscover are
+   * worth a fresh look.
+   */
+  modelUpdated: { lastEventId: number }
   analysisProgress: AnalysisProgress
   analysisFinished: AnalysisResult
   settingsChanged: Settings

@@ -218,8 +218,8 @@ describe('Discover follows the model', () => {
     expect(bridge.callsOf('discover')).toHaveLength(1)
     bridge.tracks = [...bridge.tracks.slice(1), bridge.tracks[0]!] // the model changed its mind
     act(() => {
-      bridge.emit('modelUpdated', { lastEventId: 5, rows: 1 })
-      bridge.emit('modelUpdated', { lastEventId: 6, rows: 2 })
+      bridge.emit('modelUpdated', { lastEventId: 5 })
+      bridge.emit('modelUpdated', { lastEventId: 6 })
     })
     await waitFor(() =>
       expect(screen.getAllByTestId('discover-entry')[0]!.textContent).toContain('Song 2'),

@@ -15,11 +15,12 @@ export interface PlannedReplacement<C extends AutoQueueCandidate> {
 }
 
 /**
- * Keeps a waiting pick while it is still among the policy's short-list (the `topN` best eligible
- * songs by UCB, the songs the softmax draws from); every other waiting pick (fallen behind, or no
- * longer eligible, e.g. marked "not for me") is replaced by a fresh draw, in queue order, from the
- * candidates that are neither waiting nor drawn already. `candidates` are the model's best
- * eligible songs, best first, with the waiting picks among them and the queue's other songs not.
+ * Keeps a waiting pick while the policy could still have drawn it where it stands: among the
+ * `topN` best eligible songs by UCB once the picks kept before it are set aside, as autoQueueNext
+ * drew it (each pick excludes the songs queued before it). Every other waiting pick (fallen behind,
+ * or no longer eligible, e.g. marked "not for me") is replaced by a fresh draw from the same
+ * short-list, in queue order, never a song waiting further on. `candidates` are the model's best
+ * eligible songs, with the waiting picks among them and the queue's other songs not.
  */
 export function planReplacements<C extends AutoQueueCandidate>(
   waiting: readonly { trackId: number }[],
@@ -28,19 +29,23 @@ export function planReplacements<C extends AutoQueueCandidate>(
   recentArtists: readonly (string | null)[],
   random: () => number,
 ): PlannedReplacement<C>[] {
-  const shortList = new Set(
-    [...candidates]
-      .sort((a, b) => b.ucb - a.ucb || a.trackId - b.trackId)
-      .slice(0, Math.max(1, Math.floor(policy.topN)))
-      .map((c) => c.trackId),
-  )
-  const waitingIds = new Set(waiting.map((w) => w.trackId))
-  let pool = candidates.filter((c) => !waitingIds.has(c.trackId))
+  const topN = Math.max(1, Math.floor(policy.topN))
+  let pool = [...candidates].sort((a, b) => b.ucb - a.ucb || a.trackId - b.trackId)
   let artists = [...recentArtists]
   const planned: PlannedReplacement<C>[] = []
   waiting.forEach((pick, index) => {
-    if (shortList.has(pick.trackId)) return
-    const choice = chooseAutoPick(pool, policy, artists, random)
+    const standing = pool.findIndex((c) => c.trackId === pick.trackId)
+    if (standing >= 0 && standing < topN) {
+      pool.splice(standing, 1)
+      return
+    }
+    const later = new Set(waiting.slice(index + 1).map((w) => w.trackId))
+    const choice = chooseAutoPick(
+      pool.filter((c) => c.trackId !== pick.trackId && !later.has(c.trackId)),
+      policy,
+      artists,
+      random,
+    )
     if (!choice) return
     planned.push({ index, choice })
     pool = pool.filter((c) => c.trackId !== choice.pick.trackId)

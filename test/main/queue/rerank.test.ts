@@ -27,6 +27,23 @@ describe('planReplacements', () => {
     ])
   })
 
+  it('keeps a pick the policy could have drawn where it stands, after the picks before it', () => {
+    // autoQueueNext drew 1, then 2, then 4 (each from the top 3 of what was not queued yet): with
+    // nothing learned since, a re-rank keeps all three.
+    const candidates = [10, 9, 8, 7, 6, 5].map((ucb, i) => candidate(i + 1, ucb))
+    const waiting = [{ trackId: 1 }, { trackId: 2 }, { trackId: 5 }]
+    expect(planReplacements(waiting, candidates, policy, [], () => 0.5)).toEqual([])
+    // Had the first been replaced by a song from further down, the third would stand at rank 4.
+    const drop = planReplacements(
+      [{ trackId: 6 }, { trackId: 2 }, { trackId: 5 }],
+      candidates,
+      policy,
+      [],
+      () => 0.5,
+    )
+    expect(drop.map((p) => [p.index, p.choice.pick.trackId])).toEqual([[0, 1]])
+  })
+
   it('keeps artists apart across the replacements it draws', () => {
     const candidates = [candidate(1, 3, 'A'), candidate(2, 2, 'A'), candidate(3, 1, 'B')]
     const plan = planReplacements(

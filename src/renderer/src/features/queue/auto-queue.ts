@@ -133,7 +133,10 @@ export class AutoQueueFiller {
         }
         if (entry) {
           this.set({ picking: false, message: null })
-          this.player.addEntries([entry])
+          // The engine's re-rank may have queued the same song meanwhile: then ask again.
+          const queued = this.player.getSnapshot().queue.items
+          if (queued.some((item) => item.entry.trackId === entry.trackId)) this.check()
+          else this.player.addEntries([entry])
         } else {
           this.blocked = true
           this.set({ picking: false, message })
