@@ -143,6 +143,18 @@ export const BENCHMARKS: Benchmark[] = [
       },
     ],
   },
+  {
+    name: 'live-queue',
+    args: [],
+    checkArgs: ['--sizes', '100000', '--trials', '10'],
+    targets: [
+      {
+        result: 'liveQueue.rerankOverRoundTrip',
+        label: 'mark → waiting picks re-ranked 100k×128 ÷ one reward round trip',
+        atMost: 1,
+      },
+    ],
+  },
   { name: 'pages', args: ['--rounds', '5'], checkArgs: null, targets: [] },
   { name: 'learning', args: [], checkArgs: null, targets: [] },
 ]

@@ -94,6 +94,7 @@ function QueueList({ player }: { player: Player }) {
             <li
               key={item.key}
               data-testid="queue-entry"
+              data-track-id={item.entry.trackId}
               aria-current={index === queue.current ? 'true' : undefined}
               className={`${index === queue.current ? 'current' : ''}${dropAt === index ? ' drop-target' : ''}`}
               draggable

@@ -1,0 +1,193 @@
+// Mark → re-ranked waiting auto-picks (issue 10), through the real engine and its taste worker:
+// the listener marks the first waiting auto-pick "not for me" (engine.handlers.setMark, as the UI
+// does); the engine tells the worker at once, the worker learns and ranks, the engine draws and logs
+// a replacement, saves the queue and pushes `queueChanged`. Timed from the mark to that event (what
+// the renderer applies on arrival). Side by side in the same run, on the same worker: one reward's
+// round trip as bench/taste-worker.ts measures it (log a mark, update(), recommend({ n: 2 })).
+// DESIGN.md's target: mark → waiting picks re-ranked ≤ that round trip, at 100k × 128.
+// Synthetic 160-dim vectors (12 clusters) in an imported space, pcaDims 128.
+// Run: node bin/run-ts.js bench/live-queue.ts [--quick] [--sizes 10000,100000] [--trials 30]
+import { performance } from 'node:perf_hooks'
+import { join } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { openDatabase } from '../src/main/db/database'
+import { EmbeddingStore } from '../src/main/analysis/embedding-store'
+import { Engine } from '../src/main/engine'
+import { seededRandom } from '../src/shared/random'
+import type { EngineEvent, QueueEntry } from '../src/shared/contract'
+
+function listFlag(name: string, fallback: number[]): number[] {
+  const position = process.argv.indexOf(name)
+  const value = position > 0 ? process.argv[position + 1] : undefined
+  return value === undefined ? fallback : value.split(',').map(Number)
+}
+const quick = process.argv.includes('--quick')
+const sizes = listFlag('--sizes', quick ? [10_000] : [10_000, 100_000])
+const trials = listFlag('--trials', [quick ? 10 : 30])[0] as number
+const SPACE = 'import:bench-live'
+const DIMS = 160
+const CLUSTERS = 12
+const PCA_DIMS = 128
+/** Marks logged before measuring, so the model is past its cold start. */
+const PRIOR_MARKS = 60
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)] as number
+}
+const p95 = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] as number
+}
+const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(1))
+
+/** A library of `n` songs in clusters (a style each), with an artist per 20 songs. */
+function buildLibrary(dbPath: string, n: number): void {
+  const db = openDatabase(dbPath)
+  try {
+    const random = seededRandom(n)
+    const normal = () => {
+      const u = Math.max(random(), 1e-300)
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
+    }
+    const centres = Array.from({ length: CLUSTERS }, () =>
+      Float32Array.from({ length: DIMS }, normal),
+    )
+    const insert = db.prepare(
+      `INSERT INTO tracks (path, duration, added_at, artist, title) VALUES (?, 200, 1, ?, ?)`,
+    )
+    db.transaction(() => {
+      for (let id = 1; id <= n; id++)
+        insert.run(`/music/${id}.ogg`, `Artist ${Math.ceil(id / 20)}`, `Song ${id}`)
+    })()
+    const store = new EmbeddingStore(db)
+    for (let start = 1; start <= n; start += 5000) {
+      const results = []
+      for (let id = start; id < Math.min(n + 1, start + 5000); id++) {
+        const centre = centres[id % CLUSTERS] as Float32Array
+        results.push({
+          job: { trackId: id, path: `/music/${id}.ogg`, size: 1, mtimeMs: 1, duration: 200 },
+          vector: Float32Array.from(centre, (c) => c + 0.8 * normal()),
+        })
+      }
+      store.saveMany(SPACE, null, results)
+    }
+  } finally {
+    db.close()
+  }
+}
+
+interface Row {
+  n: number
+  replaced: number
+  markToQueueChanged: number[]
+  markToModelUpdated: number[]
+  roundTrip: number[]
+}
+
+async function benchSize(n: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'attune-bench-live-'))
+  const dbPath = join(dir, 'attune.db')
+  let started = performance.now()
+  buildLibrary(dbPath, n)
+  console.error(`N = ${n}: library built in ${ms(performance.now() - started)} ms`)
+  const engine = new Engine({ dbPath, autoQueueSeed: 1 })
+  try {
+    engine.settings.update('model', { space: SPACE, pcaDims: PCA_DIMS })
+    const random = seededRandom(3)
+    for (let i = 0; i < PRIOR_MARKS; i++) {
+      const id = 1 + Math.floor(random() * n)
+      engine.events.mark(id, id % CLUSTERS < 4 ? 'love' : 'not_for_me', 'bench')
+    }
+    started = performance.now()
+    const taste = await engine.tasteService()
+    await taste.recommend({ n: 2 }) // the candidates are scored once, lazily
+    console.error(`N = ${n}: taste worker ready in ${ms(performance.now() - started)} ms`)
+
+    // The queue: one song playing, two auto-picks waiting.
+    const playing = (await engine.autoQueueNext()).entry!
+    const entries: QueueEntry[] = [playing]
+    for (let i = 0; i < 2; i++) {
+      const { entry } = await engine.autoQueueNext(entries.map((e) => e.trackId))
+      entries.push(entry!)
+    }
+    void engine.handlers.saveQueue({
+      entries: entries.map(({ trackId, source, reason, pickId }) => ({
+        trackId,
+        source,
+        reason,
+        ...(pickId !== undefined ? { pickId } : {}),
+      })),
+      current: 0,
+      position: 0,
+      shuffle: false,
+      repeat: 'off',
+      volume: 1,
+    })
+
+    const row: Row = {
+      n,
+      replaced: 0,
+      markToQueueChanged: [],
+      markToModelUpdated: [],
+      roundTrip: [],
+    }
+    let next = 1
+    for (let t = 0; t < trials; t++) {
+      // Mark → queueChanged, through the engine.
+      const queue = engine.queue.load()
+      const target = queue.entries[1]!.trackId
+      let modelAt: number | null = null
+      let queueAt: number | null = null
+      const off = engine.subscribe((event: EngineEvent) => {
+        if (event.name === 'modelUpdated') modelAt ??= performance.now()
+        if (
+          event.name === 'queueChanged' &&
+          (event.payload as { replaced: unknown[] }).replaced.length
+        )
+          queueAt ??= performance.now()
+      })
+      const marked = performance.now()
+      void engine.handlers.setMark({ trackId: target, mark: 'not_for_me' })
+      await engine.settled()
+      off()
+      if (queueAt !== null) {
+        row.replaced++
+        row.markToQueueChanged.push(queueAt - marked)
+      }
+      if (modelAt !== null) row.markToModelUpdated.push(modelAt - marked)
+
+      // One reward's worker round trip, as bench/taste-worker.ts measures it.
+      while (engine.queue.load().entries.some((e) => e.trackId === next)) next++
+      const begun = performance.now()
+      engine.events.mark(next++, 'like', 'bench')
+      await taste.update()
+      await taste.recommend({ n: 2 })
+      row.roundTrip.push(performance.now() - begun)
+    }
+    return row
+  } finally {
+    await engine.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const rows: Row[] = []
+for (const n of sizes) rows.push(await benchSize(n))
+
+console.log(
+  `Mark → re-ranked waiting auto-picks, k = ${PCA_DIMS} (from ${DIMS}-dim vectors), ${trials} marks per size, ms: median (p95)\n`,
+)
+console.log(
+  '| N | picks replaced | mark → queueChanged (re-ranked, logged, saved) | mark → modelUpdated | one reward round trip (mark + update + recommend 2) | re-rank ÷ round trip |',
+)
+console.log('|---|---|---|---|---|---|')
+for (const row of rows) {
+  const rerank = median(row.markToQueueChanged)
+  const trip = median(row.roundTrip)
+  console.log(
+    `| ${row.n.toLocaleString('en')} | ${row.replaced} of ${trials} | ${ms(rerank)} (${ms(p95(row.markToQueueChanged))}) | ` +
+      `${ms(median(row.markToModelUpdated))} | ${ms(trip)} (${ms(p95(row.roundTrip))}) | ${(rerank / trip).toFixed(2)}× |`,
+  )
+}
