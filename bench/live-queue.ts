@@ -7,6 +7,7 @@
 // DESIGN.md's target: mark → waiting picks re-ranked ≤ that round trip, at 100k × 128.
 // Synthetic 160-dim vectors (12 clusters) in an imported space, pcaDims 128.
 // Run: node bin/run-ts.js bench/live-queue.ts [--quick] [--sizes 10000,100000] [--trials 30]
+// (--check: the checker's run, 10k only; the ratio at the largest size is reported to it.)
 import { performance } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -16,13 +17,9 @@ import { EmbeddingStore } from '../src/main/analysis/embedding-store'
 import { Engine } from '../src/main/engine'
 import { seededRandom } from '../src/shared/random'
 import type { EngineEvent, QueueEntry } from '../src/shared/contract'
+import { checking, listFlag, median, percentile, report } from './report'
 
-function listFlag(name: string, fallback: number[]): number[] {
-  const position = process.argv.indexOf(name)
-  const value = position > 0 ? process.argv[position + 1] : undefined
-  return value === undefined ? fallback : value.split(',').map(Number)
-}
-const quick = process.argv.includes('--quick')
+const quick = process.argv.includes('--quick') || checking
 const sizes = listFlag('--sizes', quick ? [10_000] : [10_000, 100_000])
 const trials = listFlag('--trials', [quick ? 10 : 30])[0] as number
 const SPACE = 'import:bench-live'
@@ -32,14 +29,7 @@ const PCA_DIMS = 128
 /** Marks logged before measuring, so the model is past its cold start. */
 const PRIOR_MARKS = 60
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) / 2)] as number
-}
-const p95 = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] as number
-}
+const p95 = (values: number[]): number => percentile(values, 0.95)
 const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(1))
 
 /** A library of `n` songs in clusters (a style each), with an artist per 20 songs. */
@@ -189,5 +179,12 @@ for (const row of rows) {
   console.log(
     `| ${row.n.toLocaleString('en')} | ${row.replaced} of ${trials} | ${ms(rerank)} (${ms(p95(row.markToQueueChanged))}) | ` +
       `${ms(median(row.markToModelUpdated))} | ${ms(trip)} (${ms(p95(row.roundTrip))}) | ${(rerank / trip).toFixed(2)}× |`,
+  )
+}
+const largest = rows[rows.length - 1]
+if (largest) {
+  report(
+    'liveQueue.rerankOverRoundTrip',
+    median(largest.markToQueueChanged) / median(largest.roundTrip),
   )
 }

@@ -381,8 +381,10 @@ export class Engine {
     const spacing = settings.autoQueue.artistSpacing
     const waitingIds = new Set(waiting.map((e) => e.trackId))
     const others = state.entries.map((e) => e.trackId).filter((id) => !waitingIds.has(id))
+    // Enough for the short-list with the waiting picks set aside and a few songs that spacing may
+    // block (it relaxes when it blocks all); each song ranked costs the worker its reason in words.
     const recommendations = await taste.recommend({
-      n: Math.min(200, topN * (1 + spacing) + waiting.length),
+      n: Math.min(200, topN + waiting.length + spacing),
       exclude: [...new Set(others)],
     })
     if (this.closed) return
