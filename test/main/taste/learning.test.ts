@@ -3,13 +3,12 @@
 // the median taste must beat random and closest-to-liked picks (bench/learning.ts measures all
 // tastes with more seeds). Then the CLI flow: feedback, recommend and explain on the fixtures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import { scanLibrary, TrackStore } from '../../../src/main/library'
 import { analyseLibrary } from '../../../src/main/analysis/pool'
 import { main } from '../../../src/main/cli/main'
-import type { Io } from '../../../src/main/cli/output'
+import { memoryIo } from '../../helpers/io'
 import { FIXTURES, tempDir } from '../../helpers/temp'
 import {
   analysedLibrary,
@@ -38,23 +37,6 @@ let corpus: Promise<AnalysedLibrary>
 let db: Database
 let dbPath: string
 let cliDbPath: string
-
-function captureIo(): { io: Io; out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        append(chunk.toString())
-        done()
-      },
-    })
-  return {
-    io: { stdout: sink((t) => (out += t)), stderr: sink((t) => (err += t)) },
-    out: () => out,
-    err: () => err,
-  }
-}
 
 function soundtrackOf(path: string): string {
   return path.slice(MUSIC.length + 1).split(/[\\/]/)[0] ?? ''
@@ -121,7 +103,7 @@ describe('learning from feedback over many hidden tastes (bench/learning-sim.ts)
 describe('learning through the CLI on the fixture library', () => {
   it('learns the same through the CLI: feedback, recommend and explain', async () => {
     const cli = async (...args: string[]) => {
-      const capture = captureIo()
+      const capture = memoryIo()
       const code = await main([...args, '--db', cliDbPath], capture.io)
       return { code, out: capture.out(), err: capture.err() }
     }
@@ -174,7 +156,7 @@ describe('learning through the CLI on the fixture library', () => {
   it('says in plain words when nothing is analysed yet', async () => {
     const empty = join(temp.dir, 'empty.db')
     openDatabase(empty).close()
-    const capture = captureIo()
+    const capture = memoryIo()
     expect(await main(['recommend', '--db', empty], capture.io)).toBe(1)
     expect(capture.err()).toBe('attune recommend: No track is analysed yet. Run: attune analyze\n')
   })
