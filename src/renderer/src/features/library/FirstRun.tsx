@@ -1,6 +1,7 @@
 import { useState, type DragEvent } from 'react'
 import type { Bridge } from '../../lib/bridge'
 import { errorText } from '../../lib/format'
+import { addLibraryFolder } from '../../lib/folders'
 
 export interface FirstRunProps {
   bridge: Bridge
@@ -14,7 +15,7 @@ export function FirstRun({ bridge, onError }: FirstRunProps) {
   const [note, setNote] = useState<string | null>(null)
   const add = async (path: string) => {
     try {
-      await bridge.api.addRoot({ path })
+      if (!(await addLibraryFolder(bridge.api, path))) return
       await bridge.api.startScan()
     } catch (e) {
       onError(`That folder could not be added: ${errorText(e)}`)

@@ -14,6 +14,7 @@ import type { LabelImportSummary, LibraryStatus } from '../../../../shared/contr
 import type { Bridge } from '../../lib/bridge'
 import type { Mark } from '../../../../shared/domain'
 import { errorText } from '../../lib/format'
+import { addLibraryFolder } from '../../lib/folders'
 import { ModelSettings } from './ModelSettings'
 import { PlaybackSettings } from './PlaybackSettings'
 
@@ -31,7 +32,7 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
     const path = folder.trim()
     if (!path) return
     try {
-      await bridge.api.addRoot({ path })
+      if (!(await addLibraryFolder(bridge.api, path))) return
       setFolder('')
       await bridge.api.startScan()
     } catch (e) {
