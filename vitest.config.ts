@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          // Component tests see a desktop-sized window (the queue is docked from 1200 px).
+          setupFiles: ['test/renderer/viewport.ts'],
           exclude: ['test/e2e/**', 'node_modules/**'],
         },
       },

@@ -95,7 +95,7 @@ describe('Insights, end to end', () => {
     await page.getByRole('checkbox', { name: FLAT }).check()
 
     const chart = page.getByTestId('runs-chart')
-    const lines = chart.locator('svg g[aria-label="line"] path')
+    const lines = chart.locator('svg g[data-mark="line"] path')
     await until(
       () => lines.count(),
       (n) => n === 2,

@@ -64,7 +64,7 @@ describe('library', () => {
       ).toBe(true),
     )
     await waitFor(() =>
-      expect(rows().some((r) => r.getAttribute('aria-rowindex') === '50001')).toBe(true),
+      expect(rows().some((r) => r.getAttribute('aria-rowindex') === '50002')).toBe(true),
     )
     expect(rows().length).toBeLessThan(60)
   })

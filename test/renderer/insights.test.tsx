@@ -97,7 +97,7 @@ const INSIGHTS: TasteInsights = {
 
 /** The line paths of the runs chart. */
 const linePaths = () =>
-  screen.getByTestId('runs-chart').querySelectorAll('g[aria-label="line"] path').length
+  screen.getByTestId('runs-chart').querySelectorAll('g[data-mark="line"] path').length
 
 describe('Insights view', () => {
   it('says in words that there are no runs and nothing analysed yet', async () => {

@@ -48,6 +48,8 @@ const VIEWS: { id: View; label: string }[] = [
 ]
 
 const SEARCH_DEBOUNCE_MS = 200
+/** From this window width the queue is docked (styles.css has the same number). */
+const QUEUE_DOCK_WIDTH = 1200
 
 /** Views the search box filters; `/` elsewhere goes to the songs. */
 const SEARCHABLE_VIEWS: ReadonlySet<View> = new Set(['library', 'artists', 'albums'])
@@ -95,7 +97,8 @@ export function App({
   /** What a keyboard shortcut changed, for screen readers (a polite live region). */
   const [announcement, setAnnouncement] = useState('')
   const searchInput = useRef<HTMLInputElement>(null)
-  const [queueOpen, setQueueOpen] = useState(true)
+  // Docked beside the content in a wide window; below 1200 px a drawer, closed at first.
+  const [queueOpen, setQueueOpen] = useState(() => window.innerWidth >= QUEUE_DOCK_WIDTH)
   const [menu, setMenu] = useState<{ track: Track; x: number; y: number } | null>(null)
   const labelsRef = useRef(labels)
   const [notice, setNotice] = useState<Notice | null>(null)

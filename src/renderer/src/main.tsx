@@ -1,3 +1,7 @@
+// Inter (SIL Open Font License), bundled with the app: the weights the stylesheet uses.
+import '@fontsource/inter/400.css'
+import '@fontsource/inter/600.css'
+import '@fontsource/inter/700.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'

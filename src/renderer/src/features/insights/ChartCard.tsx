@@ -48,7 +48,15 @@ export function ChartCard({ title, description, build, exportLegend, testId }: C
   // Plot builds a detached element; the effect below only places it in the card.
   const drawn = useMemo((): { figure: PlotFigure | null; error: string | null } => {
     try {
-      return { figure: build(), error: null }
+      const built = build()
+      // Plot names its mark groups ("rect", "rule") with aria-label on plain <g> elements, which
+      // ARIA does not allow and which mean nothing to a listener: the chart's title says it.
+      // The mark's name stays as data-mark.
+      for (const group of built.querySelectorAll('g[aria-label]')) {
+        group.setAttribute('data-mark', group.getAttribute('aria-label') ?? '')
+        group.removeAttribute('aria-label')
+      }
+      return { figure: built, error: null }
     } catch (error) {
       return { figure: null, error: `This chart could not be drawn: ${errorText(error)}` }
     }

@@ -238,7 +238,11 @@ function Cover({
       loading="lazy"
     />
   ) : (
-    <div className="group-cover cover-empty" role="img" aria-label={label}>
+    <div
+      className="group-cover cover-empty"
+      // With no label the cover is decoration: the name beside it says whose it is.
+      {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })}
+    >
       ♪
     </div>
   )

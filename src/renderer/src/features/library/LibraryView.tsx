@@ -171,7 +171,9 @@ export function LibraryView(props: LibraryViewProps) {
   return (
     <section
       className="library"
-      aria-label="Library"
+      role="table"
+      aria-label="Tracks"
+      aria-rowcount={total + 1}
       style={{ '--track-columns': gridColumns(hidden) } as CSSProperties}
     >
       <div className="table-head" role="row">
@@ -196,7 +198,7 @@ export function LibraryView(props: LibraryViewProps) {
           ),
         )}
         {props.onToggleColumn ? (
-          <div className="column-chooser">
+          <div className="column-chooser" role="columnheader" aria-label="Columns">
             <button
               className="icon-button"
               aria-label="Choose columns"
@@ -232,9 +234,7 @@ export function LibraryView(props: LibraryViewProps) {
         ref={scroller}
         onScroll={onScroll}
         data-testid="library-scroller"
-        role="table"
-        aria-rowcount={total}
-        aria-label="Tracks"
+        role="rowgroup"
       >
         {pages.total === 0 ? (
           <p className="empty-note">No tracks match.</p>
@@ -276,7 +276,7 @@ const TrackRow = memo(function TrackRow(props: TrackRowProps) {
   return (
     <div
       role="row"
-      aria-rowindex={index + 1}
+      aria-rowindex={index + 2}
       aria-selected={props.selected}
       data-testid="track-row"
       data-track-id={track.id}
@@ -351,9 +351,11 @@ const TrackRow = memo(function TrackRow(props: TrackRowProps) {
           subject={title}
         />
       </div>
-      <button className="row-menu" aria-label={`More for ${title}`} onClick={openMenu}>
-        ⋯
-      </button>
+      <div role="cell" className="cell-menu">
+        <button className="row-menu" aria-label={`More for ${title}`} onClick={openMenu}>
+          ⋯
+        </button>
+      </div>
     </div>
   )
 })

@@ -1,0 +1,195 @@
+// End to end in Chromium: the app in small and large windows, and its contrast. At 900×600 and
+// 1400×900 no control of the now-playing bar overlaps another or leaves the window, the song
+// table keeps its Marks column in view, and the queue is a drawer below 1200 px. axe-core checks
+// every view against WCAG 2 A/AA in the dark and the light theme (following the system's
+// prefers-color-scheme, the default). On a small untagged library made in the test.
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt } from './build'
+import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
+import { tempDir } from '../helpers/temp'
+import { UNTAGGED_LAYOUT, writeUntaggedLibrary } from '../helpers/untagged'
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+let temp: { dir: string; cleanup: () => void }
+let host: Host
+let browser: Browser
+let page: Page
+
+interface Box {
+  name: string
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+beforeAll(async () => {
+  ensureBuilt()
+  temp = tempDir()
+  const library = join(temp.dir, 'Music')
+  writeUntaggedLibrary(library)
+  host = await startHost(library, join(temp.dir, 'library.db'))
+  await until(
+    () => callApi<{ tracks: number; scanning: boolean }>(host, 'getStatus'),
+    (s) => s.tracks === UNTAGGED_LAYOUT.length && !s.scanning,
+    'the scan',
+    60_000,
+  )
+  browser = await launchChromium()
+  // bypassCSP: the app's CSP (script-src 'self') would refuse the injected axe-core script.
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true })
+  page.on('pageerror', (error) => console.error('page error:', error.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (host) await stopHost(host)
+  temp?.cleanup()
+})
+
+async function open(width: number, height: number): Promise<void> {
+  await page.setViewportSize({ width, height })
+  await page.goto(host.url)
+  await page.waitForSelector('[data-testid="track-row"]')
+}
+
+/** The boxes of every control in the now-playing bar. */
+async function footerBoxes(): Promise<Box[]> {
+  const bar = page.getByRole('contentinfo', { name: 'Now playing' })
+  const controls = bar.locator('button, input, .np-auto-queue')
+  const boxes: Box[] = []
+  for (let i = 0; i < (await controls.count()); i++) {
+    const control = controls.nth(i)
+    if (!(await control.isVisible())) continue
+    const box = await control.boundingBox()
+    const name =
+      (await control.getAttribute('aria-label')) ?? (await control.textContent()) ?? `#${i}`
+    if (box) boxes.push({ name, ...box })
+  }
+  return boxes
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  const x = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)
+  const y = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y)
+  return x > 0.5 && y > 0.5
+}
+
+/** A control inside another (the auto-queue label holds its switch) is not an overlap. */
+function contains(a: Box, b: Box): boolean {
+  return (
+    a.x <= b.x + 0.5 &&
+    a.y <= b.y + 0.5 &&
+    a.x + a.width >= b.x + b.width - 0.5 &&
+    a.y + a.height >= b.y + b.height - 0.5
+  )
+}
+
+describe.each([
+  [900, 600],
+  [1400, 900],
+])('a %i×%i window', (width, height) => {
+  it('shows every control of the now-playing bar in the window, none over another', async () => {
+    await open(width, height)
+    await page.locator('[data-testid="track-row"]').first().dblclick()
+    await until(
+      () => page.getByTestId('now-playing-title').textContent(),
+      (title) => title !== 'Nothing playing',
+      'a song to play',
+    )
+    const boxes = await footerBoxes()
+    expect(boxes.length).toBeGreaterThan(10)
+    for (const box of boxes) {
+      expect(box.x, box.name).toBeGreaterThanOrEqual(0)
+      expect(box.x + box.width, box.name).toBeLessThanOrEqual(width)
+      expect(box.y + box.height, box.name).toBeLessThanOrEqual(height)
+    }
+    const clashes: string[] = []
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i]!, boxes[j]!]
+        if (overlaps(a, b) && !contains(a, b) && !contains(b, a))
+          clashes.push(`${a.name} × ${b.name}`)
+      }
+    expect(clashes).toEqual([])
+  })
+
+  it('keeps the Marks column of the song table in view, beside the queue or under its drawer', async () => {
+    const marks = await page.getByRole('columnheader', { name: 'Marks' }).boundingBox()
+    expect(marks).not.toBeNull()
+    expect(marks!.x + marks!.width).toBeLessThanOrEqual(width)
+    const queue = page.locator('.queue-panel')
+    const footer = await page.getByRole('contentinfo', { name: 'Now playing' }).boundingBox()
+    if (width < 1200) {
+      // A drawer, closed at first: the table has the whole width.
+      expect(await queue.count()).toBe(0)
+      await page.getByRole('button', { name: 'Queue', exact: true }).click()
+      const drawer = await queue.boundingBox()
+      expect(drawer!.x + drawer!.width).toBeLessThanOrEqual(width + 0.5)
+      expect(drawer!.y + drawer!.height).toBeLessThanOrEqual(footer!.y + 0.5)
+      await page.getByRole('button', { name: 'Queue', exact: true }).click()
+    } else {
+      const docked = await queue.boundingBox()
+      expect(marks!.x + marks!.width).toBeLessThanOrEqual(docked!.x + 0.5)
+    }
+  })
+})
+
+const VIEWS = [
+  'Songs',
+  'Artists',
+  'Albums',
+  'Folders',
+  'Discover',
+  'Rediscover',
+  'Insights',
+  'Settings',
+] as const
+
+interface AxeResult {
+  violations: {
+    id: string
+    impact: string
+    nodes: { target: string[]; failureSummary: string }[]
+  }[]
+}
+
+async function axeViolations(): Promise<string[]> {
+  if (!(await page.evaluate<boolean>('typeof window.axe === "object"')))
+    await page.addScriptTag({ path: AXE })
+  const result = await page.evaluate<AxeResult>(
+    `window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })`,
+  )
+  return result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary.split('\n')[1] ?? ''}`),
+  )
+}
+
+describe.each(['dark', 'light'] as const)('the %s theme (from the system)', (scheme) => {
+  it('passes axe-core’s WCAG A/AA checks, contrast included, on every view', async () => {
+    await page.emulateMedia({ colorScheme: scheme })
+    await open(1400, 900)
+    expect(await page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe(
+      scheme === 'dark' ? 'rgb(15, 17, 21)' : 'rgb(246, 247, 249)',
+    )
+    const found: string[] = []
+    for (const view of VIEWS) {
+      await page
+        .getByRole('navigation', { name: 'Views' })
+        .getByRole('button', { name: view, exact: true })
+        .click()
+      await page.waitForTimeout(400)
+      found.push(...(await axeViolations()).map((v) => `${view}: ${v}`))
+      if (view === 'Settings') {
+        await page.getByRole('tab', { name: 'Advanced' }).click()
+        found.push(...(await axeViolations()).map((v) => `Settings, Advanced: ${v}`))
+        await page.getByRole('tab', { name: 'Basic' }).click()
+      }
+    }
+    expect(found).toEqual([])
+  })
+})
