@@ -11,6 +11,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DEFAULT_SETTINGS } from '../src/shared/settings'
+import { report } from './report'
 import {
   analysedLibrary,
   median,
@@ -141,6 +142,14 @@ try {
         }
       }
       const summaries = tastes.map((t) => summariseTaste(library, t, runs))
+      if (variant.name === 'default') {
+        const key = name.split('-')[0] ?? name
+        report(`learning.${key}.hitRate`, median(summaries.map((s) => s.policies.attune.hitRate)))
+        report(
+          `learning.${key}.tastesBelowTwiceBase`,
+          summaries.filter((s) => !s.policies.attune.twiceBase).length,
+        )
+      }
       if (MEDIANS_ONLY) {
         console.log(medianLine(variant, summaries))
         continue
