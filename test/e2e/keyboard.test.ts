@@ -1,50 +1,31 @@
 // End to end in Chromium: the keyboard. A focused slider keeps its arrow keys (the browser moves
 // it by its own step), the same keys change the volume when nothing takes them, and `?` lists
 // every shortcut. On a small untagged library (WAV copies of a fixture with the tags stripped).
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt } from './build'
-import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
-import { tempDir } from '../helpers/temp'
-import { UNTAGGED_LAYOUT, writeUntaggedLibrary } from '../helpers/untagged'
+import { until } from './host'
+import { openUntagged, type UntaggedSession } from './untagged-host'
 
-let temp: { dir: string; cleanup: () => void }
-let host: Host
-let browser: Browser
+let session: UntaggedSession
 let page: Page
 /** Every response the page got with a status of 400 or more. */
 const failed: string[] = []
 let favicon: number | null = null
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  const library = join(temp.dir, 'Music')
-  writeUntaggedLibrary(library)
-  host = await startHost(library, join(temp.dir, 'library.db'))
-  await until(
-    () => callApi<{ tracks: number; scanning: boolean }>(host, 'getStatus'),
-    (s) => s.tracks === UNTAGGED_LAYOUT.length && !s.scanning,
-    'the scan',
-    60_000,
-  )
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
+  session = await openUntagged()
+  page = session.page
   page.on('response', (response) => {
     const { pathname } = new URL(response.url())
     if (pathname.startsWith('/favicon')) favicon = response.status()
     if (response.status() >= 400) failed.push(`${response.status()} ${pathname}`)
   })
-  await page.goto(host.url)
+  await page.goto(session.host.url)
   await page.waitForSelector('[data-testid="track-row"]')
 })
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 const volume = async () => Number(await page.getByRole('slider', { name: 'Volume' }).inputValue())

@@ -4,19 +4,14 @@
 // every view against WCAG 2 A/AA in the dark and the light theme (following the system's
 // prefers-color-scheme, the default). On a small untagged library made in the test.
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt } from './build'
-import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
-import { tempDir } from '../helpers/temp'
-import { UNTAGGED_LAYOUT, writeUntaggedLibrary } from '../helpers/untagged'
+import { until } from './host'
+import { openUntagged, type UntaggedSession } from './untagged-host'
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
-let temp: { dir: string; cleanup: () => void }
-let host: Host
-let browser: Browser
+let session: UntaggedSession
 let page: Page
 
 interface Box {
@@ -28,32 +23,18 @@ interface Box {
 }
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  const library = join(temp.dir, 'Music')
-  writeUntaggedLibrary(library)
-  host = await startHost(library, join(temp.dir, 'library.db'))
-  await until(
-    () => callApi<{ tracks: number; scanning: boolean }>(host, 'getStatus'),
-    (s) => s.tracks === UNTAGGED_LAYOUT.length && !s.scanning,
-    'the scan',
-    60_000,
-  )
-  browser = await launchChromium()
   // bypassCSP: the app's CSP (script-src 'self') would refuse the injected axe-core script.
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
+  session = await openUntagged({ bypassCSP: true })
+  page = session.page
 })
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 async function open(width: number, height: number): Promise<void> {
   await page.setViewportSize({ width, height })
-  await page.goto(host.url)
+  await page.goto(session.host.url)
   await page.waitForSelector('[data-testid="track-row"]')
 }
 
@@ -136,6 +117,19 @@ describe.each([
       const docked = await queue.boundingBox()
       expect(marks!.x + marks!.width).toBeLessThanOrEqual(docked!.x + 0.5)
     }
+  })
+})
+
+describe('the font', () => {
+  it('is Inter, bundled with the app and loaded from it', async () => {
+    await open(1400, 900)
+    const loaded = await page.evaluate<string[]>(
+      `document.fonts.ready.then(() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family))`,
+    )
+    expect(loaded.some((family) => /Inter/.test(family))).toBe(true)
+    expect(await page.evaluate<string>('getComputedStyle(document.body).fontFamily')).toMatch(
+      /^Inter/,
+    )
   })
 })
 

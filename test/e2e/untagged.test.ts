@@ -2,18 +2,13 @@
 // chunk stripped, laid out as real folders), through the real browser host and Chromium: tidy
 // titles, artists and albums from the folders, every track in Artists and Albums, the Folders
 // view, and a sort order that survives a reload.
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt } from './build'
-import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
-import { tempDir } from '../helpers/temp'
-import { UNTAGGED_LAYOUT, writeUntaggedLibrary } from '../helpers/untagged'
+import { until } from './host'
+import { openUntagged, type UntaggedSession } from './untagged-host'
 
-let temp: { dir: string; cleanup: () => void }
+let session: UntaggedSession
 let library: string
-let host: Host
-let browser: Browser
 let page: Page
 
 /** A column's cells, top to bottom; a derived value's "(from folder)" (for screen readers) is cut. */
@@ -25,27 +20,13 @@ const rowTexts = async (column: string) =>
 const texts = (selector: string) => page.locator(selector).allTextContents()
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  library = join(temp.dir, 'Music')
-  writeUntaggedLibrary(library)
-  host = await startHost(library, join(temp.dir, 'library.db'))
-  await until(
-    () => callApi<{ tracks: number; scanning: boolean }>(host, 'getStatus'),
-    (s) => s.tracks === UNTAGGED_LAYOUT.length && !s.scanning,
-    'the scan',
-    60_000,
-  )
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(host.url)
+  session = await openUntagged()
+  ;({ library, page } = session)
+  await page.goto(session.host.url)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 describe('a library without tags, end to end', () => {
