@@ -1,28 +1,15 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { App } from '../../src/renderer/src/App'
-import { Player } from '../../src/renderer/src/features/player/player'
 import { queueFrom, setRepeat, setShuffle, upcomingCount } from '../../src/shared/queue'
 import { alphaFromSlider } from '../../src/shared/settings'
-import { FakeBridge, fakeSounds, fakeWhy } from './fake-bridge'
+import { renderApp } from './render-app'
+import { FakeBridge, fakeWhy } from './fake-bridge'
 
 afterEach(() => {
   cleanup()
   localStorage.clear()
 })
-
-function renderApp(bridge = new FakeBridge()) {
-  const sounds = fakeSounds()
-  const player = new Player({
-    bridge,
-    createSound: sounds.create,
-    seed: 1,
-    isMissing: () => Promise.resolve(false),
-  })
-  render(<App bridge={bridge} player={player} createSound={sounds.create} />)
-  return { bridge, sounds, player }
-}
 
 const toggle = () => screen.getByRole('switch', { name: 'Auto-queue' })
 const queueEntries = () => screen.queryAllByTestId('queue-entry')

@@ -3,28 +3,15 @@
 // against the fake bridge.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { App } from '../../src/renderer/src/App'
 import { GroupedView, GROUP_PAGE_SIZE } from '../../src/renderer/src/features/library/GroupedView'
-import { Player } from '../../src/renderer/src/features/player/player'
 import type { Track } from '../../src/shared/domain'
-import { FakeBridge, fakeSounds, fakeTrack } from './fake-bridge'
+import { renderApp } from './render-app'
+import { FakeBridge, fakeTrack } from './fake-bridge'
 
 afterEach(() => {
   cleanup()
   localStorage.clear()
 })
-
-function renderApp(bridge: FakeBridge) {
-  const sounds = fakeSounds()
-  const player = new Player({
-    bridge,
-    createSound: sounds.create,
-    seed: 1,
-    isMissing: () => Promise.resolve(false),
-  })
-  render(<App bridge={bridge} player={player} createSound={sounds.create} />)
-  return { bridge, sounds, player }
-}
 
 /** Two albums of one artist (the second with a cover and three tracks, listed out of order) and a compilation. */
 function smallLibrary(): FakeBridge {

@@ -2,25 +2,13 @@
 // Marks that do what they say (issue 10): every mark change says what it did, with Undo; "not for
 // me" on the playing song moves on; the engine's re-rank of waiting auto-picks reaches the queue;
 // Discover follows the model as it learns.
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { App } from '../../src/renderer/src/App'
-import { Player } from '../../src/renderer/src/features/player/player'
-import { FakeBridge, fakeSounds } from './fake-bridge'
+import type { Player } from '../../src/renderer/src/features/player/player'
+import { FakeBridge } from './fake-bridge'
+import { renderApp } from './render-app'
 
 afterEach(() => cleanup())
-
-function renderApp(bridge = new FakeBridge()) {
-  const sounds = fakeSounds()
-  const player = new Player({
-    bridge,
-    createSound: sounds.create,
-    seed: 1,
-    isMissing: () => Promise.resolve(false),
-  })
-  render(<App bridge={bridge} player={player} createSound={sounds.create} />)
-  return { bridge, sounds, player }
-}
 
 const rows = () => screen.queryAllByTestId('track-row')
 const key = (k: string, init: KeyboardEventInit = {}) =>
