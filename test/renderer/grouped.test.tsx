@@ -104,6 +104,20 @@ describe('the Albums view', () => {
     await waitFor(() => expect(screen.getAllByTestId('queue-entry')).toHaveLength(3))
   })
 
+  it('plays an album on from the song double-clicked', async () => {
+    renderApp(smallLibrary())
+    fireEvent.click(await screen.findByRole('button', { name: 'Albums' }))
+    await waitFor(() => expect(albumCards()).toHaveLength(3))
+    fireEvent.click(within(albumCards()[2]!).getByRole('button'))
+    const album = await screen.findByRole('region', { name: 'Album Summer Mix' })
+    await waitFor(() => expect(within(album).getAllByTestId('album-track')).toHaveLength(2))
+    fireEvent.doubleClick(within(album).getAllByTestId('album-track')[0]!)
+    await waitFor(() => expect(screen.getByTestId('now-playing-title').textContent).toBe('Mix A'))
+    expect(
+      screen.getAllByTestId('queue-entry').map((e) => e.querySelector('.q-title')?.textContent),
+    ).toEqual(['Mix A', 'Mix B'])
+  })
+
   it('loads more albums as asked, with no limit on how many', async () => {
     const bridge = new FakeBridge({ tracks: 0 })
     bridge.tracks = Array.from({ length: 250 }, (_, i) =>

@@ -525,17 +525,18 @@ function AlbumTracks({ bridge, album, refreshKey, onPlay, onQueue }: AlbumTracks
       ) : null}
       {tracks && tracks.length > 0 ? (
         <ol className="album-tracks" aria-label="Tracks of the album">
-          {tracks.map((track) => (
+          {tracks.map((track, index) => (
             <li
               key={track.id}
               data-testid="album-track"
-              onDoubleClick={() => onPlay([track])}
+              // The album plays on from that song, as a listener expects of an album.
+              onDoubleClick={() => onPlay(tracks.slice(index))}
               className={track.error ? 'failed' : undefined}
             >
               <button
                 className="row-play"
                 aria-label={`Play ${trackTitle(track)}`}
-                onClick={() => onPlay([track])}
+                onClick={() => onPlay(tracks.slice(index))}
               >
                 ▶
               </button>
