@@ -1,28 +1,15 @@
 // @vitest-environment happy-dom
 // Untagged libraries in the renderer: the Folders view, the "from folder" hint, and sort and
 // column choices that outlive a reload, against the fake bridge.
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { App } from '../../src/renderer/src/App'
-import { Player } from '../../src/renderer/src/features/player/player'
-import { FakeBridge, fakeSounds, fakeTrack } from './fake-bridge'
+import { FakeBridge, fakeTrack } from './fake-bridge'
+import { renderApp } from './render-app'
 
 afterEach(() => {
   cleanup()
   localStorage.clear()
 })
-
-function renderApp(bridge: FakeBridge) {
-  const sounds = fakeSounds()
-  const player = new Player({
-    bridge,
-    createSound: sounds.create,
-    seed: 1,
-    isMissing: () => Promise.resolve(false),
-  })
-  const view = render(<App bridge={bridge} player={player} createSound={sounds.create} />)
-  return { bridge, player, view }
-}
 
 function folderLibrary(): FakeBridge {
   const bridge = new FakeBridge({ tracks: 0 })

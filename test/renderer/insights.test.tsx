@@ -1,8 +1,6 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { App } from '../../src/renderer/src/App'
-import { Player } from '../../src/renderer/src/features/player/player'
 import {
   explainedVariancePlot,
   histogramPlot,
@@ -22,7 +20,8 @@ import {
   pickMetric,
 } from '../../src/renderer/src/features/insights/run-choice'
 import type { RunSummary, TasteInsights } from '../../src/shared/insights'
-import { FakeBridge, fakeSounds } from './fake-bridge'
+import { FakeBridge } from './fake-bridge'
+import { renderApp } from './render-app'
 
 afterEach(() => {
   cleanup()
@@ -30,14 +29,7 @@ afterEach(() => {
 })
 
 function renderInsights(bridge: FakeBridge) {
-  const sounds = fakeSounds()
-  const player = new Player({
-    bridge,
-    createSound: sounds.create,
-    seed: 1,
-    isMissing: () => Promise.resolve(false),
-  })
-  render(<App bridge={bridge} player={player} createSound={sounds.create} />)
+  renderApp(bridge)
   fireEvent.click(screen.getByRole('button', { name: 'Insights' }))
 }
 

@@ -1,26 +1,12 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { App } from '../../src/renderer/src/App'
-import { Player } from '../../src/renderer/src/features/player/player'
-import { FakeBridge, fakeSounds } from './fake-bridge'
+import { renderApp } from './render-app'
 
 afterEach(() => {
   cleanup()
   localStorage.clear()
 })
-
-function renderApp(bridge = new FakeBridge()) {
-  const sounds = fakeSounds()
-  const player = new Player({
-    bridge,
-    createSound: sounds.create,
-    seed: 1,
-    isMissing: () => Promise.resolve(false),
-  })
-  render(<App bridge={bridge} player={player} createSound={sounds.create} />)
-  return { bridge, player }
-}
 
 const barSwitch = () =>
   within(screen.getByRole('contentinfo', { name: 'Now playing' })).getByRole<HTMLInputElement>(

@@ -12,6 +12,6 @@ export function renderApp(bridge = new FakeBridge()) {
     seed: 1,
     isMissing: () => Promise.resolve(false),
   })
-  render(<App bridge={bridge} player={player} createSound={sounds.create} />)
-  return { bridge, sounds, player }
+  const view = render(<App bridge={bridge} player={player} createSound={sounds.create} />)
+  return { bridge, sounds, player, view }
 }

@@ -2,8 +2,8 @@ import { useEffect, useId, useState } from 'react'
 import { NumberField } from '../../components/NumberField'
 import type { EmbeddingSpaceSummary } from '../../../../shared/contract'
 import { settingsSchema, type Settings } from '../../../../shared/settings'
-import type { Bridge } from '../../lib/bridge'
 import { errorText } from '../../lib/format'
+import type { SettingsCardProps } from './card-props'
 
 type ModelSettingsValues = Settings['model']
 
@@ -32,17 +32,7 @@ export function spaceLabel({ space, vectors, dim }: EmbeddingSpaceSummary): stri
  * keeps, how cautiously it generalises (λ) and whether it forgets old rewards. The engine notices
  * the changed parameters and rebuilds the model by replaying the event log, so nothing is lost.
  */
-export function ModelSettings({
-  bridge,
-  settings,
-  onChange,
-  onError,
-}: {
-  bridge: Bridge
-  settings: Settings
-  onChange: (settings: Settings) => void
-  onError: (message: string) => void
-}) {
+export function ModelSettings({ bridge, settings, onChange, onError }: SettingsCardProps) {
   const model = settings.model
   const [spaces, setSpaces] = useState<EmbeddingSpaceSummary[] | null>(null)
   const [problem, setProblem] = useState<string | null>(null)

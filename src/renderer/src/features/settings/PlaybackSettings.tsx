@@ -1,19 +1,8 @@
 // What a mark does to the song that is playing.
-import type { Settings } from '../../../../shared/settings'
-import type { Bridge } from '../../lib/bridge'
 import { errorText } from '../../lib/format'
+import type { SettingsCardProps } from './card-props'
 
-export function PlaybackSettings({
-  bridge,
-  settings,
-  onChange,
-  onError,
-}: {
-  bridge: Bridge
-  settings: Settings
-  onChange: (settings: Settings) => void
-  onError: (message: string) => void
-}) {
+export function PlaybackSettings({ bridge, settings, onChange, onError }: SettingsCardProps) {
   const save = async (skipOnNotForMe: boolean) => {
     try {
       onChange(await bridge.api.updateSettings({ section: 'playback', patch: { skipOnNotForMe } }))

@@ -17,6 +17,7 @@ import { errorText } from '../../lib/format'
 import { addLibraryFolder } from '../../lib/folders'
 import { ModelSettings } from './ModelSettings'
 import { PlaybackSettings } from './PlaybackSettings'
+import type { SettingsCardProps } from './card-props'
 
 export interface SettingsViewProps {
   bridge: Bridge
@@ -471,17 +472,7 @@ const REWARD_ROWS: { key: RewardKey; label: string; hint: string }[] = [
  * How each mark and listen teaches the taste model: a reward around a neutral 0 and a weight.
  * Changing them rebuilds the model from your history; nothing you did is lost.
  */
-function RewardSettings({
-  bridge,
-  settings,
-  onChange,
-  onError,
-}: {
-  bridge: Bridge
-  settings: Settings
-  onChange: (settings: Settings) => void
-  onError: (message: string) => void
-}) {
+function RewardSettings({ bridge, settings, onChange, onError }: SettingsCardProps) {
   const rewards = settings.rewards
   const rowOf = (key: RewardKey) =>
     key === 'played' || key === 'lateSkip' || key === 'earlySkip'
