@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { createReadStream } from 'node:fs'
-import { open, rename, rm, stat } from 'node:fs/promises'
+import { open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
@@ -31,7 +31,11 @@ export async function exportEventsToFile(
   if (!folderInfo?.isDirectory()) {
     throw new UserError(`There is no folder '${folder}' to write the backup into.`, 'not-found')
   }
-  const temp = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.partial`)
+  await removeAbandonedTempFiles(folder, basename(target))
+  const temp = join(
+    folder,
+    `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.partial`,
+  )
   let handle
   try {
     handle = await open(temp, 'wx', 0o600)
@@ -67,6 +71,37 @@ export async function exportEventsToFile(
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOSPC') throw new UserError('The disk is full: the backup was not written.')
     throw error
+  }
+}
+
+/** A temp file this old is abandoned even if a process with its pid runs (pids are reused). */
+const ABANDONED_AFTER_MS = 86_400_000
+
+/**
+ * Removes the temp files that killed exports of this backup left beside it: those whose process
+ * is gone, or that are a day old. A temp file of an export still running is left alone.
+ */
+async function removeAbandonedTempFiles(folder: string, name: string): Promise<void> {
+  const prefix = `.${name}.`
+  const names = await readdir(folder).catch(() => [] as string[])
+  for (const entry of names) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.partial')) continue
+    const pid = Number(/^(\d+)-/.exec(entry.slice(prefix.length))?.[1] ?? Number.NaN)
+    const path = join(folder, entry)
+    const info = await stat(path).catch(() => null)
+    if (!info?.isFile()) continue
+    const old = Date.now() - info.mtimeMs > ABANDONED_AFTER_MS
+    const writerGone = !Number.isInteger(pid) || (pid !== process.pid && !processRuns(pid))
+    if (old || writerGone) await rm(path, { force: true })
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -2,7 +2,7 @@
 // backup (mid-line or exactly at a line boundary) is refused with the counts, writing nothing.
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import {
@@ -202,5 +202,15 @@ describe('an export killed half-way (kill -9)', () => {
     const target = box()
     expect((await importEventsFromFile(target.db, file)).imported).toBe(20)
     expect(new EventLog(target.db).list({ limit: 100 })).toHaveLength(20)
+
+    // The killed export's temp file is removed by the next export; a running export's is kept.
+    const leftover = readdirSync(dir).filter((name) => name.endsWith('.partial'))
+    expect(leftover).toHaveLength(1)
+    const running = join(dir, `.events.jsonl.${process.ppid}-abc.partial`)
+    writeFileSync(running, 'still being written')
+    await exportEventsToFile(db, join(dir, 'events.jsonl'))
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([
+      basename(running),
+    ])
   })
 })
