@@ -9,24 +9,13 @@ import { join } from 'node:path'
 import { loadavg } from 'node:os'
 import { openDatabase } from '../src/main/db/database'
 import { TrackStore } from '../src/main/library'
-import { fillBigLibrary } from '../test/main/library/big-library'
+import { BIG_LIBRARY_SEARCHES, fillBigLibrary } from '../test/main/library/big-library'
 import { tempDir } from '../test/helpers/temp'
 import { listFlag, median, report } from './report'
 
 const N = listFlag('--tracks', [100_000])[0] as number
 const ROUNDS = listFlag('--rounds', [5])[0] as number
-const SEARCHES = [
-  'night',
-  'riv',
-  'golden echo',
-  'song 4242',
-  'band 17',
-  'velvet storm',
-  'ember',
-  'lun',
-  'glass north 9',
-  'iron',
-]
+const SEARCHES = BIG_LIBRARY_SEARCHES
 
 const temp = tempDir('attune-bench-library-')
 const db = openDatabase(join(temp.dir, 'big.db'))

@@ -16,6 +16,7 @@ import { openDatabase } from '../src/main/db/database'
 import { EmbeddingStore } from '../src/main/analysis/embedding-store'
 import { Engine } from '../src/main/engine'
 import { seededRandom } from '../src/shared/random'
+import { standardNormal } from '../src/main/insights/evaluation'
 import type { EngineEvent, QueueEntry } from '../src/shared/contract'
 import { checking, listFlag, median, percentile, report } from './report'
 
@@ -37,10 +38,7 @@ function buildLibrary(dbPath: string, n: number): void {
   const db = openDatabase(dbPath)
   try {
     const random = seededRandom(n)
-    const normal = () => {
-      const u = Math.max(random(), 1e-300)
-      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
-    }
+    const normal = (): number => standardNormal(random)
     const centres = Array.from({ length: CLUSTERS }, () =>
       Float32Array.from({ length: DIMS }, normal),
     )

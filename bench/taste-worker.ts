@@ -31,7 +31,8 @@ import { TasteCore, type TasteStatus } from '../src/main/taste/core'
 import { TasteService } from '../src/main/taste/service'
 import { LinUcb } from '../src/main/taste/linucb'
 import { seededRandom } from '../src/shared/random'
-import { checking, listFlag, report } from './report'
+import { standardNormal } from '../src/main/insights/evaluation'
+import { checking, listFlag, median, percentile, report } from './report'
 import { plainPass } from './stream-pass'
 
 const quick = process.argv.includes('--quick')
@@ -45,11 +46,6 @@ const WINDOW = 200
 const PREFILL = 220
 const LATENT_DIMS = 24
 
-function percentile(values: number[], share: number): number {
-  const sorted = [...values].sort((p, q) => p - q)
-  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] as number
-}
-const median = (values: number[]): number => percentile(values, 0.5)
 const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(1))
 
 /**
@@ -63,10 +59,7 @@ function vectors(
   inputDims = INPUT_DIMS,
 ): Float32Array {
   const random = seededRandom(first)
-  const normal = (): number => {
-    const u = Math.max(random(), 1e-300)
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
-  }
+  const normal = (): number => standardNormal(random)
   const n = last - first + 1
   const data = new Float32Array(n * inputDims)
   const latent = new Float64Array(LATENT_DIMS)

@@ -47,3 +47,17 @@ export function fillBigLibrary(db: Database, count: number): void {
     }
   })()
 }
+
+/** Searches that match words of the generated library (whole words, prefixes, several words). */
+export const BIG_LIBRARY_SEARCHES: readonly string[] = [
+  'night',
+  'riv',
+  'golden echo',
+  'song 4242',
+  'band 17',
+  'velvet storm',
+  'ember',
+  'lun',
+  'glass north 9',
+  'iron',
+]

@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '../../../src/main/db/database'
 import { TrackStore } from '../../../src/main/library'
 import { GROUP_TRACKS_SQL, GROUP_WALKS, groupWalkSql } from '../../../src/main/library/track-store'
 import { tempDir } from '../../helpers/temp'
-import { fillBigLibrary } from './big-library'
+import { BIG_LIBRARY_SEARCHES, fillBigLibrary } from './big-library'
 
 const N = 100_000
 let db: Database
@@ -57,18 +57,7 @@ const FULL_SCAN = /^SCAN (t|tracks)( |$)(?!USING)/
 describe('a 100,000-track library', () => {
   it('answers a search (a page and the count) through the full-text index, never a scan of every track', async () => {
     const store = new TrackStore(db)
-    const queries = [
-      'night',
-      'riv',
-      'golden echo',
-      'song 4242',
-      'band 17',
-      'velvet storm',
-      'ember',
-      'lun',
-      'glass north 9',
-      'iron',
-    ]
+    const queries = BIG_LIBRARY_SEARCHES
     for (const search of queries) {
       const { result, sql } = await statementsOf(() => ({
         tracks: store.listTracks({ search, limit: 200 }),
