@@ -1,4 +1,4 @@
-// A generated 100,000-track library (test/main/library/big-library.ts, the database scale.test.ts
+// A generated 100,000-track library (test/main/library/big-library.ts, the database tracks-scale.test.ts
 // checks for behaviour): how fast a search, a page of albums or artists and the page after a row
 // answer, and how long the engine is blocked while the album and artist summaries are rebuilt
 // after a change. DESIGN.md: search < 50 ms median (a user-facing absolute, measured here rather

@@ -10,7 +10,7 @@ export {
   type TrackQuery,
   type LibraryStats,
   type TrackRow,
-} from './track-store'
+} from '../db/tracks'
 export { scanLibrary, type ScanOptions, type LibraryScanSummary } from './scanner'
 export { watchLibrary, type WatchOptions, type LibraryWatcher, type LibraryChange } from './watcher'
 export {

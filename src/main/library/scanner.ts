@@ -14,7 +14,7 @@ import {
   type MoveSource,
   type MoveSourceFinder,
 } from './library-writer'
-import { pathRangeUnder, TrackStore } from './track-store'
+import { pathRangeUnder, TrackStore } from '../db/tracks'
 
 export interface ScanOptions {
   /** Folders to scan; each is added as a library folder if it is not one yet. Default: every library folder. */

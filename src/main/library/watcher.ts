@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3'
 import { watch, type FSWatcher } from 'chokidar'
 import { isAudioCandidate } from './sniff'
 import { LibraryWriter, pathIsGone } from './library-writer'
-import { pathRangeUnder, TrackStore } from './track-store'
+import { pathRangeUnder, TrackStore } from '../db/tracks'
 import { insideAny } from './scanner'
 
 export interface WatchOptions {

@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Track } from '../../../src/shared/domain'
 import { scanLibrary, TRACK_ORDERS, TrackStore } from '../../../src/main/library'
-import { albumKey, VARIOUS_ARTISTS } from '../../../src/main/library/track-store'
+import { albumKey, VARIOUS_ARTISTS } from '../../../src/main/db/tracks'
 import { copyFixture, FIXTURES, sandbox, type Sandbox } from './library-helpers'
 
 const WESNOTH = albumKey('Wesnoth Project', 'The Battle for Wesnoth OST')

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ftsQueryFor, LibraryFolderError, scanLibrary, TrackStore } from '../../../src/main/library'
-import { copyFixture, FIXTURES, sandbox, type Sandbox } from './library-helpers'
+import { copyFixture, FIXTURES, sandbox, type Sandbox } from '../library/library-helpers'
 
 describe('searching and listing a scanned library', () => {
   let box: Sandbox

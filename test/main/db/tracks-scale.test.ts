@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import { TrackStore } from '../../../src/main/library'
-import { GROUP_TRACKS_SQL, GROUP_WALKS, groupWalkSql } from '../../../src/main/library/track-store'
+import { GROUP_TRACKS_SQL, GROUP_WALKS, groupWalkSql } from '../../../src/main/db/tracks'
 import { tempDir } from '../../helpers/temp'
-import { BIG_LIBRARY_SEARCHES, fillBigLibrary } from './big-library'
+import { BIG_LIBRARY_SEARCHES, fillBigLibrary } from '../library/big-library'
 
 const N = 100_000
 let db: Database
