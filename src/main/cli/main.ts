@@ -15,7 +15,7 @@ import {
   writeJson,
   type Io,
 } from './output'
-import { TrackStore } from '../db/tracks'
+import { TrackStore } from '../library/track-store'
 import { BUILD_DIR } from '../workers/entries'
 import type { TasteService, TasteExplanation } from '../taste/service'
 import type { Recommendation } from '../taste/model'

@@ -1,16 +1,8 @@
-import { accessSync, constants, readdirSync, realpathSync, statSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { basename, dirname, resolve, sep, win32 } from 'node:path'
-import { UserError } from '../../shared/errors'
-import type { Database } from 'better-sqlite3'
-import type {
-  AlbumSummary,
-  ArtistSummary,
-  FolderListing,
-  FolderSummary,
-} from '../../shared/contract'
+import { sep } from 'node:path'
+import type { Database, Statement } from 'better-sqlite3'
+import type { AlbumSummary, ArtistSummary } from '../../shared/contract'
 import { DERIVED_ALBUM, DERIVED_ARTIST, DERIVED_TITLE } from '../../shared/folder-tags'
-import { AUDIO_FORMATS, type AudioFormat, type Root, type Track } from '../../shared/domain'
+import { AUDIO_FORMATS, type AudioFormat, type Track } from '../../shared/domain'
 
 /** A `tracks` row as SQLite returns it. */
 export interface TrackRow {
@@ -49,12 +41,6 @@ export interface TrackRow {
   error: string | null
   /** DERIVED_* bits (migration 10). */
   derived_tags: number
-}
-
-interface RootRow {
-  id: number
-  path: string
-  added_at: number
 }
 
 function asFormat(value: string | null): AudioFormat | null {
@@ -409,137 +395,6 @@ export function ftsQueryFor(search: string): string | null {
   return words.map((word) => `"${word}"*`).join(' ')
 }
 
-export class LibraryFolderError extends UserError {
-  override name = 'LibraryFolderError'
-}
-
-/** Folders that hold the system, never music: refused with everything under them. */
-const SYSTEM_TREES = [
-  '/etc',
-  '/proc',
-  '/sys',
-  '/dev',
-  '/usr',
-  '/bin',
-  '/sbin',
-  '/lib',
-  '/lib32',
-  '/lib64',
-  '/libx32',
-  '/boot',
-  '/run',
-  '/var/lib',
-  '/var/log',
-  '/var/cache',
-  '/var/run',
-  '/private/etc',
-  '/System',
-  '/Library',
-]
-/** Folders refused themselves (their subfolders may hold music: /mnt/usb, /var/music). */
-const SYSTEM_FOLDERS = [
-  '/',
-  '/var',
-  '/home',
-  '/Users',
-  '/private',
-  '/mnt',
-  '/media',
-  '/opt',
-  '/srv',
-]
-const WINDOWS_TREES = ['windows', 'program files', 'program files (x86)', 'programdata']
-
-/**
- * Why `real` (a real path) may not be a library folder, or null. The root of a disk, system
- * folders (scanning /proc or /dev never ends), and the whole home folder or a folder holding it
- * unless `confirmHome`: watching all of it costs memory and CPU for files that are not music.
- */
-export function refusedLibraryFolder(real: string, confirmHome = false): string | null {
-  const under = (path: string, tree: string): boolean =>
-    path === tree || path.startsWith(tree.endsWith(sep) ? tree : tree + sep)
-  if (/^[a-zA-Z]:[\\/]?$/.test(real) || real === sep) {
-    return `${real} is the whole disk. Choose the folder that holds your music.`
-  }
-  if (/^[a-zA-Z]:[\\/]/.test(real)) {
-    const top = win32.normalize(real).split('\\')[1]?.toLowerCase()
-    if (top && WINDOWS_TREES.includes(top)) {
-      return `${real} is a Windows system folder. Choose the folder that holds your music.`
-    }
-  } else if (SYSTEM_FOLDERS.includes(real) || SYSTEM_TREES.some((tree) => under(real, tree))) {
-    return `${real} is a system folder, not a music folder. Choose the folder that holds your music.`
-  }
-  if (!confirmHome) {
-    let home: string | null = null
-    try {
-      home = realpathSync(homedir())
-    } catch {
-      home = null
-    }
-    if (home && under(home, real)) {
-      return `${real} holds your whole home folder: Attune would watch every file in it. Choose your music folder, or confirm that you want all of it.`
-    }
-  }
-  return null
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
-  }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String(error.code)
-    : undefined
-}
-
-/**
- * Checks that `path` is a folder Attune can list and may watch (not a system folder, not the whole
- * home unless `confirmHome`), and returns its real path (symlinks resolved).
- */
-export function resolveLibraryFolder(path: string, confirmHome = false): string {
-  const absolute = resolve(path)
-  let real: string
-  try {
-    real = realpathSync(absolute)
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT')
-      throw new LibraryFolderError(`The folder ${absolute} does not exist.`, 'not-found')
-    throw new LibraryFolderError(`Attune cannot open ${absolute}: ${describeAccess(error)}`)
-  }
-  if (!statSync(real).isDirectory())
-    throw new LibraryFolderError(`${absolute} is a file, not a folder.`)
-  const refused = refusedLibraryFolder(real, confirmHome)
-  if (refused) throw new LibraryFolderError(refused)
-  try {
-    accessSync(real, constants.R_OK | constants.X_OK)
-    readdirSync(real)
-  } catch (error) {
-    throw new LibraryFolderError(
-      `Attune cannot read the folder ${absolute}: ${describeAccess(error)}`,
-    )
-  }
-  return real
-}
-
-function describeAccess(error: unknown): string {
-  switch (errorCode(error)) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied.'
-    case 'ENOTDIR':
-      return 'part of the path is not a folder.'
-    case 'ELOOP':
-      return 'the path loops through symbolic links.'
-    default:
-      return error instanceof Error ? error.message : String(error)
-  }
-}
-
 /** The range of paths inside folder `root` as [low, high): they all start with `root + sep`. */
 export function pathRangeUnder(root: string): [string, string] {
   const prefix = root.endsWith(sep) ? root : root + sep
@@ -575,8 +430,12 @@ function pageOf<T>(
   return { items: page, total }
 }
 
-/** Reads and maintains the library's folders and tracks (`roots`, `tracks`, `covers`). */
-export class TrackStore {
+/**
+ * The `tracks` table as the library reads it: pages in every order, albums and artists, search,
+ * counts and ranges of the path index. Folder rules (which folders may be library folders, what
+ * is offline) live in library/track-store.ts, which builds on this.
+ */
+export class TrackRepository {
   constructor(readonly db: Database) {}
 
   getTrack(id: number): Track | null {
@@ -766,96 +625,6 @@ export class TrackStore {
     }
     // Counting is only worth it when the list was cut.
     const total = rows.length < MAX_GROUP_TRACKS ? rows.length : count()
-    return { tracks: rows.map(trackFromRow), total }
-  }
-
-  /** The library folder `path` is in (or is), or null when it is in none. */
-  private rootOf(path: string): Root | null {
-    const absolute = resolve(path)
-    return (
-      this.listRoots().find(
-        (root) => absolute === root.path || absolute.startsWith(pathRangeUnder(root.path)[0]),
-      ) ?? null
-    )
-  }
-
-  private folderOrThrow(path: string): { folder: string; root: Root } {
-    const folder = resolve(path)
-    const root = this.rootOf(folder)
-    if (!root) throw new LibraryFolderError(`${folder} is not in one of your library folders.`)
-    return { folder, root }
-  }
-
-  /** Present tracks under `folder` (an index range of the path index). */
-  private countUnder(folder: string): number {
-    const [low, high] = pathRangeUnder(folder)
-    return this.db
-      .prepare(`SELECT COUNT(*) FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL`)
-      .pluck()
-      .get(low, high) as number
-  }
-
-  /**
-   * One level of the folder tree: the library folders (no path), or a folder's sub-folders with
-   * their track counts and the tracks right in it. Walks the path index by skips: one seek per
-   * sub-folder and per track shown, never a read of the whole folder's tracks.
-   */
-  listFolder(path: string | null): FolderListing {
-    if (path === null) {
-      return {
-        path: null,
-        trail: [],
-        folders: this.listRoots().map((root) => ({
-          path: root.path,
-          name: root.path,
-          trackCount: this.countUnder(root.path),
-        })),
-        tracks: [],
-      }
-    }
-    const { folder, root } = this.folderOrThrow(path)
-    const trail: { path: string; name: string }[] = []
-    for (let at = folder; ; at = dirname(at)) {
-      trail.unshift({ path: at, name: at === root.path ? root.path : basename(at) })
-      if (at === root.path || dirname(at) === at) break
-    }
-    const [prefix, high] = pathRangeUnder(folder)
-    const next = this.db.prepare(
-      `SELECT * FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL
-       ORDER BY path LIMIT 1`,
-    )
-    const folders: FolderSummary[] = []
-    const tracks: Track[] = []
-    let low = prefix
-    while (folders.length + tracks.length < 2 * MAX_GROUP_TRACKS) {
-      const row = next.get(low, high) as TrackRow | undefined
-      if (!row) break
-      const rest = row.path.slice(prefix.length)
-      const cut = rest.indexOf(sep)
-      if (cut < 0) {
-        if (tracks.length < MAX_GROUP_TRACKS) tracks.push(trackFromRow(row))
-        // The smallest path after this one.
-        low = `${row.path}\u0000`
-      } else {
-        const sub = prefix + rest.slice(0, cut)
-        folders.push({ path: sub, name: rest.slice(0, cut), trackCount: this.countUnder(sub) })
-        low = pathRangeUnder(sub)[1]
-      }
-    }
-    return { path: folder, trail, folders, tracks }
-  }
-
-  /** Every present track in a folder and its sub-folders, in path order (the first MAX_GROUP_TRACKS). */
-  listFolderTracks(path: string): { tracks: Track[]; total: number } {
-    const { folder } = this.folderOrThrow(path)
-    const [low, high] = pathRangeUnder(folder)
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL
-         ORDER BY path LIMIT ?`,
-      )
-      .all(low, high, MAX_GROUP_TRACKS) as TrackRow[]
-    const total = rows.length < MAX_GROUP_TRACKS ? rows.length : this.countUnder(folder)
     return { tracks: rows.map(trackFromRow), total }
   }
 
@@ -1187,63 +956,46 @@ export class TrackStore {
     }
   }
 
-  listRoots(): Root[] {
+  /** How many present tracks lie under `folder` (one range of the path index). */
+  countPresentUnder(folder: string): number {
+    const [low, high] = pathRangeUnder(folder)
+    return this.db
+      .prepare(`SELECT COUNT(*) FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL`)
+      .pluck()
+      .get(low, high) as number
+  }
+
+  /** The present track with the smallest path in [low, high), or null: one seek of the path index. */
+  firstPresentBetween(low: string, high: string): Track | null {
+    // Prepared once: a folder listing seeks once per sub-folder and per track shown.
+    this.firstPresent ??= this.db.prepare(
+      `SELECT * FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL
+       ORDER BY path LIMIT 1`,
+    )
+    const row = this.firstPresent.get(low, high) as TrackRow | undefined
+    return row ? trackFromRow(row) : null
+  }
+
+  private firstPresent: Statement | null = null
+
+  /** The first `limit` present tracks under `folder`, in path order. */
+  presentUnder(folder: string, limit: number): Track[] {
+    const [low, high] = pathRangeUnder(folder)
     const rows = this.db
-      .prepare('SELECT id, path, added_at FROM roots ORDER BY path')
-      .all() as RootRow[]
-    return rows.map((r) => ({
-      id: r.id,
-      path: r.path,
-      addedAt: r.added_at,
-      ...(isFolder(r.path) ? {} : { offline: true as const }),
-    }))
+      .prepare(
+        `SELECT * FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL
+         ORDER BY path LIMIT ?`,
+      )
+      .all(low, high, limit) as TrackRow[]
+    return rows.map(trackFromRow)
   }
 
-  getRootByPath(path: string): Root | null {
-    const row = this.db.prepare('SELECT id, path, added_at FROM roots WHERE path = ?').get(path) as
-      RootRow | undefined
-    return row ? { id: row.id, path: row.path, addedAt: row.added_at } : null
-  }
-
-  /**
-   * Adds a library folder (stored by its real path) and returns it; adding it again returns the same root.
-   * Throws LibraryFolderError, in plain words, when the path is not a folder Attune can read or
-   * may watch (see `refusedLibraryFolder`; `confirmHome` allows the whole home folder).
-   */
-  addRoot(path: string, options: { confirmHome?: boolean } = {}): Root {
-    const real = resolveLibraryFolder(path, options.confirmHome ?? false)
-    this.db
-      .prepare('INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)')
-      .run(real, Date.now())
-    const root = this.getRootByPath(real)
-    if (!root) throw new LibraryFolderError(`Attune could not remember the folder ${real}.`)
-    return root
-  }
-
-  /**
-   * Removes a library folder. Its tracks are kept (their events must survive) but marked missing and
-   * detached from the root. Returns false when the folder was not a library folder.
-   */
-  removeRoot(path: string): boolean {
-    const absolute = resolve(path)
-    let root = this.getRootByPath(absolute)
-    if (!root) {
-      try {
-        root = this.getRootByPath(realpathSync(absolute))
-      } catch {
-        root = null
-      }
-    }
-    if (!root) return false
-    const { id } = root
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          'UPDATE tracks SET missing_since = COALESCE(missing_since, ?), root_id = NULL WHERE root_id = ?',
-        )
-        .run(Date.now(), id)
-      this.db.prepare('DELETE FROM roots WHERE id = ?').run(id)
-    })()
-    return true
+  /** Paths of every track (present or missing) under `folder`. */
+  pathsUnder(folder: string): string[] {
+    const [low, high] = pathRangeUnder(folder)
+    return this.db
+      .prepare('SELECT path FROM tracks WHERE path >= ? AND path < ?')
+      .pluck()
+      .all(low, high) as string[]
   }
 }

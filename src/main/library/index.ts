@@ -1,10 +1,9 @@
 // The library: folders, tracks, covers; the scanner that fills them and the watcher that keeps them current.
+export { TrackStore } from './track-store'
+export { LibraryFolderError, resolveLibraryFolder } from './library-folder'
 export {
-  TrackStore,
   TRACK_ORDERS,
-  LibraryFolderError,
   ftsQueryFor,
-  resolveLibraryFolder,
   trackFromRow,
   type TrackOrder,
   type TrackQuery,

@@ -14,7 +14,8 @@ import {
   type MoveSource,
   type MoveSourceFinder,
 } from './library-writer'
-import { pathRangeUnder, TrackStore } from '../db/tracks'
+import { pathRangeUnder } from '../db/tracks'
+import { TrackStore } from './track-store'
 
 export interface ScanOptions {
   /** Folders to scan; each is added as a library folder if it is not one yet. Default: every library folder. */

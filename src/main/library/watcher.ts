@@ -5,7 +5,8 @@ import type { Database } from 'better-sqlite3'
 import { watch, type FSWatcher } from 'chokidar'
 import { isAudioCandidate } from './sniff'
 import { LibraryWriter, pathIsGone } from './library-writer'
-import { pathRangeUnder, TrackStore } from '../db/tracks'
+import { pathRangeUnder } from '../db/tracks'
+import { TrackStore } from './track-store'
 import { insideAny } from './scanner'
 
 export interface WatchOptions {
