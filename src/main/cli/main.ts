@@ -724,7 +724,7 @@ async function feedbackCommand(ctx: Context, args: string[]): Promise<number> {
   const track = findTrack(new TrackStore(db), trackText, FEEDBACK_USAGE)
   if (!action) throw new CliError(`Say what you thought of it: ${FEEDBACK_USAGE}`, 2)
   const [{ EventLog }, { parseMark }] = await Promise.all([
-    import('../events/event-log'),
+    import('../db/events'),
     import('../taste/label-files'),
   ])
   const events = new EventLog(db)

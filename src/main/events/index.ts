@@ -1,14 +1,3 @@
-export { EventLog, CURRENT_LABELS_SQL, unplayableTracks } from './event-log'
-export type {
-  LabelCounts,
-  ListEventsQuery,
-  ListenOutcome,
-  LoggedEvent,
-  PlayEndOptions,
-  PlayStartOptions,
-} from './event-log'
-export { InvalidEventError, validateEventColumns } from './validate'
-export type { EventColumns, NewEvent } from './validate'
 export {
   EVENTS_FILE_FORMAT,
   EVENTS_FILE_VERSION,

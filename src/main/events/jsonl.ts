@@ -1,9 +1,9 @@
-import type { Database } from 'better-sqlite3'
 import { once } from 'node:events'
 import { posix, win32 } from 'node:path'
 import { UserError } from '../../shared/errors'
-import { validateEventColumns, type EventColumns } from './validate'
-import { INSERT_EVENT_SQL, type EventInsertParams } from './event-log'
+import type { Database } from '../db/database'
+import { validateEventColumns, type EventColumns } from '../db/event-columns'
+import { EventLog, type BackupEvent, type BackupRow } from '../db/events'
 
 /**
  * Backup of the event log as JSON Lines: a header line, then one event per line, oldest first.
@@ -77,40 +77,14 @@ const MAX_REPORTED_ERRORS = 50
 /** No event line comes near this; a longer line means the file is not a backup. */
 export const MAX_EVENT_LINE_BYTES = 4 * 1024 * 1024
 
-interface ExportRow {
-  id: number
-  ts: number
-  kind: string
-  playId: string | null
-  position: number | null
-  duration: number | null
-  reason: string | null
-  mark: string | null
-  source: string | null
-  data: string | null
-  path: string | null
-  title: string | null
-  artist: string | null
-  album: string | null
-}
-
 /**
  * Writes the whole log to `writable` as JSONL and returns how many events were written. It reads
  * in batches by id and waits for `drain`, so memory stays flat however long the log is; the
  * snapshot is the log as it was when the export began. The caller ends the stream.
  */
 export async function exportEvents(db: Database, writable: NodeJS.WritableStream): Promise<number> {
-  const { lastId, count } = db
-    .prepare<[], { lastId: number; count: number }>(
-      'SELECT coalesce(max(id), 0) AS lastId, count(*) AS count FROM events',
-    )
-    .get() ?? { lastId: 0, count: 0 }
-  const batch = db.prepare<[number, number, number], ExportRow>(
-    `SELECT e.id, e.ts, e.kind, e.play_id AS playId, e.position, e.duration, e.reason, e.mark, e.source, e.data,
-            t.path, t.title, t.artist, t.album
-     FROM events e LEFT JOIN tracks t ON t.id = e.track_id
-     WHERE e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`,
-  )
+  const log = new EventLog(db)
+  const { lastId, count } = log.backupExtent()
   const header: EventsFileHeader = {
     format: EVENTS_FILE_FORMAT,
     version: EVENTS_FILE_VERSION,
@@ -122,7 +96,7 @@ export async function exportEvents(db: Database, writable: NodeJS.WritableStream
   let written = 0
   let afterId = 0
   for (;;) {
-    const rows = batch.all(afterId, lastId, EXPORT_BATCH)
+    const rows = log.backupPage(afterId, lastId, EXPORT_BATCH)
     if (rows.length === 0) break
     let chunk = ''
     for (const row of rows) chunk += JSON.stringify(toLine(row)) + '\n'
@@ -133,10 +107,8 @@ export async function exportEvents(db: Database, writable: NodeJS.WritableStream
   return written
 }
 
-interface ParsedEvent {
+interface ParsedEvent extends BackupEvent {
   line: number
-  path: string
-  columns: EventColumns
 }
 
 /**
@@ -163,7 +135,7 @@ export async function importEvents(
     if (options.reportErrors) return { imported: 0, duplicates: 0, createdTracks: 0, errors }
     throw new EventImportError(errors)
   }
-  return writeEvents(db, events)
+  return { ...new EventLog(db).importBackup(events), errors: [] }
 }
 
 async function parseFile(
@@ -287,112 +259,6 @@ export async function* readLines(
   }
 }
 
-function writeEvents(db: Database, events: readonly ParsedEvent[]): ImportResult {
-  const trackByPath = db.prepare<[string], { id: number }>('SELECT id FROM tracks WHERE path = ?')
-  const createTrack = db.prepare<[string, number]>(
-    'INSERT INTO tracks (path, added_at) VALUES (?, ?)',
-  )
-  const lastEventId = db.prepare<[], { lastId: number }>(
-    'SELECT coalesce(max(id), 0) AS lastId FROM events',
-  )
-  // An index on (kind, ts) or (track_id, ts) finds the candidates; the rest of the key is compared on them.
-  const countSame = db.prepare<
-    [
-      number,
-      number,
-      string,
-      string | null,
-      number | null,
-      string | null,
-      string | null,
-      string | null,
-      string | null,
-      number,
-    ],
-    { n: number }
-  >(
-    `SELECT count(*) AS n FROM events
-     WHERE track_id = ? AND ts = ? AND kind = ? AND play_id IS ? AND position IS ? AND reason IS ?
-       AND mark IS ? AND source IS ? AND data IS ? AND id <= ?`,
-  )
-  const insert = db.prepare<EventInsertParams>(INSERT_EVENT_SQL)
-
-  const run = db.transaction((): ImportResult => {
-    const now = Date.now()
-    // Only events that were in the log before this import count as duplicates, so two identical
-    // lines in one file (two identical events in the original log) both survive a round trip.
-    const lastIdBefore = lastEventId.get()?.lastId ?? 0
-    const trackIds = new Map<string, { id: number; created: boolean }>()
-    const seenInFile = new Map<string, number>()
-    let imported = 0
-    let duplicates = 0
-    let createdTracks = 0
-
-    for (const { path, columns: c } of events) {
-      let track = trackIds.get(path)
-      if (track === undefined) {
-        const existing = trackByPath.get(path)
-        if (existing) track = { id: existing.id, created: false }
-        else {
-          track = { id: Number(createTrack.run(path, now).lastInsertRowid), created: true }
-          createdTracks += 1
-        }
-        trackIds.set(path, track)
-      }
-
-      if (!track.created) {
-        const already =
-          countSame.get(
-            track.id,
-            c.ts,
-            c.kind,
-            c.playId,
-            c.position,
-            c.reason,
-            c.mark,
-            c.source,
-            c.data,
-            lastIdBefore,
-          )?.n ?? 0
-        if (already > 0) {
-          const key = JSON.stringify([
-            track.id,
-            c.ts,
-            c.kind,
-            c.playId,
-            c.position,
-            c.reason,
-            c.mark,
-            c.source,
-            c.data,
-          ])
-          const occurrence = (seenInFile.get(key) ?? 0) + 1
-          seenInFile.set(key, occurrence)
-          if (occurrence <= already) {
-            duplicates += 1
-            continue
-          }
-        }
-      }
-      insert.run(
-        c.ts,
-        c.kind,
-        track.id,
-        c.playId,
-        c.position,
-        c.duration,
-        c.reason,
-        c.mark,
-        c.source,
-        c.data,
-      )
-      imported += 1
-    }
-    return { imported, duplicates, createdTracks, errors: [] }
-  })
-  return run.immediate()
-}
-
 /** Checks the header line; returns how many events it says follow (null if it does not say). */
 function checkHeader(value: unknown): number | null {
   if (!isObject(value) || value.format !== EVENTS_FILE_FORMAT) {
@@ -445,7 +311,7 @@ function parseEventLine(value: unknown): { path: string; columns: EventColumns }
   return { path: track.path, columns }
 }
 
-function toLine(row: ExportRow): EventsFileLine {
+function toLine(row: BackupRow): EventsFileLine {
   return {
     id: row.id,
     ts: row.ts,

@@ -7,7 +7,7 @@
 // fits it on the whole library; it sees no label, so cross-validation does not leak through it.
 import type { Database } from '../db/database'
 import { EmbeddingStore } from '../analysis/embedding-store'
-import { EventLog } from '../events/event-log'
+import { EventLog } from '../db/events'
 import { Preprocessor } from '../taste/preprocess'
 import { labelRow, listenRow } from '../../shared/rewards'
 import type { Mark } from '../../shared/domain'

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { Database } from '../db/database'
 import { fromBlob } from '../analysis/embedding-store'
-import { unplayableTracks } from '../events/event-log'
+import { unplayableTracks } from '../db/events'
 import { SettingsStore } from '../settings-store'
 import type { Settings } from '../../shared/settings'
 import type { RewardSettings } from '../../shared/rewards'

@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs'
 import { basename, dirname, extname, relative, resolve } from 'node:path'
 import type { Database } from '../db/database'
-import { EventLog } from '../events'
+import { EventLog } from '../db/events'
 import type { Mark } from '../../shared/domain'
 import { MAX_LIST_FILE_BYTES, readUserFile } from '../files'
 import { isAudioCandidate } from '../library/sniff'

@@ -7,10 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import {
   EventImportError,
-  EventLog,
   exportEventsToFile,
   importEventsFromFile,
 } from '../../../src/main/events'
+import { EventLog } from '../../../src/main/db/events'
 import { main } from '../../../src/main/cli/main'
 import { memoryIo } from '../../helpers/io'
 import { tempDir } from '../../helpers/temp'

@@ -8,10 +8,10 @@ import {
   EVENTS_FILE_FORMAT,
   EVENTS_FILE_VERSION,
   EventImportError,
-  EventLog,
   exportEvents,
   importEvents,
 } from '../../../src/main/events'
+import { EventLog } from '../../../src/main/db/events'
 import {
   FIXTURES,
   insertRoot,

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
-import { EventLog } from '../../../src/main/events/event-log'
+import { EventLog } from '../../../src/main/db/events'
 import {
   LinUcbPolicy,
   RandomPolicy,

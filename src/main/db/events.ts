@@ -16,7 +16,8 @@ import {
   validateEventColumns,
   type EventColumns,
   type NewEvent,
-} from './validate'
+} from './event-columns'
+import { Statements } from './statements'
 
 /** One row of the log, as read back. */
 export interface LoggedEvent {
@@ -82,14 +83,58 @@ export interface PlayEndOptions {
   ts?: number
 }
 
+/** An event with the columns a replay of the log reads (see `TasteLearner.applyEvents`). */
+export interface ReplayEvent {
+  id: number
+  ts: number
+  kind: EventKind
+  trackId: number | null
+  mark: MarkOrNone | null
+  reason: EndReason | null
+  position: number | null
+  duration: number | null
+}
+
+/** One event as a backup writes it: its columns, and its track's path and tags (null: no track). */
+export interface BackupRow {
+  id: number
+  ts: number
+  kind: string
+  playId: string | null
+  position: number | null
+  duration: number | null
+  reason: string | null
+  mark: string | null
+  source: string | null
+  data: string | null
+  path: string | null
+  title: string | null
+  artist: string | null
+  album: string | null
+}
+
+/** One checked event of a backup being imported, naming its track by path. */
+export interface BackupEvent {
+  path: string
+  columns: EventColumns
+}
+
+export interface BackupImport {
+  imported: number
+  /** Events already in the log (same natural key), so not added again. */
+  duplicates: number
+  /** Placeholder tracks created for paths the database did not know yet. */
+  createdTracks: number
+}
+
 const DEFAULT_LIST_LIMIT = 1000
 
-/** The one way a row enters the log (the event log and the JSONL import both use it). */
-export const INSERT_EVENT_SQL = `INSERT INTO events (ts, kind, track_id, play_id, position, duration, reason, mark, source, data)
+/** The one way a row enters the log (appends and backup imports both use it). */
+const INSERT_EVENT_SQL = `INSERT INTO events (ts, kind, track_id, play_id, position, duration, reason, mark, source, data)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /** ts, kind, track_id, play_id, position, duration, reason, mark, source, data. */
-export type EventInsertParams = [
+type EventInsertParams = [
   number,
   string,
   number,
@@ -140,8 +185,10 @@ export class EventLog {
   private readonly labelOfQuery: Statement<[number], LabelRow>
   private readonly outcomesAll: Statement<[], ListenOutcomeRow>
   private readonly outcomesOfTrack: Statement<[number], ListenOutcomeRow>
+  private readonly statements: Statements
 
   constructor(private readonly db: Database) {
+    this.statements = new Statements(db)
     this.insert = db.prepare(INSERT_EVENT_SQL)
     this.trackDuration = db.prepare('SELECT duration FROM tracks WHERE id = ?')
     this.currentLabelsQuery = db.prepare(CURRENT_LABELS_SQL)
@@ -175,6 +222,30 @@ export class EventLog {
       throw new InvalidEventError(`There is no track ${trackId} in the library.`, 'not-found')
     }
     return this.insertColumns(trackId, columns)
+  }
+
+  /** Appends every event or none (one transaction); throws like `append` on the first bad one. */
+  appendAll(events: readonly NewEvent[]): LoggedEvent[] {
+    return this.db.transaction(() => events.map((event) => this.append(event)))()
+  }
+
+  /**
+   * Logs a whole play, its start and its end, in one transaction and returns the end: a crash
+   * between two separate writes would leave a play that never ended.
+   */
+  playStartAndEnd(
+    trackId: number,
+    options: Omit<PlayStartOptions, 'duration'> & PlayEndOptions,
+  ): LoggedEvent {
+    const { playId, source, ts, ...end } = options
+    return this.db.transaction(() => {
+      const started = this.playStart(trackId, {
+        ...(playId === undefined ? {} : { playId }),
+        ...(source === undefined ? {} : { source }),
+        ...(ts === undefined ? {} : { ts }),
+      })
+      return this.playEnd(trackId, started, { ...end, ...(ts === undefined ? {} : { ts }) })
+    })()
   }
 
   /** Logs the start of a play and returns its play id (generated unless given). */
@@ -342,7 +413,191 @@ export class EventLog {
     return { byMark, byOrigin, total }
   }
 
+  /** The newest event's id; 0 while the log is empty. */
+  lastId(): number {
+    return (
+      this.statements
+        .get<[], { lastId: number }>('SELECT coalesce(max(id), 0) AS lastId FROM events')
+        .get()?.lastId ?? 0
+    )
+  }
+
+  /** Up to `limit` events after `afterId`, oldest first, with what a replay of the log reads. */
+  replayPage(afterId: number, limit: number): ReplayEvent[] {
+    return this.statements
+      .get<[number, number], ReplayEvent>(
+        `SELECT id, ts, kind, track_id AS trackId, mark, reason, position, duration
+         FROM events WHERE id > ? ORDER BY id LIMIT ?`,
+      )
+      .all(afterId, limit)
+  }
+
+  /** Whether the log holds an event that teaches the model (mark, label import, play end) about one of these tracks. */
+  hasRewardEvents(trackIds: ArrayLike<number>): boolean {
+    const chunk = 500 // well below SQLite's limit on bound parameters
+    for (let start = 0; start < trackIds.length; start += chunk) {
+      const ids = Array.from({ length: Math.min(chunk, trackIds.length - start) }, (_, i) =>
+        Number(trackIds[start + i]),
+      )
+      const found = this.db
+        .prepare(
+          `SELECT 1 FROM events WHERE kind IN ('mark', 'label_import', 'play_end')
+           AND track_id IN (${ids.map(() => '?').join(',')}) LIMIT 1`,
+        )
+        .get(...ids)
+      if (found !== undefined) return true
+    }
+    return false
+  }
+
+  /** See `unplayableTracks`; the statement is prepared once per log. */
+  unplayableTracks(): Map<number, string> {
+    return unplayableFrom(this.statements.get<[], UnplayableRow>(UNPLAYABLE_SQL).all())
+  }
+
+  /** The newest event id and the number of events when a backup starts: the backup's snapshot. */
+  backupExtent(): { lastId: number; count: number } {
+    return (
+      this.statements
+        .get<[], { lastId: number; count: number }>(
+          'SELECT coalesce(max(id), 0) AS lastId, count(*) AS count FROM events',
+        )
+        .get() ?? { lastId: 0, count: 0 }
+    )
+  }
+
+  /** Up to `limit` events with ids in (afterId, upToId], oldest first, with their tracks' tags. */
+  backupPage(afterId: number, upToId: number, limit: number): BackupRow[] {
+    return this.statements
+      .get<[number, number, number], BackupRow>(
+        `SELECT e.id, e.ts, e.kind, e.play_id AS playId, e.position, e.duration, e.reason, e.mark, e.source, e.data,
+                t.path, t.title, t.artist, t.album
+         FROM events e LEFT JOIN tracks t ON t.id = e.track_id
+         WHERE e.id > ? AND e.id <= ? ORDER BY e.id LIMIT ?`,
+      )
+      .all(afterId, upToId, limit)
+  }
+
+  /**
+   * Appends a backup's events, checked beforehand, that the log does not hold yet, all in one
+   * transaction (all or nothing). Tracks are matched by path; an unknown path gets a placeholder
+   * track (path only, filled in by a later scan of it) so no event is lost. An event counts as
+   * present when the log held one with the same natural key (ts, kind, track, play id, position,
+   * reason, mark, source, data) before this import, as many times as the backup has it; so
+   * importing the same file twice adds nothing the second time.
+   */
+  importBackup(events: readonly BackupEvent[]): BackupImport {
+    const trackByPath = this.statements.get<[string], { id: number }>(
+      'SELECT id FROM tracks WHERE path = ?',
+    )
+    const createTrack = this.statements.get<[string, number]>(
+      'INSERT INTO tracks (path, added_at) VALUES (?, ?)',
+    )
+    // An index on (kind, ts) or (track_id, ts) finds the candidates; the rest of the key is compared on them.
+    const countSame = this.statements.get<
+      [
+        number,
+        number,
+        string,
+        string | null,
+        number | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        number,
+      ],
+      { n: number }
+    >(
+      `SELECT count(*) AS n FROM events
+       WHERE track_id = ? AND ts = ? AND kind = ? AND play_id IS ? AND position IS ? AND reason IS ?
+         AND mark IS ? AND source IS ? AND data IS ? AND id <= ?`,
+    )
+
+    const run = this.db.transaction((): BackupImport => {
+      const now = Date.now()
+      // Only events that were in the log before this import count as duplicates, so two identical
+      // lines in one file (two identical events in the original log) both survive a round trip.
+      const lastIdBefore = this.lastId()
+      const trackIds = new Map<string, { id: number; created: boolean }>()
+      const seenInFile = new Map<string, number>()
+      let imported = 0
+      let duplicates = 0
+      let createdTracks = 0
+
+      for (const { path, columns: c } of events) {
+        let track = trackIds.get(path)
+        if (track === undefined) {
+          const existing = trackByPath.get(path)
+          if (existing) track = { id: existing.id, created: false }
+          else {
+            track = { id: Number(createTrack.run(path, now).lastInsertRowid), created: true }
+            createdTracks += 1
+          }
+          trackIds.set(path, track)
+        }
+
+        if (!track.created) {
+          const already =
+            countSame.get(
+              track.id,
+              c.ts,
+              c.kind,
+              c.playId,
+              c.position,
+              c.reason,
+              c.mark,
+              c.source,
+              c.data,
+              lastIdBefore,
+            )?.n ?? 0
+          if (already > 0) {
+            const key = JSON.stringify([
+              track.id,
+              c.ts,
+              c.kind,
+              c.playId,
+              c.position,
+              c.reason,
+              c.mark,
+              c.source,
+              c.data,
+            ])
+            const occurrence = (seenInFile.get(key) ?? 0) + 1
+            seenInFile.set(key, occurrence)
+            if (occurrence <= already) {
+              duplicates += 1
+              continue
+            }
+          }
+        }
+        this.insertRow(track.id, c)
+        imported += 1
+      }
+      return { imported, duplicates, createdTracks }
+    })
+    return run.immediate()
+  }
+
   private insertColumns(trackId: number, c: EventColumns): LoggedEvent {
+    const id = this.insertRow(trackId, c)
+    return {
+      id,
+      ts: c.ts,
+      kind: c.kind,
+      trackId,
+      playId: c.playId,
+      position: c.position,
+      duration: c.duration,
+      reason: c.reason,
+      mark: c.mark,
+      source: c.source,
+      data: c.data === null ? null : (JSON.parse(c.data) as unknown),
+    }
+  }
+
+  /** Inserts one checked row; returns its id. */
+  private insertRow(trackId: number, c: EventColumns): number {
     const result = this.insert.run(
       c.ts,
       c.kind,
@@ -355,19 +610,7 @@ export class EventLog {
       c.source,
       c.data,
     )
-    return {
-      id: Number(result.lastInsertRowid),
-      ts: c.ts,
-      kind: c.kind,
-      trackId,
-      playId: c.playId,
-      position: c.position,
-      duration: c.duration,
-      reason: c.reason,
-      mark: c.mark,
-      source: c.source,
-      data: c.data === null ? null : (JSON.parse(c.data) as unknown),
-    }
+    return Number(result.lastInsertRowid)
   }
 }
 
@@ -406,18 +649,26 @@ function rowToLabel(row: LabelRow): TrackLabel {
  * present size and mtime), with the latest reason: kept out of picks until the file changes.
  * Reads only the unplayable events (index events_kind) and their tracks' rows.
  */
-export function unplayableTracks(db: Database): Map<number, string> {
-  const rows = db
-    .prepare(
-      `SELECT e.track_id AS trackId, json_extract(e.data, '$.reason') AS reason
-       FROM events e JOIN tracks t ON t.id = e.track_id
-       WHERE e.kind = 'unplayable'
-         AND json_extract(e.data, '$.size') = t.size
-         AND json_extract(e.data, '$.mtimeMs') = t.mtime_ms
-       ORDER BY e.id`,
-    )
-    .all() as { trackId: number; reason: string | null }[]
+const UNPLAYABLE_SQL = `
+  SELECT e.track_id AS trackId, json_extract(e.data, '$.reason') AS reason
+  FROM events e JOIN tracks t ON t.id = e.track_id
+  WHERE e.kind = 'unplayable'
+    AND json_extract(e.data, '$.size') = t.size
+    AND json_extract(e.data, '$.mtimeMs') = t.mtime_ms
+  ORDER BY e.id`
+
+interface UnplayableRow {
+  trackId: number
+  reason: string | null
+}
+
+function unplayableFrom(rows: readonly UnplayableRow[]): Map<number, string> {
   const found = new Map<number, string>()
   for (const row of rows) found.set(row.trackId, row.reason ?? 'It could not be played.')
   return found
+}
+
+/** `EventLog.unplayableTracks` for a caller without a log at hand. */
+export function unplayableTracks(db: Database): Map<number, string> {
+  return unplayableFrom(db.prepare<[], UnplayableRow>(UNPLAYABLE_SQL).all())
 }

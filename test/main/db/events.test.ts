@@ -1,11 +1,11 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { CURRENT_LABELS_SQL, EventLog } from '../../../src/main/db/events'
 import {
-  CURRENT_LABELS_SQL,
-  EventLog,
   InvalidEventError,
+  validateEventColumns,
   type NewEvent,
-} from '../../../src/main/events'
+} from '../../../src/main/db/event-columns'
 import { END_REASONS, type EndReason } from '../../../src/shared/domain'
 import {
   FIXTURES,
@@ -306,5 +306,127 @@ describe('event log: current labels', () => {
       plan.some((detail) => /SEARCH events USING (COVERING )?INDEX events_kind/.test(detail)),
     ).toBe(true)
     expect(plan.some((detail) => /^SCAN events\b/.test(detail))).toBe(false)
+  })
+})
+
+describe('event log: writes that land together', () => {
+  it('appends a batch in one transaction: a bad event leaves none of the batch', () => {
+    expect(() =>
+      log.appendAll([
+        { kind: 'mark', trackId: trackA, mark: 'like' },
+        { kind: 'mark', trackId: trackB, mark: 'meh' as never },
+      ]),
+    ).toThrow(InvalidEventError)
+    expect(eventCount()).toBe(0)
+    const logged = log.appendAll([
+      { kind: 'mark', trackId: trackA, mark: 'like' },
+      { kind: 'label_import', trackId: trackB, mark: 'not_for_me', source: 'seed.csv' },
+    ])
+    expect(logged.map((e) => e.kind)).toEqual(['mark', 'label_import'])
+    expect(log.list().map((e) => e.id)).toEqual(logged.map((e) => e.id))
+  })
+
+  it('logs a whole play as a start and an end with one play id, or nothing', () => {
+    const end = log.playStartAndEnd(trackA, {
+      source: 'cli',
+      position: 12,
+      duration: 30,
+      reason: 'next',
+      ts: 5000,
+    })
+    const events = log.list()
+    expect(events.map((e) => e.kind)).toEqual(['play_start', 'play_end'])
+    expect(events[0]).toMatchObject({ playId: end.playId, source: 'cli', duration: 30, ts: 5000 })
+    expect(end).toMatchObject({ position: 12, reason: 'next', ts: 5000 })
+    expect(log.listenOutcomes()[0]).toMatchObject({ trackId: trackA, skip: true })
+    // A bad end (a negative position) takes its start with it.
+    expect(() =>
+      log.playStartAndEnd(trackB, { position: -1, duration: 40, reason: 'ended' }),
+    ).toThrow(InvalidEventError)
+    expect(eventCount()).toBe(2)
+  })
+})
+
+describe('event log: what the taste model and backups read', () => {
+  it('knows its newest id, 0 while empty', () => {
+    expect(log.lastId()).toBe(0)
+    const mark = log.mark(trackA, 'love')
+    expect(log.lastId()).toBe(mark.id)
+  })
+
+  it('pages the log for a replay, oldest first, after a given id', () => {
+    const playId = log.playStart(trackA, { ts: 1 })
+    log.playEnd(trackA, playId, { position: 30, duration: 30, reason: 'ended', ts: 2 })
+    const mark = log.mark(trackB, 'not_for_me', 'ui', 3)
+    const first = log.replayPage(0, 2)
+    expect(first.map((e) => e.kind)).toEqual(['play_start', 'play_end'])
+    expect(first[1]).toEqual({
+      id: first[1]?.id,
+      ts: 2,
+      kind: 'play_end',
+      trackId: trackA,
+      mark: null,
+      reason: 'ended',
+      position: 30,
+      duration: 30,
+    })
+    expect(log.replayPage(first[1]?.id ?? 0, 2)).toMatchObject([
+      { id: mark.id, kind: 'mark', mark: 'not_for_me' },
+    ])
+    expect(log.replayPage(mark.id, 2)).toEqual([])
+  })
+
+  it('tells whether the model learned anything about some tracks (marks, imports, play ends)', () => {
+    log.playStart(trackA)
+    log.autoPick(trackB, { probability: 0.5 })
+    expect(log.hasRewardEvents([trackA, trackB, trackC])).toBe(false)
+    log.importLabel(trackC, 'like', 'seed.csv')
+    expect(log.hasRewardEvents(Int32Array.from([trackA, trackC]))).toBe(true)
+    expect(log.hasRewardEvents([trackA])).toBe(false)
+    // More ids than one statement binds are looked up in chunks.
+    const many = Array.from({ length: 1200 }, (_, i) => 100_000 + i)
+    expect(log.hasRewardEvents([...many, trackC])).toBe(true)
+    expect(log.hasRewardEvents(many)).toBe(false)
+  })
+
+  it('keeps a song out while its present file is the one that would not play', () => {
+    library.db.prepare('UPDATE tracks SET size = ?, mtime_ms = ? WHERE id = ?').run(1000, 5, trackA)
+    log.unplayable(trackA, { reason: 'The decoder gave up.', size: 1000, mtimeMs: 5 })
+    log.unplayable(trackB, { reason: 'An older file.', size: 1, mtimeMs: 1 })
+    expect(log.unplayableTracks()).toEqual(new Map([[trackA, 'The decoder gave up.']]))
+    library.db.prepare('UPDATE tracks SET size = ? WHERE id = ?').run(2000, trackA)
+    expect(log.unplayableTracks()).toEqual(new Map())
+  })
+
+  it('reads a backup page by page within the snapshot taken when it began', () => {
+    log.mark(trackA, 'like', 'ui', 10)
+    log.mark(trackB, 'love', 'ui', 20)
+    const extent = log.backupExtent()
+    log.mark(trackC, 'like', 'ui', 30) // after the snapshot
+    expect(extent).toEqual({ lastId: extent.lastId, count: 2 })
+    const first = log.backupPage(0, extent.lastId, 1)
+    expect(first).toMatchObject([{ ts: 10, kind: 'mark', mark: 'like' }])
+    expect(first[0]?.path).toMatch(/a\.ogg$/)
+    const rest = log.backupPage(first[0]?.id ?? 0, extent.lastId, 10)
+    expect(rest.map((row) => row.ts)).toEqual([20])
+  })
+
+  it('imports a backup once: known events are not added again, unknown paths get a placeholder track', () => {
+    const columns = validateEventColumns({ kind: 'mark', mark: 'like', ts: 10, source: 'ui' })
+    const known = library.db.prepare('SELECT path FROM tracks WHERE id = ?').get(trackA) as {
+      path: string
+    }
+    const backup = [
+      { path: known.path, columns },
+      { path: known.path, columns }, // the same event twice in the original log
+      { path: '/elsewhere/new-song.ogg', columns },
+    ]
+    expect(log.importBackup(backup)).toEqual({ imported: 3, duplicates: 0, createdTracks: 1 })
+    expect(log.importBackup(backup)).toEqual({ imported: 0, duplicates: 3, createdTracks: 0 })
+    expect(eventCount()).toBe(3)
+    const placeholder = library.db
+      .prepare('SELECT scanned_at AS scannedAt FROM tracks WHERE path = ?')
+      .get('/elsewhere/new-song.ogg')
+    expect(placeholder).toEqual({ scannedAt: null })
   })
 })
