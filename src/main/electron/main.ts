@@ -8,11 +8,16 @@ import { bindIpc, forwardEvents } from './ipc'
 import { electronSqliteBinding } from './native'
 import { loadWindowState, trackWindowState } from './window-state'
 import { allowedExternalUrl, trustedSender } from './security'
+import { createAppFilesHandler, isMediaPath } from '../media/app-files'
 
 const SCHEME = 'attune'
+const APP_ORIGIN = `${SCHEME}://app`
+const RENDERER_DIR = join(import.meta.dirname, '../renderer')
 
-// Media and covers are served through the engine's media route on attune://app/media/<id>, with
-// streaming and Range (seeking); registered before the app is ready, as Electron requires.
+// The app lives at attune://app/: its built files (index.html, scripts, styles, fonts) and, through
+// the engine's media route, audio at attune://app/media/<id> (streaming and Range) and covers. A
+// standard, secure scheme gives the renderer a real origin instead of file:// (Electron's
+// security checklist, item 18). Registered before the app is ready, as Electron requires.
 protocol.registerSchemesAsPrivileged([
   {
     scheme: SCHEME,
@@ -44,17 +49,17 @@ async function start(): Promise<void> {
     log: (level, message) => console[level](message),
     ...(nativeBinding ? { nativeBinding } : {}),
   })
-  protocol.handle(SCHEME, (request) => engine.media(request))
+  const appFiles = createAppFilesHandler(RENDERER_DIR)
+  protocol.handle(SCHEME, (request) =>
+    isMediaPath(new URL(request.url).pathname) ? engine.media(request) : appFiles(request),
+  )
   // The app asks for no permission (camera, microphone, notifications, geolocation…): refuse all.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
     callback(false),
   )
   session.defaultSession.setPermissionCheckHandler(() => false)
   const devUrl = !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null
-  const unbind = bindIpc(
-    engine.handlers,
-    trustedSender(join(import.meta.dirname, '../renderer/index.html'), devUrl),
-  )
+  const unbind = bindIpc(engine.handlers, trustedSender(APP_ORIGIN, devUrl))
   const stopEvents = forwardEvents(
     (l) => engine.subscribe(l),
     () => webContents.getAllWebContents(),
@@ -113,6 +118,6 @@ function createWindow(): BrowserWindow {
   window.webContents.on('will-navigate', (event) => event.preventDefault())
   const devUrl = process.env['ELECTRON_RENDERER_URL']
   if (!app.isPackaged && devUrl) void window.loadURL(devUrl)
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  else void window.loadURL(`${APP_ORIGIN}/index.html`)
   return window
 }

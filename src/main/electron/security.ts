@@ -1,25 +1,32 @@
 // Pure checks for the Electron shell (no 'electron' import, so tests run them in Node): which
 // pages may call the engine over IPC, and which links may open in the system browser.
-import { pathToFileURL } from 'node:url'
 
 /**
- * The page URLs that may call the engine: the built renderer's index.html (file://) and, in
- * development only, the dev server's origin. Anything else (a navigated or injected frame, a
- * remote page) is refused, as Electron's security checklist asks (validate the sender).
+ * The page URLs that may call the engine: the built renderer's page on the app's own privileged
+ * scheme (`attune://app/index.html`, with its hash routes) and, in development only, the dev
+ * server's origin. Anything else (a navigated or injected frame, a file:// page, a remote page, a
+ * media URL) is refused, as Electron's security checklist asks (validate the sender).
  */
-export function trustedSender(rendererIndex: string, devUrl: string | null) {
-  const ownFile = pathToFileURL(rendererIndex).href
+export function trustedSender(appOrigin: string, devUrl: string | null) {
+  const app = new URL(appOrigin)
   const devOrigin = devUrl ? new URL(devUrl).origin : null
   return (url: string | undefined): boolean => {
     if (!url) return false
-    if (url === ownFile || url.startsWith(`${ownFile}#`) || url.startsWith(`${ownFile}?`))
-      return true
-    if (devOrigin === null) return false
+    let parsed: URL
     try {
-      return new URL(url).origin === devOrigin
+      parsed = new URL(url)
     } catch {
       return false
     }
+    if (
+      parsed.protocol === app.protocol &&
+      parsed.host === app.host &&
+      parsed.username === '' &&
+      parsed.password === '' &&
+      (parsed.pathname === '/' || parsed.pathname === '/index.html')
+    )
+      return true
+    return devOrigin !== null && parsed.origin === devOrigin
   }
 }
 

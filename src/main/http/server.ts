@@ -5,8 +5,6 @@
 // (SameSite cookies do not separate ports), so calls need a JSON body and this host's own Origin.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
-import { extname, join, normalize, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeWebStream } from 'node:stream/web'
 import {
@@ -17,6 +15,7 @@ import {
   type Handlers,
 } from '../../shared/contract'
 import { UserError } from '../../shared/errors'
+import { createAppFilesHandler, isMediaPath } from '../media/app-files'
 
 export interface HostEngine {
   handlers: Handlers
@@ -46,16 +45,6 @@ const MAX_BODY = 1 << 20
 const MAX_DRAIN = 64 << 20
 /** Deeper JSON is refused before parsing or validation (5,000 levels overflowed the stack). */
 export const MAX_JSON_DEPTH = 32
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-}
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host)
@@ -65,7 +54,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? randomBytes(24).toString('base64url')
   const host = options.host ?? '127.0.0.1'
   const log = options.log ?? (() => undefined)
-  const staticDir = resolve(options.staticDir)
+  const appFiles = createAppFilesHandler(options.staticDir)
   const sseClients = new Set<ServerResponse>()
   /** Bound to every address: any IP literal may name it (never a DNS name: rebinding). */
   const anyAddress = host === '0.0.0.0' || host === '::'
@@ -151,8 +140,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       }
       return api(path.slice(5), req, res)
     }
-    if (path.startsWith('/media/') || path.startsWith('/covers/')) return media(req, res, url)
-    return serveStatic(path, req, res)
+    const handler = isMediaPath(path)
+      ? (request: Request) => options.engine.media(request)
+      : appFiles
+    return answerWith(handler, req, res, url)
   }
 
   async function api(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -202,50 +193,25 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     req.on('close', () => sseClients.delete(res))
   }
 
-  async function media(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** Hands a request to one of the engine's web handlers (media route, app files) and streams back. */
+  async function answerWith(
+    handler: (request: Request) => Promise<Response>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<void> {
     const headers = new Headers()
     for (const [key, value] of Object.entries(req.headers)) {
       if (typeof value === 'string') headers.set(key, value)
     }
     const request = new Request(url, { method: req.method ?? 'GET', headers })
-    const response = await options.engine.media(request)
+    const response = await handler(request)
     res.statusCode = response.status
     response.headers.forEach((value, key) => res.setHeader(key, value))
     if (!response.body || req.method === 'HEAD') return void res.end()
     const body = Readable.fromWeb(response.body as NodeWebStream<Uint8Array>)
     res.on('close', () => body.destroy())
     body.pipe(res)
-  }
-
-  function serveStatic(path: string, req: IncomingMessage, res: ServerResponse): void {
-    let decoded: string
-    try {
-      decoded = decodeURIComponent(path)
-    } catch {
-      return sendJson(res, 400, { error: 'Bad address.' })
-    }
-    // Refuse any parent-folder step outright, however it was encoded.
-    if (decoded.split(/[/\\]/).includes('..') || decoded.includes('\0')) {
-      return sendJson(res, 403, { error: 'Outside the app.' })
-    }
-    const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '')
-    let file = join(staticDir, relative)
-    if (!file.startsWith(staticDir + sep)) return sendJson(res, 403, { error: 'Outside the app.' })
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      // Client-side routes fall back to the app; missing assets are 404.
-      if (extname(relative)) return sendJson(res, 404, { error: 'Not found.' })
-      file = join(staticDir, 'index.html')
-      if (!existsSync(file)) {
-        return sendJson(res, 503, { error: 'The app is not built yet: run npm run build.' })
-      }
-    }
-    res.writeHead(200, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': statSync(file).size,
-      'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'max-age=3600',
-    })
-    if (req.method === 'HEAD') return void res.end()
-    createReadStream(file).pipe(res)
   }
 
   await new Promise<void>((ok, fail) => {

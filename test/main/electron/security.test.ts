@@ -1,32 +1,35 @@
 // The Electron shell's pure checks (Electron itself cannot run here): which pages may call the
 // engine over IPC, and which links may open in the system browser.
-import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { allowedExternalUrl, trustedSender } from '../../../src/main/electron/security'
 
 describe('IPC senders', () => {
-  const index = '/opt/Attune/resources/app/out/renderer/index.html'
-  const own = pathToFileURL(index).href
+  const app = 'attune://app'
 
-  it('trusts only the built renderer page, with its hash routes', () => {
-    const trusted = trustedSender(index, null)
-    expect(trusted(own)).toBe(true)
-    expect(trusted(`${own}#/settings`)).toBe(true)
+  it('trusts only the renderer page on the app scheme, with its hash routes', () => {
+    const trusted = trustedSender(app, null)
+    expect(trusted('attune://app/index.html')).toBe(true)
+    expect(trusted('attune://app/')).toBe(true)
+    expect(trusted('attune://app/index.html#/settings')).toBe(true)
     for (const url of [
       undefined,
       '',
+      'not a url',
       'file:///etc/passwd',
-      'file:///opt/Attune/resources/app/out/renderer/other.html',
-      `${own}.evil.html`,
+      'file:///opt/Attune/resources/app/out/renderer/index.html',
+      'attune://app/other.html',
+      'attune://app/media/1',
+      'attune://evil/index.html',
+      'attune://user@app/index.html',
+      'attunex://app/index.html',
       'https://evil.example/',
       'http://localhost:5173/',
-      'attune://app/media/1',
     ])
       expect(trusted(url), String(url)).toBe(false)
   })
 
   it('trusts the dev server origin only when one is given (development)', () => {
-    const trusted = trustedSender(index, 'http://localhost:5173/')
+    const trusted = trustedSender(app, 'http://localhost:5173/')
     expect(trusted('http://localhost:5173/#/queue')).toBe(true)
     expect(trusted('http://localhost:5174/')).toBe(false)
     expect(trusted('http://127.0.0.1:5173/')).toBe(false)
