@@ -96,6 +96,7 @@ interface WalkResult {
  */
 async function walkRoots(
   roots: readonly { id: number; path: string }[],
+  libraryFolders: readonly string[],
   failed: ScanSummary['failed'],
   onCandidate: () => void,
   signal: AbortSignal | undefined,
@@ -106,7 +107,11 @@ async function walkRoots(
   const unreadable: string[] = []
   const seenPaths = new Set<string>()
   const realRoots: string[] = []
-  for (const root of roots) realRoots.push(await realpath(root.path).catch(() => root.path))
+  // Links may lead into any library folder, not only the ones this scan walks (a link in one folder
+  // to an album in another is followed whether the two are scanned together or not).
+  for (const path of new Set([...roots.map((root) => root.path), ...libraryFolders])) {
+    realRoots.push(await realpath(path).catch(() => path))
+  }
   for (const root of roots) {
     const stack: string[] = [root.path]
     try {
@@ -314,6 +319,7 @@ export async function scanLibrary(db: Database, options: ScanOptions): Promise<L
   )
   const walk = await walkRoots(
     roots,
+    store.listRoots().map((root) => root.path),
     failed,
     () => {
       summary.seen++

@@ -381,6 +381,20 @@ describe('incremental scans of a changing library', () => {
     expect(rowByPath(box.db, join(box.music, 'b-link.ogg'))).toBeUndefined()
   })
 
+  it('follows a link into another library folder whether or not both are scanned together', async () => {
+    box = sandbox()
+    const other = join(box.dir, 'other-folder')
+    copyFixture('formats/vorbis.ogg', join(other, 'b.ogg'))
+    symlinkSync(join(other, 'b.ogg'), join(box.music, 'b-link.ogg'))
+    // Not a library folder yet: the link is refused.
+    expect((await scan()).seen).toBe(0)
+    new TrackStore(box.db).addRoot(other)
+    // Now it is one: scanning only the first folder follows the link into it.
+    const summary = await scan({ roots: [box.music] })
+    expect(summary.seen).toBe(1)
+    expect(rowByPath(box.db, join(box.music, 'b-link.ogg'))).toBeDefined()
+  })
+
   it('follows a linked folder inside the library once', async () => {
     box = sandbox()
     const inside = join(box.music, 'real')
