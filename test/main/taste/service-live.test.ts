@@ -9,7 +9,7 @@ import { EXTRACTOR, FEATURE_INDEX } from '../../../src/main/analysis/feature-nam
 import { EventLog } from '../../../src/main/db/events'
 import { MetricStore } from '../../../src/main/insights/metrics'
 import { LIVE_METRICS } from '../../../src/main/insights/online'
-import { SettingsStore } from '../../../src/main/settings-store'
+import { SettingsStore } from '../../../src/main/db/settings'
 import { TasteService } from '../../../src/main/taste/service'
 import { NOTHING_LEARNED } from '../../../src/main/taste/insights'
 import type { Mark } from '../../../src/shared/domain'

@@ -1,22 +1,29 @@
-import type { Database } from './db/database'
+import type { Database } from './database'
+import { Statements } from './statements'
 import {
   DEFAULT_SETTINGS,
   settingsSchema,
   type Settings,
   type SettingsSection,
-} from '../shared/settings'
+} from '../../shared/settings'
 
 /**
  * Settings as JSON rows (one per section) over the defaults. A stored section that no longer
  * validates (an older or hand-edited value) falls back to its defaults rather than failing.
  */
 export class SettingsStore {
-  constructor(private readonly db: Database) {}
+  private readonly statements: Statements
+
+  constructor(db: Database) {
+    this.statements = new Statements(db)
+  }
 
   get(): Settings {
-    const rows = this.db
-      .prepare(`SELECT key, value FROM settings WHERE key LIKE 'settings.%'`)
-      .all() as { key: string; value: string }[]
+    const rows = this.statements
+      .get<[], { key: string; value: string }>(
+        `SELECT key, value FROM settings WHERE key LIKE 'settings.%'`,
+      )
+      .all()
     const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS }
     for (const row of rows) {
       const section = row.key.slice('settings.'.length) as SettingsSection
@@ -32,8 +39,8 @@ export class SettingsStore {
   update<K extends SettingsSection>(section: K, patch: Partial<Settings[K]>): Settings {
     const current = this.get()
     const next = settingsSchema.shape[section].parse({ ...current[section], ...patch })
-    this.db
-      .prepare(
+    this.statements
+      .get<[string, string]>(
         `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
       )
       .run(`settings.${section}`, JSON.stringify(next))

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { openDatabase, type Database } from '../../src/main/db/database'
-import { SettingsStore } from '../../src/main/settings-store'
+import { openDatabase, type Database } from '../../../src/main/db/database'
+import { SettingsStore } from '../../../src/main/db/settings'
 import {
   alphaFromSlider,
   DEFAULT_SETTINGS,
   explorationWords,
   sliderFromAlpha,
-} from '../../src/shared/settings'
-import { tempDir } from '../helpers/temp'
+} from '../../../src/shared/settings'
+import { tempDir } from '../../helpers/temp'
 
 let db: Database
 let cleanup: () => void

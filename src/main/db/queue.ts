@@ -1,4 +1,5 @@
-import type { Database } from '../db/database'
+import type { Database } from './database'
+import { Statements } from './statements'
 import type { QueueEntry, QueueState } from '../../shared/contract'
 
 interface PlayerSettings {
@@ -18,20 +19,37 @@ const DEFAULT_PLAYER: PlayerSettings = {
 }
 const PLAYER_KEY = 'player'
 
+interface QueueRow {
+  track_id: number
+  source: 'user' | 'auto'
+  reason: string | null
+  pick_id: number | null
+  touched: number
+}
+
+interface HistoryRow {
+  event_id: number
+  started_at: number
+  ended_at: number | null
+  end_position: number | null
+  end_reason: string | null
+  track_id: number
+}
+
 /** The play queue and player state, saved so both survive a restart. */
 export class QueueStore {
-  constructor(private readonly db: Database) {}
+  private readonly statements: Statements
+
+  constructor(private readonly db: Database) {
+    this.statements = new Statements(db)
+  }
 
   load(): Omit<QueueState, 'entries' | 'revision'> & { entries: QueueEntry[] } {
-    const rows = this.db
-      .prepare(`SELECT track_id, source, reason, pick_id, touched FROM queue ORDER BY position`)
-      .all() as {
-      track_id: number
-      source: 'user' | 'auto'
-      reason: string | null
-      pick_id: number | null
-      touched: number
-    }[]
+    const rows = this.statements
+      .get<[], QueueRow>(
+        `SELECT track_id, source, reason, pick_id, touched FROM queue ORDER BY position`,
+      )
+      .all()
     const entries: QueueEntry[] = rows.map((r) => ({
       trackId: r.track_id,
       source: r.source,
@@ -39,8 +57,9 @@ export class QueueStore {
       ...(r.pick_id !== null ? { pickId: r.pick_id } : {}),
       ...(r.touched ? { touched: true } : {}),
     }))
-    const raw = this.db.prepare(`SELECT value FROM settings WHERE key = ?`).get(PLAYER_KEY) as
-      { value: string } | undefined
+    const raw = this.statements
+      .get<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
+      .get(PLAYER_KEY)
     const player = {
       ...DEFAULT_PLAYER,
       ...(raw ? (JSON.parse(raw.value) as Partial<PlayerSettings>) : {}),
@@ -53,12 +72,14 @@ export class QueueStore {
   /** Replaces the queue in one transaction: a crash leaves the old queue or the new one. */
   save(state: { entries: QueueEntry[] } & PlayerSettings): void {
     const now = Date.now()
-    const insert = this.db.prepare(
+    const insert = this.statements.get<
+      [number, number, string, string | null, number, number | null, number]
+    >(
       `INSERT INTO queue (position, track_id, source, reason, added_at, pick_id, touched)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
     this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM queue`).run()
+      this.statements.get(`DELETE FROM queue`).run()
       state.entries.forEach((e, i) =>
         insert.run(
           i,
@@ -77,8 +98,8 @@ export class QueueStore {
         repeat: state.repeat,
         volume: state.volume,
       }
-      this.db
-        .prepare(
+      this.statements
+        .get<[string, string]>(
           `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
         )
         .run(PLAYER_KEY, JSON.stringify(player))
@@ -93,19 +114,12 @@ export class QueueStore {
     endReason: string | null
     trackId: number
   }[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.statements
+      .get<[number], HistoryRow>(
         `SELECT event_id, started_at, ended_at, end_position, end_reason, track_id
          FROM history ORDER BY event_id DESC LIMIT ?`,
       )
-      .all(limit) as {
-      event_id: number
-      started_at: number
-      ended_at: number | null
-      end_position: number | null
-      end_reason: string | null
-      track_id: number
-    }[]
+      .all(limit)
     return rows.map((r) => ({
       eventId: r.event_id,
       startedAt: r.started_at,

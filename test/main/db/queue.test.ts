@@ -1,0 +1,89 @@
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../../src/main/db/database'
+import { EventLog } from '../../../src/main/db/events'
+import { QueueStore } from '../../../src/main/db/queue'
+import {
+  FIXTURES,
+  insertRoot,
+  insertTrack,
+  tempLibrary,
+  type TempLibrary,
+} from '../media/library-rows'
+
+let library: TempLibrary
+let store: QueueStore
+let trackA = 0
+let trackB = 0
+
+beforeEach(() => {
+  library = tempLibrary()
+  const rootId = insertRoot(library.db, join(FIXTURES, 'music'))
+  trackA = insertTrack(library.db, { path: join(FIXTURES, 'music/wesnoth/a.ogg'), rootId })
+  trackB = insertTrack(library.db, { path: join(FIXTURES, 'music/nexuiz/b.mp3'), rootId })
+  store = new QueueStore(library.db)
+})
+afterEach(() => library.cleanUp())
+
+const player = { current: 1, position: 12.5, shuffle: true, repeat: 'all', volume: 0.4 } as const
+
+describe('queue store', () => {
+  it('starts empty, with the player at its defaults', () => {
+    expect(store.load()).toEqual({
+      entries: [],
+      current: null,
+      position: 0,
+      shuffle: false,
+      repeat: 'off',
+      volume: 1,
+    })
+  })
+
+  it('gives back the saved queue and player after a restart (another connection)', () => {
+    const reason = { score: 0.8, words: ['bright'] }
+    store.save({
+      entries: [
+        { trackId: trackA, source: 'user' },
+        { trackId: trackB, source: 'auto', reason, pickId: 7, touched: true },
+      ],
+      ...player,
+    })
+    const reopened = openDatabase(library.db.name)
+    expect(new QueueStore(reopened).load()).toEqual({
+      entries: [
+        { trackId: trackA, source: 'user' },
+        { trackId: trackB, source: 'auto', reason, pickId: 7, touched: true },
+      ],
+      ...player,
+    })
+    reopened.close()
+  })
+
+  it('replaces the whole queue on save, and forgets a current entry past its end', () => {
+    store.save({ entries: [{ trackId: trackA, source: 'user' }], ...player, current: 0 })
+    store.save({ entries: [{ trackId: trackB, source: 'user' }], ...player })
+    const loaded = store.load()
+    expect(loaded.entries).toEqual([{ trackId: trackB, source: 'user' }])
+    expect(loaded.current).toBeNull() // entry 1 of a one-entry queue
+  })
+
+  it('saves nothing when an entry is refused (a track that is not in the library)', () => {
+    store.save({ entries: [{ trackId: trackA, source: 'user' }], ...player, current: 0 })
+    expect(() =>
+      store.save({ entries: [{ trackId: 999_999, source: 'user' }], ...player, current: null }),
+    ).toThrow(/FOREIGN KEY/)
+    expect(store.load()).toMatchObject({ entries: [{ trackId: trackA }], current: 0 })
+  })
+
+  it('lists the plays newest first, from the event log', () => {
+    const log = new EventLog(library.db)
+    const first = log.playStart(trackA, { ts: 1000 })
+    log.playEnd(trackA, first, { position: 3, duration: 30, reason: 'next', ts: 4000 })
+    log.playStart(trackB, { ts: 5000 })
+    expect(store.history(10)).toMatchObject([
+      { trackId: trackB, startedAt: 5000, endedAt: null, endReason: null },
+      { trackId: trackA, startedAt: 1000, endedAt: 4000, endPosition: 3, endReason: 'next' },
+    ])
+    expect(store.history(1)).toHaveLength(1)
+  })
+})
