@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { Database } from '../db/database'
 import { parseCsv } from '../taste/label-files'
-import { EmbeddingStore } from './embedding-store'
+import { EmbeddingStore } from '../db/embeddings'
+import { TrackRepository } from '../db/tracks'
 import { EXTRACTOR, FEATURES } from './feature-names'
 import { TrackPathResolver } from './import-embeddings'
 import {
@@ -124,12 +125,7 @@ export function builtInFeatureGroups(): DimensionGroup[] {
 
 /** Each track's folder, relative to its library folder (e.g. `wesnoth`), or the folder's name. */
 export function folderLabels(db: Database): Map<number, string> {
-  const rows = db
-    .prepare(
-      `SELECT t.id, t.path, r.path AS root FROM tracks t LEFT JOIN roots r ON r.id = t.root_id
-       WHERE t.missing_since IS NULL`,
-    )
-    .all() as { id: number; path: string; root: string | null }[]
+  const rows = new TrackRepository(db).presentWithFolders()
   const labels = new Map<number, string>()
   for (const row of rows) {
     const folder = dirname(row.path)

@@ -14,8 +14,10 @@ import {
 import { extname, isAbsolute, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import type { Statement } from 'better-sqlite3'
 import type { Database } from '../db/database'
+import { EmbeddingStaging } from '../db/embeddings'
+import { RootRepository } from '../db/roots'
+import { TrackRepository } from '../db/tracks'
 
 export type EmbeddingFileFormat = 'csv' | 'jsonl' | 'npy'
 
@@ -77,7 +79,6 @@ export class EmbeddingImportError extends Error {
 
 /** Examples kept per kind of problem (counts are exact; listing a million bad lines helps no one). */
 const EXAMPLES_KEPT = 1000
-const STAGING_BATCH = 512
 
 export function importSpaceName(name: string): string {
   const trimmed = name.trim()
@@ -111,12 +112,12 @@ export function formatOfFile(file: string): EmbeddingFileFormat {
  * and a key in another Unicode normal form (macOS writes NFD) still matches.
  */
 export class TrackPathResolver {
-  private readonly byPath: Statement<[string], number>
+  private readonly tracks: TrackRepository
   private readonly roots: string[]
 
   constructor(db: Database) {
-    this.byPath = db.prepare<[string], number>('SELECT id FROM tracks WHERE path = ?').pluck()
-    this.roots = db.prepare('SELECT path FROM roots ORDER BY id').pluck().all() as string[]
+    this.tracks = new TrackRepository(db)
+    this.roots = new RootRepository(db).pathsInOrderAdded()
   }
 
   resolve(key: string): number | null {
@@ -143,7 +144,7 @@ export class TrackPathResolver {
   }
 
   private lookUp(path: string): number | null {
-    return this.byPath.get(path) ?? null
+    return this.tracks.idOfPath(path)
   }
 
   private lookUpRelative(relative: string): number | null {
@@ -190,7 +191,7 @@ export async function importEmbeddings(
     if (!statSync(file).isFile()) throw new EmbeddingImportError(`${file} is a folder, not a file.`)
   }
   const resolver = new TrackPathResolver(db)
-  const staging = new StagingTable(db)
+  const staging = new EmbeddingStaging(db)
   try {
     const unmatched: ImportedRowRef[] = []
     const invalid: InvalidRow[] = []
@@ -316,59 +317,6 @@ function describeRefusal(
     )
   }
   return `Nothing was imported: ${parts.join(', and ')}.`
-}
-
-/** Rows waiting for the final copy, keyed by track (a later row for the same track replaces it). */
-class StagingTable {
-  private static counter = 0
-  private readonly name = `attune_import_${process.pid}_${StagingTable.counter++}`
-  private readonly insert: Statement
-  private pending: { trackId: number; vector: Buffer }[] = []
-
-  constructor(private readonly db: Database) {
-    db.exec(`CREATE TEMP TABLE ${this.name} (track_id INTEGER PRIMARY KEY, vector BLOB NOT NULL)`)
-    this.insert = db.prepare(
-      `INSERT OR REPLACE INTO temp.${this.name} (track_id, vector) VALUES (?, ?)`,
-    )
-  }
-
-  add(trackId: number, vector: Float32Array): void {
-    this.pending.push({
-      trackId,
-      vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
-    })
-    if (this.pending.length >= STAGING_BATCH) this.flush()
-  }
-
-  flush(): void {
-    const batch = this.pending
-    this.pending = []
-    if (batch.length === 0) return
-    this.db.transaction(() => {
-      for (const row of batch) this.insert.run(row.trackId, row.vector)
-    })()
-  }
-
-  /** Replaces the space with the staged rows, in one transaction; returns how many were written. */
-  commit(space: string, dim: number): number {
-    const now = Date.now()
-    return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM embeddings WHERE space = ?').run(space)
-      return this.db
-        .prepare(
-          `INSERT INTO embeddings (track_id, space, dim, vector, error, source_size, source_mtime_ms, extractor_version, computed_at)
-           SELECT s.track_id, ?, ?, s.vector, NULL, t.size, t.mtime_ms, NULL, ?
-           FROM temp.${this.name} s JOIN tracks t ON t.id = s.track_id
-           WHERE length(s.vector) = 4 * ?`,
-        )
-        .run(space, dim, now, dim).changes
-    })()
-  }
-
-  drop(): void {
-    this.pending = []
-    this.db.exec(`DROP TABLE IF EXISTS temp.${this.name}`)
-  }
 }
 
 /** Parses one number strictly: `''`, `'abc'`, `'NaN'`, `'Infinity'` and values beyond float32 are refused. */

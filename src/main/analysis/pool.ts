@@ -7,7 +7,7 @@ import type { Database } from '../db/database'
 import { startWorker, WorkerClient } from '../workers/rpc'
 import { workerEntry } from '../workers/entries'
 import type { AnalysisProtocol } from '../workers/analysis.worker'
-import { EmbeddingStore, type AnalysisJob } from './embedding-store'
+import { EmbeddingStore, type AnalysisJob } from '../db/embeddings'
 import { EXTRACTOR } from './feature-names'
 import type { AnalysisProgress, AnalysisResult } from '../../shared/domain'
 

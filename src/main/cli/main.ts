@@ -562,7 +562,7 @@ async function evalEmbeddingCommand(ctx: Context, args: string[]): Promise<numbe
     { defaultAblationFor, evaluateEmbedding, formatQualityReport },
   ] = await Promise.all([
     import('../analysis/feature-names'),
-    import('../analysis/embedding-store'),
+    import('../db/embeddings'),
     import('../analysis/embedding-quality'),
   ])
   const db = ctx.open()
@@ -870,7 +870,7 @@ async function evalCommand(ctx: Context, args: string[]): Promise<number> {
     })
   }
   const [{ EmbeddingStore }, { evaluateOffline, formatOfflineEvaluation }] = await Promise.all([
-    import('../analysis/embedding-store'),
+    import('../db/embeddings'),
     import('../insights/offline-eval'),
   ])
   const db = ctx.open()

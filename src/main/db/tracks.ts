@@ -978,6 +978,24 @@ export class TrackRepository {
 
   private firstPresent: Statement | null = null
 
+  /** The id of the track stored at `path` (present or missing), or null. */
+  idOfPath(path: string): number | null {
+    this.idByPath ??= this.db.prepare('SELECT id FROM tracks WHERE path = ?').pluck()
+    return (this.idByPath.get(path) as number | undefined) ?? null
+  }
+
+  private idByPath: Statement | null = null
+
+  /** Every present track's id and path, with the path of its library folder (null: none). */
+  presentWithFolders(): { id: number; path: string; root: string | null }[] {
+    return this.db
+      .prepare(
+        `SELECT t.id, t.path, r.path AS root FROM tracks t LEFT JOIN roots r ON r.id = t.root_id
+         WHERE t.missing_since IS NULL`,
+      )
+      .all() as { id: number; path: string; root: string | null }[]
+  }
+
   /** The first `limit` present tracks under `folder`, in path order. */
   presentUnder(folder: string, limit: number): Track[] {
     const [low, high] = pathRangeUnder(folder)

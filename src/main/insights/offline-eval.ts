@@ -6,7 +6,7 @@
 // Preprocessing (standardise → PCA → L2) is fitted on every vector of the space, as the live model
 // fits it on the whole library; it sees no label, so cross-validation does not leak through it.
 import type { Database } from '../db/database'
-import { EmbeddingStore } from '../analysis/embedding-store'
+import { EmbeddingStore } from '../db/embeddings'
 import { EventLog } from '../db/events'
 import { Preprocessor } from '../taste/preprocess'
 import { labelRow, listenRow } from '../../shared/rewards'

@@ -3,7 +3,7 @@
 // boundary), keeps a TasteLearner current, and hands out snapshots for the main thread to save.
 import { createHash } from 'node:crypto'
 import type { Database } from '../db/database'
-import { fromBlob } from '../analysis/embedding-store'
+import { fromBlob } from '../db/embeddings'
 import { unplayableTracks } from '../db/events'
 import { SettingsStore } from '../db/settings'
 import type { Settings } from '../../shared/settings'

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Matrix, solve } from 'ml-matrix'
 import { openDatabase, type Database } from '../../../src/main/db/database'
-import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
+import { EmbeddingStore } from '../../../src/main/db/embeddings'
 import { FEATURES } from '../../../src/main/analysis/feature-names'
 import {
   builtInFeatureGroups,

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { scanLibrary, TrackStore } from '../../../src/main/library'
 import { evaluateEmbedding } from '../../../src/main/analysis/embedding-quality'
 import { openDatabase, type Database } from '../../../src/main/db/database'
-import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
+import { EmbeddingStore } from '../../../src/main/db/embeddings'
 import {
   EmbeddingImportError,
   importEmbeddings,

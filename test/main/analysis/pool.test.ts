@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
 import { scanLibrary, TrackStore } from '../../../src/main/library'
 import { analyseLibrary } from '../../../src/main/analysis/pool'
-import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
+import { EmbeddingStore } from '../../../src/main/db/embeddings'
 import { EXTRACTOR } from '../../../src/main/analysis/feature-names'
 import { FIXTURES, tempDir } from '../../helpers/temp'
 

@@ -93,4 +93,19 @@ describe('the tracks repository: ranges of the path index', () => {
     )
     expect(tracks.firstPresentBetween('/music/c', '/music0')).toBeNull()
   })
+
+  it('finds a track id by its exact path, and each present track with its library folder', () => {
+    const tracks = new TrackRepository(db)
+    const root = roots.add('/music', 1)!
+    const a = addTrack('/music/a.ogg', root.id)
+    const loose = addTrack('/loose/b.ogg', null)
+    const gone = addTrack('/music/gone.ogg', root.id, 3)
+    expect(tracks.idOfPath('/music/a.ogg')).toBe(a)
+    expect(tracks.idOfPath('/music/gone.ogg')).toBe(gone)
+    expect(tracks.idOfPath('/music/A.ogg')).toBeNull()
+    expect(tracks.presentWithFolders()).toEqual([
+      { id: a, path: '/music/a.ogg', root: '/music' },
+      { id: loose, path: '/loose/b.ogg', root: null },
+    ])
+  })
 })

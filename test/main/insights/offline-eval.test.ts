@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
-import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
+import { EmbeddingStore } from '../../../src/main/db/embeddings'
 import { EventLog } from '../../../src/main/db/events'
 import {
   LinUcbPolicy,

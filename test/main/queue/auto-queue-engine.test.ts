@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../../src/main/engine'
-import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
+import { EmbeddingStore } from '../../../src/main/db/embeddings'
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings'
 import { tempDir } from '../../helpers/temp'
 import { seededNormal } from '../taste/random'

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
-import { EmbeddingStore } from '../../../src/main/analysis/embedding-store'
+import { EmbeddingStore } from '../../../src/main/db/embeddings'
 import { EventLog } from '../../../src/main/db/events'
 import { SettingsStore } from '../../../src/main/db/settings'
 import { TasteCore, type TasteSnapshot } from '../../../src/main/taste/core'

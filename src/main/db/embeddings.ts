@@ -1,4 +1,4 @@
-import type { Database } from '../db/database'
+import type { Database, Statement } from 'better-sqlite3'
 
 export interface StoredEmbedding {
   trackId: number
@@ -123,6 +123,62 @@ export class EmbeddingStore {
          FROM embeddings GROUP BY space ORDER BY space`,
       )
       .all() as { space: string; dim: number; vectors: number; errors: number }[]
+  }
+}
+
+/** Staged rows written per transaction. */
+const STAGING_BATCH = 512
+
+/**
+ * Imported vectors waiting for the final copy, in a TEMP table (so memory stays flat however large
+ * the file), keyed by track: a later row for the same track replaces it.
+ */
+export class EmbeddingStaging {
+  private static counter = 0
+  private readonly name = `attune_import_${process.pid}_${EmbeddingStaging.counter++}`
+  private readonly insert: Statement
+  private pending: { trackId: number; vector: Buffer }[] = []
+
+  constructor(private readonly db: Database) {
+    db.exec(`CREATE TEMP TABLE ${this.name} (track_id INTEGER PRIMARY KEY, vector BLOB NOT NULL)`)
+    this.insert = db.prepare(
+      `INSERT OR REPLACE INTO temp.${this.name} (track_id, vector) VALUES (?, ?)`,
+    )
+  }
+
+  add(trackId: number, vector: Float32Array): void {
+    this.pending.push({ trackId, vector: toBlob(vector) })
+    if (this.pending.length >= STAGING_BATCH) this.flush()
+  }
+
+  flush(): void {
+    const batch = this.pending
+    this.pending = []
+    if (batch.length === 0) return
+    this.db.transaction(() => {
+      for (const row of batch) this.insert.run(row.trackId, row.vector)
+    })()
+  }
+
+  /** Replaces the space with the staged rows, in one transaction; returns how many were written. */
+  commit(space: string, dim: number): number {
+    const now = Date.now()
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM embeddings WHERE space = ?').run(space)
+      return this.db
+        .prepare(
+          `INSERT INTO embeddings (track_id, space, dim, vector, error, source_size, source_mtime_ms, extractor_version, computed_at)
+           SELECT s.track_id, ?, ?, s.vector, NULL, t.size, t.mtime_ms, NULL, ?
+           FROM temp.${this.name} s JOIN tracks t ON t.id = s.track_id
+           WHERE length(s.vector) = 4 * ?`,
+        )
+        .run(space, dim, now, dim).changes
+    })()
+  }
+
+  drop(): void {
+    this.pending = []
+    this.db.exec(`DROP TABLE IF EXISTS temp.${this.name}`)
   }
 }
 
