@@ -7,6 +7,59 @@ import { builtinModules } from 'node:module'
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 
+const sqlMessage =
+  'Only the data layer (src/main/db/) imports better-sqlite3 or runs SQL: add a typed method to a repository there.'
+
+// Calls that run SQL on a better-sqlite3 Database. `exec` is also RegExp#exec, so it counts only when
+// it is not called on a regex literal and its receiver is named like a database or it is handed SQL
+// text (a string or template literal).
+const sqlSyntax = [
+  {
+    selector: 'CallExpression[callee.property.name=/^(prepare|pragma|transaction)$/]',
+    message: sqlMessage,
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name='exec']:not([callee.object.regex]):matches([arguments.0.type='TemplateLiteral'], [arguments.0.type='Literal'], [callee.object.name=/^(db|database)$|Db$/i], [callee.object.property.name=/^(db|database)$|Db$/i])",
+    message: sqlMessage,
+  },
+  {
+    selector: 'ImportExpression[source.value=/^better-sqlite3/]',
+    message: sqlMessage,
+  },
+  {
+    selector: "CallExpression[callee.name='require'][arguments.0.value=/^better-sqlite3/]",
+    message: sqlMessage,
+  },
+]
+
+// Files outside src/main/db/ that still hold SQL or import better-sqlite3 today. This list only
+// shrinks: a file leaves it when its SQL moves into a db/ repository, and it must end empty. Never
+// add a file to it.
+export const sqlAllowList = [
+  'src/main/analysis/embedding-quality.ts',
+  'src/main/analysis/embedding-store.ts',
+  'src/main/analysis/import-embeddings.ts',
+  'src/main/cli/main.ts',
+  'src/main/electron/native.ts',
+  'src/main/engine.ts',
+  'src/main/events/backup-file.ts',
+  'src/main/events/event-log.ts',
+  'src/main/events/jsonl.ts',
+  'src/main/insights/metrics.ts',
+  'src/main/library/covers.ts',
+  'src/main/library/library-writer.ts',
+  'src/main/library/scanner.ts',
+  'src/main/library/track-store.ts',
+  'src/main/library/watcher.ts',
+  'src/main/media/media-route.ts',
+  'src/main/queue/queue-store.ts',
+  'src/main/settings-store.ts',
+  'src/main/taste/core.ts',
+  'src/main/taste/label-import.ts',
+  'src/main/taste/service.ts',
+]
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,6 +95,24 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: globals.node },
+  },
+  // The data layer: only src/main/db/ imports better-sqlite3 or runs SQL (issue 11 item 1). This is
+  // its own rule name (@typescript-eslint/no-restricted-imports), so it adds to the layering below
+  // instead of replacing it: two config objects that both set `no-restricted-imports` for one file
+  // do not merge, the later wins.
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/main/db/**', ...sqlAllowList],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'better-sqlite3', message: sqlMessage }],
+          patterns: [{ group: ['better-sqlite3/*'], message: sqlMessage }],
+        },
+      ],
+      'no-restricted-syntax': ['error', ...sqlSyntax],
+    },
   },
   // Layering: only the Electron adapter may import electron.
   {
