@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { Root } from '../../shared/domain'
+import { Statements } from './statements'
 
 interface RootRow {
   id: number
@@ -11,24 +12,29 @@ const fromRow = (row: RootRow): Root => ({ id: row.id, path: row.path, addedAt: 
 
 /** The `roots` table: the library folders, stored by their real path. */
 export class RootRepository {
-  constructor(private readonly db: Database) {}
+  private readonly statements: Statements
+
+  constructor(private readonly db: Database) {
+    this.statements = new Statements(db)
+  }
 
   /** Every library folder, by path. */
   list(): Root[] {
-    const rows = this.db
-      .prepare('SELECT id, path, added_at FROM roots ORDER BY path')
-      .all() as RootRow[]
-    return rows.map(fromRow)
+    return this.statements
+      .get<[], RootRow>('SELECT id, path, added_at FROM roots ORDER BY path')
+      .all()
+      .map(fromRow)
   }
 
   /** Library folder paths in the order they were added (oldest first). */
   pathsInOrderAdded(): string[] {
-    return this.db.prepare('SELECT path FROM roots ORDER BY id').pluck().all() as string[]
+    return this.statements.get<[], string>('SELECT path FROM roots ORDER BY id').pluck().all()
   }
 
   byPath(path: string): Root | null {
-    const row = this.db.prepare('SELECT id, path, added_at FROM roots WHERE path = ?').get(path) as
-      RootRow | undefined
+    const row = this.statements
+      .get<[string], RootRow>('SELECT id, path, added_at FROM roots WHERE path = ?')
+      .get(path)
     return row ? fromRow(row) : null
   }
 

@@ -93,6 +93,15 @@ export function trackFromRow(row: TrackRow): Track {
   }
 }
 
+/** A track as the media route serves it. */
+export interface TrackPlayback {
+  path: string
+  format: string | null
+  codec: string | null
+  missingSince: number | null
+  scannedAt: number | null
+}
+
 /** How a track list is sorted. `album` is the library's natural order. */
 export const TRACK_ORDERS = [
   'album',
@@ -985,6 +994,16 @@ export class TrackRepository {
   }
 
   private idByPath: Statement | null = null
+
+  /** What the media route needs to serve track `id`, or null when there is no such track. */
+  playback(id: number): TrackPlayback | null {
+    this.playbackById ??= this.db.prepare(
+      'SELECT path, format, codec, missing_since AS missingSince, scanned_at AS scannedAt FROM tracks WHERE id = ?',
+    )
+    return (this.playbackById.get(id) as TrackPlayback | undefined) ?? null
+  }
+
+  private playbackById: Statement | null = null
 
   /** Every present track's id and path, with the path of its library folder (null: none). */
   presentWithFolders(): { id: number; path: string; root: string | null }[] {

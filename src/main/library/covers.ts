@@ -8,7 +8,8 @@ import {
   renameSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import type { Database, Statement } from 'better-sqlite3'
+import { CoverRepository } from '../db/covers'
+import type { Database } from '../db/database'
 
 /** Image files beside the music that serve as the album's cover when no file embeds one, in order of preference. */
 const FOLDER_IMAGE_NAMES = ['cover', 'folder', 'front']
@@ -44,7 +45,7 @@ function imageMime(data: Uint8Array, claimed: string): string {
  * Also finds cover.jpg / folder.jpg / front.jpg (any case, or .png) beside the music.
  */
 export class CoverStore {
-  private readonly insertCover: Statement
+  private readonly covers: CoverRepository
   private readonly knownIds = new Set<string>()
   private readonly folderCovers = new Map<string, string | null>()
   private dirReady = false
@@ -53,11 +54,8 @@ export class CoverStore {
     db: Database,
     readonly coversDir: string,
   ) {
-    this.insertCover = db.prepare(
-      'INSERT OR IGNORE INTO covers (id, mime, file, bytes) VALUES (?, ?, ?, ?)',
-    )
-    for (const row of db.prepare('SELECT id FROM covers').pluck().all() as string[])
-      this.knownIds.add(row)
+    this.covers = new CoverRepository(db)
+    for (const id of this.covers.ids()) this.knownIds.add(id)
   }
 
   /** Saves an image (if not already saved) and returns its cover id. */
@@ -77,7 +75,7 @@ export class CoverStore {
       writeFileSync(partial, data)
       renameSync(partial, target)
     }
-    this.insertCover.run(id, mime, file, data.length)
+    this.covers.add(id, mime, file, data.length)
     this.knownIds.add(id)
     return id
   }

@@ -1,6 +1,8 @@
 import { existsSync, type Stats } from 'node:fs'
 import { dirname } from 'node:path'
-import type { Database, Statement } from 'better-sqlite3'
+import type { Database } from '../db/database'
+import { RootRepository } from '../db/roots'
+import { TrackWriteRepository, type KnownTrack } from '../db/track-writes'
 import { shownTags } from '../../shared/folder-tags'
 import { CoverStore } from './covers'
 import type { FileReader } from './read-pool'
@@ -12,18 +14,7 @@ import {
   type ReadResult,
 } from './file-reader'
 
-/** What the scanner keeps in memory about a track row it may touch. */
-export interface KnownTrack {
-  id: number
-  path: string
-  rootId: number | null
-  size: number
-  mtimeMs: number
-  fingerprint: string | null
-  scannedAt: number | null
-  missingSince: number | null
-  error: string | null
-}
+export type { KnownTrack }
 
 export type FileOutcome =
   | { kind: 'unchanged' | 'restored'; trackId: number; error: string | null }
@@ -41,62 +32,6 @@ export interface MoveSource {
 
 /** Lists the tracks with this fingerprint whose file is gone (missing, or not found at its old path). */
 export type MoveSourceFinder = (fingerprint: string, newPath: string) => MoveSource[]
-
-const KNOWN_COLUMNS =
-  'id, path, root_id, size, mtime_ms, fingerprint, scanned_at, missing_since, error'
-
-interface KnownRow {
-  id: number
-  path: string
-  root_id: number | null
-  size: number
-  mtime_ms: number
-  fingerprint: string | null
-  scanned_at: number | null
-  missing_since: number | null
-  error: string | null
-}
-
-/** A KnownRow as an array, in KNOWN_COLUMNS order. */
-type KnownRawRow = [
-  number,
-  string,
-  number | null,
-  number,
-  number,
-  string | null,
-  number | null,
-  number | null,
-  string | null,
-]
-
-function fromRaw(row: KnownRawRow): KnownTrack {
-  return {
-    id: row[0],
-    path: row[1],
-    rootId: row[2],
-    size: row[3],
-    mtimeMs: row[4],
-    fingerprint: row[5],
-    scannedAt: row[6],
-    missingSince: row[7],
-    error: row[8],
-  }
-}
-
-function toKnown(row: KnownRow): KnownTrack {
-  return {
-    id: row.id,
-    path: row.path,
-    rootId: row.root_id,
-    size: row.size,
-    mtimeMs: row.mtime_ms,
-    fingerprint: row.fingerprint,
-    scannedAt: row.scanned_at,
-    missingSince: row.missing_since,
-    error: row.error,
-  }
-}
 
 /** mtime is compared at millisecond precision; sub-millisecond digits vary between stat calls on some file systems. */
 export function mtimeOf(stat: Stats): number {
@@ -140,14 +75,8 @@ function albumKeyOf(info: AudioFileInfo, path: string): string {
  */
 export class LibraryWriter {
   readonly covers: CoverStore
-  private readonly insertTrack: Statement
-  private readonly updateTrack: Statement
-  private readonly restoreTrack: Statement
-  private readonly markMissingStmt: Statement
-  private readonly byFingerprint: Statement
-  private readonly byPath: Statement
-  private readonly setCover: Statement
-  private readonly rootPath: Statement
+  private readonly tracks: TrackWriteRepository
+  private readonly roots: RootRepository
   /** Library folder paths by id, for the artist and album of files without tags. */
   private readonly rootPaths = new Map<number, string | null>()
   private pending: (() => void)[] = []
@@ -173,74 +102,23 @@ export class LibraryWriter {
   ioGuard: BlockingIoGuard | null = null
 
   constructor(
-    readonly db: Database,
+    db: Database,
     coversDir: string,
     private readonly batchSize = 500,
     private readonly batchMs = 250,
   ) {
     this.covers = new CoverStore(db, coversDir)
-    const columns = `root_id = @rootId, path = @path, size = @size, mtime_ms = @mtimeMs, fingerprint = @fingerprint,
-      format = @format, codec = @codec, sample_rate = @sampleRate, channels = @channels,
-      bits_per_sample = @bitsPerSample, bitrate = @bitrate, lossless = @lossless, duration = @duration,
-      title = @title, artist = @artist, album = @album, album_artist = @albumArtist, genre = @genre, year = @year,
-      track_no = @trackNo, track_total = @trackTotal, disc_no = @discNo, disc_total = @discTotal,
-      rg_track_gain = @rgTrackGain, rg_track_peak = @rgTrackPeak, rg_album_gain = @rgAlbumGain,
-      rg_album_peak = @rgAlbumPeak, scanned_at = @scannedAt, missing_since = NULL, error = @error,
-      derived_tags = @derivedTags`
-    this.insertTrack = db.prepare(
-      `INSERT INTO tracks (root_id, path, size, mtime_ms, fingerprint, format, codec, sample_rate, channels,
-        bits_per_sample, bitrate, lossless, duration, title, artist, album, album_artist, genre, year, track_no,
-        track_total, disc_no, disc_total, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak, cover_id,
-        added_at, scanned_at, missing_since, error, derived_tags)
-       VALUES (@rootId, @path, @size, @mtimeMs, @fingerprint, @format, @codec, @sampleRate, @channels,
-        @bitsPerSample, @bitrate, @lossless, @duration, @title, @artist, @album, @albumArtist, @genre, @year,
-        @trackNo, @trackTotal, @discNo, @discTotal, @rgTrackGain, @rgTrackPeak, @rgAlbumGain, @rgAlbumPeak,
-        @coverId, @scannedAt, @scannedAt, NULL, @error, @derivedTags)`,
-    )
-    this.updateTrack = db.prepare(
-      `UPDATE tracks SET ${columns}, cover_id = COALESCE(@coverId, cover_id) WHERE id = @id`,
-    )
-    this.restoreTrack = db.prepare(
-      'UPDATE tracks SET missing_since = NULL, root_id = ? WHERE id = ?',
-    )
-    this.markMissingStmt = db.prepare(
-      'UPDATE tracks SET missing_since = ? WHERE id = ? AND missing_since IS NULL',
-    )
-    this.byFingerprint = db.prepare(
-      `SELECT ${KNOWN_COLUMNS} FROM tracks WHERE fingerprint = ? ORDER BY missing_since IS NULL, missing_since DESC`,
-    )
-    this.byPath = db.prepare(`SELECT ${KNOWN_COLUMNS} FROM tracks WHERE path = ?`)
-    this.setCover = db.prepare('UPDATE tracks SET cover_id = ? WHERE path = ? AND cover_id IS NULL')
-    this.rootPath = db.prepare('SELECT path FROM roots WHERE id = ?').pluck()
+    this.tracks = new TrackWriteRepository(db)
+    this.roots = new RootRepository(db)
   }
 
   /** Every row under `prefixRange` (see pathRangeUnder) or attached to one of `rootIds`. */
   knownTracks(ranges: [string, string][], rootIds: number[]): Map<string, KnownTrack> {
-    const known = new Map<string, KnownTrack>()
-    // Rows as arrays (raw): a rescan of a large library spends most of its time turning rows into objects.
-    const inRange = this.db
-      .prepare(`SELECT ${KNOWN_COLUMNS} FROM tracks WHERE path >= ? AND path < ?`)
-      .raw(true)
-    for (const [low, high] of ranges) {
-      for (const row of inRange.all(low, high) as KnownRawRow[]) known.set(row[1], fromRaw(row))
-    }
-    // Rows of the roots outside those ranges (a root whose path changed): the others are known already.
-    const outside = ranges.map(() => 'NOT (path >= ? AND path < ?)').join(' AND ')
-    const ofRoot = this.db
-      .prepare(
-        `SELECT ${KNOWN_COLUMNS} FROM tracks WHERE root_id = ?${outside ? ` AND ${outside}` : ''}`,
-      )
-      .raw(true)
-    for (const id of rootIds) {
-      for (const row of ofRoot.all(id, ...ranges.flat()) as KnownRawRow[])
-        known.set(row[1], fromRaw(row))
-    }
-    return known
+    return this.tracks.knownTracks(ranges, rootIds)
   }
 
   knownTrack(path: string): KnownTrack | null {
-    const row = this.byPath.get(path) as KnownRow | undefined
-    return row ? toKnown(row) : null
+    return this.tracks.knownTrack(path)
   }
 
   /** Starts a new unit of work (a watcher batch): moves may claim rows again, folders are looked at afresh. */
@@ -277,7 +155,7 @@ export class LibraryWriter {
     ) {
       if (known.missingSince !== null || known.rootId !== rootId) {
         const id = known.id
-        this.queue(() => this.restoreTrack.run(rootId, id))
+        this.queue(() => this.tracks.restore(id, rootId))
         return { kind: 'restored', trackId: id, error: known.error }
       }
       return { kind: 'unchanged', trackId: known.id, error: known.error }
@@ -337,7 +215,7 @@ export class LibraryWriter {
 
     // A row already holds this path: a changed file, or one an imported event log named before it was scanned.
     if (known) {
-      this.queue(() => this.updateTrack.run({ ...values, id: known.id }))
+      this.queue(() => this.tracks.update(known.id, values))
       return { kind: 'updated', error }
     }
     // Same content as a track whose file is gone: the file was moved or renamed; its row (and events) follow.
@@ -347,11 +225,11 @@ export class LibraryWriter {
       )
       if (moved) {
         this.claimed.add(moved.id)
-        this.queue(() => this.updateTrack.run({ ...values, id: moved.id }))
+        this.queue(() => this.tracks.update(moved.id, values))
         return { kind: 'moved', error, movedFrom: moved.path }
       }
     }
-    this.queue(() => this.insertTrack.run(values))
+    this.queue(() => this.tracks.insert(values))
     return { kind: 'added', error }
   }
 
@@ -359,7 +237,7 @@ export class LibraryWriter {
     if (rootId === null) return null
     let path = this.rootPaths.get(rootId)
     if (path === undefined) {
-      path = (this.rootPath.get(rootId) as string | undefined) ?? null
+      path = this.roots.pathOf(rootId)
       this.rootPaths.set(rootId, path)
     }
     return path
@@ -368,20 +246,20 @@ export class LibraryWriter {
   /** The move sources found by a database query: fine for a few files (the watcher), not for a whole scan. */
   moveSourcesFromDatabase(oldPathGone: OldPathGone): MoveSourceFinder {
     return (fingerprint) =>
-      (this.byFingerprint.all(fingerprint) as KnownRow[]).filter(
-        (c) => c.missing_since !== null || oldPathGone(c.path),
-      )
+      this.tracks
+        .withFingerprint(fingerprint)
+        .filter((c) => c.missingSince !== null || oldPathGone(c.path))
   }
 
   markMissing(trackId: number, since: number): void {
-    this.queue(() => this.markMissingStmt.run(since, trackId))
+    this.queue(() => this.tracks.markMissing(trackId, since))
   }
 
   /** Gives tracks read without art the art embedded in a sibling of the same album, found later in the scan. */
   shareAlbumArt(): void {
     for (const { path, albumKey } of this.withoutArt) {
       const coverId = this.albumCovers.get(albumKey)
-      if (coverId) this.queue(() => this.setCover.run(coverId, path))
+      if (coverId) this.queue(() => this.tracks.setCoverIfNone(path, coverId))
     }
     this.withoutArt.length = 0
   }
@@ -398,7 +276,7 @@ export class LibraryWriter {
     if (this.pending.length === 0) return
     const writes = this.pending
     this.pending = []
-    this.db.transaction(() => {
+    this.tracks.inTransaction(() => {
       for (const write of writes) {
         try {
           write()
@@ -411,7 +289,7 @@ export class LibraryWriter {
           console.warn('Attune: a library write failed and was skipped:', error)
         }
       }
-    })()
+    })
   }
 }
 

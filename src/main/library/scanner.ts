@@ -2,7 +2,8 @@ import { realpath, stat as statAsync, readdir } from 'node:fs/promises'
 import { readdirSync, statSync, type Stats } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, sep } from 'node:path'
-import type { Database } from 'better-sqlite3'
+import type { Database } from '../db/database'
+import { TrackWriteRepository } from '../db/track-writes'
 import type { ScanPhase, ScanProgress, ScanSummary } from '../../shared/domain'
 import { BlockingIoGuard } from './file-reader'
 import { isAudioCandidate } from './sniff'
@@ -194,7 +195,7 @@ async function walkRoots(
  * of identical copies (which all share a fingerprint and are all present) costs nothing per new file.
  */
 function moveSourceFinder(
-  db: Database,
+  tracks: TrackWriteRepository,
   known: ReadonlyMap<string, KnownTrack>,
   notFound: (path: string) => boolean,
   roots: readonly { id: number }[],
@@ -214,12 +215,7 @@ function moveSourceFinder(
       indexed.add(track.id)
     }
   }
-  const missingElsewhere = db
-    .prepare(
-      'SELECT id, path, fingerprint FROM tracks WHERE missing_since IS NOT NULL AND fingerprint IS NOT NULL',
-    )
-    .all() as { id: number; path: string; fingerprint: string }[]
-  for (const row of missingElsewhere)
+  for (const row of tracks.missingWithFingerprint())
     if (!indexed.has(row.id)) add(row.fingerprint, { id: row.id, path: row.path })
 
   // Present (not missing) tracks of other folders: moved into these ones if their file is gone. Loaded once:
@@ -228,13 +224,8 @@ function moveSourceFinder(
   const underScannedRoot = (path: string): boolean =>
     scannedPrefixes.some((prefix) => path.startsWith(prefix))
   const elsewhere = new Map<string, MoveSource[]>()
-  const presentElsewhere = db
-    .prepare(
-      'SELECT id, path, root_id, fingerprint FROM tracks WHERE missing_since IS NULL AND fingerprint IS NOT NULL',
-    )
-    .all() as { id: number; path: string; root_id: number | null; fingerprint: string }[]
-  for (const row of presentElsewhere) {
-    if ((row.root_id !== null && rootIds.has(row.root_id)) || underScannedRoot(row.path)) continue
+  for (const row of tracks.presentWithFingerprint()) {
+    if ((row.rootId !== null && rootIds.has(row.rootId)) || underScannedRoot(row.path)) continue
     const list = elsewhere.get(row.fingerprint)
     if (list) list.push({ id: row.id, path: row.path })
     else elsewhere.set(row.fingerprint, [{ id: row.id, path: row.path }])
@@ -341,7 +332,13 @@ export async function scanLibrary(db: Database, options: ScanOptions): Promise<L
   // needs it, and building it reads every track row.
   let moveSources: MoveSourceFinder | null = null
   const findMoveSources: MoveSourceFinder = (fingerprint, newPath) => {
-    moveSources ??= moveSourceFinder(db, known, notFound, roots, scannedPrefixes)
+    moveSources ??= moveSourceFinder(
+      new TrackWriteRepository(db),
+      known,
+      notFound,
+      roots,
+      scannedPrefixes,
+    )
     return moveSources(fingerprint, newPath)
   }
 

@@ -1,11 +1,10 @@
 import { statSync } from 'node:fs'
 import { realpath, stat as statAsync } from 'node:fs/promises'
 import { basename, sep } from 'node:path'
-import type { Database } from 'better-sqlite3'
+import type { Database } from '../db/database'
 import { watch, type FSWatcher } from 'chokidar'
 import { isAudioCandidate } from './sniff'
 import { LibraryWriter, pathIsGone } from './library-writer'
-import { pathRangeUnder } from '../db/tracks'
 import { TrackStore } from './track-store'
 import { insideAny } from './scanner'
 
@@ -119,12 +118,8 @@ export function watchLibrary(db: Database, options: WatchOptions): LibraryWatche
     const gone = new Set<string>()
     for (const path of batchRemoved) if (!batchChanged.has(path) && pathIsGone(path)) gone.add(path)
     for (const dir of batchRemovedDirs) {
-      const [low, high] = pathRangeUnder(dir)
-      const paths = db
-        .prepare('SELECT path FROM tracks WHERE path >= ? AND path < ?')
-        .pluck()
-        .all(low, high) as string[]
-      for (const path of paths) if (!batchChanged.has(path) && pathIsGone(path)) gone.add(path)
+      for (const path of store.pathsUnder(dir))
+        if (!batchChanged.has(path) && pathIsGone(path)) gone.add(path)
     }
     const findMoveSources = writer.moveSourcesFromDatabase(
       (oldPath) => gone.has(oldPath) || pathIsGone(oldPath),

@@ -1,9 +1,12 @@
-import type { Database } from 'better-sqlite3'
 import { constants as fsConstants } from 'node:fs'
 import { open, realpath } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import type { AudioFormat } from '../../shared/domain'
+import { CoverRepository } from '../db/covers'
+import type { Database } from '../db/database'
+import { RootRepository } from '../db/roots'
+import { TrackRepository } from '../db/tracks'
 import { parseRange } from './range'
 import { needsPlaybackTranscode, transcodeToWav } from './transcode'
 
@@ -60,19 +63,6 @@ const AUDIO_CACHE_CONTROL = 'private, no-cache'
 // A cover id is the hash of its bytes, so the bytes behind a cover URL never change.
 const COVER_CACHE_CONTROL = 'private, max-age=31536000, immutable'
 
-interface TrackRow {
-  path: string
-  format: string | null
-  codec: string | null
-  missingSince: number | null
-  scannedAt: number | null
-}
-
-interface CoverRow {
-  mime: string
-  file: string
-}
-
 export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
   const { db, coversDir, maxTranscodeCacheBytes } = options
   const transcodeDir =
@@ -81,18 +71,16 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
         ? null
         : defaultTranscodeDir(coversDir)
       : options.transcodeDir
-  const trackById = db.prepare<[number], TrackRow>(
-    'SELECT path, format, codec, missing_since AS missingSince, scanned_at AS scannedAt FROM tracks WHERE id = ?',
-  )
-  const rootRows = db.prepare<[], { path: string }>('SELECT path FROM roots')
-  const coverById = db.prepare<[string], CoverRow>('SELECT mime, file FROM covers WHERE id = ?')
+  const tracks = new TrackRepository(db)
+  const roots = new RootRepository(db)
+  const covers = new CoverRepository(db)
 
   async function serveTrack(request: Request, rawId: string, decoded: boolean): Promise<Response> {
     const id = decodeSegment(rawId)
     if (id === null || !TRACK_ID.test(id) || !Number.isSafeInteger(Number(id))) {
       return plain(request, 400, 'That is not a valid track id.')
     }
-    const track = trackById.get(Number(id))
+    const track = tracks.playback(Number(id))
     if (!track) return plain(request, 404, 'There is no such track in the library.')
     if (track.missingSince !== null) {
       return plain(request, 404, FILE_MISSING)
@@ -108,8 +96,8 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
     if (realFile === null) {
       return plain(request, 404, FILE_MISSING)
     }
-    const roots = await Promise.all(rootRows.all().map((root) => realpathOrNull(root.path)))
-    if (!roots.some((root) => root !== null && isInside(root, realFile))) {
+    const realRoots = await Promise.all(roots.list().map((root) => realpathOrNull(root.path)))
+    if (!realRoots.some((root) => root !== null && isInside(root, realFile))) {
       return plain(
         request,
         403,
@@ -156,7 +144,7 @@ export function createMediaHandler(options: MediaHandlerOptions): MediaHandler {
     if (id === null || !COVER_ID.test(id))
       return plain(request, 400, 'That is not a valid cover id.')
     if (coversDir === undefined) return plain(request, 404, 'There is no such cover.')
-    const cover = coverById.get(id)
+    const cover = covers.byId(id)
     if (!cover) return plain(request, 404, 'There is no such cover.')
     // The file column must name a file directly inside the covers folder.
     if (
