@@ -38,14 +38,8 @@ const sqlSyntax = [
 // add a file to it.
 export const sqlAllowList = [
   'src/main/cli/main.ts',
-  'src/main/electron/native.ts',
   'src/main/engine.ts',
   'src/main/insights/metrics.ts',
-  'src/main/library/covers.ts',
-  'src/main/library/library-writer.ts',
-  'src/main/library/scanner.ts',
-  'src/main/library/watcher.ts',
-  'src/main/media/media-route.ts',
   'src/main/taste/core.ts',
   'src/main/taste/label-import.ts',
   'src/main/taste/service.ts',
