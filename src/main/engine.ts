@@ -36,6 +36,7 @@ import type { Track } from '../shared/domain'
 import { listenRow } from '../shared/rewards'
 import { withPickContext } from '../shared/reasons'
 import { MetricStore } from './insights/metrics'
+import { listenerInsights } from './insights/listener'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
 import { UserError } from '../shared/errors'
@@ -807,6 +808,14 @@ export class Engine {
       }))
     },
     getInsights: () => this.insights(),
+    getListenerInsights: () =>
+      listenerInsights({
+        events: this.events,
+        getTrack: (trackId) => this.tracks.getTrack(trackId),
+        rewards: this.settings.get().rewards,
+        insights: () => this.insights(),
+        recommend: async (request) => (await this.tasteService()).recommend(request),
+      }),
     listSpaces: () => this.embeddings.spaces(),
   }
 

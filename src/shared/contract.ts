@@ -8,6 +8,7 @@ import {
   type AnalysisResult,
   END_REASONS,
   MARKS,
+  type Mark,
   type MarkOrNone,
   type Root,
   type ScanProgress,
@@ -15,7 +16,7 @@ import {
   type Track,
   type TrackLabel,
 } from './domain'
-import type { MetricSeriesView, RunSummary, TasteInsights } from './insights'
+import type { MetricSeriesView, PicksKept, RunSummary, TasteInsights } from './insights'
 import type { QueueReplacement } from './live-queue'
 import type { PickReason } from './reasons'
 
@@ -215,6 +216,23 @@ export interface AutoQueuePick {
     | null
   /** Why there is no entry, in plain words; null when there is one. */
   message: string | null
+}
+
+/** The Insights view's first tab, for listeners: how the picks go and what the taste is. */
+export interface ListenerInsights {
+  /** What became of the auto-queue's picks, per day or week. */
+  picksKept: PicksKept
+  /**
+   * The model's best songs by predicted score alone among those never or rarely played and not
+   * marked, with why; empty while nothing is learned or nothing is analysed.
+   */
+  probablyLove: Suggestion[]
+  /** The taste as example songs: the liked songs the model scores highest, best first. */
+  likeSongsLike: { track: Track; mark: Mark }[]
+  /** Whether any song is analysed (the model exists). */
+  analysed: boolean
+  /** Whether the model has learned anything (a mark, an imported label or a finished play). */
+  learned: boolean
 }
 
 /** A song worth another listen: once turned down, now predicted to please. */
@@ -426,6 +444,8 @@ export const calls = {
   ),
   /** What the taste model has learned, for the Insights view; null while no song is analysed. */
   getInsights: call<TasteInsights | null>()(none),
+  /** The Insights view for listeners: picks kept over time, songs to love, the taste as songs. */
+  getListenerInsights: call<ListenerInsights>()(none),
   /** Every embedding space in the library with its size, for choosing the model's space. */
   listSpaces: call<EmbeddingSpaceSummary[]>()(none),
 } as const

@@ -72,4 +72,39 @@ export interface TasteInsights {
   learned: LearnedFeature[]
   /** One plain sentence: "You lean towards slower, quieter, more tonal tracks." */
   summary: string
+  /**
+   * The loved, liked and "almost" songs the model scores highest, best first (at most 6): the
+   * taste as example songs. Empty before the model has learned anything.
+   */
+  examples: TasteExample[]
+}
+
+/** What became of the auto-queue's picks in one day or week. */
+export interface PicksKeptBucket {
+  /** The day's or week's start (local midnight; weeks start on Monday), ms since the epoch. */
+  start: number
+  /** Played through, or marked like, love or "almost". */
+  kept: number
+  /** Skipped with Next or by picking another song. */
+  skipped: number
+  /** Marked "not for me". */
+  turnedDown: number
+}
+
+/** The share of auto-picks the listener kept, over time (see src/main/insights/picks-kept.ts). */
+export interface PicksKept {
+  /** Days while the picks span three weeks or less, else weeks. */
+  period: 'day' | 'week'
+  /** Every day or week from the first decided pick's to the current one, oldest first. */
+  buckets: PicksKeptBucket[]
+  /** Picks nothing has been said about yet (still waiting, or replaced before they played). */
+  undecided: number
+}
+
+/** A song the listener liked that sits close to what the model likes now. */
+export interface TasteExample {
+  trackId: number
+  mark: Mark
+  /** The model's predicted score for it (θ·x): the higher, the nearer to what it likes. */
+  mean: number
 }

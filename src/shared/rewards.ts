@@ -51,25 +51,36 @@ export function excludesFromAutoQueue(mark: Mark, origin: 'mark' | 'import'): bo
   return mark === 'not_for_me' && origin === 'mark'
 }
 
+/** What one finished play says about taste: played through, skipped early or late. */
+export type ListenKind = 'played' | 'earlySkip' | 'lateSkip'
+
 /**
- * The implicit row of one finished play, or null when it says nothing about taste. Skips count
- * only for a manual next or picking another track; previous, errors and quitting are never skips.
+ * What one finished play says, or null when it says nothing about taste. Skips count only for a
+ * manual next or picking another track; previous, errors and quitting are never skips.
  */
-export function listenRow(
+export function listenKind(
   end: { reason: EndReason; position: number; duration: number | null },
   settings = DEFAULT_REWARDS,
-): RewardRow | null {
-  if (end.reason === 'ended') return rowOf(settings.played)
+): ListenKind | null {
+  if (end.reason === 'ended') return 'played'
   if (end.reason !== 'next' && end.reason !== 'picked') return null
   const duration = end.duration
   if (duration === null || !(duration > 0) || !Number.isFinite(end.position)) return null
   const fraction = Math.min(1, Math.max(0, end.position / duration))
   const secondsLeft = duration - end.position
   if (fraction >= settings.played.minFraction || secondsLeft <= settings.earlySkip.minSecondsLeft) {
-    return rowOf(settings.played)
+    return 'played'
   }
-  if (fraction < settings.earlySkip.maxFraction) return rowOf(settings.earlySkip)
-  return rowOf(settings.lateSkip)
+  return fraction < settings.earlySkip.maxFraction ? 'earlySkip' : 'lateSkip'
+}
+
+/** The implicit row of one finished play (see `listenKind`), or null when it says nothing. */
+export function listenRow(
+  end: { reason: EndReason; position: number; duration: number | null },
+  settings = DEFAULT_REWARDS,
+): RewardRow | null {
+  const kind = listenKind(end, settings)
+  return kind === null ? null : rowOf(settings[kind])
 }
 
 function rowOf(row: RewardRow): RewardRow {

@@ -91,6 +91,8 @@ describe('Insights, end to end', () => {
 
     await page.getByRole('button', { name: 'Insights', exact: true }).click()
     await page.getByRole('heading', { name: 'Insights', exact: true }).waitFor()
+    // The runs and the model's charts are in the Advanced tab.
+    await page.getByRole('tab', { name: 'Advanced' }).click()
     await page.getByRole('checkbox', { name: RISING }).check()
     await page.getByRole('checkbox', { name: FLAT }).check()
 
@@ -115,16 +117,16 @@ describe('Insights, end to end', () => {
     expect(screenshot.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true)
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000)
 
-    const card = page.getByRole('region', { name: 'Runs: cumulative reward' })
+    const card = page.getByRole('region', { name: 'How each run did: enjoyment added up' })
     const svg = await readDownload(() => card.getByRole('button', { name: 'Save SVG' }).click())
-    expect(svg.name).toBe('runs-cumulative-reward.svg')
+    expect(svg.name).toBe('how-each-run-did-enjoyment-added-up.svg')
     const svgText = svg.bytes.toString('utf8')
     expect(svgText).toContain('<svg')
     expect(svgText).toContain(RISING)
     expect(svgText).toContain(FLAT)
 
     const png = await readDownload(() => card.getByRole('button', { name: 'Save PNG' }).click())
-    expect(png.name).toBe('runs-cumulative-reward.png')
+    expect(png.name).toBe('how-each-run-did-enjoyment-added-up.png')
     expect(png.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true)
     // Drawn at twice the chart's 640 px width.
     expect(png.bytes.readUInt32BE(16)).toBe(1280)
@@ -133,11 +135,13 @@ describe('Insights, end to end', () => {
 
   it('shows what the model has learned about the analysed library', async () => {
     await page.getByRole('heading', { name: 'What the model has learned' }).waitFor()
-    const variance = page.getByRole('region', { name: 'PCA explained variance' })
+    const variance = page.getByRole('region', {
+      name: "How much of your library's variety the model sees",
+    })
     await variance.locator('svg').first().waitFor()
     expect(await variance.getByRole('button', { name: 'Save SVG' }).count()).toBe(1)
     await page
-      .getByRole('region', { name: 'Predicted score over the library' })
+      .getByRole('region', { name: 'How much Attune expects you to enjoy your songs' })
       .locator('svg')
       .first()
       .waitFor()

@@ -2,6 +2,7 @@
 // browser host, backed by arrays. It records every call so tests can check what reached "the engine".
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings'
 import type {
+  ListenerInsights,
   AlbumSummary,
   Api,
   CallArgs,
@@ -116,7 +117,7 @@ export function fakeWhy(
 }
 
 /** The i-th suggestion of a fake list: scores falling by rank, and its reason. */
-function fakeSuggestion(
+export function fakeSuggestion(
   track: Track,
   i: number,
   parts: Parameters<typeof fakeWhy>[1],
@@ -155,6 +156,14 @@ export class FakeBridge implements Bridge {
   insights: TasteInsights | null = null
   /** When set, getInsights fails with this message. */
   insightsError: string | null = null
+  /** What getListenerInsights answers. */
+  listenerInsights: ListenerInsights = {
+    picksKept: { period: 'day', buckets: [], undecided: 0 },
+    probablyLove: [],
+    likeSongsLike: [],
+    analysed: false,
+    learned: false,
+  }
   /** What listSpaces answers. */
   spaces: EmbeddingSpaceSummary[] = [{ space: 'attune-dsp-v1', dim: 90, vectors: 30, errors: 0 }]
   readonly api: Api
@@ -405,6 +414,7 @@ export class FakeBridge implements Bridge {
         if (this.insightsError) throw new Error(this.insightsError)
         return this.insights
       },
+      getListenerInsights: () => this.listenerInsights,
       listSpaces: () => this.spaces,
       getSettings: () => this.settings,
       updateSettings: (change) => {

@@ -6,6 +6,8 @@ import {
   histogramPlot,
   labelCountsPlot,
   learnedFeaturesPlot,
+  picksKeptPlot,
+  picksKeptStatement,
   runsPlot,
 } from '../../src/renderer/src/features/insights/charts'
 import {
@@ -19,8 +21,9 @@ import {
   metricsOf,
   pickMetric,
 } from '../../src/renderer/src/features/insights/run-choice'
-import type { RunSummary, TasteInsights } from '../../src/shared/insights'
-import { FakeBridge } from './fake-bridge'
+import type { PicksKept, RunSummary, TasteInsights } from '../../src/shared/insights'
+import { EMPTY_WORDS } from '../../src/renderer/src/features/insights/ListenerPanel'
+import { FakeBridge, fakeSuggestion } from './fake-bridge'
 import { renderApp } from './render-app'
 
 afterEach(() => {
@@ -28,9 +31,11 @@ afterEach(() => {
   localStorage.clear()
 })
 
+/** The Insights view on its Advanced tab (the model's charts). */
 function renderInsights(bridge: FakeBridge) {
   renderApp(bridge)
   fireEvent.click(screen.getByRole('button', { name: 'Insights' }))
+  fireEvent.click(screen.getByRole('tab', { name: 'Advanced' }))
 }
 
 function run(id: number, name: string, kind: string, metrics: string[]): RunSummary {
@@ -85,11 +90,100 @@ const INSIGHTS: TasteInsights = {
     { name: 'key_strength', label: 'tonal clarity', weight: 0.3, words: 'more tonal' },
   ],
   summary: 'You lean towards slower, quieter, more tonal tracks.',
+  examples: [],
 }
 
 /** The line paths of the runs chart. */
 const linePaths = () =>
   screen.getByTestId('runs-chart').querySelectorAll('g[data-mark="line"] path').length
+
+/** Three days of picks: 2 kept and 1 skipped, none, then 1 kept and 1 turned down. */
+const PICKS: PicksKept = {
+  period: 'day',
+  buckets: [
+    { start: new Date(2026, 11, 1).getTime(), kept: 2, skipped: 1, turnedDown: 0 },
+    { start: new Date(2026, 11, 2).getTime(), kept: 0, skipped: 0, turnedDown: 0 },
+    { start: new Date(2026, 11, 3).getTime(), kept: 1, skipped: 0, turnedDown: 1 },
+  ],
+  undecided: 2,
+}
+
+describe('Insights for listeners', () => {
+  it('opens on “For you” and tells a new listener in words what to do', async () => {
+    const bridge = new FakeBridge()
+    bridge.listenerInsights = { ...bridge.listenerInsights, analysed: true }
+    renderApp(bridge)
+    fireEvent.click(screen.getByRole('button', { name: 'Insights' }))
+    const tab = screen.getByRole('tab', { name: 'For you' })
+    expect(tab.getAttribute('aria-selected')).toBe('true')
+    expect((await screen.findByTestId('picks-kept')).textContent).toContain(EMPTY_WORDS.picks)
+    expect(screen.getByTestId('probably-love-empty').textContent).toBe(EMPTY_WORDS.notLearned)
+    expect(screen.getByTestId('like-songs-like-empty').textContent).toBe(
+      EMPTY_WORDS.examplesNotLearned,
+    )
+    // The model's charts wait in the other tab.
+    expect(screen.queryByRole('heading', { name: /How sure the model is/ })).toBeNull()
+  })
+
+  it('shows the picks kept per day, songs to play or queue, and the taste as songs', async () => {
+    const bridge = new FakeBridge()
+    const [a, b, c] = bridge.tracks
+    bridge.listenerInsights = {
+      picksKept: PICKS,
+      probablyLove: [fakeSuggestion(a!, 0, {}), fakeSuggestion(b!, 1, {})],
+      likeSongsLike: [{ track: c!, mark: 'love' }],
+      analysed: true,
+      learned: true,
+    }
+    const { player } = renderApp(bridge)
+    fireEvent.click(screen.getByRole('button', { name: 'Insights' }))
+    const picks = await screen.findByRole('region', { name: 'How many of Attune’s picks you kept' })
+    expect(within(picks).getByText('You kept 3 of the 5 picks Attune made (60 %).')).toBeTruthy()
+    await waitFor(() => expect(picks.querySelector('svg')).not.toBeNull())
+    expect(picks.textContent).toContain('2 picks have no answer yet')
+
+    const love = screen.getByRole('list', { name: 'Songs you’ll probably love' })
+    expect(within(love).getAllByTestId('probably-love-entry')).toHaveLength(2)
+    fireEvent.click(within(love).getByRole('button', { name: `Add ${a!.title} to the queue` }))
+    await waitFor(() =>
+      expect(player.getSnapshot().queue.items.map((i) => i.entry.trackId)).toEqual([a!.id]),
+    )
+    fireEvent.click(within(love).getByRole('button', { name: `Play ${b!.title}` }))
+    await waitFor(() => expect(player.getSnapshot().track?.id).toBe(b!.id))
+
+    const examples = screen.getByRole('list', { name: 'You like songs like' })
+    expect(examples.textContent).toContain(`${c!.title} by ${c!.artist}, which you loved`)
+  })
+})
+
+describe('picks kept chart', () => {
+  it('stacks kept, skipped and turned down per day, with a legend', () => {
+    const figure = picksKeptPlot(PICKS)
+    const chart = chartSvgOf(figure)!
+    const heights = Array.from(chart.querySelectorAll('rect'))
+      .map((r) => Number(r.getAttribute('height')))
+      .filter((h) => h > 0)
+    // Day 1: kept 2, skipped 1; day 3: kept 1, turned down 1 (empty ones draw nothing).
+    expect(heights).toHaveLength(4)
+    const domain = Array.from(figure.scale('color')?.domain ?? [], String)
+    expect(domain).toEqual(['kept', 'skipped', 'turned down'])
+  })
+
+  it('says the share kept in words, and nothing without decided picks', () => {
+    expect(picksKeptStatement(PICKS)).toBe('You kept 3 of the 5 picks Attune made (60 %).')
+    expect(picksKeptStatement({ period: 'day', buckets: [], undecided: 4 })).toBeNull()
+    expect(
+      picksKeptStatement({ period: 'week', buckets: PICKS.buckets.slice(0, 1), undecided: 0 }),
+    ).toBe('You kept 2 of the 3 picks Attune made this week (67 %).')
+  })
+
+  it('shows the marks legend only when some labels were imported', () => {
+    const own = labelCountsPlot([{ mark: 'like', origin: 'mark', count: 3 }])
+    expect(own.querySelector('[class*="swatches"]')).toBeNull()
+    const both = labelCountsPlot(INSIGHTS.labels)
+    expect(both.textContent).toContain('imported lists')
+  })
+})
 
 describe('Insights view', () => {
   it('says in words that there are no runs and nothing analysed yet', async () => {
@@ -137,7 +231,9 @@ describe('Insights view', () => {
     await waitFor(() =>
       expect(bridge.callsOf('getMetricSeries').at(-1)).toEqual({ runIds: [2, 1], name: 'hitRate' }),
     )
-    expect(screen.getByRole('heading', { name: 'Runs: hit rate' })).toBeTruthy()
+    expect(
+      screen.getByRole('heading', { name: 'How each run did: share of picks you liked' }),
+    ).toBeTruthy()
 
     // Time on the x axis redraws from the same series, with no new request.
     const requests = bridge.callsOf('getMetricSeries').length
@@ -208,11 +304,11 @@ describe('Insights view', () => {
         .map((li) => li.textContent),
     ).toEqual(['slower tempo (tempo)', 'quieter (typical loudness)', 'more tonal (tonal clarity)'])
     const titles = [
-      'Feature weights',
-      'Predicted score over the library',
-      'Exploration bonus over the library',
-      'PCA explained variance',
-      'Labels by kind',
+      'What makes a song score higher or lower',
+      'How much Attune expects you to enjoy your songs',
+      'How sure the model is about your taste',
+      "How much of your library's variety the model sees",
+      'The songs you marked, by mark',
     ]
     for (const title of titles) {
       const card = screen.getByRole('region', { name: title })
@@ -220,7 +316,9 @@ describe('Insights view', () => {
       expect(within(card).getByRole('button', { name: 'Save PNG' })).toBeTruthy()
       await waitFor(() => expect(card.querySelector('svg')).not.toBeNull())
     }
-    const runsCard = await screen.findByRole('region', { name: 'Runs: cumulative reward' })
+    const runsCard = await screen.findByRole('region', {
+      name: 'How each run did: enjoyment added up',
+    })
     expect(within(runsCard).getByRole('button', { name: 'Save SVG' })).toBeTruthy()
     expect(
       screen.getByText(/The 4 components kept hold 65 % of the variety of 90 features/),

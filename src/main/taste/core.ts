@@ -115,6 +115,8 @@ export interface RecommendRequest {
   exclude?: number[]
   /** ms since the epoch; default now. */
   now?: number
+  /** Exploration for this request only (0: by predicted score alone); default the setting. */
+  alpha?: number
 }
 
 interface EventRow {
@@ -286,15 +288,20 @@ export class TasteCore {
     this.update()
     const settings = this.settingsStore.get()
     const learner = this.require()
-    learner.model.setAlpha(settings.exploration.alpha)
-    return learner.recommend({
-      n: request.n,
-      now: request.now ?? Date.now(),
-      replayWindowDays: settings.autoQueue.replayWindowDays,
-      // Songs whose file would not play are never picked until the file changes.
-      exclude: [...(request.exclude ?? []), ...unplayableTracks(this.db).keys()],
-      titleOf: this.titleOf,
-    })
+    learner.model.setAlpha(request.alpha ?? settings.exploration.alpha)
+    try {
+      return learner.recommend({
+        n: request.n,
+        now: request.now ?? Date.now(),
+        replayWindowDays: settings.autoQueue.replayWindowDays,
+        // Songs whose file would not play are never picked until the file changes.
+        exclude: [...(request.exclude ?? []), ...unplayableTracks(this.db).keys()],
+        titleOf: this.titleOf,
+      })
+    } finally {
+      // A one-off exploration (the Insights view's "probably love") leaves the setting in force.
+      learner.model.setAlpha(settings.exploration.alpha)
+    }
   }
 
   /** A song's title as the reason line names it: its tag, else its file name without extension. */
@@ -322,7 +329,11 @@ export class TasteCore {
     this.update()
     const learner = this.require()
     learner.model.setAlpha(this.settingsStore.get().exploration.alpha)
-    return tasteInsights({ ...learner.model.insightInputs(), labels: learner.labelCounts() })
+    return tasteInsights({
+      ...learner.model.insightInputs(),
+      labels: learner.labelCounts(),
+      examples: learner.tasteExamples(),
+    })
   }
 
   /**

@@ -3,7 +3,12 @@
 // PCA components), so θ mapped back to the input dimensions is w = Σ_j θ_j·P_j (as in explain.ts):
 // w_d > 0 means a song with more of feature d than the library's average scores higher.
 import { MARKS, type Mark } from '../../shared/domain'
-import type { HistogramBin, LearnedFeature, TasteInsights } from '../../shared/insights'
+import type {
+  HistogramBin,
+  LearnedFeature,
+  TasteExample,
+  TasteInsights,
+} from '../../shared/insights'
 import { EXTRACTOR, FEATURES } from '../analysis/feature-names'
 import { describeDimension, dimensionLabel } from './explain'
 
@@ -23,6 +28,8 @@ export interface TasteInsightInputs {
   labels: readonly { mark: Mark; origin: 'mark' | 'import'; count: number }[]
   /** Rows the model has learned from. */
   rows: number
+  /** The liked songs the model scores highest (TasteLearner.tasteExamples). */
+  examples?: readonly TasteExample[]
 }
 
 export const HISTOGRAM_BINS = 30
@@ -56,6 +63,7 @@ export function tasteInsights(inputs: TasteInsightInputs): TasteInsights {
     rows: inputs.rows,
     learned,
     summary: leaningSummary(inputs.space, learned, inputs.rows),
+    examples: inputs.rows > 0 ? [...(inputs.examples ?? [])] : [],
   }
 }
 

@@ -11,6 +11,10 @@ import { TrainingLedger, type LedgerEvent, type ModelRow, type RowOp } from './t
 import { contributions, topReasons, type FeatureReason } from './explain'
 import { composeReason, feelingOf, type SongShare } from './reasons'
 import type { PickReason } from '../../shared/reasons'
+import type { TasteExample } from '../../shared/insights'
+
+/** How many example songs the Insights view shows for "you like songs like …". */
+export const TASTE_EXAMPLES = 6
 
 export interface TasteModelSettings {
   /** Requested PCA dimensions; the model uses k = min(pcaDims, N − 1, D). */
@@ -878,6 +882,21 @@ export class TasteLearner {
       }
     }
     return applied
+  }
+
+  /**
+   * The taste as example songs: the songs labelled love, like or "almost" that the model now
+   * scores highest (θ·x), best first; none before it has learned anything.
+   */
+  tasteExamples(count = TASTE_EXAMPLES): TasteExample[] {
+    if (this.model.rowCount === 0) return []
+    const examples: TasteExample[] = []
+    for (const [trackId, { mark }] of this.labels) {
+      if (mark === 'not_for_me' || !this.model.has(trackId)) continue
+      const score = this.model.score(trackId)
+      if (score) examples.push({ trackId, mark, mean: score.mean })
+    }
+    return examples.sort((a, b) => b.mean - a.mean || a.trackId - b.trackId).slice(0, count)
   }
 
   /** Current labels counted by mark and origin. */

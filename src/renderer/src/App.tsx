@@ -568,7 +568,11 @@ export function App({
               onMark={setMark}
             />
           ) : view === 'insights' ? (
-            <InsightsView bridge={bridge} />
+            <InsightsView
+              bridge={bridge}
+              onPlay={playTrack}
+              onQueue={(track) => player.addTracks([track])}
+            />
           ) : (
             <SettingsView
               bridge={bridge}

@@ -11,6 +11,8 @@ export interface ChartCardProps {
   title: string
   /** One line under the title saying how to read the chart. */
   description?: ReactNode
+  /** The technical names and symbols behind the chart, folded under "Details". */
+  details?: ReactNode
   /** Makes the figure; a new function (new data) redraws it. */
   build: () => PlotFigure
   /** Draw the colour scale's legend into the saved files (Plot's swatches are HTML). */
@@ -39,7 +41,14 @@ function legendOf(figure: PlotFigure): LegendEntry[] {
   }))
 }
 
-export function ChartCard({ title, description, build, exportLegend, testId }: ChartCardProps) {
+export function ChartCard({
+  title,
+  description,
+  details,
+  build,
+  exportLegend,
+  testId,
+}: ChartCardProps) {
   const headingId = useId()
   const holder = useRef<HTMLDivElement>(null)
   const figure = useRef<PlotFigure | null>(null)
@@ -122,6 +131,12 @@ export function ChartCard({ title, description, build, exportLegend, testId }: C
       </div>
       {description ? <p className="muted chart-description">{description}</p> : null}
       <div className="chart" ref={holder} data-testid={testId} />
+      {details ? (
+        <details className="chart-details">
+          <summary>Details</summary>
+          <p className="muted">{details}</p>
+        </details>
+      ) : null}
       {drawError ? <p className="inline-error">{drawError}</p> : null}
       {saveError ? (
         <p className="inline-error" role="alert">

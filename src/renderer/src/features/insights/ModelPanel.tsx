@@ -49,7 +49,7 @@ export function ModelPanel({ bridge, refreshKey }: ModelPanelProps) {
   return (
     <section className="insights-model" aria-labelledby="insights-model-heading">
       <h3 id="insights-model-heading" className="insights-heading">
-        The taste model{' '}
+        The taste model as it stands{' '}
         <button type="button" onClick={() => setReloads((n) => n + 1)}>
           Refresh
         </button>
@@ -73,13 +73,10 @@ export function ModelPanel({ bridge, refreshKey }: ModelPanelProps) {
 function ModelCharts({ insights }: { insights: TasteInsights }) {
   const buildLearned = useCallback(() => learnedFeaturesPlot(insights.learned), [insights])
   const buildPredicted = useCallback(
-    () => histogramPlot(insights.predicted, 'predicted score (θ·x)'),
+    () => histogramPlot(insights.predicted, 'expected enjoyment'),
     [insights],
   )
-  const buildBonus = useCallback(
-    () => histogramPlot(insights.bonus, 'exploration bonus (α·√(xᵀA⁻¹x))'),
-    [insights],
-  )
+  const buildBonus = useCallback(() => histogramPlot(insights.bonus, 'still to learn'), [insights])
   const buildVariance = useCallback(
     () => explainedVariancePlot(insights.explainedVariance),
     [insights],
@@ -121,29 +118,34 @@ function ModelCharts({ insights }: { insights: TasteInsights }) {
       </div>
       {insights.learned.length > 0 ? (
         <ChartCard
-          title="Feature weights"
-          description="Green raises the predicted score, red lowers it (weights on the standardised features)."
+          title="What makes a song score higher or lower"
+          description="Green raises how much Attune expects you to enjoy a song, red lowers it."
+          details="The taste model's weights θ mapped back through the PCA components onto the standardised audio features."
           build={buildLearned}
         />
       ) : null}
       <ChartCard
-        title="Predicted score over the library"
-        description="How much Attune expects you to enjoy each analysed song."
+        title="How much Attune expects you to enjoy your songs"
+        description="How many songs get each expected enjoyment: right is more, left is less."
+        details="The predicted score θ·x of every analysed song (the model's mean, before exploration)."
         build={buildPredicted}
       />
       <ChartCard
-        title="Exploration bonus over the library"
-        description="How much the model has yet to learn about each song: higher means less known."
+        title="How sure the model is about your taste"
+        description="How much the model has yet to learn about each song: further right means less known, so more likely to be tried as a surprise."
+        details="The exploration bonus α·√(xᵀA⁻¹x) of every analysed song (α is the exploration setting)."
         build={buildBonus}
       />
       <ChartCard
-        title="PCA explained variance"
+        title="How much of your library's variety the model sees"
         description={explainedVarianceStatement(insights.explainedVariance, insights.inputDims)}
+        details={`PCA explained variance: the share of the standardised features' variance each of the ${insights.k} principal components kept captures, and the running total.`}
         build={buildVariance}
       />
       {labelled > 0 ? (
         <ChartCard
-          title="Labels by kind"
+          title="The songs you marked, by mark"
+          details="Labels in force per mark: your own marks and imported lists (the last mark of each song counts)."
           description={`${labelled} ${labelled === 1 ? 'song' : 'songs'} labelled, by your marks or imported lists.`}
           build={buildLabels}
         />

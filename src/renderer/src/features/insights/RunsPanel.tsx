@@ -110,7 +110,7 @@ export function RunsPanel({ bridge, refreshKey }: RunsPanelProps) {
   return (
     <section className="insights-runs" aria-labelledby={`${metricPickerId}-heading`}>
       <h3 id={`${metricPickerId}-heading`} className="insights-heading">
-        Runs{' '}
+        How the model learned, run by run{' '}
         <button type="button" onClick={() => setReloads((n) => n + 1)}>
           Refresh
         </button>
@@ -224,8 +224,9 @@ export function RunsPanel({ bridge, refreshKey }: RunsPanelProps) {
             <p className="empty-note">The chosen runs have no {metricLabel(metric)} points yet.</p>
           ) : (
             <ChartCard
-              title={`Runs: ${metricLabel(metric)}`}
-              description={`One line per run, by ${xAxis === 'step' ? 'step' : 'time'}.`}
+              title={`How each run did: ${metricLabel(metric)}`}
+              description={`One line per run, by ${xAxis === 'step' ? 'step (each thing you did)' : 'time'}.`}
+              details={`The metric “${metric}”, as the run logged it.`}
               build={build}
               exportLegend
               testId="runs-chart"

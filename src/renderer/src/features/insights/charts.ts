@@ -2,6 +2,7 @@
 import * as Plot from '@observablehq/plot'
 import type {
   HistogramBin,
+  PicksKept,
   LearnedFeature,
   MetricSeriesView,
   RunSummary,
@@ -24,11 +25,34 @@ export function runLabel(run: Pick<RunSummary, 'id' | 'name'>): string {
 }
 
 /** "cumulativeReward" / "mean_squared_error" → "cumulative reward" / "mean squared error". */
-export function metricLabel(name: string): string {
+export function metricName(name: string): string {
   return name
     .replace(/_/g, ' ')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
+}
+
+/** The metrics the live model and `attune eval` log, in a listener's words (keyed by metricName). */
+const METRIC_WORDS: Record<string, string> = {
+  'squared error': 'how far off each guess was',
+  mse: 'how far off its guesses are on average',
+  'mean squared error': 'how far off its guesses are on average',
+  reward: 'how much you enjoyed each song',
+  'cumulative reward': 'enjoyment added up',
+  bonus: 'how new each song was to it',
+  'mean bonus': 'how new the songs were to it, on average',
+  'model norm': 'how strongly it leans',
+  'sign accuracy': 'how often it guessed like or dislike right',
+  'sign correct': 'whether it guessed like or dislike right',
+  'hit rate': 'share of picks you liked',
+  accuracy: 'how often it guessed right',
+  auc: 'how well it tells liked from not liked songs',
+}
+
+/** A metric in words ("enjoyment added up"); an unknown one by its name ("mean squared error"). */
+export function metricLabel(name: string): string {
+  const plain = metricName(name)
+  return METRIC_WORDS[plain] ?? plain
 }
 
 /** Song counts are whole: ticks between them (0.5 songs) stay unlabelled. */
@@ -127,13 +151,17 @@ export function explainedVariancePlot(shares: readonly number[]): PlotFigure {
 
 const ORIGIN_LABEL = { mark: 'your marks', import: 'imported lists' } as const
 
-/** Current labels by mark, stacked by where they came from. */
+/**
+ * Current labels by mark, stacked by where they came from; the colour legend only when some
+ * labels were imported (a legend of "your marks" alone says nothing).
+ */
 export function labelCountsPlot(labels: TasteInsights['labels']): PlotFigure {
   const rows = labels.map((l) => ({
     mark: markLabel(l.mark),
     origin: ORIGIN_LABEL[l.origin],
     count: l.count,
   }))
+  const imported = labels.some((l) => l.origin === 'import' && l.count > 0)
   return Plot.plot({
     ariaLabel: 'labelled songs by mark and origin',
     width: WIDTH,
@@ -142,7 +170,7 @@ export function labelCountsPlot(labels: TasteInsights['labels']): PlotFigure {
     x: { label: null, domain: MARK_INFO.map((m) => m.label) },
     y: { label: '↑ songs', grid: true, tickFormat: wholeNumbers },
     color: {
-      legend: true,
+      legend: imported,
       domain: Object.values(ORIGIN_LABEL),
       range: [ACCENT, ACCENT_2],
     },
@@ -178,4 +206,66 @@ export function explainedVarianceStatement(shares: readonly number[], inputDims:
   const total = shares.reduce((sum, share) => sum + share, 0)
   const components = shares.length === 1 ? 'component kept holds' : 'components kept hold'
   return `The ${shares.length} ${components} ${Math.round(total * 100)} % of the variety of ${inputDims} features (bars: each; line: running total).`
+}
+
+/** The kinds of outcome "picks you kept" stacks, bottom up, with their colours. */
+const OUTCOMES = [
+  { key: 'kept', label: 'kept', color: POSITIVE },
+  { key: 'skipped', label: 'skipped', color: '#f5a524' },
+  { key: 'turnedDown', label: 'turned down', color: NEGATIVE },
+] as const
+
+/** The picks of each day or week, stacked by what became of them. */
+export function picksKeptPlot(picks: PicksKept): PlotFigure {
+  const rows = picks.buckets.flatMap((bucket) =>
+    OUTCOMES.map((o) => ({
+      start: new Date(bucket.start),
+      outcome: o.label,
+      count: bucket[o.key],
+    })),
+  )
+  const format = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
+  return Plot.plot({
+    ariaLabel: `auto-picks per ${picks.period}: kept, skipped and turned down`,
+    width: WIDTH,
+    height: 240,
+    marginLeft: 48,
+    x: {
+      label: null,
+      type: 'band',
+      tickFormat: (d: Date) =>
+        picks.period === 'week' ? `week of ${format.format(d)}` : format.format(d),
+      tickRotate: picks.buckets.length > 8 ? -30 : 0,
+    },
+    y: { label: '↑ picks', grid: true, tickFormat: wholeNumbers },
+    color: {
+      legend: true,
+      domain: OUTCOMES.map((o) => o.label),
+      range: OUTCOMES.map((o) => o.color),
+    },
+    marks: [
+      Plot.barY(rows, {
+        x: 'start',
+        y: 'count',
+        fill: 'outcome',
+        order: OUTCOMES.map((o) => o.label),
+      }),
+      Plot.ruleY([0]),
+    ],
+  })
+}
+
+/** "You kept 12 of the 15 picks Attune made (80 %)." over every bucket; null without picks. */
+export function picksKeptStatement(picks: PicksKept): string | null {
+  let kept = 0
+  let decided = 0
+  for (const b of picks.buckets) {
+    kept += b.kept
+    decided += b.kept + b.skipped + b.turnedDown
+  }
+  if (decided === 0) return null
+  const weeks = picks.buckets.length
+  const since =
+    picks.period === 'day' ? '' : weeks === 1 ? ' this week' : ` over the last ${weeks} weeks`
+  return `You kept ${kept} of the ${decided} ${decided === 1 ? 'pick' : 'picks'} Attune made${since} (${Math.round((100 * kept) / decided)} %).`
 }

@@ -8,6 +8,7 @@ import {
   type Settings,
 } from '../../../../shared/settings'
 import { NumberField } from '../../components/NumberField'
+import { TabPanel, Tabs } from '../../components/Tabs'
 import { usePersistedState } from '../../lib/persisted'
 import { setTheme, useTheme, type ThemeChoice } from '../../lib/theme'
 import type { LabelImportSummary, LibraryStatus } from '../../../../shared/contract'
@@ -25,6 +26,11 @@ export interface SettingsViewProps {
   scanning: boolean
   onError: (message: string) => void
 }
+
+const SETTINGS_LEVELS = [
+  { id: 'basic', label: 'Basic' },
+  { id: 'advanced', label: 'Advanced' },
+] as const
 
 export function SettingsView({ bridge, status, scanning, onError }: SettingsViewProps) {
   const [folder, setFolder] = useState('')
@@ -81,39 +87,17 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
       onError(`That setting could not be saved: ${errorText(e)}`)
     }
   }
-  const tab = (id: 'basic' | 'advanced', label: string) => (
-    <button
-      role="tab"
-      id={`settings-tab-${id}`}
-      aria-controls={`settings-${id}`}
-      aria-selected={level === id}
-      tabIndex={level === id ? 0 : -1}
-      className={`tab${level === id ? ' active' : ''}`}
-      onClick={() => setLevel(id)}
-      onKeyDown={(e) => {
-        if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-          const other = id === 'basic' ? 'advanced' : 'basic'
-          setLevel(other)
-          document.getElementById(`settings-tab-${other}`)?.focus()
-        }
-      }}
-    >
-      {label}
-    </button>
-  )
   return (
     <section className="settings" aria-label="Settings">
       <h2>Settings</h2>
-      <div className="tabs" role="tablist" aria-label="Settings level">
-        {tab('basic', 'Basic')}
-        {tab('advanced', 'Advanced')}
-      </div>
-      <div
-        id="settings-basic"
-        role="tabpanel"
-        aria-labelledby="settings-tab-basic"
-        hidden={level !== 'basic'}
-      >
+      <Tabs
+        label="Settings level"
+        idPrefix="settings"
+        tabs={SETTINGS_LEVELS}
+        value={level}
+        onChange={setLevel}
+      />
+      <TabPanel idPrefix="settings" id="basic" shown={level === 'basic'}>
         <div className="card">
           <h3>Library folders</h3>
           {status ? (
@@ -214,13 +198,8 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
             </div>
           ) : null}
         </div>
-      </div>
-      <div
-        id="settings-advanced"
-        role="tabpanel"
-        aria-labelledby="settings-tab-advanced"
-        hidden={level !== 'advanced'}
-      >
+      </TabPanel>
+      <TabPanel idPrefix="settings" id="advanced" shown={level === 'advanced'}>
         <div className="card" aria-label="Analysis">
           <h3>Analysis</h3>
           <p className="muted">
@@ -273,7 +252,7 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
           />
         ) : null}
         <LabelImport bridge={bridge} onError={onError} />
-      </div>
+      </TabPanel>
     </section>
   )
 }
