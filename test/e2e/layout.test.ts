@@ -3,13 +3,11 @@
 // table keeps its Marks column in view, and the queue is a drawer below 1200 px. axe-core checks
 // every view against WCAG 2 A/AA in the dark and the light theme (following the system's
 // prefers-color-scheme, the default). On a small untagged library made in the test.
-import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { axeViolations as axeOf } from './axe'
 import { until } from './host'
 import { openUntagged, type UntaggedSession } from './untagged-host'
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 let session: UntaggedSession
 let page: Page
@@ -144,25 +142,6 @@ const VIEWS = [
   'Settings',
 ] as const
 
-interface AxeResult {
-  violations: {
-    id: string
-    impact: string
-    nodes: { target: string[]; failureSummary: string }[]
-  }[]
-}
-
-async function axeViolations(): Promise<string[]> {
-  if (!(await page.evaluate<boolean>('typeof window.axe === "object"')))
-    await page.addScriptTag({ path: AXE })
-  const result = await page.evaluate<AxeResult>(
-    `window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })`,
-  )
-  return result.violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary.split('\n')[1] ?? ''}`),
-  )
-}
-
 describe.each(['dark', 'light'] as const)('the %s theme (from the system)', (scheme) => {
   it('passes axe-core’s WCAG A/AA checks, contrast included, on every view', async () => {
     await page.emulateMedia({ colorScheme: scheme })
@@ -177,10 +156,16 @@ describe.each(['dark', 'light'] as const)('the %s theme (from the system)', (sch
         .getByRole('button', { name: view, exact: true })
         .click()
       await page.waitForTimeout(400)
-      found.push(...(await axeViolations()).map((v) => `${view}: ${v}`))
+      found.push(...(await axeOf(page)).map((v) => `${view}: ${v}`))
+      if (view === 'Insights') {
+        await page.getByRole('tab', { name: 'Advanced' }).click()
+        await page.waitForTimeout(400)
+        found.push(...(await axeOf(page)).map((v) => `Insights, Advanced: ${v}`))
+        await page.getByRole('tab', { name: 'For you' }).click()
+      }
       if (view === 'Settings') {
         await page.getByRole('tab', { name: 'Advanced' }).click()
-        found.push(...(await axeViolations()).map((v) => `Settings, Advanced: ${v}`))
+        found.push(...(await axeOf(page)).map((v) => `Settings, Advanced: ${v}`))
         await page.getByRole('tab', { name: 'Basic' }).click()
       }
     }
