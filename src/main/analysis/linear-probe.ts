@@ -1,38 +1,12 @@
-// How well vectors separate labelled groups, in plain numerical code (no database): stratified
-// k-fold splits, a one-vs-rest ridge classifier (a "linear probe") and leave-one-out k-nearest
-// neighbours. Matrices are row-major Float64Arrays of n rows × d columns. Everything is
-// deterministic given the seed.
+// How well vectors separate labelled groups, in plain numerical code (no database): a one-vs-rest
+// ridge classifier (a "linear probe") cross-validated over the stratified k-fold split of
+// src/shared/folds.ts, and leave-one-out k-nearest neighbours. Matrices are row-major
+// Float64Arrays of n rows × d columns. Everything is deterministic given the seed.
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix'
 import { seededRandom, shuffleInPlace } from '../../shared/random'
+import { foldOfEach } from '../../shared/folds'
 
 export { seededRandom, shuffleInPlace }
-
-/**
- * Fold of each sample for stratified k-fold cross-validation: each class's members are shuffled and
- * dealt round-robin, continuing where the previous class stopped, so every fold gets about 1/k of
- * each class and the folds have sizes within one of each other.
- */
-export function stratifiedFolds(
-  labels: ArrayLike<number>,
-  folds: number,
-  seed: number,
-): Int32Array {
-  const random = seededRandom(seed)
-  const byClass = new Map<number, number[]>()
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i] as number
-    const members = byClass.get(label) ?? []
-    members.push(i)
-    byClass.set(label, members)
-  }
-  const fold = new Int32Array(labels.length)
-  let dealt = 0
-  for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
-    for (const index of shuffleInPlace(byClass.get(label) ?? [], random))
-      fold[index] = dealt++ % folds
-  }
-  return fold
-}
 
 export interface Standardiser {
   mean: Float64Array
@@ -356,7 +330,7 @@ export function crossValidateRidge(
   seed: number,
 ): CrossValidationResult {
   const n = labels.length
-  const foldOf = stratifiedFolds(labels, folds, seed)
+  const foldOf = foldOfEach(labels, folds, seed)
   const predictions = new Int32Array(n)
   const foldAccuracies: number[] = []
   const lambdas: number[] = []

@@ -1,4 +1,4 @@
-// Offline evaluation math: ranking quality (ROC AUC), cross-validation folds, off-policy value
+// Offline evaluation math: ranking quality (ROC AUC), off-policy value
 // estimators over logged bandit rounds (IPS, SNIPS, doubly robust) with bootstrap intervals, the
 // policies that can be replayed on a listener's history, and the curves the Insights plots draw.
 // Pure functions and small classes over plain vectors: no database, no I/O.
@@ -61,40 +61,6 @@ export function rocAuc(scores: readonly number[], labels: readonly (number | boo
 
 function isPositive(label: number | boolean | undefined): boolean {
   return label === true || (typeof label === 'number' && label > 0)
-}
-
-/**
- * Splits item indices into k folds that keep each label's share: each class is shuffled (seeded)
- * and dealt round-robin, continuing where the previous class stopped so fold sizes differ by ≤ 1.
- */
-export function stratifiedFolds(
-  labels: readonly (number | string | boolean)[],
-  k: number,
-  seed = 1,
-): number[][] {
-  if (!Number.isInteger(k) || k < 2)
-    throw new Error(`Cross-validation needs k ≥ 2 folds, got ${k}.`)
-  if (k > labels.length) {
-    throw new Error(`Cannot split ${labels.length} items into ${k} folds.`)
-  }
-  const random = seededRandom(seed)
-  const byClass = new Map<number | string | boolean, number[]>()
-  labels.forEach((label, index) => {
-    const members = byClass.get(label)
-    if (members) members.push(index)
-    else byClass.set(label, [index])
-  })
-  const folds: number[][] = Array.from({ length: k }, () => [])
-  let next = 0
-  const classes = [...byClass.keys()].sort((a, b) => String(a).localeCompare(String(b)))
-  for (const label of classes) {
-    const members = shuffleInPlace(byClass.get(label) as number[], random)
-    for (const index of members) {
-      ;(folds[next] as number[]).push(index)
-      next = (next + 1) % k
-    }
-  }
-  return folds.map((fold) => fold.sort((a, b) => a - b))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ import {
   seededRandom,
   shuffleInPlace,
   snips,
-  stratifiedFolds,
   type AutoPickData,
   type LoggedRound,
   type OffPolicyEstimate,
@@ -36,6 +35,7 @@ import {
   type Vector,
 } from './evaluation'
 import { MetricStore } from './metrics'
+import { stratifiedFolds } from '../../shared/folds'
 
 export type PcaSize = number | 'full'
 

@@ -17,8 +17,8 @@ import {
   leaveOneOutNeighbours,
   leaveOneOutRidgeScores,
   predictRidge,
-  stratifiedFolds,
 } from '../../../src/main/analysis/linear-probe'
+import { foldOfEach } from '../../../src/shared/folds'
 import { insertRoot, insertTrack } from '../media/library-rows'
 import { seededNormal, seededRandom } from '../taste/random'
 import { tempDir } from '../../helpers/temp'
@@ -165,9 +165,7 @@ describe('embedding quality report', () => {
     expect(repeated.linearAccuracy).toBeCloseTo((seeds[0]! + seeds[1]! + seeds[2]!) / 3, 12)
     expect(repeated.confusion.flat().reduce((a, b) => a + b, 0)).toBe(180)
     const labels = Int32Array.from({ length: 60 }, (_, i) => i % 3)
-    expect(Array.from(stratifiedFolds(labels, 5, 1))).not.toEqual(
-      Array.from(stratifiedFolds(labels, 5, 2)),
-    )
+    expect(Array.from(foldOfEach(labels, 5, 1))).not.toEqual(Array.from(foldOfEach(labels, 5, 2)))
   })
 
   it('reports and leaves out classes smaller than the number of folds, and tracks without a label', () => {
@@ -265,7 +263,7 @@ describe('embedding quality report', () => {
 describe('linear probe', () => {
   it('deals each class evenly across the folds', () => {
     const labels = Int32Array.from({ length: 23 }, (_, i) => (i < 13 ? 0 : 1))
-    const folds = stratifiedFolds(labels, 5, 9)
+    const folds = foldOfEach(labels, 5, 9)
     for (let fold = 0; fold < 5; fold++) {
       const zeros = labels.filter((label, i) => label === 0 && folds[i] === fold).length
       const ones = labels.filter((label, i) => label === 1 && folds[i] === fold).length

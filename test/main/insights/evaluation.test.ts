@@ -21,7 +21,6 @@ import {
   seededRandom,
   snips,
   standardNormal,
-  stratifiedFolds,
   type LoggedRound,
   type Random,
   type ReplayPolicy,
@@ -65,31 +64,6 @@ describe('rocAuc', () => {
   it('refuses labels of a single class', () => {
     expect(() => rocAuc([0.1, 0.2], [1, 1])).toThrow(/one positive and one negative/)
     expect(() => rocAuc([0.1], [1, 0])).toThrow(/one label per score/)
-  })
-})
-
-describe('stratifiedFolds', () => {
-  it('keeps each class’s share in every fold and uses every item exactly once', () => {
-    const labels = [...Array<string>(10).fill('like'), ...Array<string>(20).fill('not')]
-    const folds = stratifiedFolds(labels, 5, 3)
-    expect(folds).toHaveLength(5)
-    for (const fold of folds) {
-      expect(fold.filter((i) => labels[i] === 'like')).toHaveLength(2)
-      expect(fold.filter((i) => labels[i] === 'not')).toHaveLength(4)
-    }
-    expect(folds.flat().sort((a, b) => a - b)).toEqual(labels.map((_, i) => i))
-  })
-
-  it('is reproducible for a seed and balanced within one item when classes do not divide', () => {
-    const labels = [1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1]
-    expect(stratifiedFolds(labels, 3, 9)).toEqual(stratifiedFolds(labels, 3, 9))
-    const sizes = stratifiedFolds(labels, 3, 9).map((f) => f.length)
-    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1)
-  })
-
-  it('refuses fewer than 2 folds or more folds than items', () => {
-    expect(() => stratifiedFolds([0, 1], 1)).toThrow(/k ≥ 2/)
-    expect(() => stratifiedFolds([0, 1], 3)).toThrow(/Cannot split 2 items into 3 folds/)
   })
 })
 
