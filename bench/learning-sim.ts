@@ -53,6 +53,13 @@ export type Variant = {
 
 export type PolicyName = 'attune' | 'random' | 'centroid'
 
+/** One pick and the listener's reaction to it. */
+export interface Pick {
+  track: LabelledTrack
+  notForMe: boolean
+  alreadyLoved: boolean
+}
+
 export interface RunResult {
   policy: PolicyName
   taste: string
@@ -221,13 +228,14 @@ export function baseRate(library: AnalysedLibrary, taste: Taste): number {
   return library.tracks.filter((t) => taste.styles.includes(t.style)).length / library.tracks.length
 }
 
-interface Listener {
+export interface Listener {
   likes(track: LabelledTrack): boolean
   /** For a song not liked: "not for me" (true) or an early skip (false). */
   turnsDown(): boolean
 }
 
-function listenerFor(taste: Taste, seed: number): Listener {
+/** The hidden taste's reactions; "not for me" or an early skip is drawn from the seed. */
+export function listenerFor(taste: Taste, seed: number): Listener {
   const random = seededRandom(seed * 7919 + 17)
   return {
     likes: (track) => taste.styles.includes(track.style),
@@ -235,11 +243,12 @@ function listenerFor(taste: Taste, seed: number): Listener {
   }
 }
 
-function summarise(
+/** One run's figures from its picks (see RunResult). */
+export function summarise(
   policy: PolicyName,
   taste: Taste,
   seed: number,
-  picks: { track: LabelledTrack; notForMe: boolean; alreadyLoved: boolean }[],
+  picks: Pick[],
   liked: number,
 ): RunResult {
   const styles = picks.map((p) => p.track.style)
@@ -289,7 +298,7 @@ export async function runEngine(
   const byId = new Map(library.tracks.map((t) => [t.id, t]))
   const listener = listenerFor(taste, seed)
   const loved = new Set<number>()
-  const picks: { track: LabelledTrack; notForMe: boolean; alreadyLoved: boolean }[] = []
+  const picks: Pick[] = []
   try {
     const h = engine.handlers
     for (const [section, patch] of Object.entries(variant.settings ?? {})) {
@@ -335,7 +344,7 @@ export function runBaseline(
   const listener = listenerFor(taste, seed)
   const unheard = shuffleInPlace([...library.tracks], random)
   const lovedVectors: Float64Array[] = []
-  const picks: { track: LabelledTrack; notForMe: boolean; alreadyLoved: boolean }[] = []
+  const picks: Pick[] = []
   for (let i = 0; i < PICKS && unheard.length > 0; i++) {
     let index = 0
     if (policy === 'centroid' && lovedVectors.length > 0) {
