@@ -122,7 +122,7 @@ interface ParsedEvent extends BackupEvent {
  * - All or nothing: every line is checked first, then everything is written in one transaction.
  *   Bad lines throw `EventImportError` naming their line numbers (or, with `reportErrors`, come
  *   back in `errors`); either way nothing is written. The checked events are held in memory until
- *   the commit because a better-sqlite3 transaction cannot stay open across the awaits of reading
+ *   the commit because a SQLite transaction cannot stay open across the awaits of reading
  *   (other callers on the same connection would land inside it).
  */
 export async function importEvents(

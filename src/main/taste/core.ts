@@ -4,11 +4,12 @@
 import { createHash } from 'node:crypto'
 import type { Database } from '../db/database'
 import { fromBlob } from '../db/embeddings'
-import { unplayableTracks } from '../db/events'
+import { EventLog } from '../db/events'
+import { TasteLibrary } from '../db/taste-library'
+import { ModelStateStore } from '../db/model-state'
 import { SettingsStore } from '../db/settings'
 import type { Settings } from '../../shared/settings'
 import type { RewardSettings } from '../../shared/rewards'
-import type { EndReason, EventKind, MarkOrNone } from '../../shared/domain'
 import {
   TasteLearner,
   TasteModel,
@@ -119,17 +120,6 @@ export interface RecommendRequest {
   alpha?: number
 }
 
-interface EventRow {
-  id: number
-  ts: number
-  kind: EventKind
-  trackId: number | null
-  mark: MarkOrNone | null
-  reason: EndReason | null
-  position: number | null
-  duration: number | null
-}
-
 const EVENT_PAGE = 5000
 
 export function paramsOf(settings: Settings): ModelParams {
@@ -174,12 +164,18 @@ export class TasteCore {
   private readonly pendingObservations: ObservationBatch[] = []
   private pendingObservationCount = 0
   private readonly settingsStore: SettingsStore
+  private readonly events: EventLog
+  private readonly reads: TasteLibrary
+  private readonly modelState: ModelStateStore
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
   ) {
     this.settingsStore = new SettingsStore(db)
+    this.events = new EventLog(db)
+    this.reads = new TasteLibrary(db)
+    this.modelState = new ModelStateStore(db)
   }
 
   /**
@@ -295,7 +291,7 @@ export class TasteCore {
         now: request.now ?? Date.now(),
         replayWindowDays: settings.autoQueue.replayWindowDays,
         // Songs whose file would not play are never picked until the file changes.
-        exclude: [...(request.exclude ?? []), ...unplayableTracks(this.db).keys()],
+        exclude: [...(request.exclude ?? []), ...this.events.unplayableTracks().keys()],
         titleOf: this.titleOf,
       })
     } finally {
@@ -306,8 +302,7 @@ export class TasteCore {
 
   /** A song's title as the reason line names it: its tag, else its file name without extension. */
   private readonly titleOf = (trackId: number): string => {
-    const row = this.db.prepare(`SELECT title, path FROM tracks WHERE id = ?`).get(trackId) as
-      { title: string | null; path: string } | undefined
+    const row = this.reads.titleAndPath(trackId)
     if (!row) return 'a song no longer in your library'
     if (row.title?.trim()) return row.title.trim()
     const file = row.path.split(/[\\/]/).pop() ?? row.path
@@ -397,11 +392,10 @@ export class TasteCore {
     rewards: RewardSettings,
     durations: (trackId: number) => number | null,
   ): TasteLearner | null {
-    const row = this.db.prepare(`SELECT state FROM model_state WHERE key = ?`).get(key) as
-      { state: string } | undefined
-    if (!row) return null
+    const stored = this.modelState.stateOf(key)
+    if (stored === null) return null
     try {
-      const saved = JSON.parse(row.state) as SavedState
+      const saved = JSON.parse(stored) as SavedState
       const songs = saved.learner.model.trackIds
       if (!Array.isArray(songs) || typeof saved.vectors !== 'string') {
         throw new Error('it was saved by an older version')
@@ -461,7 +455,8 @@ export class TasteCore {
     if (added.length > 0) {
       const d = library.dim
       const trackIds = Int32Array.from(added, (i) => library.trackIds[i] as number)
-      if ((model.settings.forgettingWindow ?? 0) > 0 && this.hasRewardEvents(trackIds)) return null
+      if ((model.settings.forgettingWindow ?? 0) > 0 && this.events.hasRewardEvents(trackIds))
+        return null
       const matrix = new Float32Array(added.length * d)
       added.forEach((i, j) => matrix.set(library.data.subarray(i * d, (i + 1) * d), j * d))
       const grown = learner.addSongs(trackIds, matrix)
@@ -473,22 +468,6 @@ export class TasteCore {
     return change
   }
 
-  /** Whether the log holds an event that makes rows (mark, label import, play end) for a song. */
-  private hasRewardEvents(trackIds: Int32Array): boolean {
-    const chunk = 500 // well below SQLite's limit on bound parameters
-    for (let start = 0; start < trackIds.length; start += chunk) {
-      const ids = Array.from(trackIds.subarray(start, start + chunk))
-      const found = this.db
-        .prepare(
-          `SELECT 1 FROM events WHERE kind IN ('mark', 'label_import', 'play_end')
-           AND track_id IN (${ids.map(() => '?').join(',')}) LIMIT 1`,
-        )
-        .get(...ids)
-      if (found !== undefined) return true
-    }
-    return false
-  }
-
   /**
    * The library's vectors (see libraryVectors) and its fingerprint, read in one transaction so
    * they describe the same state; the read's own newest `computed_at` spares the fingerprint its
@@ -498,10 +477,10 @@ export class TasteCore {
     space: string,
     incremental?: { since: number; known: TasteModel },
   ): { library: LibraryVectors; fingerprint: string } {
-    return this.db.transaction(() => {
+    return this.reads.consistently(() => {
       const library = this.libraryVectors(space, incremental)
       return { library, fingerprint: this.libraryFingerprint(space, library) }
-    })()
+    })
   }
 
   /**
@@ -515,12 +494,7 @@ export class TasteCore {
     incremental?: { since: number; known: TasteModel },
   ): LibraryVectors {
     if (incremental) return this.newLibraryVectors(space, incremental)
-    const rows = this.db
-      .prepare(
-        `SELECT track_id AS trackId, dim, computed_at AS computedAt, vector
-         FROM embeddings WHERE space = ? AND vector IS NOT NULL ORDER BY track_id`,
-      )
-      .all(space) as { trackId: number; dim: number; computedAt: number; vector: Buffer }[]
+    const rows = this.reads.vectors(space)
     const dim = rows[0]?.dim ?? 0
     let latest = 0
     let idSum = 0
@@ -544,44 +518,19 @@ export class TasteCore {
     space: string,
     incremental: { since: number; known: TasteModel },
   ): LibraryVectors {
-    const summary = this.db
-      .prepare(
-        `SELECT COUNT(*) AS count, COALESCE(SUM(track_id), 0) AS idSum,
-           COALESCE(MAX(computed_at), 0) AS latest, MIN(dim) AS smallest, MAX(dim) AS largest
-         FROM embeddings WHERE space = ? AND error IS NULL`,
-      )
-      .get(space) as {
-      count: number
-      idSum: number
-      latest: number
-      smallest: number | null
-      largest: number | null
-    }
+    const summary = this.reads.vectorSummary(space)
     if (summary.smallest !== summary.largest)
       throw new Error(
         `Space ${space} mixes ${summary.smallest}- and ${summary.largest}-dimensional vectors.`,
       )
-    const read = this.db
-      .prepare(
-        `SELECT track_id AS trackId, vector FROM embeddings
-         WHERE space = ? AND error IS NULL AND computed_at > ?`,
-      )
-      .all(space, incremental.since) as { trackId: number; vector: Buffer }[]
-    const older = this.db
-      .prepare(
-        `SELECT track_id FROM embeddings WHERE space = ? AND error IS NULL AND computed_at <= ?`,
-      )
-      .pluck()
-      .all(space, incremental.since) as number[]
-    const one = this.db.prepare(
-      `SELECT vector FROM embeddings WHERE track_id = ? AND space = ? AND vector IS NOT NULL`,
-    )
+    const read = this.reads.vectorsComputedAfter(space, incremental.since)
+    const older = this.reads.songsComputedUpTo(space, incremental.since)
     for (const trackId of older) {
       // A song the model never saw, computed no later than `since` (in the same millisecond as
       // the last batch read, or with the clock set back): read it too.
       if (incremental.known.contains(trackId)) continue
-      const row = one.get(trackId, space) as { vector: Buffer } | undefined
-      if (row) read.push({ trackId, vector: row.vector })
+      const vector = this.reads.vectorOf(trackId, space)
+      if (vector) read.push({ trackId, vector })
     }
     read.sort((a, b) => a.trackId - b.trackId)
     return this.vectorsOf(summary.smallest ?? 0, read, summary)
@@ -599,22 +548,14 @@ export class TasteCore {
       trackIds[i] = r.trackId
       data.set(fromBlob(r.vector), i * dim)
     })
-    const missing = (
-      this.db.prepare(`SELECT id FROM tracks WHERE missing_since IS NOT NULL`).all() as {
-        id: number
-      }[]
-    ).map((r) => r.id)
+    const missing = this.reads.missingTrackIds()
     return { trackIds, dim, data, missing, count, idSum, latest }
   }
 
   private applyNewEvents(learner: TasteLearner): number {
-    const page = this.db.prepare<[number, number], EventRow>(
-      `SELECT id, ts, kind, track_id AS trackId, mark, reason, position, duration
-       FROM events WHERE id > ? ORDER BY id LIMIT ?`,
-    )
     let applied = 0
     for (;;) {
-      const rows = page.all(learner.lastEventId, EVENT_PAGE)
+      const rows = this.events.replayPage(learner.lastEventId, EVENT_PAGE)
       if (rows.length === 0) break
       applied += learner.applyEvents(rows as LearnerEvent[], (o) => this.observe(o))
       if (rows.length < EVENT_PAGE) break
@@ -648,41 +589,19 @@ export class TasteCore {
     // Two counters the schema's triggers move with every change of the tracks (added, removed,
     // found missing: library_version) and of the embeddings (embeddings_version): a mark or a
     // play logged meanwhile moves neither, so the reward → pick path does no O(N) count.
-    const counters = this.db
-      .prepare(
-        `SELECT (SELECT version FROM library_version) AS tracks,
-                (SELECT version FROM embeddings_version) AS embeddings`,
-      )
-      .get() as { tracks: number; embeddings: number }
+    const counters = this.reads.libraryVersions()
     const version = `${counters.tracks}:${counters.embeddings}`
     const last = this.libraryCheck
     if (last?.space === space && last.version === version) return last.value
-    const { count, idSum, latest } =
-      vectors ??
-      (this.db
-        .prepare(
-          `SELECT COUNT(*) AS count, COALESCE(SUM(track_id), 0) AS idSum,
-             COALESCE(MAX(computed_at), 0) AS latest
-           FROM embeddings WHERE space = ? AND error IS NULL`,
-        )
-        .get(space) as { count: number; idSum: number; latest: number })
-    const missing = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n, COALESCE(SUM(id), 0) AS ids FROM tracks WHERE missing_since IS NOT NULL`,
-      )
-      .get() as { n: number; ids: number }
+    const { count, idSum, latest } = vectors ?? this.reads.vectorSummary(space)
+    const missing = this.reads.missingSummary()
     const value = `${count}:${idSum}:${latest}:${missing.n}:${missing.ids}`
     this.libraryCheck = { space, version, value }
     return value
   }
 
   private trackDurations(): (trackId: number) => number | null {
-    const durations = new Map<number, number | null>()
-    for (const row of this.db.prepare(`SELECT id, duration FROM tracks`).all() as {
-      id: number
-      duration: number | null
-    }[])
-      durations.set(row.id, row.duration)
+    const durations = this.reads.durations()
     return (trackId) => durations.get(trackId) ?? null
   }
 

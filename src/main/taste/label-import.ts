@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs'
 import { basename, dirname, extname, relative, resolve } from 'node:path'
 import type { Database } from '../db/database'
 import { EventLog } from '../db/events'
+import { TasteLibrary, type SongToMatch } from '../db/taste-library'
 import type { Mark } from '../../shared/domain'
 import { MAX_LIST_FILE_BYTES, readUserFile } from '../files'
 import { isAudioCandidate } from '../library/sniff'
@@ -41,14 +42,6 @@ export interface LabelImportResult {
   ignored: number
 }
 
-interface TrackRow {
-  id: number
-  path: string
-  album: string | null
-  albumArtist: string | null
-  artist: string | null
-}
-
 export async function importLabels(
   db: Database,
   options: LabelImportOptions,
@@ -82,14 +75,11 @@ export async function importLabels(
     )
   }
 
-  const tracks = db
-    .prepare(`SELECT id, path, album, album_artist AS albumArtist, artist FROM tracks`)
-    .all() as TrackRow[]
+  const library = new TasteLibrary(db)
+  const tracks = library.songsToMatch()
   const byPath = new Map(tracks.map((t) => [t.path, t]))
-  const roots = (db.prepare(`SELECT path FROM roots`).all() as { path: string }[]).map(
-    (r) => r.path,
-  )
-  const find = (path: string): TrackRow | undefined => {
+  const roots = library.folderPaths()
+  const find = (path: string): SongToMatch | undefined => {
     const direct = byPath.get(path)
     if (direct) return direct
     try {
@@ -107,7 +97,7 @@ export async function importLabels(
   }
 
   const labels = new Map<number, Mark>()
-  const matched: TrackRow[] = []
+  const matched: SongToMatch[] = []
   const unmatched: LabelImportResult['unmatched'] = []
   let unmatchedCount = 0
   for (const line of lines) {
@@ -136,17 +126,16 @@ export async function importLabels(
   const byMark: Partial<Record<Mark, number>> = {}
   for (const mark of labels.values()) byMark[mark] = (byMark[mark] ?? 0) + 1
   if (!options.dryRun) {
-    const log = new EventLog(db)
     const source = `import:${basename(file)}`
-    db.transaction(() => {
-      for (const [trackId, mark] of labels) log.importLabel(trackId, mark, source)
-    })()
+    new EventLog(db).appendAll(
+      [...labels].map(([trackId, mark]) => ({ kind: 'label_import', trackId, mark, source })),
+    )
   }
   return { file, labelled: labels.size, byMark, othersNot, unmatched, unmatchedCount, ignored }
 }
 
 /** Tracks of one album: same album (and album artist, else artist), or the same folder when untagged. */
-function albumKey(track: TrackRow): string {
+function albumKey(track: SongToMatch): string {
   return track.album
     ? `${track.albumArtist ?? track.artist ?? ''}\u0000${track.album}`
     : `dir:${dirname(track.path)}`

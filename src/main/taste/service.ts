@@ -5,6 +5,7 @@
 // live model's online metrics: every reward the worker learns from comes back with the prediction
 // made before it, and lands in the parameter set's 'live' run (batched writes, see MetricStore).
 import type { Database } from '../db/database'
+import { ModelStateStore } from '../db/model-state'
 import { startWorker, WorkerClient } from '../workers/rpc'
 import { workerEntry } from '../workers/entries'
 import type { LearnerExplanation, Recommendation } from './model'
@@ -73,7 +74,7 @@ export class TasteService {
 
   private constructor(
     private readonly client: WorkerClient<TasteProtocol>,
-    private readonly db: Database,
+    private readonly modelState: ModelStateStore,
     private readonly metrics: MetricStore,
     private readonly ownsMetrics: boolean,
     log: TasteServiceOptions['log'],
@@ -98,7 +99,7 @@ export class TasteService {
     const metrics = options.metrics ?? new MetricStore(options.db)
     const service = new TasteService(
       client,
-      options.db,
+      new ModelStateStore(options.db),
       metrics,
       options.metrics === undefined,
       options.log,
@@ -159,21 +160,7 @@ export class TasteService {
   /** Asks the worker for its state and writes it to `model_state`. */
   async saveSnapshot(): Promise<TasteSnapshot> {
     const snapshot = await this.client.request('snapshot', {})
-    this.db
-      .prepare(
-        `INSERT INTO model_state (key, space, params, state, last_event_id, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET space = excluded.space, params = excluded.params,
-           state = excluded.state, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at`,
-      )
-      .run(
-        snapshot.key,
-        snapshot.space,
-        JSON.stringify(snapshot.params),
-        snapshot.state,
-        snapshot.lastEventId,
-        Date.now(),
-      )
+    this.modelState.save(snapshot)
     return snapshot
   }
 

@@ -1,6 +1,7 @@
 // Taste worker: the model lives here so no UI call waits on linear algebra. It opens the database
-// read-only itself (better-sqlite3 works in worker threads), so the library's vectors never cross
-// the thread boundary; the main thread writes the snapshots it hands out.
+// read-only itself through the data layer (db/; a SQLite connection works in a worker thread), so
+// the library's vectors never cross the thread boundary; the main thread writes the snapshots it
+// hands out.
 import { workerData } from 'node:worker_threads'
 import { openDatabase } from '../db/database'
 import { serveWorker, workerLog } from './rpc'
