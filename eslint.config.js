@@ -40,9 +40,6 @@ export const sqlAllowList = [
   'src/main/cli/main.ts',
   'src/main/engine.ts',
   'src/main/insights/metrics.ts',
-  'src/main/taste/core.ts',
-  'src/main/taste/label-import.ts',
-  'src/main/taste/service.ts',
 ]
 
 export default tseslint.config(
