@@ -420,7 +420,7 @@ console.log(
     `the N×k float32 matrix (median of the passes timed while the worker was idle)\n`,
 )
 console.log(
-  '| N × k (input dims) | p50 | p99 | max | one pass: median (max) | p50 ÷ pass | **p99 ÷ pass** (≤ 2) | **max ÷ pass** (≤ 5) | exact refreshes done / slices / of them on a reward | peak RSS MB |',
+  '| N × k (input dims) | p50 | p99 | max | one pass: median (max) | p50 ÷ pass | **p99 ÷ pass** (≤ 2) | **max ÷ pass** (≤ 5) | exact refreshes done / slices / of them on a reward / cut short for a request | peak RSS MB |',
 )
 console.log('|---|---|---|---|---|---|---|---|---|---|')
 for (const row of stallRows) {
@@ -432,7 +432,7 @@ for (const row of stallRows) {
     `| ${row.n.toLocaleString('en')} × ${row.k} (${row.inputDims}) | ${ms(p50)} | ${ms(p99)} | ${ms(max)} | ` +
       `${ms(pass)} (${ms(Math.max(...row.passes))}), ${row.passes.length} passes | ${(p50 / pass).toFixed(2)}× | **${(p99 / pass).toFixed(2)}×** | ` +
       `**${(max / pass).toFixed(2)}×** | ${row.refresh.cycles - row.refreshesBefore} / ${row.refresh.slices} / ` +
-      `${row.refresh.inlineSlices} | ${row.peakRssMb.toFixed(0)} |`,
+      `${row.refresh.inlineSlices} / ${row.refresh.interruptedSlices} | ${row.peakRssMb.toFixed(0)} |`,
   )
   const tag = `${row.n >= 1_000_000 ? `${row.n / 1_000_000}m` : `${row.n / 1000}k`}x${row.k}`
   report(`taste-worker.stall.${tag}.p99OverPass`, p99 / pass)

@@ -6,7 +6,10 @@
 //
 // The model appends a constant 1 to every vector (an intercept), so its internal dimension is
 // k + 1. A⁻¹ is kept by Sherman–Morrison rank-one updates, and every candidate's mean θ·xᵢ and
-// variance xᵢᵀA⁻¹xᵢ are cached and refreshed in a single O(N·k) pass per reward.
+// variance xᵢᵀA⁻¹xᵢ are cached and refreshed in a single O(N·k) pass per reward. With u = A⁻¹x and
+// f = w/(1 + w·xᵀu), the change moves θ along u alone (θ ← θ + f·(r − θ·x)·u, recursive least
+// squares), so one dot product per row, xᵢ·u, updates both caches:
+//   meanᵢ ← meanᵢ + f·(r − θ·x)·(xᵢ·u),  varianceᵢ ← varianceᵢ − f·(xᵢ·u)².
 //
 // The exact refresh that bounds the rounding drift of those updates (A rebuilt from the window,
 // A⁻¹ by Cholesky, every cache from scratch: O(N·k²)) never runs on the reward path: once due, it
@@ -34,8 +37,9 @@ export interface LinUcbOptions {
    */
   refreshEvery?: number
   /**
-   * Candidate rows one refresh slice recomputes (O(k²) each). Default: N / (2(k+1)), so a slice
-   * costs about a fifth of one reward's O(N·k) pass; a window slice adds half as many rows to A.
+   * Candidate rows one refresh slice recomputes (O(k²) each). Default: N / (4(k+1)), so a slice
+   * costs about an eighth of one reward's O(N·k) pass (a reward that arrives during one waits that
+   * long at most); a window slice adds half as many rows to A.
    */
   refreshSliceRows?: number
 }
@@ -54,7 +58,16 @@ export interface RefreshStats {
   maxSliceWindowRows: number
   /** Candidate rows recomputed in all. */
   rowsRefreshed: number
+  /** Slices cut short because a request was waiting (see `refreshStep`'s `interrupted`). */
+  interruptedSlices: number
 }
+
+/**
+ * A slice asks whether a request waits every this many rows (candidate or window rows), or every
+ * quarter of its rows when that is more: each idle turn makes some progress even when requests
+ * come back to back, and a request waits a sliver of a slice at most.
+ */
+const INTERRUPT_CHECK_ROWS = 64
 
 /** A refresh under way: A rebuilt from the window rows, then the caches row range by row range. */
 interface RefreshCycle {
@@ -140,6 +153,7 @@ export class LinUcb {
     maxSliceRows: 0,
     maxSliceWindowRows: 0,
     rowsRefreshed: 0,
+    interruptedSlices: 0,
   }
 
   private candidates: Float32Array = new Float32Array(0)
@@ -147,6 +161,10 @@ export class LinUcb {
   private meanCache: Float64Array = new Float64Array(0)
   private varianceCache: Float64Array = new Float64Array(0)
 
+  /** Moves whenever A⁻¹ or the window changes (see `revision`). */
+  private revisionValue = 0
+  /** θ's step along the last rank-one change's direction: f·(r − θ·x) (see rankOne). */
+  private stepAlongDirection = 0
   // Scratch buffers reused by every update (no allocation in the hot path).
   private readonly extended: Float64Array
   private readonly firstDirection: Float64Array
@@ -203,6 +221,14 @@ export class LinUcb {
   setAlpha(alpha: number): void {
     checkAlpha(alpha)
     this.alphaValue = alpha
+  }
+
+  /**
+   * A number that changes whenever A⁻¹, θ or the window do: what a caller caching something
+   * derived from them (the reasons' song similarities) compares.
+   */
+  get revision(): number {
+    return this.revisionValue
   }
 
   /** Number of reward rows currently in the model (added − removed − forgotten). */
@@ -346,14 +372,19 @@ export class LinUcb {
 
   /**
    * The `count` eligible candidates with the highest UCB, best first (ties: lower index first).
-   * One pass with a min-heap of size `count`: O(N log count), never a sort of all N.
+   * One pass with a min-heap of size `count`: O(N log count), never a sort of all N. With
+   * `bestMeans`, the same pass also keeps the `count` highest means among the eligible songs
+   * (best first, into `bestMeans.values`): what a pick's place would hold without the bonus.
    */
-  topK(count: number, eligible?: Eligibility): ScoredCandidate[] {
+  topK(count: number, eligible?: Eligibility, bestMeans?: { values: number[] }): ScoredCandidate[] {
     const limit = Math.min(Math.max(0, Math.floor(count)), this.candidateCount)
+    if (bestMeans) bestMeans.values = []
     if (limit === 0) return []
     const heapIndex = new Int32Array(limit)
     const heapScore = new Float64Array(limit)
     let heapSize = 0
+    const meanHeap = bestMeans ? new Float64Array(limit) : null
+    let meanHeapSize = 0
     const alpha = this.alphaValue
     const means = this.meanCache
     const variances = this.varianceCache
@@ -361,12 +392,20 @@ export class LinUcb {
 
     const offer = (i: number): void => {
       const v = variances[i] as number
-      const score = (means[i] as number) + alpha * Math.sqrt(v > 0 ? v : 0)
+      const mean = means[i] as number
+      const score = mean + alpha * Math.sqrt(v > 0 ? v : 0)
       if (heapSize < limit) {
         siftUp(heapIndex, heapScore, heapSize, i, score)
         heapSize++
       } else if (score > (heapScore[0] as number)) {
         siftDown(heapIndex, heapScore, heapSize, i, score)
+      }
+      if (meanHeap === null) return
+      if (meanHeapSize < limit) {
+        pushValue(meanHeap, meanHeapSize, mean)
+        meanHeapSize++
+      } else if (mean > (meanHeap[0] as number)) {
+        replaceSmallest(meanHeap, meanHeapSize, mean)
       }
     }
 
@@ -390,6 +429,9 @@ export class LinUcb {
       result.push({ index, mean, bonus, ucb: mean + bonus })
     }
     result.sort((p, q) => q.ucb - p.ucb || p.index - q.index)
+    if (bestMeans && meanHeap) {
+      bestMeans.values = Array.from(meanHeap.subarray(0, meanHeapSize)).sort((p, q) => q - p)
+    }
     return result
   }
 
@@ -471,28 +513,40 @@ export class LinUcb {
    * One bounded slice of the exact refresh, when one is due: a range of window rows added to the
    * rebuilt A, or A⁻¹ by Cholesky (O(k³), once), or a range of candidate caches recomputed
    * (`refreshSliceRows` of them, O(k²) each). Returns whether work remains. The taste worker calls
-   * it whenever no request is waiting, so a reward arriving meanwhile waits one slice at most.
+   * it whenever no request is waiting, with `interrupted` telling whether one arrived: the slice
+   * asks every few dozen rows and stops there (the rest waits for the next slice), so a reward
+   * arriving meanwhile waits a sliver of a slice, not a whole one.
    */
-  refreshStep(): boolean {
+  refreshStep(interrupted?: () => boolean): boolean {
     if (!this.refreshPending) return false
     const cycle = (this.cycle ??= this.beginRefresh())
     const size = this.size
     this.stats.slices += 1
     if (cycle.phase === 'matrix') {
-      const end = Math.min(
+      const limit = Math.min(
         cycle.windowRows.length,
         cycle.windowCursor + Math.max(1, this.sliceRows() >> 1),
       )
-      for (let r = cycle.windowCursor; r < end; r++) {
-        const row = cycle.windowRows[r] as WindowRow
-        accumulateInto(
-          cycle.matrix,
-          cycle.rewardSum,
-          size,
-          this.extend(row.x),
-          row.reward,
-          row.weight,
-        )
+      const every = Math.max(INTERRUPT_CHECK_ROWS, this.sliceRows() >> 3)
+      let end = cycle.windowCursor
+      while (end < limit) {
+        const stop = Math.min(limit, end + every)
+        for (let r = end; r < stop; r++) {
+          const row = cycle.windowRows[r] as WindowRow
+          accumulateInto(
+            cycle.matrix,
+            cycle.rewardSum,
+            size,
+            this.extend(row.x),
+            row.reward,
+            row.weight,
+          )
+        }
+        end = stop
+        if (end < limit && interrupted?.()) {
+          this.stats.interruptedSlices += 1
+          break
+        }
       }
       this.stats.maxSliceWindowRows = Math.max(
         this.stats.maxSliceWindowRows,
@@ -516,8 +570,18 @@ export class LinUcb {
       return true
     }
     const from = Math.min(cycle.cursor, this.candidateCount)
-    const to = Math.min(this.candidateCount, from + this.sliceRows())
-    this.computeCaches(from, to)
+    const limit = Math.min(this.candidateCount, from + this.sliceRows())
+    const every = Math.max(INTERRUPT_CHECK_ROWS, this.sliceRows() >> 2)
+    let to = from
+    while (to < limit) {
+      const stop = Math.min(limit, to + every)
+      this.computeCaches(to, stop)
+      to = stop
+      if (to < limit && interrupted?.()) {
+        this.stats.interruptedSlices += 1
+        break
+      }
+    }
     this.stats.maxSliceRows = Math.max(this.stats.maxSliceRows, to - from)
     this.stats.rowsRefreshed += to - from
     cycle.cursor = to
@@ -603,7 +667,9 @@ export class LinUcb {
     secondSignedWeight = 0,
   ): void {
     const firstFactor = this.rankOne(this.extend(x), reward, signedWeight, this.firstDirection)
+    const firstStep = this.stepAlongDirection
     let secondFactor = 0
+    let secondStep = 0
     if (secondX !== undefined) {
       secondFactor = this.rankOne(
         this.extend(secondX),
@@ -611,13 +677,13 @@ export class LinUcb {
         secondSignedWeight,
         this.secondDirection,
       )
+      secondStep = this.stepAlongDirection
     }
-    this.recomputeTheta()
     const changes = secondX === undefined ? 1 : 2
     this.totalChanges += changes
     this.changesSinceRefresh += changes
-    if (secondX === undefined) this.passOne(firstFactor)
-    else this.passTwo(firstFactor, secondFactor)
+    if (secondX === undefined) this.passOne(firstFactor, firstStep)
+    else this.passTwo(firstFactor, firstStep, secondFactor, secondStep)
     if (this.refreshEvery > 0 && this.changesSinceRefresh >= this.refreshEvery) {
       if (this.candidateCount === 0) {
         // No candidates (a replay before the first query): the refresh is O(W·k² + k³), no pass.
@@ -631,7 +697,10 @@ export class LinUcb {
     }
   }
 
-  /** Applies one Sherman–Morrison step to A⁻¹ (and A, b); leaves u in `direction`, returns w/c. */
+  /**
+   * Applies one Sherman–Morrison step to A⁻¹ (and A, b, θ); leaves u in `direction` and θ's step
+   * along it, f·(r − θ·x), in `stepAlongDirection`; returns f = w/c.
+   */
   private rankOne(
     extended: Float64Array,
     reward: number,
@@ -641,6 +710,7 @@ export class LinUcb {
     const size = this.size
     const inverse = this.inverse
     let quadratic = 0
+    let predicted = 0
     for (let a = 0; a < size; a++) {
       let sum = 0
       const rowStart = a * size
@@ -648,6 +718,7 @@ export class LinUcb {
         sum += (inverse[rowStart + c] as number) * (extended[c] as number)
       direction[a] = sum
       quadratic += sum * (extended[a] as number)
+      predicted += (this.thetaVector[a] as number) * (extended[a] as number)
     }
     const denominator = 1 + signedWeight * quadratic
     if (!(denominator > MIN_DENOMINATOR)) {
@@ -666,6 +737,10 @@ export class LinUcb {
       }
     }
     this.accumulate(extended, reward, signedWeight)
+    // θ = A⁻¹b moves along u only: θ ← θ + f·(r − θ·x)·u. Taken afresh from A⁻¹b (no drift in θ);
+    // the caches' means follow with the same step (see passOne).
+    this.stepAlongDirection = factor * (reward - predicted)
+    this.recomputeTheta()
     const cycle = this.cycle
     // Until the rebuilt A is swapped in, every change reaches it too.
     if (cycle !== null && cycle.phase !== 'rows' && cycle.matrix.length > 0) {
@@ -692,7 +767,7 @@ export class LinUcb {
 
   private sliceRows(): number {
     if (this.sliceRowsOption > 0) return this.sliceRowsOption
-    return Math.max(16, Math.ceil(this.candidateCount / (2 * this.size)))
+    return Math.max(16, Math.ceil(this.candidateCount / (4 * this.size)))
   }
 
   /** A += w·x·xᵀ and b += w·r·x (x extended with the intercept). */
@@ -701,6 +776,7 @@ export class LinUcb {
   }
 
   private recomputeTheta(): void {
+    this.revisionValue += 1
     const size = this.size
     for (let a = 0; a < size; a++) {
       let sum = 0
@@ -712,56 +788,51 @@ export class LinUcb {
   }
 
   /**
-   * The hot pass: each row of X is read once, and both dot products (with u for the variance
-   * and with θ for the mean) are taken in the same loop. Plain typed-array loops on purpose:
-   * ml-matrix here measured 4–19× slower (MEASUREMENTS.md).
+   * The hot pass: each row of X is read once for ONE dot product, xᵢ·u, which updates both the
+   * variance (− f·(xᵢ·u)²) and the mean (+ step·(xᵢ·u)): θ moved along u alone. Plain typed-array
+   * loops on purpose: ml-matrix here measured 4–19× slower (MEASUREMENTS.md).
    */
-  private passOne(factor: number): void {
+  private passOne(factor: number, step: number): void {
     const k = this.dimension
     const n = this.candidateCount
     const X = this.candidates
     const u = this.firstDirection
-    const theta = this.thetaVector
     const means = this.meanCache
     const variances = this.varianceCache
     const uIntercept = u[k] as number
-    const thetaIntercept = theta[k] as number
-    const pairedEnd = k & ~1
+    const quadEnd = k & ~3
     for (let i = 0, rowStart = 0; i < n; i++, rowStart += k) {
-      // Unrolled by two with separate accumulators: shorter dependency chains (measured ~1.3×).
-      let alongU0 = 0
-      let alongU1 = 0
-      let alongTheta0 = 0
-      let alongTheta1 = 0
+      // Unrolled by four with separate accumulators: shorter dependency chains.
+      let along0 = 0
+      let along1 = 0
+      let along2 = 0
+      let along3 = 0
       let j = 0
-      for (; j < pairedEnd; j += 2) {
-        const value0 = X[rowStart + j] as number
-        const value1 = X[rowStart + j + 1] as number
-        alongU0 += value0 * (u[j] as number)
-        alongU1 += value1 * (u[j + 1] as number)
-        alongTheta0 += value0 * (theta[j] as number)
-        alongTheta1 += value1 * (theta[j + 1] as number)
+      for (; j < quadEnd; j += 4) {
+        along0 += (X[rowStart + j] as number) * (u[j] as number)
+        along1 += (X[rowStart + j + 1] as number) * (u[j + 1] as number)
+        along2 += (X[rowStart + j + 2] as number) * (u[j + 2] as number)
+        along3 += (X[rowStart + j + 3] as number) * (u[j + 3] as number)
       }
-      let alongU = uIntercept + alongU0 + alongU1
-      let alongTheta = thetaIntercept + alongTheta0 + alongTheta1
-      if (j < k) {
-        const value = X[rowStart + j] as number
-        alongU += value * (u[j] as number)
-        alongTheta += value * (theta[j] as number)
-      }
-      variances[i] = (variances[i] as number) - factor * alongU * alongU
-      means[i] = alongTheta
+      for (; j < k; j++) along0 += (X[rowStart + j] as number) * (u[j] as number)
+      const along = uIntercept + (along0 + along1) + (along2 + along3)
+      variances[i] = (variances[i] as number) - factor * along * along
+      means[i] = (means[i] as number) + step * along
     }
   }
 
   /** As `passOne`, for two consecutive rank-one changes (a new row and a forgotten one). */
-  private passTwo(firstFactor: number, secondFactor: number): void {
+  private passTwo(
+    firstFactor: number,
+    firstStep: number,
+    secondFactor: number,
+    secondStep: number,
+  ): void {
     const k = this.dimension
     const n = this.candidateCount
     const X = this.candidates
     const u = this.firstDirection
     const v = this.secondDirection
-    const theta = this.thetaVector
     const means = this.meanCache
     const variances = this.varianceCache
     const pairedEnd = k & ~1
@@ -769,10 +840,8 @@ export class LinUcb {
       // Unrolled by two with separate accumulators, as in passOne.
       let alongU0 = u[k] as number
       let alongV0 = v[k] as number
-      let alongTheta0 = theta[k] as number
       let alongU1 = 0
       let alongV1 = 0
-      let alongTheta1 = 0
       let j = 0
       for (; j < pairedEnd; j += 2) {
         const value0 = X[rowStart + j] as number
@@ -781,21 +850,17 @@ export class LinUcb {
         alongU1 += value1 * (u[j + 1] as number)
         alongV0 += value0 * (v[j] as number)
         alongV1 += value1 * (v[j + 1] as number)
-        alongTheta0 += value0 * (theta[j] as number)
-        alongTheta1 += value1 * (theta[j + 1] as number)
       }
       let alongU = alongU0 + alongU1
       let alongV = alongV0 + alongV1
-      let alongTheta = alongTheta0 + alongTheta1
       if (j < k) {
         const value = X[rowStart + j] as number
         alongU += value * (u[j] as number)
         alongV += value * (v[j] as number)
-        alongTheta += value * (theta[j] as number)
       }
       variances[i] =
         (variances[i] as number) - firstFactor * alongU * alongU - secondFactor * alongV * alongV
-      means[i] = alongTheta
+      means[i] = (means[i] as number) + firstStep * alongU + secondStep * alongV
     }
   }
 
@@ -960,6 +1025,35 @@ function siftDown(
   }
   heapScore[position] = score
   heapIndex[position] = index
+}
+
+/** Adds `value` to a min-heap of plain numbers holding `size` values. */
+function pushValue(heap: Float64Array, size: number, value: number): void {
+  let position = size
+  while (position > 0) {
+    const parent = (position - 1) >> 1
+    const parentValue = heap[parent] as number
+    if (!(value < parentValue)) break
+    heap[position] = parentValue
+    position = parent
+  }
+  heap[position] = value
+}
+
+/** Replaces the smallest value of a min-heap of plain numbers and restores the heap. */
+function replaceSmallest(heap: Float64Array, size: number, value: number): void {
+  let position = 0
+  for (;;) {
+    const left = 2 * position + 1
+    if (left >= size) break
+    const right = left + 1
+    const child = right < size && (heap[right] as number) < (heap[left] as number) ? right : left
+    const childValue = heap[child] as number
+    if (!(childValue < value)) break
+    heap[position] = childValue
+    position = child
+  }
+  heap[position] = value
 }
 
 /** A⁻¹ of a symmetric positive definite A (size×size, row-major) via A = L·Lᵀ. */

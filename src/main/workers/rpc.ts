@@ -1,7 +1,13 @@
 // Typed request/response messaging with worker threads (as Signal's SQL worker does): every request
 // carries a sequence number, the answer comes back with the same one, and errors cross the boundary
 // as values. Nobody waits synchronously on a worker.
-import { Worker, parentPort, type TransferListItem, type WorkerOptions } from 'node:worker_threads'
+import {
+  Worker,
+  parentPort,
+  receiveMessageOnPort,
+  type TransferListItem,
+  type WorkerOptions,
+} from 'node:worker_threads'
 
 /** A worker protocol: each request type maps to its payload and result. */
 export type Protocol = Record<string, { payload: unknown; result: unknown }>
@@ -105,11 +111,22 @@ export type Handlers<P extends Protocol> = {
   [K in keyof P & string]: (payload: P[K]['payload']) => P[K]['result'] | Promise<P[K]['result']>
 }
 
+/** What a worker's long-running idle work asks of the request loop (see serveWorker). */
+export interface ServedWorker {
+  /**
+   * Whether a request is waiting: a slice of idle work calls this every so often and stops when it
+   * says yes. A waiting request is taken off the port at once and handled as soon as the current
+   * task returns (a microtask), before any request that arrives after it.
+   */
+  requestWaiting: () => boolean
+}
+
 /** Inside a worker: dispatch each request to its handler and answer with the same sequence number. */
-export function serveWorker<P extends Protocol>(handlers: Handlers<P>): void {
+export function serveWorker<P extends Protocol>(handlers: Handlers<P>): ServedWorker {
   const port = parentPort
   if (!port) throw new Error('serveWorker must run inside a worker thread')
-  port.on('message', (request: WorkerRequest<P>) => {
+  let taken = false
+  const dispatch = (request: WorkerRequest<P>): void => {
     const handler = handlers[request.type] as ((payload: unknown) => unknown) | undefined
     void (async () => {
       try {
@@ -125,7 +142,21 @@ export function serveWorker<P extends Protocol>(handlers: Handlers<P>): void {
         } satisfies WorkerReply)
       }
     })()
-  })
+  }
+  port.on('message', dispatch)
+  return {
+    requestWaiting: () => {
+      if (taken) return true
+      const waiting = receiveMessageOnPort(port)
+      if (waiting === undefined) return false
+      taken = true
+      queueMicrotask(() => {
+        taken = false
+        dispatch(waiting.message as WorkerRequest<P>)
+      })
+      return true
+    },
+  }
 }
 
 /** Inside a worker: send a log line to the main log. */

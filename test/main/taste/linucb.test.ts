@@ -356,6 +356,51 @@ describe('LinUcb exact refresh in slices, off the reward path', () => {
     expectExact(model, candidates, rows)
   })
 
+  it('stops a slice where a waiting request is noticed, and the rest of the refresh stays exact', () => {
+    // Slices of 200 rows: long enough for a slice to look for a waiting request inside it.
+    const candidates = randomCandidates(n, k, 23)
+    const model = new LinUcb(k, { windowSize: 30, refreshEvery: 40, refreshSliceRows: 200 })
+    model.setCandidates(candidates, n)
+    const rows: Row[] = []
+    for (let step = 0; step < 36; step++) {
+      const x = row(candidates, (step * 37) % n, k)
+      const reward = step % 3 === 0 ? -1 : 1
+      model.update(x, reward, 1)
+      rows.push({ x, reward, weight: 1 })
+      if (rows.length > 30) rows.shift()
+    }
+    expect(model.refreshPending).toBe(true)
+    const twin = LinUcb.fromJSON(model.toJSON())
+    twin.setCandidates(candidates, n)
+    // Through the window and A⁻¹, to the 'rows' phase, where slices are long.
+    while (model.refreshStats().rowsRefreshed === 0) model.refreshStep()
+    const before = model.refreshStats()
+    let asked = 0
+    const waiting = (): boolean => {
+      asked += 1
+      return true
+    }
+    expect(model.refreshStep(waiting)).toBe(true)
+    const after = model.refreshStats()
+    // It asked once, after its first rows, and stopped there: less than its share of 200.
+    expect(asked).toBe(1)
+    expect(after.interruptedSlices).toBe(before.interruptedSlices + 1)
+    expect(after.rowsRefreshed - before.rowsRefreshed).toBeGreaterThan(0)
+    expect(after.rowsRefreshed - before.rowsRefreshed).toBeLessThan(200)
+    // Nobody waiting: the slices run their whole share and the refresh ends as the synchronous one.
+    while (model.refreshStep(() => false));
+    expect(model.refreshStats().interruptedSlices).toBe(after.interruptedSlices)
+    expect(model.refreshPending).toBe(false)
+    twin.refresh()
+    expect(model.scoreAll()).toEqual(twin.scoreAll())
+    const naive = naiveModel(rows, k, 1)
+    for (let i = 0; i < n; i++) {
+      const expected = naive.score(candidates.subarray(i * k, (i + 1) * k))
+      expect(Math.abs(model.mean(i) - expected.mean)).toBeLessThanOrEqual(1e-9)
+      expect(Math.abs(model.variance(i) - expected.variance)).toBeLessThanOrEqual(1e-9)
+    }
+  })
+
   it('without idle time, bounds the drift with one slice per reward once overdue', () => {
     const { model, candidates, rows } = run(30, 600, () => 0)
     const stats = model.refreshStats()
@@ -471,6 +516,21 @@ describe('LinUcb top-k', () => {
     const expected = expectedTop(10, (i) => i % 3 === 0)
     expect(model.topK(10, mask).map((entry) => entry.index)).toEqual(expected)
     expect(model.topK(10, (i) => i % 3 === 0).map((entry) => entry.index)).toEqual(expected)
+  })
+
+  it('keeps the best means among the eligible songs in the same pass, best first', () => {
+    const mask = new Uint8Array(n)
+    for (let i = 0; i < n; i++) mask[i] = i % 3 === 0 ? 1 : 0
+    const bestMeans = { values: [] as number[] }
+    model.topK(10, mask, bestMeans)
+    const expected = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => i % 3 === 0)
+      .map((i) => model.mean(i))
+      .sort((p, q) => q - p)
+      .slice(0, 10)
+    expect(bestMeans.values).toEqual(expected)
+    model.topK(0, mask, bestMeans)
+    expect(bestMeans.values).toEqual([])
   })
 
   it('returns fewer songs when fewer are eligible, and none for a count of 0', () => {
