@@ -29,12 +29,12 @@ import {
   type AutoQueuePolicy,
 } from './queue/auto-queue'
 import { Coalescer, planReplacements } from './queue/rerank'
-import type { Recommendation } from './taste/model'
+import type { Recommendation, ScoredSong, WordedSong } from './taste/model'
 import { applyReplacements, isWaitingAutoPick, type QueueReplacement } from '../shared/live-queue'
 import type { QueueEntry } from '../shared/contract'
 import type { Track } from '../shared/domain'
 import { listenRow } from '../shared/rewards'
-import { withPickContext } from '../shared/reasons'
+import { asPickReason, withPickContext } from '../shared/reasons'
 import { MetricStore } from './insights/metrics'
 import { listenerInsights } from './insights/listener'
 import type { RunSummary, TasteInsights } from '../shared/insights'
@@ -284,7 +284,7 @@ export class Engine {
     return { entry: this.logAutoPick(choice), message: null }
   }
 
-  private withTracks(recommendations: Recommendation[]): AutoPickCandidate[] {
+  private withTracks<R extends ScoredSong>(recommendations: R[]): (R & AutoPickExtras)[] {
     const bestMeans = recommendations.map((r) => r.meanAtRank)
     return recommendations.map((r) => {
       const track = this.tracks.getTrack(r.trackId)
@@ -383,14 +383,15 @@ export class Engine {
     const waitingIds = new Set(waiting.map((e) => e.trackId))
     const others = state.entries.map((e) => e.trackId).filter((id) => !waitingIds.has(id))
     // Enough for the short-list with the waiting picks set aside and a few songs that spacing may
-    // block (it relaxes when it blocks all); each song ranked costs the worker its reason in words.
-    const recommendations = await taste.recommend({
+    // block (it relaxes when it blocks all). Scores only: the worker words the reasons of the
+    // songs drawn and of the picks kept, not of the whole list.
+    const ranked = await taste.rank({
       n: Math.min(200, topN + waiting.length + spacing),
       exclude: [...new Set(others)],
     })
     if (this.closed) return
     this.emit('modelUpdated', { lastEventId: learned })
-    this.rerankWaitingPicks(waiting, recommendations, {
+    await this.rerankWaitingPicks(taste, waiting, ranked, {
       temperature,
       topN,
       artistSpacing: spacing,
@@ -400,28 +401,87 @@ export class Engine {
   /**
    * Replaces the waiting auto-picks the model no longer stands behind (see planReplacements),
    * given its best eligible songs with the waiting picks among them: each replacement is drawn and
-   * logged as autoQueueNext's picks are, then applied to the queue as saved now (the renderer may
-   * have saved meanwhile), and announced with `queueChanged`.
+   * logged as autoQueueNext's picks are; the picks kept get their scores and reason as the model
+   * sees them now (the reason said before the mark is stale). Both are applied to the queue as
+   * saved now (the renderer may have saved meanwhile), and announced with `queueChanged`.
    */
-  private rerankWaitingPicks(
+  private async rerankWaitingPicks(
+    taste: TasteService,
     waiting: QueueEntry[],
-    recommendations: Recommendation[],
+    ranked: ScoredSong[],
     policy: AutoQueuePolicy,
-  ): void {
+  ): Promise<void> {
+    const candidates = this.withTracks(ranked)
     const plan = planReplacements(
-      waiting,
-      this.withTracks(recommendations),
+      waiting.map((e) => ({ trackId: e.trackId, ucb: scoreOf(e.reason) })),
+      candidates,
       policy,
       this.recentAutoPickArtists(policy.artistSpacing),
       this.autoQueueRandom,
     )
-    if (plan.length === 0) return
-    const replaced = plan.map(({ index, choice }) => {
+    const replacedAt = new Set(plan.map((p) => p.index))
+    const kept = waiting.filter((_, i) => !replacedAt.has(i))
+    const words = new Map(
+      (
+        await taste.word([...plan.map((p) => p.choice.pick.trackId), ...kept.map((e) => e.trackId)])
+      ).map((w) => [w.trackId, w]),
+    )
+    if (this.closed) return
+    const replaced = plan.flatMap(({ index, choice }) => {
+      const worded = words.get(choice.pick.trackId)
+      if (!worded) return []
       const old = waiting[index] as QueueEntry
       const from = { pickId: old.pickId ?? null, trackId: old.trackId }
-      return { ...from, entry: this.logAutoPick(choice, from) }
+      const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
+      return [{ ...from, entry: this.logAutoPick({ ...choice, pick }, from) }]
     })
-    this.applyQueueReplacements(replaced)
+    const refreshed = kept.flatMap((entry) => {
+      const worded = words.get(entry.trackId)
+      const fresh = worded ? this.refreshedReason(entry, worded, candidates) : null
+      return fresh === null
+        ? []
+        : [{ pickId: entry.pickId ?? null, trackId: entry.trackId, entry: fresh }]
+    })
+    this.applyQueueReplacements([...replaced, ...refreshed])
+  }
+
+  /**
+   * A kept pick's entry with its scores and reason as the model sees them now (the draw's
+   * probability stays: it is how the pick was chosen), or null when its reason line and scores
+   * have not changed.
+   */
+  private refreshedReason(
+    entry: QueueEntry,
+    worded: WordedSong,
+    candidates: readonly (ScoredSong & AutoPickExtras)[],
+  ): QueuedTrack | null {
+    const before = (entry.reason ?? {}) as {
+      mean?: number
+      bonus?: number
+      ucb?: number
+      probability?: number | null
+      why?: unknown
+    }
+    const place = candidates.findIndex((c) => c.trackId === entry.trackId)
+    const atPlace = place >= 0 ? candidates[place]?.bestMeans[place] : undefined
+    const why = withPickContext(worded.why, {
+      wildCard: atPlace !== undefined && atPlace > worded.mean,
+      probability: before.probability ?? null,
+    })
+    const line = asPickReason(before.why)?.line
+    if (line === why.line && before.ucb === worded.ucb && before.mean === worded.mean) return null
+    return {
+      ...entry,
+      reason: {
+        mean: worded.mean,
+        bonus: worded.bonus,
+        ucb: worded.ucb,
+        probability: before.probability ?? null,
+        why,
+        reasons: [why.line],
+      },
+      track: this.tracks.getTrack(entry.trackId),
+    }
   }
 
   private applyQueueReplacements(replaced: QueueReplacement<QueuedTrack>[]): void {
@@ -835,13 +895,24 @@ export class Engine {
   }
 }
 
+interface AutoPickExtras {
+  track: Track | null
+  artist: string | null
+  /** The i-th best mean among the eligible songs, by i (a wild card is below it at place i). */
+  bestMeans: readonly number[]
+}
+
 type AutoPickCandidate = AutoQueueCandidate &
-  Recommendation & {
-    track: Track | null
+  Recommendation &
+  AutoPickExtras & {
     reasons: string[]
-    /** The i-th best mean among the eligible songs, by i (a wild card is below it at place i). */
-    bestMeans: readonly number[]
   }
+
+/** The score an auto-pick's entry was drawn (or last re-worded) with, when its reason says. */
+function scoreOf(reason: unknown): number | null {
+  const ucb = (reason as { ucb?: unknown } | null | undefined)?.ucb
+  return typeof ucb === 'number' && Number.isFinite(ucb) ? ucb : null
+}
 
 function daysAgo(now: number, ts: number): string {
   const days = Math.floor((now - ts) / DAY_MS)

@@ -50,7 +50,8 @@ export function replacementIndex(
 
 /**
  * The entries with every replacement that still applies (its pick still waiting, its new song not
- * queued already), in place; `applied` are those that did.
+ * queued elsewhere already), in place; `applied` are those that did. A replacement by the same
+ * song is the pick kept with a fresh reason.
  */
 export function applyReplacements<E extends LiveQueueEntry>(
   entries: readonly E[],
@@ -62,9 +63,18 @@ export function applyReplacements<E extends LiveQueueEntry>(
   for (const replacement of replacements) {
     const index = replacementIndex(out, current, replacement)
     if (index < 0) continue
-    if (out.some((e) => e.trackId === replacement.entry.trackId)) continue
+    if (queuedElsewhere(out, index, replacement.entry.trackId)) continue
     out[index] = replacement.entry
     applied.push(replacement)
   }
   return { entries: out, applied }
+}
+
+/** Whether `trackId` is queued at another index than `index` (a replacement may not repeat it). */
+export function queuedElsewhere(
+  entries: readonly LiveQueueEntry[],
+  index: number,
+  trackId: number,
+): boolean {
+  return entries.some((e, i) => i !== index && e.trackId === trackId)
 }

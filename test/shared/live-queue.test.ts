@@ -58,4 +58,15 @@ describe('applyReplacements', () => {
     expect(applied.map((r) => r.trackId)).toEqual([2])
     expect(entries.map((e) => e.trackId)).toEqual([1, 2, 3, 4]) // the input is untouched
   })
+
+  it('takes a replacement by the same song as the pick kept with a fresh reason', () => {
+    const entries = [auto(1), auto(2, { pickId: 20 }), auto(3, { pickId: 30 })]
+    const fresh = { ...auto(2, { pickId: 20 }), reason: { ucb: 0.5 } }
+    const { entries: out, applied } = applyReplacements(entries, 0, [
+      { pickId: 20, trackId: 2, entry: fresh },
+      { pickId: 30, trackId: 3, entry: auto(2, { pickId: 31 }) }, // 2 is queued at another place
+    ])
+    expect(out).toEqual([auto(1), fresh, auto(3, { pickId: 30 })])
+    expect(applied.map((r) => r.trackId)).toEqual([2])
+  })
 })

@@ -14,16 +14,21 @@ export interface PlannedReplacement<C extends AutoQueueCandidate> {
   choice: AutoQueueChoice<C>
 }
 
+/** A score this much lower than before is a drop (not the rounding of a re-computation). */
+const SCORE_DROP = 1e-9
+
 /**
  * Keeps a waiting pick while the policy could still have drawn it where it stands: among the
  * `topN` best eligible songs by UCB once the picks kept before it are set aside, as autoQueueNext
- * drew it (each pick excludes the songs queued before it). Every other waiting pick (fallen behind,
- * or no longer eligible, e.g. marked "not for me") is replaced by a fresh draw from the same
- * short-list, in queue order, never a song waiting further on. `candidates` are the model's best
- * eligible songs, with the waiting picks among them and the queue's other songs not.
+ * drew it (each pick excludes the songs queued before it), and not fallen below the best song that
+ * could replace it since it was drawn (its `ucb` then, when known): a mark that makes the model
+ * prefer another song replaces it. Every other waiting pick (fallen behind, below the best
+ * replacement, or no longer eligible, e.g. marked "not for me") is replaced by a fresh draw from
+ * the same short-list, in queue order, never a song waiting further on. `candidates` are the
+ * model's best eligible songs, with the waiting picks among them and the queue's other songs not.
  */
 export function planReplacements<C extends AutoQueueCandidate>(
-  waiting: readonly { trackId: number }[],
+  waiting: readonly { trackId: number; ucb?: number | null }[],
   candidates: readonly C[],
   policy: AutoQueuePolicy,
   recentArtists: readonly (string | null)[],
@@ -35,17 +40,21 @@ export function planReplacements<C extends AutoQueueCandidate>(
   const planned: PlannedReplacement<C>[] = []
   waiting.forEach((pick, index) => {
     const standing = pool.findIndex((c) => c.trackId === pick.trackId)
-    if (standing >= 0 && standing < topN) {
+    const later = new Set(waiting.slice(index + 1).map((w) => w.trackId))
+    const others = pool.filter((c) => c.trackId !== pick.trackId && !later.has(c.trackId))
+    const now = standing >= 0 ? (pool[standing] as C).ucb : null
+    const best = others[0]?.ucb
+    const fellBelow =
+      now !== null &&
+      typeof pick.ucb === 'number' &&
+      now < pick.ucb - SCORE_DROP &&
+      best !== undefined &&
+      now < best
+    if (standing >= 0 && standing < topN && !fellBelow) {
       pool.splice(standing, 1)
       return
     }
-    const later = new Set(waiting.slice(index + 1).map((w) => w.trackId))
-    const choice = chooseAutoPick(
-      pool.filter((c) => c.trackId !== pick.trackId && !later.has(c.trackId)),
-      policy,
-      artists,
-      random,
-    )
+    const choice = chooseAutoPick(others, policy, artists, random)
     if (!choice) return
     planned.push({ index, choice })
     pool = pool.filter((c) => c.trackId !== choice.pick.trackId)

@@ -15,7 +15,10 @@ import {
   TasteModel,
   type LearnerEvent,
   type LearnerExplanation,
+  type LearnerRecommendOptions,
   type Recommendation,
+  type ScoredSong,
+  type WordedSong,
   type RewardObservation,
   type TasteLearnerJson,
   type TasteModelSettings,
@@ -281,12 +284,33 @@ export class TasteCore {
   }
 
   recommend(request: RecommendRequest): Recommendation[] {
+    return this.ranking(request, (learner, options) => learner.recommend(options))
+  }
+
+  /** As `recommend`, with the scores only (no reasons in words; see TasteLearner.rank). */
+  rank(request: RecommendRequest): ScoredSong[] {
+    return this.ranking(request, (learner, options) => learner.rank(options))
+  }
+
+  /**
+   * The current scores and reasons of songs a caller drew from `rank`'s list, on the same model
+   * (no new events applied in between, so the words match the scores the draw used).
+   */
+  word(trackIds: readonly number[]): WordedSong[] {
+    return this.require().word(trackIds, this.titleOf)
+  }
+
+  /** Brings the model up to date, then ranks with the request's exploration (or the setting's). */
+  private ranking<T>(
+    request: RecommendRequest,
+    rank: (learner: TasteLearner, options: LearnerRecommendOptions) => T,
+  ): T {
     this.update()
     const settings = this.settingsStore.get()
     const learner = this.require()
     learner.model.setAlpha(request.alpha ?? settings.exploration.alpha)
     try {
-      return learner.recommend({
+      return rank(learner, {
         n: request.n,
         now: request.now ?? Date.now(),
         replayWindowDays: settings.autoQueue.replayWindowDays,
@@ -335,8 +359,8 @@ export class TasteCore {
    * Work for idle time, one bounded slice per call (the model's exact refresh, when due): the
    * worker calls it while no request waits and stops when it returns false.
    */
-  idleStep(): boolean {
-    return this.learner?.model.refreshStep() ?? false
+  idleStep(interrupted?: () => boolean): boolean {
+    return this.learner?.model.refreshStep(interrupted) ?? false
   }
 
   /** Hands out (and forgets) up to `limit` observed rewards, oldest first. */

@@ -46,6 +46,15 @@ export interface Recommendation extends ScoredSong {
   reasons: string[]
 }
 
+/** A song's current scores and its reason in words (see TasteLearner.word). */
+export interface WordedSong {
+  trackId: number
+  mean: number
+  bonus: number
+  ucb: number
+  why: PickReason
+}
+
 export interface Explanation {
   trackId: number
   mean: number
@@ -153,6 +162,15 @@ export class TasteModel {
   private components: Float64Array
   private candidatesSet = false
   private readonly appliedRows: Set<number>
+  /** The eligibility mask of `recommend`, reused (see there). */
+  private maskBuffer = new Uint8Array(0)
+  /** See similarityInputs. */
+  private similarityCache: {
+    linucb: LinUcb
+    revision: number
+    inverse: Float64Array
+    inWindow: Set<number> | null
+  } | null = null
   /** Songs in the model that are not candidates now (their file is missing): never recommended. */
   private readonly absent = new Set<number>()
 
@@ -458,8 +476,8 @@ export class TasteModel {
    * One bounded slice of LinUCB's exact refresh when one is due (see LinUcb.refreshStep); true
    * while work remains. For idle time: it never runs on the reward → pick path.
    */
-  refreshStep(): boolean {
-    return this.linucb.refreshStep()
+  refreshStep(interrupted?: () => boolean): boolean {
+    return this.linucb.refreshStep(interrupted)
   }
 
   refreshStats(): RefreshStats {
@@ -573,8 +591,10 @@ export class TasteModel {
     if (eligible instanceof Uint8Array && eligible.length < n) {
       throw new Error(`The eligibility mask covers ${eligible.length} songs, not all ${n}.`)
     }
-    // Every present song, then the few listed ones cleared: no per-song hash lookups.
-    const mask = new Uint8Array(n).fill(1)
+    // Every present song, then the few listed ones cleared: no per-song hash lookups. One buffer
+    // reused from pick to pick (no N-byte allocation per reward).
+    if (this.maskBuffer.length !== n) this.maskBuffer = new Uint8Array(n)
+    const mask = this.maskBuffer.fill(1)
     for (const id of this.absent) this.clearInMask(mask, id)
     for (const id of options.excludeTrackIds ?? []) this.clearInMask(mask, id)
     for (const id of options.ineligibleTrackIds ?? []) this.clearInMask(mask, id)
@@ -590,31 +610,16 @@ export class TasteModel {
         return { ...scored, meanAtRank: scored.mean }
       })
     }
-    const picks = this.linucb.topK(count, mask)
-    const bestMeans = this.bestMeans(mask, picks.length)
+    // One pass picks the best by UCB and keeps the best means beside them (for the wild card).
+    const bestMeans = { values: [] as number[] }
+    const picks = this.linucb.topK(count, mask, bestMeans)
     return picks.map((c, rank) => ({
       trackId: ids[c.index] as number,
       mean: c.mean,
       bonus: c.bonus,
       ucb: c.ucb,
-      meanAtRank: bestMeans[rank] ?? c.mean,
+      meanAtRank: bestMeans.values[rank] ?? c.mean,
     }))
-  }
-
-  /** The `count` best means among the songs of `mask`, best first: one pass, no sort of all N. */
-  private bestMeans(mask: Uint8Array, count: number): number[] {
-    const best: number[] = []
-    if (count <= 0) return best
-    for (let i = 0; i < mask.length; i++) {
-      if (mask[i] === 0) continue
-      const mean = this.linucb.mean(i)
-      if (best.length === count && mean <= (best[count - 1] as number)) continue
-      let at = best.length
-      while (at > 0 && (best[at - 1] as number) < mean) at--
-      best.splice(at, 0, mean)
-      if (best.length > count) best.pop()
-    }
-    return best
   }
 
   /**
@@ -630,7 +635,7 @@ export class TasteModel {
     const x = this.vectorOf(trackId)
     if (x === null) return null
     const size = this.k + 1
-    const inverse = this.linucb.inverseMatrix()
+    const { inverse, inWindow } = this.similarityInputs()
     const extended = new Float64Array(size)
     extended.set(x) // and 0 in the intercept's place: the share beyond the baseline
     const u = new Float64Array(size)
@@ -640,7 +645,6 @@ export class TasteModel {
         sum += (inverse[a * size + c] as number) * (extended[c] as number)
       u[a] = sum
     }
-    const inWindow = this.linucb.windowSize > 0 ? new Set(this.linucb.windowTags()) : null
     const shares = new Map<number, number>()
     for (const row of rows) {
       if (!this.appliedRows.has(row.eventId) || (inWindow && !inWindow.has(row.eventId))) continue
@@ -651,6 +655,23 @@ export class TasteModel {
       shares.set(row.trackId, (shares.get(row.trackId) ?? 0) + row.weight * row.reward * similarity)
     }
     return shares
+  }
+
+  /**
+   * A⁻¹ and the window's rows as songContributions reads them, copied once per change of the
+   * model rather than once per song explained (a short-list of 14 would copy them 14 times).
+   */
+  private similarityInputs(): { inverse: Float64Array; inWindow: Set<number> | null } {
+    const cached = this.similarityCache
+    if (cached?.linucb === this.linucb && cached.revision === this.linucb.revision) return cached
+    const fresh = {
+      linucb: this.linucb,
+      revision: this.linucb.revision,
+      inverse: this.linucb.inverseMatrix(),
+      inWindow: this.linucb.windowSize > 0 ? new Set(this.linucb.windowTags()) : null,
+    }
+    this.similarityCache = fresh
+    return fresh
   }
 
   private clearInMask(mask: Uint8Array, trackId: number): void {
@@ -937,11 +958,7 @@ export class TasteLearner {
   }
 
   recommend(options: LearnerRecommendOptions): Recommendation[] {
-    const scored = this.model.recommend({
-      n: options.n,
-      ineligibleTrackIds: this.ineligible(options.now, options.replayWindowDays),
-      ...(options.exclude ? { excludeTrackIds: options.exclude } : {}),
-    })
+    const scored = this.rank(options)
     const titleOf = options.titleOf ?? (() => UNTITLED)
     const rows = scored.length > 0 ? this.ledger.rows() : []
     return scored.map((song) => {
@@ -949,6 +966,44 @@ export class TasteLearner {
       const why = this.reasonFor(explanation, rows, titleOf, song.meanAtRank > song.mean)
       return { ...song, why, reasons: [why.line] }
     })
+  }
+
+  /**
+   * The best `n` eligible songs with their scores, and no reasons: wording a reason costs more
+   * than ranking a song (its similarity to every marked one), so a caller that draws a few songs
+   * from a short-list words only those (`word`).
+   */
+  rank(options: LearnerRecommendOptions): ScoredSong[] {
+    return this.model.recommend({
+      n: options.n,
+      ineligibleTrackIds: this.ineligible(options.now, options.replayWindowDays),
+      ...(options.exclude ? { excludeTrackIds: options.exclude } : {}),
+    })
+  }
+
+  /**
+   * The current scores and reasons of the given songs (never a wild card: whoever drew them knows
+   * whether the bonus changed the draw); songs the model does not know are left out.
+   */
+  word(
+    trackIds: readonly number[],
+    titleOf: (trackId: number) => string = () => UNTITLED,
+  ): WordedSong[] {
+    const rows = trackIds.length > 0 ? this.ledger.rows() : []
+    const out: WordedSong[] = []
+    for (const trackId of trackIds) {
+      const explanation = this.model.explain(trackId)
+      if (!explanation) continue
+      const { mean, bonus, ucb } = explanation
+      out.push({
+        trackId,
+        mean,
+        bonus,
+        ucb,
+        why: this.reasonFor(explanation, rows, titleOf, false),
+      })
+    }
+    return out
   }
 
   /** Why the model scores a song as it does, with its reason in words (never a wild card). */

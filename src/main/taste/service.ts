@@ -8,7 +8,7 @@ import type { Database } from '../db/database'
 import { ModelStateStore } from '../db/model-state'
 import { startWorker, WorkerClient } from '../workers/rpc'
 import { workerEntry } from '../workers/entries'
-import type { LearnerExplanation, Recommendation } from './model'
+import type { LearnerExplanation, Recommendation, ScoredSong, WordedSong } from './model'
 import type {
   ModelParams,
   ObservationBatch,
@@ -36,6 +36,10 @@ export type TasteProtocol = {
   rebuild: { payload: { force?: boolean }; result: Observed<TasteStatus> }
   update: { payload: Record<string, never>; result: Observed<TasteStatus> }
   recommend: { payload: RecommendRequest; result: Observed<Recommendation[]> }
+  /** As recommend, scores only: no reasons worded (see TasteCore.rank). */
+  rank: { payload: RecommendRequest; result: Observed<ScoredSong[]> }
+  /** The current scores and reasons of a few songs, on the model as it is (see TasteCore.word). */
+  word: { payload: { trackIds: number[] }; result: Observed<WordedSong[]> }
   explain: { payload: { trackId: number }; result: Observed<TasteExplanation | null> }
   insights: { payload: Record<string, never>; result: Observed<TasteInsights> }
   /** The next page of observed rewards (when one answer could not carry them all). */
@@ -44,7 +48,7 @@ export type TasteProtocol = {
 }
 
 /** Requests whose answer carries observed rewards. */
-type ObservedRequest = 'rebuild' | 'update' | 'recommend' | 'explain' | 'insights'
+type ObservedRequest = 'rebuild' | 'update' | 'recommend' | 'rank' | 'word' | 'explain' | 'insights'
 
 export interface TasteWorkerData {
   dbPath: string
@@ -141,6 +145,19 @@ export class TasteService {
   /** The best `n` eligible songs (always on the latest events). */
   recommend(request: RecommendRequest): Promise<Recommendation[]> {
     return this.request('recommend', request)
+  }
+
+  /**
+   * The best `n` eligible songs with their scores and no reasons (always on the latest events):
+   * for a caller that draws a few and words only those (`word`).
+   */
+  rank(request: RecommendRequest): Promise<ScoredSong[]> {
+    return this.request('rank', request)
+  }
+
+  /** The current scores and reasons of songs drawn from `rank`'s list (unknown songs left out). */
+  word(trackIds: number[]): Promise<WordedSong[]> {
+    return trackIds.length === 0 ? Promise.resolve([]) : this.request('word', { trackIds })
   }
 
   explain(trackId: number): Promise<TasteExplanation | null> {

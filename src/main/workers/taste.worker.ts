@@ -24,15 +24,16 @@ const core = new TasteCore(db, workerLog)
 
 /**
  * Idle time: after every answer, the model's exact refresh (when due) runs one bounded slice per
- * turn of the event loop (setImmediate), so a request that arrives meanwhile is handled after the
- * current slice, never after the whole O(N·k²) refresh.
+ * turn of the event loop (setImmediate). A slice asks every few dozen rows whether a request has
+ * arrived and stops there if so: the request is handled at once, never after the rest of the slice
+ * (let alone the whole O(N·k²) refresh).
  */
 let idleScheduled = false
 const idle = (): void => {
   idleScheduled = false
   let more = false
   try {
-    more = core.idleStep()
+    more = core.idleStep(served.requestWaiting)
   } catch (error) {
     workerLog('warn', `the taste model's refresh failed: ${(error as Error).message}`)
   }
@@ -49,10 +50,12 @@ const observed = <T>(value: T): Observed<T> => {
   return { value, pending: core.takeObservations(OBSERVATION_PAGE) }
 }
 
-serveWorker<TasteProtocol>({
+const served = serveWorker<TasteProtocol>({
   rebuild: (payload) => observed(core.rebuild(payload)),
   update: () => observed(core.update()),
   recommend: (payload) => observed(core.recommend(payload)),
+  rank: (payload) => observed(core.rank(payload)),
+  word: ({ trackIds }) => observed(core.word(trackIds)),
   explain: ({ trackId }) => observed(core.explain(trackId)),
   insights: () => observed(core.insights()),
   observations: () => core.takeObservations(OBSERVATION_PAGE),

@@ -245,4 +245,49 @@ describe('waiting auto-picks are re-ranked when the model changes its mind', () 
     }
     expect(ofKind(events, 'modelUpdated')).toHaveLength(1)
   })
+
+  it('gives the picks it keeps their reason as the model sees them after the mark', async () => {
+    const { engine, events } = start()
+    // Safe bets: a loved song's score rises with its mean (the bonus barely counts).
+    engine.settings.update('exploration', { temperature: 0, alpha: 0.1 })
+    const first = await engine.autoQueueNext()
+    const second = await engine.autoQueueNext([first.entry!.trackId])
+    const entries = [first, second].map(({ entry }) => ({
+      trackId: entry!.trackId,
+      source: 'auto' as const,
+      pickId: entry!.pickId,
+      reason: entry!.reason,
+    }))
+    const state = { current: 0, position: 3, shuffle: false, repeat: 'off' as const, volume: 1 }
+    void engine.handlers.saveQueue({ entries, ...state, revision: 0 })
+    const picksBefore = engine.events.list({ kinds: ['auto_pick'] }).length
+    const waiting = second.entry!
+    void engine.handlers.setMark({ trackId: waiting.trackId, mark: 'love' })
+    await engine.settled()
+    const after = await engine.handlers.getQueue({})
+    const kept = after.entries[1]!
+    // Kept (its score rose), same pick, no new pick logged…
+    expect([kept.trackId, kept.pickId]).toEqual([waiting.trackId, waiting.pickId])
+    expect(engine.events.list({ kinds: ['auto_pick'] })).toHaveLength(picksBefore)
+    // …and its reason now is the model's after the mark, not the one it was drawn with.
+    const [now] = await (await engine.tasteService()).word([waiting.trackId])
+    const reason = kept.reason as { ucb: number; mean: number; probability: number }
+    expect(reason.ucb).toBeGreaterThan((waiting.reason as { ucb: number }).ucb)
+    expect(reason.ucb).toBeCloseTo(now!.ucb, 12)
+    expect(reason.mean).toBeCloseTo(now!.mean, 12)
+    expect(reason.probability).toBe((waiting.reason as { probability: number }).probability)
+    // Announced as a replacement by the same song, with a new revision, for the renderer.
+    const changed = ofKind(events, 'queueChanged').filter((c) => c.replaced.length > 0)
+    expect(changed).toHaveLength(1)
+    expect(after.revision).toBe(changed[0]!.revision)
+    expect(changed[0]!.replaced).toContainEqual(
+      expect.objectContaining({ pickId: waiting.pickId, trackId: waiting.trackId }),
+    )
+    const refreshed = changed[0]!.replaced.find((r) => r.trackId === waiting.trackId)!
+    expect(refreshed.entry.trackId).toBe(waiting.trackId)
+    // A save from a renderer that had not seen it yet keeps the fresh reason.
+    void engine.handlers.saveQueue({ entries, ...state, revision: 0 })
+    const resaved = await engine.handlers.getQueue({})
+    expect((resaved.entries[1]!.reason as { ucb: number }).ucb).toBe(reason.ucb)
+  })
 })

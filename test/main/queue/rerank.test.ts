@@ -44,6 +44,36 @@ describe('planReplacements', () => {
     expect(drop.map((p) => [p.index, p.choice.pick.trackId])).toEqual([[0, 1]])
   })
 
+  it('replaces a pick whose score fell below the best replacement since it was drawn', () => {
+    const candidates = [10, 9, 8, 7, 6, 5].map((ucb, i) => candidate(i + 1, ucb))
+    // 3 stands second once 2 is set aside (in the short-list of 3) but scored 12 when drawn and 8
+    // now: a mark made the model prefer 1 (10, not queued) over it, so it goes, for 1. 2 scored 9
+    // then and now (no drop): it stays, although 1 is above it.
+    const plan = planReplacements(
+      [
+        { trackId: 2, ucb: 9 },
+        { trackId: 3, ucb: 12 },
+      ],
+      candidates,
+      policy,
+      [],
+      () => 0.5,
+    )
+    expect(plan.map((p) => [p.index, p.choice.pick.trackId])).toEqual([[1, 1]])
+    // A pick that dropped (from 11 to 10) with nothing left above it stays.
+    expect(planReplacements([{ trackId: 1, ucb: 11 }], candidates, policy, [], () => 0.5)).toEqual(
+      [],
+    )
+    // A score that rose (drawn at 7, now 8) keeps the pick where the policy could draw it.
+    expect(planReplacements([{ trackId: 3, ucb: 7 }], candidates, policy, [], () => 0.5)).toEqual(
+      [],
+    )
+    // Only a drop beyond rounding counts.
+    expect(
+      planReplacements([{ trackId: 3, ucb: 8 + 1e-12 }], candidates, policy, [], () => 0.5),
+    ).toEqual([])
+  })
+
   it('keeps artists apart across the replacements it draws', () => {
     const candidates = [candidate(1, 3, 'A'), candidate(2, 2, 'A'), candidate(3, 1, 'B')]
     const plan = planReplacements(

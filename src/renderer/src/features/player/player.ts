@@ -24,7 +24,11 @@ import {
   type QueueItem,
   type RepeatMode,
 } from '../../../../shared/queue'
-import { replacementIndex, type QueueReplacement } from '../../../../shared/live-queue'
+import {
+  queuedElsewhere,
+  replacementIndex,
+  type QueueReplacement,
+} from '../../../../shared/live-queue'
 import type { Bridge } from '../../lib/bridge'
 import type { Sound, SoundFactory } from './sound'
 import type { ReplayGainMode } from '../../../../shared/settings'
@@ -375,7 +379,8 @@ export class Player {
   /**
    * Takes over the engine's re-rank: each waiting auto-pick it replaced (and the listener has not
    * touched or started meanwhile) becomes the new pick, as a new entry so nothing preloaded for the
-   * old one plays. `revision` is the engine's queue revision after them.
+   * old one plays; a pick kept with a fresh reason (the same song) keeps its place and key.
+   * `revision` is the engine's queue revision after them.
    */
   applyReplacements(revision: number, replaced: readonly QueueReplacement<QueueTrack>[]): void {
     this.revision = Math.max(this.revision, revision)
@@ -383,8 +388,17 @@ export class Player {
     for (const replacement of replaced) {
       const entries = queue.items.map((item) => item.entry)
       const index = replacementIndex(entries, queue.current, replacement)
-      if (index < 0 || entries.some((e) => e.trackId === replacement.entry.trackId)) continue
+      if (index < 0 || queuedElsewhere(entries, index, replacement.entry.trackId)) continue
       const old = queue.items[index] as QueueItem<QueueTrack>
+      if (old.entry.trackId === replacement.entry.trackId) {
+        queue = {
+          ...queue,
+          items: queue.items.map((item, i) =>
+            i === index ? { key: old.key, entry: replacement.entry } : item,
+          ),
+        }
+        continue
+      }
       const key = queue.nextKey
       queue = {
         ...queue,
