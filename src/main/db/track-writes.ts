@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import type { Track } from '../../shared/domain'
 import { Statements } from './statements'
 
 /** What the scanner keeps in memory about a track row it may touch. */
@@ -14,36 +15,42 @@ export interface KnownTrack {
   error: string | null
 }
 
+/** A track's audio properties and tags as stored (the columns a file's reading fills). */
+export type StoredTags = Pick<
+  Track,
+  | 'codec'
+  | 'sampleRate'
+  | 'channels'
+  | 'bitsPerSample'
+  | 'bitrate'
+  | 'duration'
+  | 'title'
+  | 'artist'
+  | 'album'
+  | 'albumArtist'
+  | 'genre'
+  | 'year'
+  | 'trackNo'
+  | 'trackTotal'
+  | 'discNo'
+  | 'discTotal'
+> & {
+  rgTrackGain: number | null
+  rgTrackPeak: number | null
+  rgAlbumGain: number | null
+  rgAlbumPeak: number | null
+}
+
 /** A track row as the scanner writes it (every column but id, added_at and missing_since). */
-export interface TrackValues {
+export interface TrackValues extends StoredTags {
   rootId: number | null
   path: string
   size: number
   mtimeMs: number
   fingerprint: string | null
   format: string | null
-  codec: string | null
-  sampleRate: number | null
-  channels: number | null
-  bitsPerSample: number | null
-  bitrate: number | null
   /** 1 lossless, 0 lossy, null unknown. */
   lossless: number | null
-  duration: number | null
-  title: string | null
-  artist: string | null
-  album: string | null
-  albumArtist: string | null
-  genre: string | null
-  year: number | null
-  trackNo: number | null
-  trackTotal: number | null
-  discNo: number | null
-  discTotal: number | null
-  rgTrackGain: number | null
-  rgTrackPeak: number | null
-  rgAlbumGain: number | null
-  rgAlbumPeak: number | null
   coverId: string | null
   scannedAt: number
   error: string | null

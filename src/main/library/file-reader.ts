@@ -11,8 +11,10 @@ import {
   type IReadChunkOptions,
 } from 'strtok3'
 import type { AudioFormat } from '../../shared/domain'
+import type { StoredTags } from '../db/track-writes'
 import { readTagsFast, type ByteSource, type ParsedAudio } from './fast-tags'
 import { mimeTypeOf, READ_ERRORS, sniffFormat } from './sniff'
+import { errorCode } from './library-folder'
 
 /** Bytes hashed at each end of a file for its fingerprint, and the block size of the read cache. */
 export const FINGERPRINT_EDGE_BYTES = 64 * 1024
@@ -21,29 +23,9 @@ const BLOCK_BYTES = 64 * 1024
 const LARGE_READ_BYTES = 4 * BLOCK_BYTES
 
 /** Everything the library stores about a file's audio and tags. */
-export interface AudioFileInfo {
+export interface AudioFileInfo extends StoredTags {
   format: AudioFormat
-  codec: string | null
-  sampleRate: number | null
-  channels: number | null
-  bitsPerSample: number | null
-  bitrate: number | null
   lossless: boolean | null
-  duration: number | null
-  title: string | null
-  artist: string | null
-  album: string | null
-  albumArtist: string | null
-  genre: string | null
-  year: number | null
-  trackNo: number | null
-  trackTotal: number | null
-  discNo: number | null
-  discTotal: number | null
-  rgTrackGain: number | null
-  rgTrackPeak: number | null
-  rgAlbumGain: number | null
-  rgAlbumPeak: number | null
 }
 
 export interface EmbeddedPicture {
@@ -462,12 +444,6 @@ function toInfo(
     rgAlbumGain: finiteOrNull(common.replaygain_album_gain?.dB),
     rgAlbumPeak: finiteOrNull(common.replaygain_album_peak?.ratio),
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String(error.code)
-    : undefined
 }
 
 /** Plain words for an error thrown while opening or reading a file. */

@@ -79,6 +79,7 @@ export function refusedLibraryFolder(real: string, confirmHome = false): string 
   return null
 }
 
+/** True when `path` is a folder that is there now. */
 export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory()
@@ -87,7 +88,8 @@ export function isFolder(path: string): boolean {
   }
 }
 
-function errorCode(error: unknown): string | undefined {
+/** The `code` of a Node file-system error (ENOENT, EACCES, …), if it has one. */
+export function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error
     ? String(error.code)
     : undefined

@@ -17,6 +17,7 @@ import {
 } from './library-writer'
 import { pathRangeUnder } from '../db/tracks'
 import { TrackStore } from './track-store'
+import { errorCode } from './library-folder'
 
 export interface ScanOptions {
   /** Folders to scan; each is added as a library folder if it is not one yet. Default: every library folder. */
@@ -59,12 +60,6 @@ export interface LibraryScanSummary extends ScanSummary {
 }
 
 const PROGRESS_INTERVAL_MS = 100
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String(error.code)
-    : undefined
-}
 
 function folderError(error: unknown): string {
   switch (errorCode(error)) {

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs'
 import { realpath, stat as statAsync } from 'node:fs/promises'
 import { basename, sep } from 'node:path'
 import type { Database } from '../db/database'
@@ -7,6 +6,7 @@ import { isAudioCandidate } from './sniff'
 import { LibraryWriter, pathIsGone } from './library-writer'
 import { TrackStore } from './track-store'
 import { insideAny } from './scanner'
+import { errorCode, isFolder } from './library-folder'
 
 export interface WatchOptions {
   /** Folders to watch; default: every library folder. */
@@ -40,20 +40,6 @@ export interface LibraryWatcher {
   /** Applies pending changes now instead of waiting for the debounce (tests, shutdown). */
   flush(): Promise<void>
   close(): Promise<void>
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
-  }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String(error.code)
-    : undefined
 }
 
 /**

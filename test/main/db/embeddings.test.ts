@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import { openDatabase, type Database } from '../../../src/main/db/database'
+import type { Database } from '../../../src/main/db/database'
 import {
   EmbeddingStaging,
   EmbeddingStore,
@@ -8,23 +7,19 @@ import {
   toBlob,
   type AnalysisJob,
 } from '../../../src/main/db/embeddings'
-import { tempDir } from '../../helpers/temp'
+import { tempLibrary, type TempLibrary } from '../media/library-rows'
 
+let library: TempLibrary
 let db: Database
-let cleanup: () => void
 let store: EmbeddingStore
 
 beforeEach(() => {
-  const temp = tempDir()
-  cleanup = temp.cleanup
-  db = openDatabase(join(temp.dir, 'library.db'))
+  library = tempLibrary()
+  db = library.db
   store = new EmbeddingStore(db)
 })
 
-afterEach(() => {
-  db.close()
-  cleanup()
-})
+afterEach(() => library.cleanUp())
 
 /** A scanned track row; `missing` and `error` make it one analysis must leave out. */
 function addTrack(path: string, options: { missing?: boolean; error?: string } = {}): number {

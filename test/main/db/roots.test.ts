@@ -1,36 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import { openDatabase, type Database } from '../../../src/main/db/database'
+import type { Database } from '../../../src/main/db/database'
 import { RootRepository } from '../../../src/main/db/roots'
 import { TrackRepository } from '../../../src/main/db/tracks'
-import { tempDir } from '../../helpers/temp'
+import { insertTrack, tempLibrary, type TempLibrary } from '../media/library-rows'
 
+let library: TempLibrary
 let db: Database
-let cleanup: () => void
 let roots: RootRepository
 
 beforeEach(() => {
-  const temp = tempDir()
-  cleanup = temp.cleanup
-  db = openDatabase(join(temp.dir, 'library.db'))
+  library = tempLibrary()
+  db = library.db
   roots = new RootRepository(db)
 })
 
-afterEach(() => {
-  db.close()
-  cleanup()
-})
+afterEach(() => library.cleanUp())
 
-/** A present track row at `path`, attached to `rootId`. */
-function addTrack(path: string, rootId: number | null, missingSince: number | null = null): number {
-  return Number(
-    db
-      .prepare(
-        'INSERT INTO tracks (root_id, path, size, mtime_ms, added_at, missing_since) VALUES (?, ?, 1, 1, 1, ?)',
-      )
-      .run(rootId, path, missingSince).lastInsertRowid,
-  )
-}
+/** A track row at `path`, attached to `rootId`, missing since `missingSince` (null: present). */
+const addTrack = (path: string, rootId: number | null, missingSince: number | null = null) =>
+  insertTrack(db, { path, rootId, missingSince })
 
 describe('the roots repository', () => {
   it('adds a folder once and lists folders by path, and paths in the order they were added', () => {

@@ -1,29 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
 import { CoverRepository } from '../../../src/main/db/covers'
-import { openDatabase, type Database } from '../../../src/main/db/database'
+import type { Database } from '../../../src/main/db/database'
 import { RootRepository } from '../../../src/main/db/roots'
 import { TrackRepository } from '../../../src/main/db/tracks'
 import { TrackWriteRepository, type TrackValues } from '../../../src/main/db/track-writes'
-import { tempDir } from '../../helpers/temp'
+import { tempLibrary, type TempLibrary } from '../media/library-rows'
 
+let library: TempLibrary
 let db: Database
-let cleanup: () => void
 let writes: TrackWriteRepository
 let tracks: TrackRepository
 
 beforeEach(() => {
-  const temp = tempDir()
-  cleanup = temp.cleanup
-  db = openDatabase(join(temp.dir, 'library.db'))
+  library = tempLibrary()
+  db = library.db
   writes = new TrackWriteRepository(db)
   tracks = new TrackRepository(db)
 })
 
-afterEach(() => {
-  db.close()
-  cleanup()
-})
+afterEach(() => library.cleanUp())
 
 function values(path: string, more: Partial<TrackValues> = {}): TrackValues {
   return {
