@@ -215,6 +215,18 @@ const OUTCOMES = [
   { key: 'turnedDown', label: 'turned down', color: NEGATIVE },
 ] as const
 
+/** The widest a bar of "picks you kept" gets (a first day alone is a bar, not a wall). */
+const MAX_BAR = 80
+
+/**
+ * A band scale's padding (inner and outer alike) that keeps `count` bars at most MAX_BAR wide
+ * across the plot: the bar width is W·(1 − p)/(count + p), solved for p.
+ */
+function barPadding(count: number, plotWidth = WIDTH - 80): number {
+  const p = (plotWidth - MAX_BAR * count) / (plotWidth + MAX_BAR)
+  return Math.min(0.9, Math.max(0.1, p))
+}
+
 /** The picks of each day or week, stacked by what became of them. */
 export function picksKeptPlot(picks: PicksKept): PlotFigure {
   const rows = picks.buckets.flatMap((bucket) =>
@@ -233,6 +245,7 @@ export function picksKeptPlot(picks: PicksKept): PlotFigure {
     x: {
       label: null,
       type: 'band',
+      padding: barPadding(picks.buckets.length),
       tickFormat: (d: Date) =>
         picks.period === 'week' ? `week of ${format.format(d)}` : format.format(d),
       tickRotate: picks.buckets.length > 8 ? -30 : 0,

@@ -1,0 +1,127 @@
+// The README's screenshots, taken from the real app in Chromium: only when ATTUNE_SCREENSHOTS=1
+// (`ATTUNE_SCREENSHOTS=1 npx vitest run test/e2e/screenshots.test.ts`), so ordinary test runs
+// never rewrite docs/. The browser host analyses the fixture library; a few marks, auto-picks and
+// plays go through its contract as the player would send them; then the library (a song playing,
+// the queue open) and Insights' "For you" tab are saved as docs/screenshot-*.png.
+import { join, resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LibraryStatus, TrackPage } from '../../src/shared/contract'
+import type { Track } from '../../src/shared/domain'
+import { ensureBuilt, REPO } from './build'
+import { callApi, howlerAudio, launchChromium, startHost, stopHost, until, type Host } from './host'
+import { tempDir } from '../helpers/temp'
+
+const MUSIC = resolve(REPO, '../shared/fixtures/music')
+const DOCS = join(REPO, 'docs')
+const WANTED = process.env.ATTUNE_SCREENSHOTS === '1'
+
+describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
+  let temp: { dir: string; cleanup: () => void }
+  let host: Host
+  let browser: Browser
+  let page: Page
+  let tracks: Track[]
+  const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
+  const byTitle = (part: string): Track => {
+    const found = tracks.find((t) => t.title?.toLowerCase().includes(part.toLowerCase()))
+    if (!found) throw new Error(`No fixture track titled like “${part}”.`)
+    return found
+  }
+
+  beforeAll(async () => {
+    ensureBuilt()
+    temp = tempDir()
+    host = await startHost(MUSIC, join(temp.dir, 'library.db'))
+    await until(
+      () => call<LibraryStatus>('getStatus'),
+      (s) => s.tracks > 0 && !s.scanning && s.analysed === s.tracks && !s.analysing,
+      'the scan and analysis',
+      300_000,
+    )
+    tracks = (await call<TrackPage>('listTracks', { limit: 500 })).tracks
+    // A listener's first evening: a few marks, then the auto-queue's picks played or skipped.
+    for (const [part, mark] of [
+      ['Battle Epic', 'love'],
+      ['Breaking the Chains', 'love'],
+      ['Elvish Theme', 'like'],
+      ['Track 3', 'not_for_me'],
+    ] as const) {
+      await call('setMark', { trackId: byTitle(part).id, mark })
+    }
+    const picked: number[] = []
+    for (let i = 0; i < 8; i++) {
+      const pick = await call<{ entry: { trackId: number } | null }>('autoQueueNext', {
+        exclude: picked,
+      })
+      if (!pick.entry) break
+      const trackId = pick.entry.trackId
+      picked.push(trackId)
+      const duration = tracks.find((t) => t.id === trackId)?.duration ?? 60
+      if (i === 5) {
+        await call('setMark', { trackId, mark: 'not_for_me' })
+        continue
+      }
+      const skip = i === 2 || i === 6
+      const { playId } = await call<{ playId: string }>('playStarted', { trackId })
+      await call('playEnded', {
+        trackId,
+        playId,
+        position: skip ? duration * 0.1 : duration,
+        duration,
+        reason: skip ? 'next' : 'ended',
+      })
+    }
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.goto(host.url)
+    await page.waitForSelector('[data-testid="track-row"]')
+  }, 400_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    if (host) await stopHost(host)
+    temp?.cleanup()
+  })
+
+  it('saves the library with a song playing and the queue open', async () => {
+    const song = byTitle('Battle Epic')
+    await page.getByRole('searchbox', { name: 'Search' }).fill(song.title ?? '')
+    await page
+      .getByTestId('track-row')
+      .filter({ hasText: song.title ?? '' })
+      .first()
+      .dblclick()
+    await until(
+      () => howlerAudio(page),
+      (nodes) => nodes.some((n) => n.src.endsWith(`/media/${song.id}`) && !n.paused && n.time > 1),
+      'the song to play',
+    )
+    await page.getByRole('searchbox', { name: 'Search' }).fill('')
+    await page.locator('body').click({ position: { x: 700, y: 5 } })
+    const queue = page.getByRole('button', { name: 'Queue', exact: true })
+    if ((await queue.getAttribute('aria-pressed')) !== 'true') await queue.click()
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: join(DOCS, 'screenshot-library.png') })
+  })
+
+  it('saves Insights for listeners with the picks kept, songs to love and the taste', async () => {
+    await page
+      .getByRole('navigation', { name: 'Views' })
+      .getByRole('button', { name: 'Insights', exact: true })
+      .click()
+    await page.getByRole('tab', { name: 'For you' }).click()
+    await page
+      .getByRole('region', { name: 'How many of Attune’s picks you kept' })
+      .locator('svg')
+      .first()
+      .waitFor()
+    await page.getByTestId('probably-love-entry').first().waitFor()
+    // Tall enough for the three parts.
+    await page.setViewportSize({ width: 1400, height: 1240 })
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: join(DOCS, 'screenshot-insights.png') })
+    expect(await page.getByTestId('like-songs-like-entry').count()).toBeGreaterThan(0)
+  })
+})
