@@ -33,6 +33,144 @@ const sqlSyntax = [
   },
 ]
 
+// The engine's interior in layers, VS Code style (CONTRIBUTING.md, "Layers"). Each part may import
+// src/shared, itself and the parts it lists; an import of any other part of the engine is an error,
+// so nothing runs upward. `base` is the plumbing every layer may use: files.ts, paths.ts and the
+// worker start-up (workers/rpc.ts, workers/entries.ts).
+const engineParts = {
+  db: { files: ['src/main/db/**'], may: [] },
+  'media-formats': { files: ['src/main/media-formats/**'], may: [] },
+  base: {
+    files: [
+      'src/main/files.ts',
+      'src/main/paths.ts',
+      'src/main/workers/rpc.ts',
+      'src/main/workers/entries.ts',
+    ],
+    may: [],
+  },
+  events: { files: ['src/main/events/**'], may: ['db', 'base'] },
+  library: { files: ['src/main/library/**'], may: ['db', 'media-formats', 'base'] },
+  analysis: { files: ['src/main/analysis/**'], may: ['db', 'media-formats', 'base'] },
+  media: { files: ['src/main/media/**'], may: ['db', 'media-formats', 'analysis', 'base'] },
+  taste: {
+    files: ['src/main/taste/**'],
+    may: ['db', 'media-formats', 'events', 'library', 'analysis', 'base'],
+  },
+  insights: {
+    files: ['src/main/insights/**'],
+    may: ['db', 'media-formats', 'events', 'library', 'analysis', 'taste', 'base'],
+  },
+  queue: {
+    files: ['src/main/queue/**'],
+    may: ['db', 'media-formats', 'events', 'library', 'analysis', 'taste', 'insights', 'base'],
+  },
+  // A worker thread's entry is the top of its own small stack: it serves one domain's classes.
+  'worker entries': {
+    files: ['src/main/workers/*.worker.ts'],
+    may: ['db', 'media-formats', 'events', 'library', 'analysis', 'taste', 'base'],
+  },
+  // The one composition root.
+  engine: {
+    files: ['src/main/engine.ts'],
+    may: [
+      'db',
+      'media-formats',
+      'events',
+      'library',
+      'analysis',
+      'media',
+      'taste',
+      'insights',
+      'queue',
+      'worker entries',
+      'base',
+    ],
+  },
+  // Front ends: the command line, the browser host, the Electron shell. They drive the engine
+  // through its contract calls; `media/` is the one media route both hosts serve.
+  'front ends': {
+    files: ['src/main/cli/**', 'src/main/http/**', 'src/main/electron/**'],
+    may: ['engine', 'media'],
+  },
+}
+
+// How an import names each part, from any depth (`../db/x`, `../../db/x`, `./db/x`).
+const partImports = {
+  db: 'db(/|$)',
+  'media-formats': 'media-formats(/|$)',
+  base: '(files|paths|workers/rpc|workers/entries)$',
+  events: 'events(/|$)',
+  library: 'library(/|$)',
+  analysis: 'analysis(/|$)',
+  media: 'media(/|$)',
+  taste: 'taste(/|$)',
+  insights: 'insights(/|$)',
+  queue: 'queue(/|$)',
+  'worker entries': 'workers/[\\w-]+\\.worker$',
+  engine: 'engine$',
+  'front ends': '(cli|http|electron)(/|$)',
+}
+
+// Imports that still run upward today, each to be removed (never add one): file → parts it may
+// still reach past its layer.
+const upwardAllowList = {
+  // The taste service records live metrics through insights/: MetricStore moves into db/ (issue 11
+  // item 1) and the live metrics log (insights/online.ts) belongs in taste/.
+  'src/main/taste/service.ts': ['insights'],
+  // The command line becomes thin commands over the Engine (issue 11 item 2).
+  'src/main/cli/main.ts': Object.keys(partImports),
+}
+
+const electronPath = {
+  name: 'electron',
+  message: "Only src/main/electron/ (and the preload) may import 'electron'.",
+}
+
+function layerRule(part, files, ignores, extra = []) {
+  const { may } = engineParts[part]
+  // A file directly in src/main/ names a part as `./db/x`; one in a folder as `../db/x` (a `./x`
+  // there is its own folder's file, even when it is called `insights.ts`).
+  const atRoot = files.every((f) => /^src\/main\/[^/]+$/.test(f))
+  const refused = Object.keys(partImports).filter(
+    (other) => other !== part && !may.includes(other) && !extra.includes(other),
+  )
+  const allowed = ['src/shared', ...may].join(', ')
+  return {
+    files,
+    ignores,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: files.some((f) => f.startsWith('src/main/electron')) ? [] : [electronPath],
+          patterns: refused.map((other) => ({
+            regex: `^${atRoot ? '\\./' : '(\\.\\./)+'}${partImports[other]}`,
+            message: `The engine's layers (CONTRIBUTING.md): ${part} may import only ${allowed}, not ${other}.`,
+          })),
+        },
+      ],
+    },
+  }
+}
+
+const layerConfigs = Object.entries(engineParts).flatMap(([part, { files }]) => {
+  const exceptions = Object.keys(upwardAllowList).filter((file) =>
+    files.some((glob) => file === glob || file.startsWith(glob.replace(/\*.*$/, ''))),
+  )
+  // Separate objects for the Electron shell (it may import electron) and for files directly in
+  // src/main/ (they name parts as ./x).
+  const groups = [
+    files.filter((f) => f.startsWith('src/main/electron')),
+    files.filter((f) => /^src\/main\/[^/]+$/.test(f)),
+    files.filter((f) => !f.startsWith('src/main/electron') && !/^src\/main\/[^/]+$/.test(f)),
+  ].filter((group) => group.length > 0)
+  return [
+    ...groups.map((group) => layerRule(part, group, exceptions)),
+    ...exceptions.map((file) => layerRule(part, [file], [], upwardAllowList[file])),
+  ]
+})
+
 // Files outside src/main/db/ that still hold SQL or import better-sqlite3 today. This list only
 // shrinks: a file leaves it when its SQL moves into a db/ repository, and it must end empty. Never
 // add a file to it.
@@ -114,6 +252,9 @@ export default tseslint.config(
       ],
     },
   },
+  // The engine's layers (after the electron rule: each repeats it, since the later config object
+  // replaces `no-restricted-imports` for the files it matches).
+  ...layerConfigs,
   // src/shared runs everywhere: no Node built-ins, no electron.
   {
     files: ['src/shared/**/*.ts'],

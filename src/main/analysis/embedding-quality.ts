@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { Database } from '../db/database'
-import { parseCsv } from '../taste/label-files'
+import { parseCsv } from '../../shared/csv'
 import { EmbeddingStore } from '../db/embeddings'
 import { TrackRepository } from '../db/tracks'
 import { EXTRACTOR, FEATURES } from './feature-names'

@@ -6,13 +6,20 @@ import { availableParallelism } from 'node:os'
 import type { Database } from '../db/database'
 import { startWorker, WorkerClient } from '../workers/rpc'
 import { workerEntry } from '../workers/entries'
-import type { AnalysisProtocol } from '../workers/analysis.worker'
 import { EmbeddingStore, type AnalysisJob } from '../db/embeddings'
 import { EXTRACTOR } from './feature-names'
 import type { AnalysisProgress, AnalysisResult } from '../../shared/domain'
 
 // The progress and result shapes the engine pushes to the UI are the contract's (src/shared).
 export type { AnalysisProgress }
+
+/** What the analysis worker (workers/analysis.worker.ts) serves; declared here, by its client. */
+export type AnalysisProtocol = {
+  embed: {
+    payload: { path: string }
+    result: { vector: Float32Array; duration: number; analysedSeconds: number }
+  }
+}
 
 export interface AnalysisSummary extends AnalysisResult {
   /** Seconds of audio in the analysed tracks, and the CPU-free wall-clock ratio. */

@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MARKS, type Mark } from '../../shared/domain'
 import { UserError } from '../../shared/errors'
+import { parseCsv } from '../../shared/csv'
 
 export interface LabelLine {
   /** 1-based line number in the file, for error messages. */
@@ -110,42 +111,4 @@ function toPath(entry: string, baseDir: string): string {
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(entry)) return entry
   const normalised = process.platform === 'win32' ? entry : entry.replace(/\\/g, '/')
   return isAbsolute(normalised) ? resolve(normalised) : resolve(baseDir, normalised)
-}
-
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
-export function parseCsv(text: string): { line: number; fields: string[] }[] {
-  const rows: { line: number; fields: string[] }[] = []
-  let fields: string[] = []
-  let field = ''
-  let quoted = false
-  let line = 1
-  let rowLine = 1
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else {
-        if (c === '\n') line++
-        field += c
-      }
-    } else if (c === '"' && field === '') quoted = true
-    else if (c === ',') {
-      fields.push(field)
-      field = ''
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++
-      fields.push(field)
-      if (fields.some((f) => f !== '')) rows.push({ line: rowLine, fields })
-      fields = []
-      field = ''
-      line++
-      rowLine = line
-    } else field += c
-  }
-  fields.push(field)
-  if (fields.some((f) => f !== '')) rows.push({ line: rowLine, fields })
-  return rows
 }

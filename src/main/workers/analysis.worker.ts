@@ -1,13 +1,7 @@
 // Analysis worker: a thin dispatcher around embedFile (decode + attune-dsp-v1 features).
 import { serveWorker } from './rpc'
 import { embedFile } from '../analysis/embed'
-
-export type AnalysisProtocol = {
-  embed: {
-    payload: { path: string }
-    result: { vector: Float32Array; duration: number; analysedSeconds: number }
-  }
-}
+import type { AnalysisProtocol } from '../analysis/pool'
 
 serveWorker<AnalysisProtocol>({
   embed: ({ path }) => embedFile(path),

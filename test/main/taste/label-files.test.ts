@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { parseCsv } from '../../../src/shared/csv'
 import {
   LabelFileError,
-  parseCsv,
   parseLabelCsv,
   parseMark,
   parsePlaylist,
