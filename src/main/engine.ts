@@ -41,6 +41,9 @@ import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
 import { UserError } from '../shared/errors'
 
+// What front ends need besides the Engine: they import nothing else of the engine's interior.
+export { electronSqliteBinding } from './db/native-binding'
+
 export interface EngineOptions {
   dbPath: string
   /** better-sqlite3 binary for another ABI (Electron). */

@@ -1,4 +1,4 @@
-import { electronSqliteBinding as bindingFor } from '../db/native-binding'
+import { electronSqliteBinding as bindingFor } from '../engine'
 
 /** The SQLite binding built for this Electron (see db/native-binding.ts), if there is one. */
 export function electronSqliteBinding(appRoot: string): string | undefined {
