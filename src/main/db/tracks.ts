@@ -968,11 +968,14 @@ export class TrackRepository {
   /** How many present tracks lie under `folder` (one range of the path index). */
   countPresentUnder(folder: string): number {
     const [low, high] = pathRangeUnder(folder)
-    return this.db
+    // Prepared once: a folder listing counts every sub-folder it shows.
+    this.countInRange ??= this.db
       .prepare(`SELECT COUNT(*) FROM tracks WHERE path >= ? AND path < ? AND missing_since IS NULL`)
       .pluck()
-      .get(low, high) as number
+    return this.countInRange.get(low, high) as number
   }
+
+  private countInRange: Statement | null = null
 
   /** The present track with the smallest path in [low, high), or null: one seek of the path index. */
   firstPresentBetween(low: string, high: string): Track | null {

@@ -3,8 +3,10 @@
 // event loop. No stopwatch here: how fast these answer (the < 50 ms median of DESIGN.md) is
 // measured by `npm run bench -- library` (bench/library.ts) and checked by `npm run bench:check`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { CoverRepository } from '../../../src/main/db/covers'
 import { openDatabase, type Database } from '../../../src/main/db/database'
+import { TrackWriteRepository } from '../../../src/main/db/track-writes'
 import { TrackStore } from '../../../src/main/library'
 import { GROUP_TRACKS_SQL, GROUP_WALKS, groupWalkSql } from '../../../src/main/db/tracks'
 import { tempDir } from '../../helpers/temp'
@@ -102,6 +104,41 @@ describe('a 100,000-track library', () => {
     expect(byPrint.map((p) => p.detail).join(' ')).toMatch(
       /USING (COVERING )?INDEX tracks_fingerprint/,
     )
+  })
+
+  it('lists folders, finds moved files and serves tracks through index seeks, never a scan', async () => {
+    const store = new TrackStore(db)
+    const writes = new TrackWriteRepository(db)
+    const first = store.listTracks({ orderBy: 'path', limit: 1 })[0]!
+    const artistFolder = dirname(dirname(first.path))
+    const { result, sql } = await statementsOf(() => ({
+      top: store.listFolder(null).folders[0]?.trackCount,
+      folder: store.listFolder(artistFolder),
+      tracks: store.listFolderTracks(artistFolder),
+      paths: store.pathsUnder(artistFolder),
+      known: writes.knownTrack(first.path),
+      moved: writes.withFingerprint('no such print'),
+      playback: store.playback(first.id),
+      id: store.idOfPath(first.path),
+      cover: new CoverRepository(db).byId('no such cover'),
+      root: store.roots.byPath('/music'),
+    }))
+    expect(result.top).toBe(N)
+    expect(result.folder.folders.length).toBeGreaterThan(0)
+    expect(result.tracks.total).toBe(result.paths.length)
+    expect(result.known?.id).toBe(first.id)
+    expect(result.playback?.path).toBe(first.path)
+    expect(result.id).toBe(first.id)
+    expect(result.root?.path).toBe('/music')
+    for (const statement of sql) {
+      const plan = planOf(statement)
+      expect(
+        plan.filter((step) => FULL_SCAN.test(step)),
+        `${statement} → ${plan.join(' | ')}`,
+      ).toEqual([])
+    }
+    // The folder walk seeks the path index once per sub-folder (a statement prepared once).
+    expect(new Set(sql).size).toBe(sql.length)
   })
 
   it('answers pages of albums or artists from the summaries, up to the last page, without rebuilding them', async () => {
