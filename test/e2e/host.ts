@@ -110,3 +110,59 @@ export function howlerAudio(page: Page): Promise<AudioNode[]> {
     })))
   })()`)
 }
+
+/** Starts `attune serve` and waits until every scanned track is analysed. */
+export async function startAnalysedHost(
+  library: string,
+  dbPath: string,
+  ms = 120_000,
+): Promise<Host> {
+  const host = await startHost(library, dbPath)
+  await until(
+    () =>
+      callApi<{ tracks: number; scanning: boolean; analysed: number; analysing: boolean }>(
+        host,
+        'getStatus',
+      ),
+    (s) => s.tracks > 0 && !s.scanning && s.analysed === s.tracks && !s.analysing,
+    'the scan and analysis',
+    ms,
+  )
+  return host
+}
+
+/** What the listener does with one auto-pick: plays it through, skips it early, turns it down or not yet. */
+export type PickFate = 'kept' | 'skipped' | 'turnedDown' | 'waiting'
+
+/**
+ * Asks the auto-queue for one pick per fate and reports each as the player would (play start and
+ * end, or a "not for me" mark). Returns the picked track ids, in order.
+ */
+export async function playAutoPicks(
+  host: Host,
+  fates: readonly PickFate[],
+  durationOf: (trackId: number) => number,
+  exclude: readonly number[] = [],
+): Promise<number[]> {
+  const picked: number[] = []
+  for (const fate of fates) {
+    const pick = await callApi<{ entry: { trackId: number } | null }>(host, 'autoQueueNext', {
+      exclude: [...exclude, ...picked],
+    })
+    if (!pick.entry) throw new Error(`The auto-queue had no pick left after ${picked.length}.`)
+    const trackId = pick.entry.trackId
+    picked.push(trackId)
+    if (fate === 'turnedDown') await callApi(host, 'setMark', { trackId, mark: 'not_for_me' })
+    if (fate !== 'kept' && fate !== 'skipped') continue
+    const duration = durationOf(trackId)
+    const { playId } = await callApi<{ playId: string }>(host, 'playStarted', { trackId })
+    await callApi(host, 'playEnded', {
+      trackId,
+      playId,
+      position: fate === 'kept' ? duration : duration * 0.05,
+      duration,
+      reason: fate === 'kept' ? 'ended' : 'next',
+    })
+  }
+  return picked
+}

@@ -7,11 +7,20 @@
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LibraryStatus, TrackPage } from '../../src/shared/contract'
+import type { TrackPage } from '../../src/shared/contract'
 import type { Track } from '../../src/shared/domain'
 import { axeViolations } from './axe'
 import { ensureBuilt, REPO } from './build'
-import { callApi, howlerAudio, launchChromium, startHost, stopHost, until, type Host } from './host'
+import {
+  callApi,
+  howlerAudio,
+  launchChromium,
+  playAutoPicks,
+  startAnalysedHost,
+  stopHost,
+  until,
+  type Host,
+} from './host'
 import { tempDir } from '../helpers/temp'
 
 const LIBRARY = resolve(REPO, '../shared/fixtures/music/singularity')
@@ -27,13 +36,7 @@ const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(hos
 beforeAll(async () => {
   ensureBuilt()
   temp = tempDir()
-  host = await startHost(LIBRARY, resolve(temp.dir, 'library.db'))
-  await until(
-    () => call<LibraryStatus>('getStatus'),
-    (s) => s.tracks > 0 && !s.scanning && s.analysed === s.tracks && !s.analysing,
-    'the scan and analysis',
-    120_000,
-  )
+  host = await startAnalysedHost(LIBRARY, resolve(temp.dir, 'library.db'))
   tracks = (await call<TrackPage>('listTracks', { limit: 100 })).tracks
   browser = await launchChromium()
   // bypassCSP: the app's CSP (script-src 'self') would refuse the injected axe-core script.
@@ -86,25 +89,13 @@ describe('Insights for listeners, end to end', () => {
     await page.getByRole('searchbox', { name: 'Search' }).fill('')
 
     // Four auto-picks: one played through, one skipped early, one turned down, one waiting.
-    const picked: number[] = [loved.id]
-    for (let i = 0; i < 4; i++) {
-      const pick = await call<{ entry: { trackId: number } | null }>('autoQueueNext', {
-        exclude: picked,
-      })
-      expect(pick.entry).not.toBeNull()
-      picked.push(pick.entry!.trackId)
-    }
-    const [kept, skipped, turnedDown] = picked.slice(1) as [number, number, number]
     const durationOf = (id: number) => tracks.find((t) => t.id === id)?.duration ?? 100
-    for (const [trackId, reason, fraction] of [
-      [kept, 'ended', 1],
-      [skipped, 'next', 0.05],
-    ] as const) {
-      const { playId } = await call<{ playId: string }>('playStarted', { trackId })
-      const duration = durationOf(trackId)
-      await call('playEnded', { trackId, playId, position: duration * fraction, duration, reason })
-    }
-    await call('setMark', { trackId: turnedDown, mark: 'not_for_me' })
+    const [, , turnedDown] = await playAutoPicks(
+      host,
+      ['kept', 'skipped', 'turnedDown', 'waiting'],
+      durationOf,
+      [loved.id],
+    )
 
     await openInsights('For you')
     const chart = page.getByRole('region', { name: 'How many of Attune’s picks you kept' })

@@ -6,10 +6,19 @@
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LibraryStatus, TrackPage } from '../../src/shared/contract'
+import type { TrackPage } from '../../src/shared/contract'
 import type { Track } from '../../src/shared/domain'
 import { ensureBuilt, REPO } from './build'
-import { callApi, howlerAudio, launchChromium, startHost, stopHost, until, type Host } from './host'
+import {
+  callApi,
+  howlerAudio,
+  launchChromium,
+  playAutoPicks,
+  startAnalysedHost,
+  stopHost,
+  until,
+  type Host,
+} from './host'
 import { tempDir } from '../helpers/temp'
 
 const MUSIC = resolve(REPO, '../shared/fixtures/music')
@@ -32,13 +41,7 @@ describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
   beforeAll(async () => {
     ensureBuilt()
     temp = tempDir()
-    host = await startHost(MUSIC, join(temp.dir, 'library.db'))
-    await until(
-      () => call<LibraryStatus>('getStatus'),
-      (s) => s.tracks > 0 && !s.scanning && s.analysed === s.tracks && !s.analysing,
-      'the scan and analysis',
-      300_000,
-    )
+    host = await startAnalysedHost(MUSIC, join(temp.dir, 'library.db'), 300_000)
     tracks = (await call<TrackPage>('listTracks', { limit: 500 })).tracks
     // A listener's first evening: a few marks, then the auto-queue's picks played or skipped.
     for (const [part, mark] of [
@@ -49,29 +52,11 @@ describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
     ] as const) {
       await call('setMark', { trackId: byTitle(part).id, mark })
     }
-    const picked: number[] = []
-    for (let i = 0; i < 8; i++) {
-      const pick = await call<{ entry: { trackId: number } | null }>('autoQueueNext', {
-        exclude: picked,
-      })
-      if (!pick.entry) break
-      const trackId = pick.entry.trackId
-      picked.push(trackId)
-      const duration = tracks.find((t) => t.id === trackId)?.duration ?? 60
-      if (i === 5) {
-        await call('setMark', { trackId, mark: 'not_for_me' })
-        continue
-      }
-      const skip = i === 2 || i === 6
-      const { playId } = await call<{ playId: string }>('playStarted', { trackId })
-      await call('playEnded', {
-        trackId,
-        playId,
-        position: skip ? duration * 0.1 : duration,
-        duration,
-        reason: skip ? 'next' : 'ended',
-      })
-    }
+    await playAutoPicks(
+      host,
+      ['kept', 'kept', 'skipped', 'kept', 'kept', 'turnedDown', 'skipped', 'kept'],
+      (id) => tracks.find((t) => t.id === id)?.duration ?? 60,
+    )
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
     await page.emulateMedia({ colorScheme: 'dark' })
