@@ -304,3 +304,93 @@ export function upcomingCount<E extends QueueEntryBase>(queue: PlayQueue<E>): nu
   }
   return queue.items.length - 1 - queue.current
 }
+
+/** The queue's three parts, as indexes into `items`, each in play order. */
+export interface QueueParts {
+  /** Played before the current entry, oldest first. */
+  played: number[]
+  current: number | null
+  /** Still to play after the current one (all entries when none is current). */
+  upNext: number[]
+}
+
+/** Splits the queue into played / current / up next, following the shuffle order when it is on. */
+export function queueParts<E extends QueueEntryBase>(queue: PlayQueue<E>): QueueParts {
+  const all = playOrder(queue)
+  if (queue.current === null) return { played: [], current: null, upNext: all }
+  const at = all.indexOf(queue.current)
+  return { played: all.slice(0, at), current: queue.current, upNext: all.slice(at + 1) }
+}
+
+/** Every item's index in the order they play. */
+function playOrder<E extends QueueEntryBase>(queue: PlayQueue<E>): number[] {
+  if (!queue.shuffle || queue.order.length === 0) return queue.items.map((_, i) => i)
+  const indexByKey = new Map(queue.items.map((item, i) => [item.key, i] as const))
+  const ordered = queue.order
+    .map((k) => indexByKey.get(k))
+    .filter((i): i is number => i !== undefined)
+  // An item missing from the order (none should be) plays last rather than never.
+  const seen = new Set(ordered)
+  return [...ordered, ...queue.items.map((_, i) => i).filter((i) => !seen.has(i))]
+}
+
+/** Keeps only the given item indexes (in their current order); the current item must be kept. */
+function keepOnly<E extends QueueEntryBase>(
+  queue: PlayQueue<E>,
+  keep: ReadonlySet<number>,
+): PlayQueue<E> {
+  const playing = currentKey(queue)
+  const items = queue.items.filter((_, i) => keep.has(i))
+  const keys = new Set(items.map((item) => item.key))
+  const current = playing === null ? null : items.findIndex((item) => item.key === playing)
+  return {
+    ...queue,
+    items,
+    current: current === null || current < 0 ? null : current,
+    order: queue.order.filter((k) => keys.has(k)),
+  }
+}
+
+/**
+ * Drops played entries beyond the `keep` most recent ones (they are in the history), so the queue
+ * does not grow without bound. With repeat-all the queue is a loop and nothing is played for good.
+ */
+export function trimPlayed<E extends QueueEntryBase>(
+  queue: PlayQueue<E>,
+  keep: number,
+): PlayQueue<E> {
+  if (queue.repeat === 'all') return queue
+  const { played } = queueParts(queue)
+  if (played.length <= keep) return queue
+  const dropped = new Set(played.slice(0, played.length - keep))
+  return keepOnly(queue, new Set(queue.items.map((_, i) => i).filter((i) => !dropped.has(i))))
+}
+
+/**
+ * Empties "up next": the playing entry and the played ones stay. With nothing current every entry
+ * is up next, so the queue ends up empty. Returns the entries taken out, in play order (for Undo).
+ */
+export function clearUpNext<E extends QueueEntryBase>(
+  queue: PlayQueue<E>,
+): { queue: PlayQueue<E>; removed: E[] } {
+  const { upNext } = queueParts(queue)
+  if (upNext.length === 0) return { queue, removed: [] }
+  const out = new Set(upNext)
+  const removed = upNext.map((i) => (queue.items[i] as QueueItem<E>).entry)
+  return {
+    queue: keepOnly(queue, new Set(queue.items.map((_, i) => i).filter((i) => !out.has(i)))),
+    removed,
+  }
+}
+
+/**
+ * A list played from one of its rows: what was up next gives way to `entries` (the row and the
+ * rest of the list), and the first of them becomes current. What was played stays played.
+ */
+export function playList<E extends QueueEntryBase>(
+  queue: PlayQueue<E>,
+  entries: readonly E[],
+): PlayQueue<E> {
+  if (entries.length === 0) return queue
+  return playNow(clearUpNext(queue).queue, entries)
+}

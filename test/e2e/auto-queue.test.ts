@@ -12,6 +12,7 @@ import { ensureBuilt, REPO } from './build'
 import {
   callApi,
   launchChromium,
+  searchFor,
   startHost as startServe,
   stopHost,
   until,
@@ -120,7 +121,7 @@ describe('the auto-queue learns, end to end', () => {
     ]
 
     // Play and mark: the now-playing bar marks the playing song.
-    await page.getByRole('searchbox', { name: 'Search' }).fill(loved1.title ?? '')
+    await searchFor(page, loved1.title ?? '')
     await page
       .getByTestId('track-row')
       .filter({ hasText: loved1.title ?? '' })
@@ -168,6 +169,8 @@ describe('the auto-queue learns, end to end', () => {
         `refill ${i + 1}`,
       )
     }
+    // The picks played are under Played: open it to see them all.
+    await page.getByRole('button', { name: /Played \(/ }).click()
     await until(
       () => page.getByTestId('queue-reason').count(),
       (n) => n >= REFILLS,

@@ -166,3 +166,20 @@ export async function playAutoPicks(
   }
   return picked
 }
+
+/**
+ * Types in the search box and waits until the table shows only matching rows: a double-click
+ * plays the list from its row on, so it must land on the filtered list, not the one before.
+ */
+export async function searchFor(page: Page, text: string): Promise<void> {
+  await page.getByRole('searchbox', { name: 'Search' }).fill(text)
+  const rows = page.getByTestId('track-row')
+  await until(
+    async () => ({
+      shown: await rows.count(),
+      other: await rows.filter({ hasNotText: text }).count(),
+    }),
+    ({ shown, other }) => shown > 0 && other === 0,
+    `the table to show only songs matching “${text}”`,
+  )
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LibraryStatus, QueueState, TrackPage } from '../../src/shared/contract'
 import type { Track } from '../../src/shared/domain'
 import { ensureBuilt, REPO } from './build'
-import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
+import { callApi, launchChromium, searchFor, startHost, stopHost, until, type Host } from './host'
 import { FIXTURES, tempDir } from '../helpers/temp'
 
 // By its real path: the library stores real paths.
@@ -132,7 +132,7 @@ afterAll(async () => {
 describe('marks change what plays next at once', () => {
   it('"not for me" on two songs of a waiting pick’s soundtrack replaces it within a second', async () => {
     const first = tracks.find((t) => soundtrack(t) === 'wesnoth' && t.title)!
-    await page.getByRole('searchbox', { name: 'Search' }).fill(first.title!)
+    await searchFor(page, first.title!)
     await page.getByTestId('track-row').filter({ hasText: first.title! }).first().dblclick()
     await page.getByTestId('now-playing-title').filter({ hasText: first.title! }).waitFor()
     await page.getByRole('switch', { name: 'Auto-queue' }).check()

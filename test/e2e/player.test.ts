@@ -166,6 +166,11 @@ describe('the browser host, end to end', () => {
     const later = await playingNode()
     expect(later?.time ?? 0).toBeGreaterThan(first?.time ?? 0)
     await screenshot('now-playing')
+    // The table from that row on became the queue; Clear leaves the playing song alone.
+    expect(await page.getByTestId('queue-entry').count()).toBeGreaterThan(1)
+    await page.getByRole('button', { name: 'Clear', exact: true }).click()
+    await expect.poll(() => page.getByTestId('queue-entry').count()).toBe(1)
+    await page.getByTestId('mark-notice').getByRole('button', { name: 'Dismiss notice' }).click()
   })
 
   it('seeks forward by range requests and plays on from there', async () => {
@@ -243,7 +248,9 @@ describe('the browser host, end to end', () => {
       .getByTestId('now-playing-title')
       .filter({ hasText: title ?? '' })
       .waitFor()
-    expect(await page.getByTestId('queue-entry').count()).toBe(2)
+    // The skipped song is under Played (collapsed), the playing one shown.
+    expect(await page.getByTestId('queue-entry').count()).toBe(1)
+    await page.getByRole('button', { name: /Played \(1\)/ }).waitFor()
     const saved = await call<{ current: number | null; position: number; entries: unknown[] }>(
       'getQueue',
     )
@@ -267,7 +274,7 @@ describe('the browser host, end to end', () => {
       .getByTestId('now-playing-title')
       .filter({ hasText: title ?? '' })
       .waitFor()
-    expect(await page.getByTestId('queue-entry').count()).toBe(2)
+    expect((await call<{ entries: unknown[] }>('getQueue')).entries).toHaveLength(2)
     // Play resumes from the saved position rather than the top.
     await page.getByRole('button', { name: 'Play', exact: true }).click()
     const resumed = await until(

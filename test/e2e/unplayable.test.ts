@@ -14,6 +14,7 @@ import {
   callApi,
   howlerAudio,
   launchChromium,
+  searchFor,
   startHost,
   stopHost,
   until,
@@ -40,8 +41,9 @@ const audioNodes = (): Promise<AudioNode[]> => howlerAudio(page)
 const nameOf = (track: Track): string =>
   track.title ?? (track.path.split('/').pop() ?? '').replace(/\.[^.]+$/, '')
 
+/** Plays a song on its own (a search for it, so the list played from its row is that song). */
 async function playRow(track: Track): Promise<void> {
-  await page.getByRole('searchbox', { name: 'Search' }).fill('')
+  await searchFor(page, nameOf(track))
   await page
     .getByTestId('track-row')
     .filter({ hasText: nameOf(track) })

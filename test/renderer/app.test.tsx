@@ -25,6 +25,9 @@ function renderApp(bridge = new FakeBridge(), options: { missing?: boolean } = {
 
 const rows = () => screen.queryAllByTestId('track-row')
 
+/** The songs table's track ids, in the order shown. */
+const shownIds = () => rows().map((row) => Number(row.getAttribute('data-track-id')))
+
 async function playFirstRow() {
   await waitFor(() => expect(rows().length).toBeGreaterThan(0))
   fireEvent.doubleClick(rows()[0]!)
@@ -244,6 +247,9 @@ describe('now playing', () => {
     renderApp(bridge)
     await waitFor(() => expect(screen.getByTestId('now-playing-title').textContent).toBe('Song 3'))
     expect(screen.getByTestId('position').textContent).toBe('1:15')
+    // The song before the current one is played: collapsed under "Played".
+    expect(screen.getAllByTestId('queue-entry')).toHaveLength(1)
+    fireEvent.click(screen.getByRole('button', { name: /Played \(1\)/ }))
     expect(screen.getAllByTestId('queue-entry')).toHaveLength(2)
     expect(screen.getByRole('button', { name: 'Repeat: all' })).toBeTruthy()
   })
@@ -254,7 +260,8 @@ describe('now playing', () => {
     await waitFor(() => expect(bridge.callsOf('saveQueue').length).toBeGreaterThan(0), {
       timeout: 3000,
     })
-    expect(bridge.queue.entries.map((e) => e.trackId)).toEqual([1])
+    // A double-click plays the list from that row on: the whole table became the queue.
+    expect(bridge.queue.entries.map((e) => e.trackId)).toEqual(shownIds())
   })
 })
 
@@ -468,6 +475,23 @@ describe('queue and settings', () => {
     expect(screen.getAllByTestId('queue-entry')[0]!.textContent).toContain('Song 3')
     fireEvent.click(screen.getByRole('button', { name: 'Clear' }))
     expect(screen.getByTestId('queue-empty')).toBeTruthy()
+  })
+
+  it('Clear empties up next, keeps the playing song, and offers Undo', async () => {
+    const { player, sounds } = renderApp()
+    await playFirstRow()
+    await waitFor(() => expect(player.getSnapshot().queue.items).toHaveLength(30))
+    const queue = screen.getByRole('complementary', { name: 'Queue panel' })
+    expect(within(queue).getByTestId('up-next-count').textContent).toBe('29 songs up next')
+    fireEvent.click(within(queue).getByRole('button', { name: 'Clear' }))
+    expect(player.getSnapshot().queue.items).toHaveLength(1)
+    expect(sounds.made[0]!.playing).toBe(true)
+    expect(player.getSnapshot().track?.id).toBe(shownIds()[0])
+    const notice = screen.getByTestId('mark-notice')
+    expect(notice.textContent).toContain('Cleared 29 songs from Up next.')
+    fireEvent.click(within(notice).getByRole('button', { name: 'Undo' }))
+    expect(player.getSnapshot().queue.items.map((i) => i.entry.trackId)).toEqual(shownIds())
+    expect(within(queue).getByTestId('up-next-count').textContent).toBe('29 songs up next')
   })
 
   it('reorders the queue by drag and drop', async () => {

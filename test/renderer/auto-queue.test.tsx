@@ -52,7 +52,10 @@ describe('auto-queue', () => {
       sounds.made.at(-1)!.finish()
       await new Promise((r) => setTimeout(r, 20))
     })
-    await waitFor(() => expect(queueEntries()).toHaveLength(4))
+    // The song that ended is played (collapsed); two are up next again.
+    await waitFor(() => expect(player.getSnapshot().queue.items).toHaveLength(4))
+    expect(queueEntries()).toHaveLength(3)
+    expect(screen.getByRole('button', { name: /Played \(1\)/ })).toBeTruthy()
 
     fireEvent.click(toggle())
     await waitFor(() => expect(bridge.settings.autoQueue.enabled).toBe(false))
@@ -60,6 +63,36 @@ describe('auto-queue', () => {
     act(() => player.next())
     await new Promise((r) => setTimeout(r, 30))
     expect(bridge.callsOf('autoQueueNext').length).toBe(before)
+  })
+
+  it('Next past the end of the queue keeps the music going while it is on', async () => {
+    const { bridge, player, sounds } = renderApp()
+    await waitFor(() => expect((toggle() as HTMLInputElement).disabled).toBe(false))
+    fireEvent.click(toggle())
+    await waitFor(() => expect(queueEntries()).toHaveLength(2))
+    act(() => player.play())
+    await waitFor(() => expect(upcomingCount(player.getSnapshot().queue)).toBe(2))
+    // Faster than the picks arrive: the queue runs out, then the next pick plays.
+    act(() => {
+      player.next()
+      player.next()
+      player.next()
+    })
+    await waitFor(() => expect(player.getSnapshot().atEnd).toBe(false))
+    expect(['loading', 'playing']).toContain(player.getSnapshot().status)
+    const playing = player.getSnapshot().track?.id
+    expect(sounds.made.at(-1)!.url).toBe(`/media/${playing}`)
+    expect(bridge.callsOf('autoQueueNext').length).toBeGreaterThanOrEqual(4)
+  })
+
+  it('with it off, Next at the end stops at "end of queue"', async () => {
+    const { bridge, player } = renderApp()
+    await waitFor(() => expect((toggle() as HTMLInputElement).disabled).toBe(false))
+    act(() => player.playTracksNow([bridge.tracks[0]!]))
+    act(() => player.next())
+    await screen.findByTestId('end-of-queue')
+    expect(player.getSnapshot().track?.id).toBe(bridge.tracks[0]!.id)
+    expect(bridge.callsOf('autoQueueNext')).toHaveLength(0)
   })
 
   it('says so in plain words when the engine has nothing to pick', async () => {

@@ -1,6 +1,10 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest'
-import { Player, replayGainFactor } from '../../src/renderer/src/features/player/player'
+import {
+  PLAYED_KEPT,
+  Player,
+  replayGainFactor,
+} from '../../src/renderer/src/features/player/player'
 import { QueueSaver } from '../../src/renderer/src/features/player/queue-saver'
 import { FakeBridge, fakeSounds, fakeTrack } from './fake-bridge'
 
@@ -63,7 +67,9 @@ describe('Player', () => {
     expect(player.getSnapshot().track?.id).toBe(bridge.tracks[1]!.id)
     sounds.made[1]!.finish()
     await settle()
-    expect(player.getSnapshot().status).toBe('idle')
+    // The end of the queue: the last song stays, paused, for Play or Previous to bring back.
+    expect(player.getSnapshot()).toMatchObject({ status: 'paused', atEnd: true })
+    expect(player.getSnapshot().track?.id).toBe(bridge.tracks[1]!.id)
     expect(bridge.callsOf('playEnded')).toHaveLength(2)
   })
 
@@ -176,6 +182,94 @@ describe('Player', () => {
     await settle()
     expect(sounds.made[0]!.at).toBe(61)
     expect(bridge.callsOf('playStarted')).toHaveLength(1)
+  })
+
+  it('at the end of the queue, Previous and Play bring the last song back', async () => {
+    const { bridge, sounds, player } = setup()
+    const [a, b] = bridge.tracks
+    player.playTracksNow([a!, b!])
+    await settle()
+    player.next()
+    await settle()
+    player.next()
+    await settle()
+    expect(player.getSnapshot()).toMatchObject({ status: 'paused', atEnd: true })
+    expect(player.getSnapshot().track?.id).toBe(b!.id)
+    expect(bridge.callsOf('playEnded').at(-1)).toMatchObject({ trackId: b!.id, reason: 'next' })
+    // Next again does nothing; Previous plays the last song again.
+    player.next()
+    expect(sounds.made).toHaveLength(2)
+    player.previous()
+    await settle()
+    expect(player.getSnapshot().atEnd).toBe(false)
+    expect(['loading', 'playing']).toContain(player.getSnapshot().status)
+    expect(sounds.made.at(-1)!.url).toBe(`/media/${b!.id}`)
+    expect(sounds.made.at(-1)!.playing).toBe(true)
+    // Play at the end: the last song again, not the queue from the top.
+    sounds.made.at(-1)!.finish()
+    await settle()
+    expect(player.getSnapshot().atEnd).toBe(true)
+    player.play()
+    expect(sounds.made.at(-1)!.url).toBe(`/media/${b!.id}`)
+    expect(player.getSnapshot().queue.current).toBe(1)
+  })
+
+  it('after the end, Play carries on with what was added since', async () => {
+    const { bridge, sounds, player } = setup()
+    const [a, b, c] = bridge.tracks
+    player.playTracksNow([a!, b!])
+    await settle()
+    sounds.made[0]!.finish()
+    sounds.made[1]!.finish()
+    await settle()
+    expect(player.getSnapshot().atEnd).toBe(true)
+    player.addTracks([c!])
+    player.play()
+    expect(player.getSnapshot().track?.id).toBe(c!.id)
+    expect(sounds.made.at(-1)!.url).toBe(`/media/${c!.id}`)
+  })
+
+  it('keeps only a few played songs in the queue', async () => {
+    const { bridge, player } = setup()
+    const tracks = Array.from({ length: 12 }, (_, i) => fakeTrack(i + 1))
+    player.playTracksNow(tracks)
+    for (let i = 0; i < 9; i++) {
+      player.next()
+      await settle()
+    }
+    await settle()
+    await settle()
+    const { queue, track } = player.getSnapshot()
+    expect(track?.id).toBe(10)
+    expect(queue.items.map((item) => item.entry.trackId)).toEqual([5, 6, 7, 8, 9, 10, 11, 12])
+    expect(queue.current).toBe(PLAYED_KEPT)
+    // Every play still reached the engine.
+    expect(bridge.callsOf('playStarted')).toHaveLength(10)
+  })
+
+  it('Clear empties up next, the song plays on, and Undo brings the songs back', async () => {
+    const { bridge, sounds, player } = setup()
+    player.playTracksNow(bridge.tracks.slice(0, 4))
+    await settle()
+    const removed = player.clearUpNext()
+    expect(removed.map((e) => e.trackId)).toEqual([2, 3, 4])
+    expect(player.getSnapshot().queue.items.map((i) => i.entry.trackId)).toEqual([1])
+    expect(sounds.made[0]!.playing).toBe(true)
+    expect(bridge.callsOf('playEnded')).toHaveLength(0)
+    player.addTracks([bridge.tracks[4]!])
+    player.restoreUpNext(removed)
+    expect(player.getSnapshot().queue.items.map((i) => i.entry.trackId)).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('a list played from a row becomes what is up next', async () => {
+    const { bridge, player } = setup()
+    player.playTracksNow(bridge.tracks.slice(0, 3))
+    player.playList(bridge.tracks.slice(3, 5))
+    await settle()
+    const { queue, track } = player.getSnapshot()
+    expect(track?.id).toBe(4)
+    expect(queue.items.map((i) => i.entry.trackId)).toEqual([1, 4, 5])
+    expect(bridge.callsOf('playEnded')[0]).toMatchObject({ trackId: 1, reason: 'picked' })
   })
 
   it('reports the end with reason quit when the page goes away', async () => {

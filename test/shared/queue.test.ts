@@ -2,19 +2,23 @@ import { describe, expect, it } from 'vitest'
 import {
   addToQueue,
   clear,
+  clearUpNext,
   currentItem,
   cycleRepeat,
   emptyQueue,
   jumpTo,
   move,
   next,
+  playList,
   playNext,
   playNow,
   previous,
   queueFrom,
+  queueParts,
   remove,
   setRepeat,
   setShuffle,
+  trimPlayed,
   upcoming,
   type PlayQueue,
 } from '../../src/shared/queue'
@@ -210,5 +214,79 @@ describe('shuffle', () => {
   it('turning shuffle off returns to list order from the current entry', () => {
     const q = setShuffle(setShuffle(queueFrom(ten, { current: 2, seed: 4 }), true), false)
     expect(playing(next(q))).toBe(4)
+  })
+})
+
+describe('played / now playing / up next', () => {
+  const at = (current: number, ...trackIds: number[]) =>
+    queueFrom(entries(...trackIds), { current })
+  const partIds = (q: PlayQueue<Entry>) => {
+    const parts = queueParts(q)
+    const id = (i: number) => q.items[i]!.entry.trackId
+    return {
+      played: parts.played.map(id),
+      current: parts.current === null ? null : id(parts.current),
+      upNext: parts.upNext.map(id),
+    }
+  }
+
+  it('splits the queue around the current entry', () => {
+    expect(partIds(at(2, 1, 2, 3, 4, 5))).toEqual({ played: [1, 2], current: 3, upNext: [4, 5] })
+    // Nothing current: everything is still to play.
+    expect(partIds(queueFrom(entries(1, 2)))).toEqual({ played: [], current: null, upNext: [1, 2] })
+  })
+
+  it('follows the shuffled order', () => {
+    const q = setShuffle(at(0, 1, 2, 3, 4, 5, 6), true)
+    const order = q.order.map((k) => q.items.find((i) => i.key === k)!.entry.trackId)
+    const after2 = next(next(q))
+    expect(partIds(after2)).toEqual({
+      played: order.slice(0, 2),
+      current: order[2],
+      upNext: order.slice(3),
+    })
+  })
+
+  it('keeps only the most recent played entries', () => {
+    const q = trimPlayed(at(6, 1, 2, 3, 4, 5, 6, 7, 8), 3)
+    expect(ids(q)).toEqual([4, 5, 6, 7, 8])
+    expect(playing(q)).toBe(7)
+    // Fewer played than kept: the same queue.
+    const short = at(1, 1, 2, 3)
+    expect(trimPlayed(short, 3)).toBe(short)
+    // Repeat all loops: nothing is played for good.
+    const loop = setRepeat(at(6, 1, 2, 3, 4, 5, 6, 7, 8), 'all')
+    expect(trimPlayed(loop, 3)).toBe(loop)
+  })
+
+  it('trims the played part of a shuffled queue from its oldest', () => {
+    let q = setShuffle(at(0, 1, 2, 3, 4, 5, 6), true)
+    for (let i = 0; i < 4; i++) q = next(q)
+    const before = partIds(q)
+    const trimmed = trimPlayed(q, 1)
+    expect(partIds(trimmed)).toEqual({ ...before, played: before.played.slice(-1) })
+    expect(trimmed.order).toHaveLength(trimmed.items.length)
+  })
+
+  it('clears up next, keeping the playing and played entries, and says what it took out', () => {
+    const { queue, removed } = clearUpNext(at(1, 1, 2, 3, 4))
+    expect(ids(queue)).toEqual([1, 2])
+    expect(playing(queue)).toBe(2)
+    expect(removed.map((e) => e.trackId)).toEqual([3, 4])
+    // Nothing current: everything goes.
+    const idle = clearUpNext(queueFrom(entries(1, 2)))
+    expect(ids(idle.queue)).toEqual([])
+    expect(idle.removed.map((e) => e.trackId)).toEqual([1, 2])
+    // Nothing up next: the same queue.
+    const last = at(1, 1, 2)
+    expect(clearUpNext(last).queue).toBe(last)
+  })
+
+  it('a list played from a row replaces up next and starts with that row', () => {
+    const q = playList(at(1, 1, 2, 3, 4), entries(10, 11, 12))
+    expect(ids(q)).toEqual([1, 2, 10, 11, 12])
+    expect(playing(q)).toBe(10)
+    expect(partIds(q).upNext).toEqual([11, 12])
+    expect(ids(playList(emptyQueue<Entry>(), entries(5, 6)))).toEqual([5, 6])
   })
 })

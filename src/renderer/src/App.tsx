@@ -48,6 +48,8 @@ const VIEWS: { id: View; label: string }[] = [
 ]
 
 const SEARCH_DEBOUNCE_MS = 200
+/** A list played from a row becomes the queue: at most this many songs of it. */
+const LIST_QUEUE_MAX = 500
 /** From this window width the queue is docked (styles.css has the same number). */
 const QUEUE_DOCK_WIDTH = 1200
 
@@ -104,6 +106,10 @@ export function App({
   const [notice, setNotice] = useState<Notice | null>(null)
   const noticeCount = useRef(0)
   const closeNotice = useCallback(() => setNotice(null), [])
+  const showNotice = useCallback(
+    (content: Omit<Notice, 'id'>) => setNotice({ id: ++noticeCount.current, ...content }),
+    [],
+  )
   const skipOnNotForMe = useRef(true)
 
   const query = useMemo<TrackQuery>(
@@ -392,6 +398,26 @@ export function App({
       ),
     [setHiddenColumns],
   )
+  /** The songs table from a row on becomes the queue (the engine lists it in the order shown). */
+  const playFromRow = useCallback(
+    (track: Track, index: number) => {
+      bridge.api
+        .listTracks({
+          ...(query.search ? { search: query.search } : {}),
+          sort: query.sort,
+          ...(query.descending ? { descending: true } : {}),
+          offset: index,
+          limit: LIST_QUEUE_MAX,
+        })
+        .then(({ tracks }) =>
+          // The list changed meanwhile (a scan): this row's song alone rather than other songs.
+          player.playList(tracks[0]?.id === track.id ? tracks : [track]),
+        )
+        .catch(() => player.playList([track]))
+    },
+    [bridge, player, query],
+  )
+  const playList = useCallback((tracks: Track[]) => player.playList(tracks), [player])
   const playTrack = useCallback((track: Track) => player.playTracksNow([track]), [player])
   const openMenu = useCallback((track: Track, x: number, y: number) => setMenu({ track, x, y }), [])
   const closeMenu = useCallback(() => setMenu(null), [])
@@ -536,7 +562,7 @@ export function App({
               playingTrackId={currentTrack?.id ?? null}
               labels={labels}
               unplayable={unplayable}
-              onPlay={playTrack}
+              onPlay={playFromRow}
               onMark={setMark}
               onContextMenu={openMenu}
               hiddenColumns={hiddenColumns}
@@ -546,7 +572,7 @@ export function App({
             <FoldersView
               bridge={bridge}
               refreshKey={refreshKey}
-              onPlay={(tracks) => player.playTracksNow(tracks)}
+              onPlay={playList}
               onQueue={(tracks) => player.addTracks(tracks)}
             />
           ) : view === 'artists' || view === 'albums' ? (
@@ -555,7 +581,7 @@ export function App({
               by={view === 'artists' ? 'artist' : 'album'}
               search={search}
               refreshKey={refreshKey}
-              onPlay={(tracks) => player.playTracksNow(tracks)}
+              onPlay={playList}
               onQueue={(tracks) => player.addTracks(tracks)}
             />
           ) : view === 'discover' || view === 'rediscover' ? (
@@ -564,7 +590,7 @@ export function App({
               bridge={bridge}
               mode={view}
               labels={labels}
-              onPlay={playTrack}
+              onPlay={playList}
               onMark={setMark}
             />
           ) : view === 'insights' ? (
@@ -585,7 +611,13 @@ export function App({
       </main>
 
       {queueOpen ? (
-        <QueuePanel player={player} bridge={bridge} historyKey={historyKey} autoQueue={autoQueue} />
+        <QueuePanel
+          player={player}
+          bridge={bridge}
+          historyKey={historyKey}
+          autoQueue={autoQueue}
+          onNotice={showNotice}
+        />
       ) : null}
 
       <NowPlaying

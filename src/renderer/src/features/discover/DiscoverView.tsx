@@ -14,7 +14,8 @@ export interface DiscoverViewProps {
   bridge: Bridge
   mode: DiscoverMode
   labels: ReadonlyMap<number, Mark>
-  onPlay: (track: Track) => void
+  /** Plays the list from a row on (the row's song first). */
+  onPlay: (tracks: Track[]) => void
   onMark: (track: Track, mark: Mark) => void
   /** How many songs to list. */
   count?: number
@@ -108,7 +109,11 @@ export function DiscoverView({
             if (!track) return null
             const name = trackTitle(track)
             return (
-              <li key={track.id} data-testid={`${mode}-entry`}>
+              <li
+                key={track.id}
+                data-testid={`${mode}-entry`}
+                onDoubleClick={() => onPlay(tracksFrom(items, index))}
+              >
                 <span className="muted" aria-hidden="true">
                   {index + 1}
                 </span>
@@ -126,7 +131,7 @@ export function DiscoverView({
                 <button
                   className="icon-button small"
                   aria-label={`Play ${name}`}
-                  onClick={() => onPlay(track)}
+                  onClick={() => onPlay(tracksFrom(items, index))}
                 >
                   ▶
                 </button>
@@ -143,4 +148,9 @@ export function DiscoverView({
       ) : null}
     </section>
   )
+}
+
+/** The songs of the list from row `index` on. */
+function tracksFrom(items: readonly (Suggestion | Rediscovery)[], index: number): Track[] {
+  return items.slice(index).flatMap((item) => (item.track ? [item.track] : []))
 }

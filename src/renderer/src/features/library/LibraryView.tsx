@@ -87,7 +87,8 @@ export interface LibraryViewProps {
   labels: ReadonlyMap<number, Mark>
   /** Tracks whose file would not play, with why. */
   unplayable?: ReadonlyMap<number, string>
-  onPlay: (track: Track) => void
+  /** Plays the list from this row on (`index` is the row's place in the list). */
+  onPlay: (track: Track, index: number) => void
   onMark: (track: Track, mark: Mark) => void
   onContextMenu: (track: Track, x: number, y: number) => void
   /** Optional columns the listener hid. */
@@ -260,7 +261,8 @@ interface TrackRowProps {
   /** Why its file would not play, or null. */
   unplayable: string | null
   onSelect: (id: number) => void
-  onPlay: (track: Track) => void
+  /** Plays the list from this row on (`index` is the row's place in the list). */
+  onPlay: (track: Track, index: number) => void
   onMark: (track: Track, mark: Mark) => void
   onContextMenu: (track: Track, x: number, y: number) => void
 }
@@ -283,10 +285,10 @@ const TrackRow = memo(function TrackRow(props: TrackRowProps) {
       className={`row${props.playing ? ' playing' : ''}${props.selected ? ' selected' : ''}${track.error ? ' failed' : ''}`}
       style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
       onClick={() => props.onSelect(track.id)}
-      onDoubleClick={() => props.onPlay(track)}
+      onDoubleClick={() => props.onPlay(track, index)}
       onContextMenu={openMenu}
       onKeyDown={(e) => {
-        if (e.key === 'Enter') props.onPlay(track)
+        if (e.key === 'Enter') props.onPlay(track, index)
       }}
       tabIndex={0}
     >
@@ -294,7 +296,7 @@ const TrackRow = memo(function TrackRow(props: TrackRowProps) {
         <button
           className="row-play"
           aria-label={`Play ${title}`}
-          onClick={() => props.onPlay(track)}
+          onClick={() => props.onPlay(track, index)}
         >
           {props.playing ? '♪' : '▶'}
         </button>

@@ -6,12 +6,13 @@ import type { CallArgs, QueueEntry, QueueState } from '../../../../shared/contra
 import type { EndReason, Track } from '../../../../shared/domain'
 import {
   addToQueue,
-  clear,
+  clearUpNext,
   currentItem,
   emptyQueue,
   jumpTo,
   move,
   next,
+  playList,
   playNext,
   playNow,
   previous,
@@ -19,7 +20,9 @@ import {
   remove,
   setRepeat,
   setShuffle,
+  trimPlayed,
   upcoming,
+  upcomingCount,
   type PlayQueue,
   type QueueItem,
   type RepeatMode,
@@ -51,6 +54,11 @@ export interface PlayerSnapshot {
   duration: number | null
   volume: number
   note: PlayerNote | null
+  /**
+   * The queue ran out: the last song stays current (paused at 0) so Play and Previous bring it
+   * back, and anything added afterwards plays from there, not from the top.
+   */
+  atEnd: boolean
 }
 
 export interface PlayerEvents {
@@ -93,6 +101,8 @@ interface Session {
 }
 
 const RESTART_INSTEAD_OF_PREVIOUS_AFTER = 3
+/** Played songs kept in the queue (the "Played" part); older ones are in the history. */
+export const PLAYED_KEPT = 5
 
 /** ReplayGain (track gain in dB, peak as a linear amplitude) → a volume factor that never clips. */
 export function replayGainFactor(gain: number | null, peak: number | null): number {
@@ -147,6 +157,7 @@ export class Player {
       duration: null,
       volume: 1,
       note: null,
+      atEnd: false,
     }
   }
 
@@ -224,6 +235,7 @@ export class Player {
       duration: track?.duration ?? null,
       volume: saved.volume,
       status: track ? 'paused' : 'idle',
+      atEnd: false,
     })
     this.emit('position', this.currentPosition)
   }
@@ -232,7 +244,12 @@ export class Player {
 
   /** Plays (or resumes) the current entry; starts the queue if nothing is current. */
   play(): void {
-    const { queue } = this.snapshot
+    const { queue, atEnd } = this.snapshot
+    if (atEnd) {
+      // From where it ended: what was added since, else the last song again.
+      this.startCurrent(upcomingCount(queue) > 0 ? next(queue, 'user') : queue, null)
+      return
+    }
     if (this.session && !this.session.ended) {
       this.reportStart(this.session)
       this.session.sound.play()
@@ -278,15 +295,22 @@ export class Player {
    * the listener just turned down ends as 'turned_down' (the mark says it all, it is no skip).
    */
   next(reason: Extract<EndReason, 'next' | 'turned_down'> = 'next'): void {
-    const after = next(this.snapshot.queue, 'user')
+    const { queue, atEnd } = this.snapshot
+    if (atEnd && upcomingCount(queue) === 0) return
+    const after = next(queue, 'user')
     if (after.current === null) {
-      this.stopAll(reason, after)
+      this.endOfQueue(reason)
       return
     }
     this.startCurrent(after, reason)
   }
 
   previous(): void {
+    if (this.snapshot.atEnd) {
+      // The song that just ended comes back.
+      this.startCurrent(this.snapshot.queue, null)
+      return
+    }
     if (this.session && this.currentPosition > RESTART_INSTEAD_OF_PREVIOUS_AFTER) {
       this.seek(0)
       return
@@ -347,6 +371,12 @@ export class Player {
 
   addTracks(tracks: Track[]): void {
     this.setQueue(addToQueue(this.snapshot.queue, tracks.map(userEntry)))
+  }
+
+  /** Plays a list from one of its rows: the list (from that row on) becomes what is up next. */
+  playList(tracks: Track[]): void {
+    if (tracks.length === 0) return
+    this.startCurrent(playList(this.snapshot.queue, tracks.map(userEntry)), 'picked')
   }
 
   /** Appends ready-made entries (the auto-queue's picks, which carry their source and reason). */
@@ -423,8 +453,21 @@ export class Player {
     this.setQueue(after)
   }
 
-  clearQueue(): void {
-    this.stopAll('picked', clear(this.snapshot.queue))
+  /**
+   * Empties "up next"; the playing song plays on. Returns the entries taken out, for Undo
+   * (restoreUpNext).
+   */
+  clearUpNext(): QueueTrack[] {
+    const { queue, removed } = clearUpNext(this.snapshot.queue)
+    if (removed.length === 0) return []
+    if (queue.current === null) this.stopAll('picked', queue)
+    else this.setQueue(queue)
+    return removed
+  }
+
+  /** Undo of clearUpNext: the entries come back right after the current one. */
+  restoreUpNext(entries: QueueTrack[]): void {
+    if (entries.length > 0) this.setQueue(playNext(this.snapshot.queue, entries))
   }
 
   /** Updates the tracks the queue shows (after a rescan or a label change). */
@@ -544,7 +587,7 @@ export class Player {
   }
 
   /** Stops playback; the queue becomes `queue`, its current entry paused at 0. */
-  private stopAll(reason: EndReason, queue: PlayQueue<QueueTrack>): void {
+  private stopAll(reason: EndReason, queue: PlayQueue<QueueTrack>, atEnd = false): void {
     if (this.session) this.endSession(this.session, reason)
     this.session = null
     this.stopTicker()
@@ -552,7 +595,17 @@ export class Player {
     this.setPosition(0)
     const track = currentItem(queue)?.entry.track ?? null
     this.setQueue(queue)
-    this.update({ status: track ? 'paused' : 'idle', track, duration: track?.duration ?? null })
+    this.update({
+      status: track ? 'paused' : 'idle',
+      track,
+      duration: track?.duration ?? null,
+      atEnd: atEnd && track !== null,
+    })
+  }
+
+  /** The queue ran out: stop, the last song staying current (see PlayerSnapshot.atEnd). */
+  private endOfQueue(reason: EndReason): void {
+    this.stopAll(reason, this.snapshot.queue, true)
   }
 
   /**
@@ -592,8 +645,8 @@ export class Player {
     this.listenTo(session, sound)
     if (startAt !== null && startAt > 0) sound.seek(startAt)
     this.setPosition(startAt ?? 0)
-    this.setQueue(queue)
-    this.update({ track, duration: track.duration, status: 'loading', note: null })
+    this.setQueue(trimPlayed(queue, PLAYED_KEPT))
+    this.update({ track, duration: track.duration, status: 'loading', note: null, atEnd: false })
     this.reportStart(session)
     sound.play()
     this.startTicker()
@@ -615,7 +668,9 @@ export class Player {
     sound.on('end', () => {
       if (this.session !== session) return
       this.endSession(session, 'ended', this.knownDuration(session) ?? sound.position())
-      this.startCurrent(next(this.snapshot.queue, 'auto'), null)
+      const after = next(this.snapshot.queue, 'auto')
+      if (after.current === null) this.endOfQueue('ended')
+      else this.startCurrent(after, null)
     })
     sound.on('loaderror', () => {
       if (session.sound === sound) void this.failed(session)
@@ -679,7 +734,7 @@ export class Player {
       return
     }
     const after = next(queue, 'user')
-    if (after.current === null) this.stopAll('error', after)
+    if (after.current === null) this.endOfQueue('error')
     else this.startCurrent(after, null)
     this.update({ note })
   }

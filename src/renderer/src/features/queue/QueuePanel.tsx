@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState, type DragEvent } from 'react'
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import type { HistoryEntry } from '../../../../shared/contract'
 import type { Bridge } from '../../lib/bridge'
 import { errorText, formatTime, trackArtist, trackTitle } from '../../lib/format'
 import type { Player } from '../player/player'
 import { usePlayerSnapshot } from '../player/usePlayer'
 import { ReasonWhy } from '../../components/ReasonWhy'
+import type { Notice } from '../../components/MarkNotice'
+import { queueParts } from '../../../../shared/queue'
 import { asAutoPickReason, useAutoQueueState, type AutoQueueFiller } from './auto-queue'
 
 export interface QueuePanelProps {
@@ -14,9 +16,19 @@ export interface QueuePanelProps {
   historyKey: number
   /** The auto-queue (its toggle shows above the queue); none in tests that do not need it. */
   autoQueue?: AutoQueueFiller | null
+  /** Shows a notice with Undo (after Clear); none in tests that do not need it. */
+  onNotice?: ((notice: NoticeContent) => void) | null
 }
 
-export function QueuePanel({ player, bridge, historyKey, autoQueue = null }: QueuePanelProps) {
+export type NoticeContent = Omit<Notice, 'id'>
+
+export function QueuePanel({
+  player,
+  bridge,
+  historyKey,
+  autoQueue = null,
+  onNotice = null,
+}: QueuePanelProps) {
   const [tab, setTab] = useState<'queue' | 'history'>('queue')
   return (
     <aside className="queue-panel" aria-label="Queue panel">
@@ -30,7 +42,7 @@ export function QueuePanel({ player, bridge, historyKey, autoQueue = null }: Que
       </div>
       {tab === 'queue' ? <AutoQueueToggle filler={autoQueue} /> : null}
       {tab === 'queue' ? (
-        <QueueList player={player} />
+        <QueueList player={player} onNotice={onNotice} onShowHistory={() => setTab('history')} />
       ) : (
         <HistoryList bridge={bridge} historyKey={historyKey} />
       )}
@@ -58,111 +70,189 @@ function AutoQueueToggle({ filler }: { filler: AutoQueueFiller | null }) {
   )
 }
 
-function QueueList({ player }: { player: Player }) {
-  const { queue } = usePlayerSnapshot(player)
+function QueueList({
+  player,
+  onNotice,
+  onShowHistory,
+}: {
+  player: Player
+  onNotice: ((notice: NoticeContent) => void) | null
+  onShowHistory: () => void
+}) {
+  const { queue, atEnd } = usePlayerSnapshot(player)
   const [dragFrom, setDragFrom] = useState<number | null>(null)
   const [dropAt, setDropAt] = useState<number | null>(null)
+  const [playedOpen, setPlayedOpen] = useState(false)
+  const currentRow = useRef<HTMLLIElement | null>(null)
+  const parts = queueParts(queue)
+  const currentKey = parts.current === null ? null : (queue.items[parts.current]?.key ?? null)
+  // The playing song in view whenever it changes (the list may be long).
+  useEffect(() => {
+    currentRow.current?.scrollIntoView?.({ block: 'nearest' })
+  }, [currentKey])
+  if (queue.items.length === 0) {
+    return (
+      <p className="empty-note" data-testid="queue-empty">
+        The queue is empty. Double-click a song to play it and the songs after it, or right-click it
+        to add it here.
+      </p>
+    )
+  }
+  const clearUpNext = () => {
+    const removed = player.clearUpNext()
+    if (removed.length === 0) return
+    const count = removed.length === 1 ? 'one song' : `${removed.length} songs`
+    onNotice?.({
+      message: `Cleared ${count} from Up next.`,
+      undo: () => player.restoreUpNext(removed),
+    })
+  }
   const drop = (index: number) => (event: DragEvent) => {
     event.preventDefault()
     if (dragFrom !== null) player.moveEntry(dragFrom, index)
     setDragFrom(null)
     setDropAt(null)
   }
-  if (queue.items.length === 0) {
+  const row = (index: number) => {
+    const item = queue.items[index]
+    if (!item) return null
+    const track = item.entry.track
+    const name = track
+      ? trackTitle(track)
+      : `Track ${item.entry.trackId} (no longer in the library)`
+    const reason = item.entry.source === 'auto' ? asAutoPickReason(item.entry.reason) : null
+    const isCurrent = index === queue.current
     return (
-      <p className="empty-note" data-testid="queue-empty">
-        The queue is empty. Double-click a track, or right-click it to add it here.
-      </p>
+      <li
+        key={item.key}
+        ref={isCurrent ? currentRow : undefined}
+        data-testid="queue-entry"
+        data-track-id={item.entry.trackId}
+        aria-current={isCurrent ? 'true' : undefined}
+        className={`${isCurrent ? 'current' : ''}${dropAt === index ? ' drop-target' : ''}`}
+        draggable
+        onDragStart={(e) => {
+          e.dataTransfer.effectAllowed = 'move'
+          e.dataTransfer.setData('text/plain', String(index))
+          setDragFrom(index)
+        }}
+        onDragOver={(e) => {
+          e.preventDefault()
+          setDropAt(index)
+        }}
+        onDragLeave={() => setDropAt(null)}
+        onDrop={drop(index)}
+        onDragEnd={() => {
+          setDragFrom(null)
+          setDropAt(null)
+        }}
+        onDoubleClick={() => player.playIndex(index)}
+      >
+        <span className="drag-handle" aria-hidden="true">
+          ⠿
+        </span>
+        <div className="q-text">
+          <div className="q-title">{name}</div>
+          <div className="q-sub">{track ? trackArtist(track) : ''}</div>
+          {item.entry.source === 'auto' ? (
+            <div className="q-sub q-why">
+              <span className="auto-badge">Picked for you</span>
+              {reason ? (
+                <ReasonWhy
+                  why={reason.why ?? null}
+                  fallback={reason.reasons.join(' ')}
+                  scores={reason}
+                  testId="queue-reason"
+                  clamp
+                />
+              ) : null}
+            </div>
+          ) : null}
+        </div>
+        <span className="q-time">{formatTime(track?.duration)}</span>
+        <button
+          className="icon-button small"
+          aria-label={`Play ${name}`}
+          onClick={() => player.playIndex(index)}
+        >
+          ▶
+        </button>
+        <button
+          className="icon-button small"
+          aria-label={`Move ${name} up`}
+          disabled={index === 0}
+          onClick={() => player.moveEntry(index, index - 1)}
+        >
+          ↑
+        </button>
+        <button
+          className="icon-button small"
+          aria-label={`Remove ${name}`}
+          onClick={() => player.removeEntry(index)}
+        >
+          ✕
+        </button>
+      </li>
     )
   }
+  const upNextCount = parts.upNext.length
   return (
     <>
       <div className="queue-actions">
-        <span>
-          {queue.items.length} {queue.items.length === 1 ? 'track' : 'tracks'}
+        <span data-testid="up-next-count">
+          {upNextCount === 0 ? 'Nothing' : upNextCount === 1 ? 'One song' : `${upNextCount} songs`}{' '}
+          up next
         </span>
-        <button onClick={() => player.clearQueue()}>Clear</button>
+        <button onClick={clearUpNext} disabled={upNextCount === 0}>
+          Clear
+        </button>
       </div>
-      <ol className="queue-list" aria-label="Queue">
-        {queue.items.map((item, index) => {
-          const track = item.entry.track
-          const name = track
-            ? trackTitle(track)
-            : `Track ${item.entry.trackId} (no longer in the library)`
-          const reason = item.entry.source === 'auto' ? asAutoPickReason(item.entry.reason) : null
-          return (
-            <li
-              key={item.key}
-              data-testid="queue-entry"
-              data-track-id={item.entry.trackId}
-              aria-current={index === queue.current ? 'true' : undefined}
-              className={`${index === queue.current ? 'current' : ''}${dropAt === index ? ' drop-target' : ''}`}
-              draggable
-              onDragStart={(e) => {
-                e.dataTransfer.effectAllowed = 'move'
-                e.dataTransfer.setData('text/plain', String(index))
-                setDragFrom(index)
-              }}
-              onDragOver={(e) => {
-                e.preventDefault()
-                setDropAt(index)
-              }}
-              onDragLeave={() => setDropAt(null)}
-              onDrop={drop(index)}
-              onDragEnd={() => {
-                setDragFrom(null)
-                setDropAt(null)
-              }}
-              onDoubleClick={() => player.playIndex(index)}
+      <div className="queue-scroll" data-testid="queue-scroll">
+        {parts.played.length > 0 ? (
+          <section className="queue-part" aria-label="Played">
+            <button
+              className="queue-part-toggle"
+              aria-expanded={playedOpen}
+              onClick={() => setPlayedOpen((open) => !open)}
             >
-              <span className="drag-handle" aria-hidden="true">
-                ⠿
-              </span>
-              <div className="q-text">
-                <div className="q-title">{name}</div>
-                <div className="q-sub">{track ? trackArtist(track) : ''}</div>
-                {item.entry.source === 'auto' ? (
-                  <div className="q-sub q-why">
-                    <span className="auto-badge">Picked for you</span>
-                    {reason ? (
-                      <ReasonWhy
-                        why={reason.why ?? null}
-                        fallback={reason.reasons.join(' ')}
-                        scores={reason}
-                        testId="queue-reason"
-                        clamp
-                      />
-                    ) : null}
-                  </div>
-                ) : null}
-              </div>
-              <span className="q-time">{formatTime(track?.duration)}</span>
-              <button
-                className="icon-button small"
-                aria-label={`Play ${name}`}
-                onClick={() => player.playIndex(index)}
-              >
-                ▶
-              </button>
-              <button
-                className="icon-button small"
-                aria-label={`Move ${name} up`}
-                disabled={index === 0}
-                onClick={() => player.moveEntry(index, index - 1)}
-              >
-                ↑
-              </button>
-              <button
-                className="icon-button small"
-                aria-label={`Remove ${name}`}
-                onClick={() => player.removeEntry(index)}
-              >
-                ✕
-              </button>
-            </li>
-          )
-        })}
-      </ol>
+              <span aria-hidden="true">{playedOpen ? '▾' : '▸'}</span> Played ({parts.played.length}
+              )
+            </button>
+            {playedOpen ? (
+              <>
+                <ol className="queue-list" aria-label="Played songs">
+                  {parts.played.map(row)}
+                </ol>
+                <button className="link-button" onClick={onShowHistory}>
+                  Everything played is in History
+                </button>
+              </>
+            ) : null}
+          </section>
+        ) : null}
+        {parts.current !== null ? (
+          <section className="queue-part" aria-label="Now playing">
+            <h3 className="queue-part-title">{atEnd ? 'Last played' : 'Now playing'}</h3>
+            <ol className="queue-list" aria-label="Now playing song">
+              {row(parts.current)}
+            </ol>
+          </section>
+        ) : null}
+        <section className="queue-part" aria-label="Up next">
+          <h3 className="queue-part-title">Up next</h3>
+          {upNextCount > 0 ? (
+            <ol className="queue-list" aria-label="Up next songs">
+              {parts.upNext.map(row)}
+            </ol>
+          ) : (
+            <p className="empty-note" data-testid={atEnd ? 'end-of-queue' : 'up-next-empty'}>
+              {atEnd
+                ? 'End of the queue. Play or Previous plays the last song again; anything you add plays from here.'
+                : 'Nothing up next. Add songs, or switch on Auto to keep the music going.'}
+            </p>
+          )}
+        </section>
+      </div>
     </>
   )
 }

@@ -29,6 +29,9 @@ export class AutoQueueFiller {
   /** Bumped by every start and stop: answers to an earlier life are dropped. */
   private generation = 0
   private readonly offs: (() => void)[] = []
+  /** The queue ran out while on: the next pick plays as soon as it arrives. */
+  private continueAtEnd = false
+  private wasAtEnd = false
 
   constructor(
     private readonly player: Player,
@@ -39,7 +42,7 @@ export class AutoQueueFiller {
   start(): () => void {
     this.disposed = false
     this.generation++
-    this.offs.push(this.player.subscribe(() => this.check()))
+    this.offs.push(this.player.subscribe(() => this.followPlayer()))
     this.offs.push(
       this.bridge.onEvent((event) => {
         switch (event.name) {
@@ -114,6 +117,14 @@ export class AutoQueueFiller {
     this.check()
   }
 
+  private followPlayer(): void {
+    const { atEnd } = this.player.getSnapshot()
+    if (atEnd && !this.wasAtEnd && this.state.enabled) this.continueAtEnd = true
+    if (!atEnd) this.continueAtEnd = false
+    this.wasAtEnd = atEnd
+    this.check()
+  }
+
   /** Asks for one more song when fewer than `minUpcoming` are ahead; its arrival checks again. */
   check(): void {
     const { enabled, minUpcoming, picking } = this.state
@@ -136,7 +147,14 @@ export class AutoQueueFiller {
           // The engine's re-rank may have queued the same song meanwhile: then ask again.
           const queued = this.player.getSnapshot().queue.items
           if (queued.some((item) => item.entry.trackId === entry.trackId)) this.check()
-          else this.player.addEntries([entry])
+          else {
+            this.player.addEntries([entry])
+            // Next at the end of the queue (or its last song ending) keeps the music going.
+            if (this.continueAtEnd && this.player.getSnapshot().atEnd) {
+              this.continueAtEnd = false
+              this.player.play()
+            }
+          }
         } else {
           this.blocked = true
           this.set({ picking: false, message })
