@@ -40,6 +40,10 @@ import { listenerInsights } from './insights/listener'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
 import { UserError } from '../shared/errors'
+import { ScrobbleRepository } from './db/scrobbles'
+import { Scrobbler } from './scrobble/scrobbler'
+import { LastfmClient } from './scrobble/lastfm'
+import { APP_VERSION } from '../shared/version'
 
 // What front ends need besides the Engine: they import nothing else of the engine's interior.
 export { electronSqliteBinding } from './db/native-binding'
@@ -110,6 +114,9 @@ export class Engine {
   /** Whether this engine watches its folders (the app and the host do; the CLI does not). */
   private readonly watching: boolean
   private closed = false
+  private readonly scrobbler: Scrobbler
+  /** The Last.fm request token between Connect and Finish. */
+  private lastfmToken: string | null = null
   private readonly autoQueueRandom: () => number
   /** Learns from new events and re-ranks the waiting auto-picks, once per burst of events. */
   private readonly learning: Coalescer
@@ -142,6 +149,13 @@ export class Engine {
     this.settings = new SettingsStore(this.db)
     this.embeddings = new EmbeddingStore(this.db)
     this.metrics = new MetricStore(this.db)
+    this.scrobbler = new Scrobbler({
+      repo: new ScrobbleRepository(this.db),
+      settings: () => this.settings.get().scrobbling,
+      track: (trackId) => this.tracks.getTrack(trackId),
+      clientVersion: APP_VERSION,
+      log: (level, message) => this.log(level, message),
+    })
     this.backgroundAnalysis = options.backgroundAnalysis ?? false
     this.nativeBinding = options.nativeBinding
     this.log = options.log ?? (() => undefined)
@@ -157,6 +171,9 @@ export class Engine {
       this.watchOtherWriters()
     }
     if (this.backgroundAnalysis) this.analyseInBackground()
+    // A long-running host (the app, `serve`) sends listens kept from an earlier run; one-off CLI
+    // commands never reach the network.
+    if (this.watching) this.scrobbler.settingsChanged()
   }
 
   /** Subscribes to engine events; returns the unsubscribe function. */
@@ -740,14 +757,17 @@ export class Engine {
       const playId = this.events.playStart(trackId, { source: 'ui' })
       this.playing.clear() // one player: a new start supersedes any play whose end was lost
       this.playing.add(playId)
+      this.scrobbler.playStarted(trackId, playId)
       return { playId }
     },
     playProgress: ({ trackId, playId, position }) => {
       this.events.playProgress(trackId, playId, position)
+      this.scrobbler.playProgress(trackId, playId, position)
     },
     playEnded: ({ trackId, playId, position, duration, reason }) => {
       this.playing.delete(playId)
       this.events.playEnd(trackId, playId, { position, duration, reason })
+      this.scrobbler.playEnded(trackId, playId, position, duration)
       this.eventsLogged()
     },
     setMark: ({ trackId, mark }) => {
@@ -852,8 +872,40 @@ export class Engine {
     getSettings: () => this.settings.get(),
     updateSettings: (change) => {
       const next = this.settings.update(change.section, change.patch)
+      if (change.section === 'scrobbling') this.scrobbler.settingsChanged()
       this.emit('settingsChanged', next)
       return next
+    },
+    scrobblingStatus: () => this.scrobbler.status(),
+    connectLastfm: async ({ apiKey, apiSecret }) => {
+      const current = this.settings.get().scrobbling.lastfm
+      const client = new LastfmClient(current.url, apiKey.trim(), apiSecret.trim(), '')
+      const request = await client.requestToken()
+      if ('error' in request) throw new UserError(request.error)
+      this.settings.update('scrobbling', {
+        lastfm: { ...current, apiKey: apiKey.trim(), apiSecret: apiSecret.trim() },
+      })
+      this.lastfmToken = request.token
+      return { page: request.page }
+    },
+    finishLastfm: async () => {
+      const current = this.settings.get().scrobbling.lastfm
+      if (this.lastfmToken === null) {
+        throw new UserError(
+          'Press Connect first, then allow Attune on the Last.fm page.',
+          'conflict',
+        )
+      }
+      const client = new LastfmClient(current.url, current.apiKey, current.apiSecret, '')
+      const session = await client.session(this.lastfmToken)
+      if ('error' in session) throw new UserError(session.error, 'conflict')
+      this.lastfmToken = null
+      const next = this.settings.update('scrobbling', {
+        lastfm: { ...current, enabled: true, sessionKey: session.key, user: session.user },
+      })
+      this.scrobbler.settingsChanged()
+      this.emit('settingsChanged', next)
+      return this.scrobbler.status()
     },
     listHistory: ({ limit = 100 }) =>
       this.queue
@@ -893,6 +945,7 @@ export class Engine {
     await this.analysing?.catch(() => undefined)
     const taste = await this.taste?.catch(() => null)
     await taste?.close({ save: true })
+    this.scrobbler.close()
     this.metrics.close()
     this.db.close()
   }

@@ -3,6 +3,7 @@
 // and the browser host's routes are all derived from `calls` below, with no per-call glue.
 import { z } from 'zod'
 import { settingsSchema, type Settings } from './settings'
+import type { ScrobbleServiceStatus } from './scrobbling'
 import {
   type AnalysisProgress,
   type AnalysisResult,
@@ -431,8 +432,30 @@ export const calls = {
       z
         .object({ section: z.literal('playback'), patch: settingsSchema.shape.playback.partial() })
         .strict(),
+      z
+        .object({
+          section: z.literal('scrobbling'),
+          patch: settingsSchema.shape.scrobbling.partial(),
+        })
+        .strict(),
     ]),
   ),
+  /** How sending listens to ListenBrainz and Last.fm stands: account, waiting, sent, problems. */
+  scrobblingStatus: call<ScrobbleServiceStatus[]>()(none),
+  /**
+   * Starts connecting Last.fm with the listener's API key and secret: answers the Last.fm page
+   * where they allow Attune; `finishLastfm` completes it.
+   */
+  connectLastfm: call<{ page: string }>()(
+    z
+      .object({
+        apiKey: z.string().trim().min(1).max(100),
+        apiSecret: z.string().trim().min(1).max(100),
+      })
+      .strict(),
+  ),
+  /** Once the listener allowed Attune on Last.fm's page: keeps the session and turns sending on. */
+  finishLastfm: call<ScrobbleServiceStatus[]>()(none),
   listHistory: call<HistoryEntry[]>()(
     z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
   ),

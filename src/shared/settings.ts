@@ -60,6 +60,26 @@ export const settingsSchema = z.object({
     /** Evens out loudness with the files' ReplayGain tags: per track, per album, or not. */
     replayGain: z.enum(['track', 'album', 'off']),
   }),
+  /** Sending listens to ListenBrainz and Last.fm: off unless the listener turns it on. */
+  scrobbling: z.object({
+    listenbrainz: z.object({
+      enabled: z.boolean(),
+      /** The user token from listenbrainz.org/settings (sent as `Authorization: Token …`). */
+      token: z.string().max(200),
+      /** The API's address: ListenBrainz itself, or a compatible server of the listener's own. */
+      url: z.string().url().max(500),
+    }),
+    lastfm: z.object({
+      enabled: z.boolean(),
+      /** The listener's own API account (last.fm/api/account/create): key and shared secret. */
+      apiKey: z.string().max(100),
+      apiSecret: z.string().max(100),
+      /** The session Last.fm gives once the listener allowed Attune (auth.getSession). */
+      sessionKey: z.string().max(100),
+      user: z.string().max(100),
+      url: z.string().url().max(500),
+    }),
+  }),
 })
 
 export type Settings = z.infer<typeof settingsSchema>
@@ -72,6 +92,17 @@ export const DEFAULT_SETTINGS: Settings = {
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },
   analysis: { workers: null, autoStart: true },
   playback: { skipOnNotForMe: true, replayGain: 'track' },
+  scrobbling: {
+    listenbrainz: { enabled: false, token: '', url: 'https://api.listenbrainz.org' },
+    lastfm: {
+      enabled: false,
+      apiKey: '',
+      apiSecret: '',
+      sessionKey: '',
+      user: '',
+      url: 'https://ws.audioscrobbler.com/2.0/',
+    },
+  },
 }
 
 /** Maps the UI's exploration slider (0 = "safe bets", 1 = "surprise me") to α in 0.1…3, log-scaled. */

@@ -426,6 +426,23 @@ export class FakeBridge implements Bridge {
         queueMicrotask(() => this.emit('settingsChanged', this.settings))
         return this.settings
       },
+      scrobblingStatus: () =>
+        (['listenbrainz', 'lastfm'] as const).map((service) => ({
+          service,
+          enabled: this.settings.scrobbling[service].enabled,
+          user: null,
+          pending: 0,
+          sent: 0,
+          refused: 0,
+          state: this.settings.scrobbling[service].enabled ? ('ok' as const) : ('off' as const),
+          message: null,
+        })),
+      connectLastfm: () => {
+        throw new Error('Connecting Last.fm is tested against the engine (test/main/scrobble).')
+      },
+      finishLastfm: () => {
+        throw new Error('Connecting Last.fm is tested against the engine (test/main/scrobble).')
+      },
     }
     this.api = Object.fromEntries(
       (Object.keys(handlers) as CallName[]).map((name) => [

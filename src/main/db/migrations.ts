@@ -389,6 +389,37 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 13,
+    name: 'listens waiting for ListenBrainz and Last.fm',
+    up(db) {
+      // One row per play that counted as a listen, per service the listener turned on, kept until
+      // the service took it (sent_at) or refused it for good (refused_at): offline listens survive
+      // restarts and go out later in order; UNIQUE(service, play_id) keeps a play from counting twice.
+      // Title and artist are copied: the service must get what the song was called when heard.
+      db.exec(`
+        CREATE TABLE scrobbles (
+          id           INTEGER PRIMARY KEY,
+          service      TEXT NOT NULL CHECK (service IN ('listenbrainz', 'lastfm')),
+          play_id      TEXT NOT NULL,
+          track_id     INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+          listened_at  INTEGER NOT NULL,            -- unix seconds, when the play started
+          artist       TEXT NOT NULL,
+          title        TEXT NOT NULL,
+          album        TEXT,
+          album_artist TEXT,
+          duration     REAL,
+          track_no     INTEGER,
+          attempts     INTEGER NOT NULL DEFAULT 0,
+          last_error   TEXT,
+          sent_at      INTEGER,
+          refused_at   INTEGER,
+          UNIQUE (service, play_id)
+        );
+        CREATE INDEX scrobbles_waiting ON scrobbles (service, id) WHERE sent_at IS NULL AND refused_at IS NULL;
+      `)
+    },
+  },
 ]
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

@@ -31,7 +31,12 @@ export function trustedSender(appOrigin: string, devUrl: string | null) {
 }
 
 /** Sites whose links may open in the system browser; the app links nowhere else. */
-export const EXTERNAL_HOSTS: ReadonlySet<string> = new Set(['github.com'])
+export const EXTERNAL_HOSTS: ReadonlySet<string> = new Set([
+  'github.com',
+  // Connecting scrobbling: the page where the listener allows Attune, and the services' settings.
+  'www.last.fm',
+  'listenbrainz.org',
+])
 
 /** Only https links to the allowed sites, never file:, javascript:, custom schemes or other hosts. */
 export function allowedExternalUrl(url: string): boolean {

@@ -448,3 +448,35 @@ describe('migration 12: a counter of the embeddings’ changes', () => {
     db.close()
   })
 })
+
+describe('migration 13: listens waiting for the scrobbling services', () => {
+  it('keeps one row per play and service, and the waiting ones in order by an index', () => {
+    const file = dbFile()
+    const before = openDatabase(file, { migrations: migrations.slice(0, 12) })
+    before.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/m/1.mp3', 1)`).run()
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 13) })
+    expect(schemaVersion(db)).toBe(13)
+    const insert = db.prepare(
+      `INSERT INTO scrobbles (service, play_id, track_id, listened_at, artist, title) VALUES (?, ?, 1, 100, 'A', 'T')`,
+    )
+    insert.run('listenbrainz', 'p1')
+    insert.run('lastfm', 'p1')
+    expect(() => insert.run('listenbrainz', 'p1')).toThrow(/UNIQUE/)
+    expect(() => insert.run('myspace', 'p2')).toThrow(/CHECK/)
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT id FROM scrobbles WHERE service = 'lastfm' AND sent_at IS NULL AND refused_at IS NULL ORDER BY id LIMIT 50`,
+      )
+      .all() as { detail: string }[]
+    expect(plan.map((row) => row.detail).join(' ')).toMatch(
+      /USING (COVERING )?INDEX scrobbles_waiting/,
+    )
+    // A song removed from the library keeps its waiting listen.
+    db.prepare(`DELETE FROM tracks WHERE id = 1`).run()
+    expect(db.prepare(`SELECT COUNT(*) FROM scrobbles WHERE track_id IS NULL`).pluck().get()).toBe(
+      2,
+    )
+    db.close()
+  })
+})

@@ -18,6 +18,7 @@ import { errorText } from '../../lib/format'
 import { addLibraryFolder } from '../../lib/folders'
 import { ModelSettings } from './ModelSettings'
 import { PlaybackSettings } from './PlaybackSettings'
+import { ScrobblingSettings } from './ScrobblingSettings'
 import type { SettingsCardProps } from './card-props'
 
 export interface SettingsViewProps {
@@ -198,6 +199,14 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
             </div>
           ) : null}
         </div>
+        {settings ? (
+          <ScrobblingSettings
+            bridge={bridge}
+            settings={settings}
+            onChange={setSettings}
+            onError={onError}
+          />
+        ) : null}
       </TabPanel>
       <TabPanel idPrefix="settings" id="advanced" shown={level === 'advanced'}>
         <div className="card" aria-label="Analysis">
