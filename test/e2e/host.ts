@@ -12,10 +12,22 @@ export interface Host {
 }
 
 /** Starts `attune serve` on a library and a database, and reads the JSON it prints once it listens. */
-export function startHost(library: string, dbPath: string): Promise<Host> {
+/** Starts `attune serve` on `library` (`extra`: more of its options, e.g. `--seed 7`). */
+export function startHost(library: string, dbPath: string, extra: string[] = []): Promise<Host> {
   const child = spawn(
     process.execPath,
-    ['bin/attune.js', 'serve', '--library', library, '--db', dbPath, '--port', '0', '--json'],
+    [
+      'bin/attune.js',
+      'serve',
+      '--library',
+      library,
+      '--db',
+      dbPath,
+      '--port',
+      '0',
+      '--json',
+      ...extra,
+    ],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   return new Promise((ok, fail) => {

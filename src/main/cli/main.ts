@@ -397,7 +397,10 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     'static-dir': { type: 'string' },
+    seed: { type: 'string' },
   })
+  // The auto-queue's draws from a fixed seed repeat from run to run (tests, demos).
+  const seed = wholeNumber(values.seed, '--seed', 0)
   const port = values.port === undefined ? 0 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError('--port takes a port number.', 2)
@@ -417,6 +420,7 @@ async function serveCommand(ctx: Context, args: string[]): Promise<number> {
     dbPath: ctx.dbPath,
     watch: true,
     backgroundAnalysis: true,
+    ...(seed === undefined ? {} : { autoQueueSeed: seed }),
     log: (level, message) => {
       if (level !== 'info') ctx.io.stderr.write(`${message}\n`)
     },
