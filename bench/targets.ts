@@ -76,44 +76,41 @@ export const BENCHMARKS: Benchmark[] = [
     ],
   },
   {
+    // The wide case at 100k × 128; the long one at 1M × 32 in the full run, 250k × 32 here (the
+    // 1M setup alone took ~9 minutes at load 15). The 1M memory is checked by the full run's table.
     name: 'taste-worker',
     args: [],
-    checkArgs: ['--check', '--stall-rewards', '600'],
+    checkArgs: ['--check', '--stall-rewards', '1200'],
     targets: [
       {
-        result: 'taste-worker.stall.100kx128.p99OverPass',
+        result: 'taste-worker.stall.wide.p99OverPass',
         label: 'worker reward→pick 100k×128: p99 ÷ one pass',
         atMost: 2,
       },
       {
-        result: 'taste-worker.stall.100kx128.maxOverPass',
+        result: 'taste-worker.stall.wide.maxOverPass',
         label: 'worker reward→pick 100k×128: max ÷ one pass',
         atMost: 5,
       },
       {
-        result: 'taste-worker.stall.100kx128.refreshes',
+        result: 'taste-worker.stall.wide.refreshes',
         label: 'exact refreshes done during the 100k×128 run',
         atLeast: 1,
       },
       {
-        result: 'taste-worker.stall.1mx32.p99OverPass',
-        label: 'worker reward→pick 1M×32: p99 ÷ one pass',
+        result: 'taste-worker.stall.long.p99OverPass',
+        label: 'worker reward→pick 250k×32: p99 ÷ one pass',
         atMost: 2,
       },
       {
-        result: 'taste-worker.stall.1mx32.maxOverPass',
-        label: 'worker reward→pick 1M×32: max ÷ one pass',
+        result: 'taste-worker.stall.long.maxOverPass',
+        label: 'worker reward→pick 250k×32: max ÷ one pass',
         atMost: 5,
       },
       {
-        result: 'taste-worker.stall.1mx32.refreshes',
-        label: 'exact refreshes done during the 1M×32 run',
+        result: 'taste-worker.stall.long.refreshes',
+        label: 'exact refreshes done during the 250k×32 run',
         atLeast: 1,
-      },
-      {
-        result: 'taste-worker.stall.1mx32.peakRssMb',
-        label: '1M×32 peak memory, MB',
-        atMost: STALL_1M_MEMORY_MB,
       },
     ],
   },

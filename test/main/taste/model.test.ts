@@ -117,6 +117,26 @@ describe('TasteModel', () => {
     expect(top.every((r) => clusterOf(r.trackId) === 'A')).toBe(true)
   })
 
+  it('ranks without words, and words only the songs asked for, as recommend would', () => {
+    const learner = learnerFor()
+    const make = eventsFactory()
+    learner.applyEvents([make.mark(105, 'love'), make.mark(212, 'not_for_me')])
+    const options = { n: 8, now: 0, replayWindowDays: 3, titleOf: (id: number) => `Song ${id}` }
+    const worded = learner.recommend(options)
+    const ranked = learner.rank(options)
+    expect(ranked).toEqual(worded.map(({ why: _why, reasons: _reasons, ...scores }) => scores))
+    expect(ranked[0]).not.toHaveProperty('why')
+    // Two of them worded: the same scores and, when recommend saw no wild card, the same reason.
+    const asked = [worded[1]!.trackId, worded[4]!.trackId, 999_999]
+    const words = learner.word(asked, options.titleOf)
+    expect(words.map((w) => w.trackId)).toEqual(asked.slice(0, 2)) // an unknown song is left out
+    for (const w of words) {
+      const same = worded.find((r) => r.trackId === w.trackId)!
+      expect([w.mean, w.bonus, w.ucb]).toEqual([same.mean, same.bonus, same.ucb])
+      if (same.why.wildCard === null) expect(w.why).toEqual(same.why)
+    }
+  })
+
   it("keeps the listener's own not-for-me songs out of the recommendations", () => {
     const learner = learnerFor()
     const make = eventsFactory()
