@@ -83,18 +83,26 @@ describe('learning from feedback over many hidden tastes (bench/learning-sim.ts)
       runs.push(runBaseline('centroid', library, taste, 1))
     }
     const summaries = tastes.map((t) => summariseTaste(library, t, runs))
-    const med = (policy: PolicyName, figure: 'hitRate' | 'picksToFive' | 'cameBack') =>
-      median(summaries.map((s) => s.policies[policy][figure]))
-    // Liked-style picks among picks 11–30 (a loved song picked again is not a hit): far above
-    // random, and at least as many as the closest-to-liked picks, which it reaches much sooner.
-    // Measured (v4 features, k = 64, α = 0.5): attune 0.525, centroid 0.50, random 0.225; the
-    // first 5 liked songs after 11 picks, centroid 18.5, random 23.
+    const med = (
+      policy: PolicyName,
+      figure: 'hitRate' | 'hitShareOfCeiling' | 'picksToFive' | 'cameBack',
+    ) => median(summaries.map((s) => s.policies[policy][figure]))
+    // Liked-style picks among picks 11–30 (a loved song picked again is not a hit), as a share of
+    // the 20 picks and of what was left to find: far above random. Measured (v4 features, k = 64,
+    // α = 0.5, 2026-12-05): attune 0.525 and 0.59, random 0.275 and 0.275, centroid 0.25 and
+    // 0.25. Against the centroid only "at least as many": over 20 seeds it is as good as Attune on
+    // the large tastes, so its one-seed median jumps between 0.25 and 0.5 (bench/README.md).
     expect(med('attune', 'hitRate')).toBeGreaterThanOrEqual(med('random', 'hitRate') + 0.2)
+    expect(med('attune', 'hitShareOfCeiling')).toBeGreaterThanOrEqual(
+      med('random', 'hitShareOfCeiling') + 0.25,
+    )
     expect(med('attune', 'hitRate')).toBeGreaterThanOrEqual(med('centroid', 'hitRate'))
+    // The first 5 liked songs: after 11 picks (random 24, centroid 23).
     expect(med('attune', 'picksToFive')).toBeLessThanOrEqual(med('centroid', 'picksToFive') - 3)
-    expect(med('attune', 'picksToFive')).toBeLessThan(med('random', 'picksToFive'))
-    // "Not for me" steers away from the style: it comes back less often than at random.
-    expect(med('attune', 'cameBack')).toBeLessThan(med('random', 'cameBack'))
+    expect(med('attune', 'picksToFive')).toBeLessThanOrEqual(med('random', 'picksToFive') - 6)
+    // "Not for me" steers away from the style: it comes back within 3 picks after 35 % of the
+    // marks (random 65 %, centroid 46 %).
+    expect(med('attune', 'cameBack')).toBeLessThanOrEqual(med('random', 'cameBack') - 0.1)
     // No stopwatch: analysing the corpus and ~10 simulated listeners take ~30 s on an idle
     // 2-core machine and several times that at load 8; the limit only catches a hang.
   }, 900_000)
