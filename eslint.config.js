@@ -61,6 +61,8 @@ const engineParts = {
     files: ['src/main/insights/**'],
     may: ['db', 'media-formats', 'events', 'library', 'analysis', 'taste', 'base'],
   },
+  // Sending listens to ListenBrainz and Last.fm: its own repository, its own HTTP clients.
+  scrobble: { files: ['src/main/scrobble/**'], may: ['db', 'base'] },
   queue: {
     files: ['src/main/queue/**'],
     may: ['db', 'media-formats', 'events', 'library', 'analysis', 'taste', 'insights', 'base'],
@@ -83,6 +85,7 @@ const engineParts = {
       'taste',
       'insights',
       'queue',
+      'scrobble',
       'worker entries',
       'base',
     ],
@@ -107,6 +110,7 @@ const partImports = {
   taste: 'taste(/|$)',
   insights: 'insights(/|$)',
   queue: 'queue(/|$)',
+  scrobble: 'scrobble(/|$)',
   'worker entries': 'workers/[\\w-]+\\.worker$',
   engine: 'engine$',
   'front ends': '(cli|http|electron)(/|$)',
