@@ -7,6 +7,8 @@ import { EventLog, unplayableTracks } from './db/events'
 import { createMediaHandler } from './media'
 import { QueueStore } from './db/queue'
 import { SettingsStore } from './db/settings'
+import { PickHistory } from './db/pick-history'
+import { OtherWriters } from './db/other-writers'
 import { analyseLibrary, defaultWorkerCount } from './analysis/pool'
 import { EmbeddingStore } from './db/embeddings'
 import { EXTRACTOR } from './analysis/feature-names'
@@ -59,8 +61,6 @@ export interface EngineOptions {
    * (the app and the browser host do; the CLI runs `attune analyze` explicitly).
    */
   backgroundAnalysis?: boolean
-  /** The taste model's worker entry (the Electron build passes its bundled file). */
-  tasteWorker?: URL | string
   /** Where warnings and worker logs go. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
   /** Seed of the auto-queue's draws (tests); default from the clock. */
@@ -99,6 +99,7 @@ export class Engine {
   readonly embeddings: EmbeddingStore
   /** Runs and their metrics (live model, offline evaluations), read by the Insights view. */
   readonly metrics: MetricStore
+  private readonly pickHistory: PickHistory
   private analysing: Promise<AnalysisResult> | null = null
   private analysisAbort: AbortController | null = null
   private readonly backgroundAnalysis: boolean
@@ -156,6 +157,7 @@ export class Engine {
       clientVersion: APP_VERSION,
       log: (level, message) => this.log(level, message),
     })
+    this.pickHistory = new PickHistory(this.db)
     this.backgroundAnalysis = options.backgroundAnalysis ?? false
     this.nativeBinding = options.nativeBinding
     this.log = options.log ?? (() => undefined)
@@ -291,7 +293,7 @@ export class Engine {
     const choice = chooseAutoPick(
       candidates,
       { temperature, topN, artistSpacing: spacing },
-      this.recentAutoPickArtists(spacing),
+      this.pickHistory.recentAutoPickArtists(spacing),
       this.autoQueueRandom,
     )
     if (!choice) {
@@ -363,15 +365,8 @@ export class Engine {
    */
   private eventsLogged(): void {
     if (this.closed) return
-    if (this.taste === null && !this.hasAutoPicksQueued()) return
+    if (this.taste === null && !this.pickHistory.hasWaitingAutoPicks()) return
     this.learning.request()
-  }
-
-  private hasAutoPicksQueued(): boolean {
-    return (
-      this.db.prepare(`SELECT 1 FROM queue WHERE source = 'auto' AND touched = 0 LIMIT 1`).get() !==
-      undefined
-    )
   }
 
   /** Resolves once the model has learned from every event so far and the queue is re-ranked. */
@@ -396,7 +391,7 @@ export class Engine {
       return
     }
     // With picks waiting, one round trip: the worker learns the new events before it ranks.
-    const learned = this.latestEventId()
+    const learned = this.events.lastId()
     const settings = this.settings.get()
     const { temperature, topN } = settings.exploration
     const spacing = settings.autoQueue.artistSpacing
@@ -436,7 +431,7 @@ export class Engine {
       waiting.map((e) => ({ trackId: e.trackId, ucb: scoreOf(e.reason) })),
       candidates,
       policy,
-      this.recentAutoPickArtists(policy.artistSpacing),
+      this.pickHistory.recentAutoPickArtists(policy.artistSpacing),
       this.autoQueueRandom,
     )
     const replacedAt = new Set(plan.map((p) => p.index))
@@ -525,31 +520,17 @@ export class Engine {
    * commits, so the poll costs one pragma while nobody else writes.
    */
   private watchOtherWriters(): void {
-    let version = this.db.pragma('data_version', { simple: true })
-    let latest = this.latestEventId()
+    const others = new OtherWriters(this.db)
+    let latest = this.events.lastId()
     this.otherWriters = setInterval(() => {
-      if (this.closed) return
-      const now = this.db.pragma('data_version', { simple: true })
-      if (now === version) return
-      version = now
+      if (this.closed || !others.committedSince()) return
       const since = latest
-      latest = this.latestEventId()
-      const taught = this.db
-        .prepare(
-          `SELECT 1 FROM events WHERE id > ? AND kind IN ('mark', 'label_import', 'play_end') LIMIT 1`,
-        )
-        .get(since)
-      if (taught === undefined) return
+      latest = this.events.lastId()
+      if (!others.taughtAfter(since)) return
       this.emit('labelsChanged', { trackId: null })
       this.eventsLogged()
     }, OTHER_WRITERS_POLL_MS)
     this.otherWriters.unref()
-  }
-
-  private latestEventId(): number {
-    return (
-      this.db.prepare(`SELECT COALESCE(MAX(id), 0) AS id FROM events`).get() as { id: number }
-    ).id
   }
 
   /**
@@ -604,30 +585,6 @@ export class Engine {
       if (/analysed|no vectors/i.test(message)) return null
       throw new Error(`Attune could not work out what the taste model has learned: ${message}`)
     }
-  }
-
-  /** Artists of the latest auto-picks, newest last. */
-  private recentAutoPickArtists(count: number): (string | null)[] {
-    if (count <= 0) return []
-    const rows = this.db
-      .prepare(
-        `SELECT t.artist AS artist, t.album_artist AS albumArtist FROM events e
-         LEFT JOIN tracks t ON t.id = e.track_id
-         WHERE e.kind = 'auto_pick' ORDER BY e.id DESC LIMIT ?`,
-      )
-      .all(count) as { artist: string | null; albumArtist: string | null }[]
-    return rows.map((r) => r.artist ?? r.albumArtist).reverse()
-  }
-
-  /** Ids of every track that was ever started. */
-  private playedTrackIds(): number[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT DISTINCT track_id AS trackId FROM events WHERE kind = 'play_start' AND track_id IS NOT NULL`,
-        )
-        .all() as { trackId: number }[]
-    ).map((r) => r.trackId)
   }
 
   /**
@@ -814,7 +771,7 @@ export class Engine {
     autoQueueNext: ({ exclude = [] }) => this.autoQueueNext(exclude),
     discover: async ({ n = 20 }) => {
       const taste = await this.tasteService()
-      const picks = await taste.recommend({ n, exclude: this.playedTrackIds() })
+      const picks = await taste.recommend({ n, exclude: this.pickHistory.playedTrackIds() })
       return picks.map(({ trackId, ...rest }) => ({
         ...rest,
         track: this.tracks.getTrack(trackId),

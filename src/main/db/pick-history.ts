@@ -1,0 +1,46 @@
+import type { Database } from './database'
+import { Statements } from './statements'
+
+/**
+ * What the auto-queue reads of the listening history and the queue: the artists of the latest
+ * picks (for artist spacing), the songs ever started, and whether a pick still waits in the queue.
+ */
+export class PickHistory {
+  private readonly statements: Statements
+
+  constructor(db: Database) {
+    this.statements = new Statements(db)
+  }
+
+  /** Artists (or album artists) of the latest `count` auto-picks, newest last. */
+  recentAutoPickArtists(count: number): (string | null)[] {
+    if (count <= 0) return []
+    const rows = this.statements
+      .get<[number], { artist: string | null; albumArtist: string | null }>(
+        `SELECT t.artist AS artist, t.album_artist AS albumArtist FROM events e
+         LEFT JOIN tracks t ON t.id = e.track_id
+         WHERE e.kind = 'auto_pick' ORDER BY e.id DESC LIMIT ?`,
+      )
+      .all(count)
+    return rows.map((r) => r.artist ?? r.albumArtist).reverse()
+  }
+
+  /** Ids of every track that was ever started. */
+  playedTrackIds(): number[] {
+    return this.statements
+      .get<[], { trackId: number }>(
+        `SELECT DISTINCT track_id AS trackId FROM events WHERE kind = 'play_start' AND track_id IS NOT NULL`,
+      )
+      .all()
+      .map((r) => r.trackId)
+  }
+
+  /** Whether an auto-pick the listener has not moved waits in the queue. */
+  hasWaitingAutoPicks(): boolean {
+    return (
+      this.statements
+        .get(`SELECT 1 FROM queue WHERE source = 'auto' AND touched = 0 LIMIT 1`)
+        .get() !== undefined
+    )
+  }
+}
