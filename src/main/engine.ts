@@ -36,12 +36,13 @@ import { applyReplacements, isWaitingAutoPick, type QueueReplacement } from '../
 import type { QueueEntry } from '../shared/contract'
 import type { Track } from '../shared/domain'
 import { listenRow } from '../shared/rewards'
-import { asPickReason, withPickContext } from '../shared/reasons'
+import { withPickContext, type AutoPickReason } from '../shared/reasons'
 import { MetricStore } from './insights/metrics'
 import { listenerInsights } from './insights/listener'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
-import { UserError } from '../shared/errors'
+import { isNothingToScore, UserError, type ErrorBody, type ErrorCode } from '../shared/errors'
+import { errorBody } from './errors'
 import { ScrobbleRepository } from './db/scrobbles'
 import { Scrobbler } from './scrobble/scrobbler'
 import { LastfmClient } from './scrobble/lastfm'
@@ -67,9 +68,19 @@ export interface EngineOptions {
   autoQueueSeed?: number
 }
 
-/** What the listener sees when the taste model has nothing to score yet. */
+/** What the listener sees when the taste model has nothing to score yet (each front end adds what to do). */
 export const NOTHING_ANALYSED_MESSAGE =
-  'No song is analysed yet, so Attune has nothing to pick from. It listens to your library in the background; try again once some songs are analysed.'
+  'No song is analysed yet, so Attune has nothing to pick from.'
+
+/** Why the auto-queue has nothing to pick from in `space`: its code and words. */
+function nothingToPick(space: string): { message: string; code: ErrorCode } {
+  return space === EXTRACTOR.space
+    ? { code: 'not-analysed', message: NOTHING_ANALYSED_MESSAGE }
+    : {
+        code: 'no-vectors',
+        message: `No song has a vector in the space '${space}', so Attune has nothing to pick from.`,
+      }
+}
 
 const DAY_MS = 86_400_000
 
@@ -204,7 +215,7 @@ export class Engine {
         return summary
       })
       .catch((error: unknown) => {
-        this.emit('error', { message: `The scan stopped: ${(error as Error).message}` })
+        this.emit('error', stopped('The scan', error))
         throw error
       })
       .finally(() => {
@@ -254,12 +265,9 @@ export class Engine {
       metrics: this.metrics,
       ...(this.nativeBinding ? { nativeBinding: this.nativeBinding } : {}),
     }).catch((error: unknown) => {
+      // Nothing analysed yet ('not-analysed', 'no-vectors' from the worker) is a state the
+      // listener can change: the next call tries again.
       this.taste = null
-      // Nothing analysed yet is a state the listener can change, not an engine failure (the
-      // browser host answers 409 with these words, not 500).
-      const message = (error as Error).message
-      if (/analysed/i.test(message)) throw new UserError(NOTHING_ANALYSED_MESSAGE, 'conflict')
-      if (/no vectors/i.test(message)) throw new UserError(message, 'conflict')
       throw error
     })
     return this.taste
@@ -273,16 +281,14 @@ export class Engine {
   async autoQueueNext(exclude: readonly number[] = []): Promise<AutoQueuePick> {
     const settings = this.settings.get()
     const vectors = this.embeddings.spaces().find((x) => x.space === settings.model.space)?.vectors
-    if (!vectors) return { entry: null, message: NOTHING_ANALYSED_MESSAGE }
+    if (!vectors) return { entry: null, ...nothingToPick(settings.model.space) }
     const { temperature, topN } = settings.exploration
     const spacing = settings.autoQueue.artistSpacing
     let taste: TasteService
     try {
       taste = await this.tasteService()
     } catch (error) {
-      if (/analysed|no vectors/i.test((error as Error).message)) {
-        return { entry: null, message: NOTHING_ANALYSED_MESSAGE }
-      }
+      if (isNothingToScore(error)) return { entry: null, ...nothingToPick(settings.model.space) }
       throw error
     }
     const recommendations = await taste.recommend({
@@ -380,7 +386,7 @@ export class Engine {
     try {
       taste = await this.tasteService()
     } catch (error) {
-      if (/analysed|no vectors/i.test((error as Error).message)) return
+      if (isNothingToScore(error)) return
       throw error
     }
     const state = this.queue.load()
@@ -470,28 +476,23 @@ export class Engine {
     worded: WordedSong,
     candidates: readonly (ScoredSong & AutoPickExtras)[],
   ): QueuedTrack | null {
-    const before = (entry.reason ?? {}) as {
-      mean?: number
-      bonus?: number
-      ucb?: number
-      probability?: number | null
-      why?: unknown
-    }
+    const before = entry.reason
     const place = candidates.findIndex((c) => c.trackId === entry.trackId)
     const atPlace = place >= 0 ? candidates[place]?.bestMeans[place] : undefined
     const why = withPickContext(worded.why, {
       wildCard: atPlace !== undefined && atPlace > worded.mean,
-      probability: before.probability ?? null,
+      probability: before?.probability ?? null,
     })
-    const line = asPickReason(before.why)?.line
-    if (line === why.line && before.ucb === worded.ucb && before.mean === worded.mean) return null
+    const line = before?.why?.line
+    if (line === why.line && before?.ucb === worded.ucb && before.mean === worded.mean) return null
     return {
       ...entry,
       reason: {
         mean: worded.mean,
         bonus: worded.bonus,
         ucb: worded.ucb,
-        probability: before.probability ?? null,
+        // A pick saved without its reason: its chance is unknown, as asAutoPickReason takes it.
+        probability: before?.probability ?? 1,
         why,
         reasons: [why.line],
       },
@@ -581,8 +582,8 @@ export class Engine {
       const taste = await this.tasteService()
       return await taste.insights()
     } catch (error) {
+      if (isNothingToScore(error)) return null
       const message = (error as Error).message
-      if (/analysed|no vectors/i.test(message)) return null
       throw new Error(`Attune could not work out what the taste model has learned: ${message}`)
     }
   }
@@ -631,6 +632,8 @@ export class Engine {
         mean: e.mean,
         bonus: e.bonus,
         ucb: e.ucb,
+        // Rediscover ranks by mean: never a wild card.
+        meanAtRank: e.mean,
         why: e.why,
         reasons: [e.why.line],
         cause,
@@ -642,7 +645,7 @@ export class Engine {
   private analyseInBackground(): void {
     if (this.closed || !this.settings.get().analysis.autoStart) return
     this.analyse().catch((error: unknown) => {
-      this.emit('error', { message: `The audio analysis stopped: ${(error as Error).message}` })
+      this.emit('error', stopped('The audio analysis', error))
     })
   }
 
@@ -757,7 +760,7 @@ export class Engine {
     },
     startAnalysis: () => {
       this.analyse().catch((error: unknown) => {
-        this.emit('error', { message: `The audio analysis stopped: ${(error as Error).message}` })
+        this.emit('error', stopped('The audio analysis', error))
       })
     },
     recommend: async ({ n = 10, exclude = [] }) => {
@@ -807,24 +810,7 @@ export class Engine {
       [...unplayableTracks(this.db)].map(([trackId, reason]) => ({ trackId, reason })),
     explain: async ({ trackId }) => {
       const taste = await this.tasteService()
-      const e = await taste.explain(trackId)
-      if (!e) return null
-      return {
-        trackId: e.trackId,
-        mean: e.mean,
-        bonus: e.bonus,
-        ucb: e.ucb,
-        coldStart: e.coldStart,
-        baseline: e.baseline,
-        label: e.label,
-        rows: e.rows.map((r) => ({ kind: r.kind, reward: r.reward, weight: r.weight })),
-        features: e.features.map((f) => ({
-          name: f.name,
-          contribution: f.contribution,
-          words: f.phrase,
-        })),
-        why: e.why,
-      }
+      return await taste.explain(trackId)
     },
     getSettings: () => this.settings.get(),
     updateSettings: (change) => {
@@ -922,12 +908,18 @@ type AutoPickCandidate = AutoQueueCandidate &
   }
 
 /** The score an auto-pick's entry was drawn (or last re-worded) with, when its reason says. */
-function scoreOf(reason: unknown): number | null {
-  const ucb = (reason as { ucb?: unknown } | null | undefined)?.ucb
-  return typeof ucb === 'number' && Number.isFinite(ucb) ? ucb : null
+function scoreOf(reason: AutoPickReason | undefined): number | null {
+  const ucb = reason?.ucb
+  return ucb !== undefined && Number.isFinite(ucb) ? ucb : null
 }
 
 function daysAgo(now: number, ts: number): string {
   const days = Math.floor((now - ts) / DAY_MS)
   return days <= 0 ? 'today' : days === 1 ? 'a day ago' : `${days} days ago`
+}
+
+/** A background job's failure as an `error` event: its code, and what stopped in words. */
+function stopped(job: string, error: unknown): ErrorBody {
+  const body = errorBody(error)
+  return { code: body.code, message: `${job} stopped: ${body.message}` }
 }

@@ -18,10 +18,10 @@ export async function checkUserFile(path: string, what: string, maxBytes: number
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR')
-      throw new UserError(`There is no file '${path}'.`, 'not-found')
+      throw new UserError(`There is no file '${path}'.`, 'file-missing')
     if (code === 'EACCES' || code === 'EPERM')
-      throw new UserError(`Attune may not read '${path}' (permission denied).`)
-    throw new UserError(`'${path}' cannot be read (${code ?? 'unknown error'}).`)
+      throw new UserError(`Attune may not read '${path}' (permission denied).`, 'unreadable')
+    throw new UserError(`'${path}' cannot be read (${code ?? 'unknown error'}).`, 'unreadable')
   }
   if (info.isDirectory()) throw new UserError(`'${path}' is a folder; give ${what} file itself.`)
   if (!info.isFile()) {

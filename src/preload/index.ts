@@ -5,16 +5,18 @@ import {
   CALL_NAMES,
   channelOf,
   EVENT_CHANNEL,
-  type Api,
   type EngineEvent,
+  type PreloadApi,
 } from '../shared/contract'
+import type { CallAnswer } from '../shared/errors'
 
+/** One function per call; each answers a CallAnswer (the renderer's bridge unwraps it). */
 const api = Object.fromEntries(
   CALL_NAMES.map((name) => [
     name,
-    (args?: unknown) => ipcRenderer.invoke(channelOf(name), args ?? {}),
+    (args?: unknown) => ipcRenderer.invoke(channelOf(name), args ?? {}) as Promise<CallAnswer>,
   ]),
-) as Api
+) as PreloadApi
 
 const bridge = {
   kind: 'electron' as const,

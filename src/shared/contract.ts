@@ -19,7 +19,9 @@ import {
 } from './domain'
 import type { MetricSeriesView, PicksKept, RunSummary, TasteInsights } from './insights'
 import type { QueueReplacement } from './live-queue'
-import type { PickReason } from './reasons'
+import { asAutoPickReason, type AutoPickReason } from './reasons'
+import type { Explanation, Recommendation } from './taste'
+import { UserError, type CallAnswer, type ErrorBody, type ErrorCode } from './errors'
 
 /** A call: its argument schema, and (type only) its result. */
 export interface CallSpec<A extends z.ZodType, R> {
@@ -119,7 +121,7 @@ export interface QueueEntry {
   trackId: number
   source: 'user' | 'auto'
   /** Why an auto-pick was chosen (score, bonus, features), as the taste model explains it. */
-  reason?: unknown
+  reason?: AutoPickReason
   /** The auto_pick event that chose it (auto entries): how a re-rank finds it again. */
   pickId?: number
   /** The listener moved this auto-pick: it is theirs now, and a re-rank leaves it alone. */
@@ -163,46 +165,9 @@ export interface LabelImportSummary {
   ignored: number
 }
 
-/** A song the taste model suggests, with why. */
-export interface Suggestion {
+/** A song the taste model suggests, with why (a Recommendation with its track). */
+export interface Suggestion extends Omit<Recommendation, 'trackId'> {
   track: Track | null
-  /** Predicted reward (θ·x). */
-  mean: number
-  /** Exploration bonus (α·sqrt(xᵀA⁻¹x)). */
-  bonus: number
-  ucb: number
-  /** Why, in a listener's words: the reason line, its parts, and the numbers under `details`. */
-  why: PickReason
-  /** The reason line (`why.line`), as a list. */
-  reasons: string[]
-}
-
-export interface Explanation {
-  trackId: number
-  mean: number
-  bonus: number
-  ucb: number
-  coldStart: boolean
-  baseline: number
-  label: { mark: string; origin: 'mark' | 'import' } | null
-  /** The model rows in force for this song. */
-  rows: { kind: 'label' | 'listen'; reward: number; weight: number }[]
-  features: { name: string; contribution: number; words: string }[]
-  /** The same song's reason in a listener's words (as the queue and Discover say it). */
-  why: PickReason
-}
-
-/** Why the auto-queue picked a song: the model's scores, the draw's probability, the reasons. */
-export interface AutoPickReason {
-  mean: number
-  bonus: number
-  ucb: number
-  /** The chance the softmax draw gave this song among its short-list. */
-  probability: number
-  /** Why, in a listener's words (saved queues from before it have none). */
-  why?: PickReason
-  /** The reason line (`why.line`), as a list. */
-  reasons: string[]
 }
 
 export interface AutoQueuePick {
@@ -217,6 +182,8 @@ export interface AutoQueuePick {
     | null
   /** Why there is no entry, in plain words; null when there is one. */
   message: string | null
+  /** What kind of "no entry" it is ('not-analysed': nothing to pick from yet), for the wording. */
+  code?: ErrorCode
 }
 
 /** The Insights view's first tab, for listeners: how the picks go and what the taste is. */
@@ -254,7 +221,11 @@ const queueEntry = z
   .object({
     trackId: id,
     source: z.enum(['user', 'auto']),
-    reason: z.unknown().optional(),
+    /** Checked and put back into shape (a saved queue's reasons cross as JSON); dropped if unreadable. */
+    reason: z
+      .custom<AutoPickReason>(() => true)
+      .transform((value) => asAutoPickReason(value) ?? undefined)
+      .optional(),
     pickId: id.optional(),
     touched: z.boolean().optional(),
   })
@@ -481,8 +452,23 @@ export type CallArgs<K extends CallName> = z.input<Calls[K]['args']>
 export type CallResult<K extends CallName> =
   Calls[K] extends CallSpec<z.ZodType, infer R> ? R : never
 
-/** What the renderer sees: one async function per call. */
-export type Api = { [K in CallName]: (args?: CallArgs<K>) => Promise<CallResult<K>> }
+/**
+ * What the renderer sees: one async function per call. Its argument may be left out only when the
+ * call needs none (every field optional); a call with a required field requires it.
+ */
+export type Api = {
+  [K in CallName]: Record<string, never> extends NonNullable<CallArgs<K>>
+    ? (args?: CallArgs<K>) => Promise<CallResult<K>>
+    : (args: CallArgs<K>) => Promise<CallResult<K>>
+}
+
+/**
+ * What the Electron preload exposes: one function per call answering a CallAnswer, since the
+ * context bridge keeps only an Error's message (the renderer's bridge turns it back into Api).
+ */
+export type PreloadApi = {
+  [K in CallName]: (args?: CallArgs<K>) => Promise<CallAnswer<CallResult<K>>>
+}
 
 /** What the engine implements: one handler per call, given validated arguments. */
 export type Handlers = {
@@ -500,8 +486,12 @@ export function parseArgs<K extends CallName>(name: K, raw: unknown): z.output<C
   return result.data as z.output<Calls[K]['args']>
 }
 
-export class ContractError extends Error {
+/** Bad arguments for a call: the caller's mistake ('bad-input'). */
+export class ContractError extends UserError {
   override name = 'ContractError'
+  constructor(message: string) {
+    super(message, 'bad-input')
+  }
 }
 
 export function isCallName(name: string): name is CallName {
@@ -532,7 +522,8 @@ export interface EngineEvents {
   analysisProgress: AnalysisProgress
   analysisFinished: AnalysisResult
   settingsChanged: Settings
-  error: { message: string }
+  /** A background job (a scan, the analysis) stopped: its code and the engine's words. */
+  error: ErrorBody
 }
 export type EventName = keyof EngineEvents
 export const EVENT_NAMES: readonly EventName[] = [
@@ -547,10 +538,10 @@ export const EVENT_NAMES: readonly EventName[] = [
   'settingsChanged',
   'error',
 ]
-export interface EngineEvent<K extends EventName = EventName> {
-  name: K
-  payload: EngineEvents[K]
-}
+/** One event: its name and its payload, a union discriminated by `name` (no casts to read it). */
+export type EngineEvent<K extends EventName = EventName> = {
+  [N in K]: { name: N; payload: EngineEvents[N] }
+}[K]
 
 /** The IPC channel of a call (Electron). */
 export const channelOf = (name: CallName): string => `attune:${name}`

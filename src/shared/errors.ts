@@ -1,15 +1,45 @@
-/**
- * What kind of mistake a user error is; transports map it to a status (the browser host: 400, 404,
- * 409) and always show the message, which is written for the listener.
- */
-export type UserErrorKind = 'bad-input' | 'not-found' | 'conflict'
+// Errors that cross a boundary (worker → engine → IPC or HTTP → a front end) keep one of these
+// codes, so a front end can tell what happened without reading the words, and word it for its own
+// reader: the CLI names the command to run, the app the button to press (cli/output.ts,
+// renderer/src/lib/errors.ts). The engine's message says what is wrong, never which command or
+// button fixes it.
 
-/** A failure the listener caused and can fix, with a message in their words. */
+export const ERROR_CODES = [
+  /** No song has a vector in the built-in analysis space yet. */
+  'not-analysed',
+  /** The model's embedding space (an imported one) holds no vectors. */
+  'no-vectors',
+  /** A file or folder the listener named is not there. */
+  'file-missing',
+  /** A file is there but cannot or may not be read (permissions, a folder, too large, damaged). */
+  'unreadable',
+  /** Another program holds the library for writing; trying again later helps. */
+  'busy',
+  /** The library could only be opened for reading, so nothing was saved. */
+  'read-only',
+  /** The arguments or the input file are wrong. */
+  'bad-input',
+  /** A song, folder or item is not in the library (any more). */
+  'not-found',
+  /** The request clashes with what the library holds or is doing. */
+  'conflict',
+  /** The engine failed; the details are in its log. */
+  'internal',
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/** An error as it crosses a boundary: its code and the engine's words. */
+export interface ErrorBody {
+  code: ErrorCode
+  message: string
+}
+
+/** A failure the listener can act on: a code, and a message in their words. */
 export class UserError extends Error {
   override name = 'UserError'
   constructor(
     message: string,
-    readonly kind: UserErrorKind = 'bad-input',
+    readonly code: ErrorCode = 'bad-input',
   ) {
     super(message)
   }
@@ -17,4 +47,48 @@ export class UserError extends Error {
 
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
+
+/**
+ * The Attune code an error carries (a UserError, or an error rebuilt from an ErrorBody on the far
+ * side of a boundary), or null. Node's and SQLite's own codes (ENOENT, SQLITE_BUSY) are not ours.
+ */
+export function errorCodeOf(error: unknown): ErrorCode | null {
+  if (typeof error !== 'object' || error === null) return null
+  const code = (error as { code?: unknown }).code
+  return isErrorCode(code) ? code : null
+}
+
+/** An error's body for the far side of a boundary, when it carries a code of ours. */
+export function codedBody(error: unknown): ErrorBody | null {
+  const code = errorCodeOf(error)
+  if (code === null) return null
+  return { code, message: error instanceof Error ? error.message : String(error) }
+}
+
+/** The error again on the far side of a boundary, with its code. */
+export function fromErrorBody(body: ErrorBody): UserError {
+  return new UserError(body.message, body.code)
+}
+
+/**
+ * A call's answer as it crosses Electron's IPC and context bridge, which keep only an Error's
+ * message: a failure travels as a value, and the renderer throws it again with its code.
+ */
+export type CallAnswer<T = unknown> = { ok: true; result: T } | { ok: false; error: ErrorBody }
+
+/** The result of a call's answer, or its error thrown again with its code. */
+export function unwrapAnswer<T>(answer: CallAnswer<T>): T {
+  if (answer.ok) return answer.result
+  throw fromErrorBody(answer.error)
+}
+
+/** Whether the failure means the taste model has no song to work with (yet). */
+export function isNothingToScore(error: unknown): boolean {
+  const code = errorCodeOf(error)
+  return code === 'not-analysed' || code === 'no-vectors'
 }

@@ -175,3 +175,34 @@ function isReasonSong(value: unknown): value is ReasonSong {
     (s.relation === 'close' || s.relation === 'far')
   )
 }
+
+/** Why the auto-queue picked a song: the model's scores, the draw's probability, the reasons. */
+export interface AutoPickReason {
+  mean: number
+  bonus: number
+  ucb: number
+  /** The chance the softmax draw gave this song among its short-list. */
+  probability: number
+  /** Why, in a listener's words (saved queues from before it have none). */
+  why?: PickReason
+  /** The reason line (`why.line`), as a list. */
+  reasons: string[]
+}
+
+/** A saved reason back into shape (it crosses the queue store as JSON). */
+export function asAutoPickReason(value: unknown): AutoPickReason | null {
+  if (typeof value !== 'object' || value === null) return null
+  const r = value as Partial<AutoPickReason>
+  if (typeof r.mean !== 'number' || typeof r.bonus !== 'number') return null
+  const why = asPickReason(r.why)
+  return {
+    mean: r.mean,
+    bonus: r.bonus,
+    ucb: typeof r.ucb === 'number' ? r.ucb : r.mean + r.bonus,
+    probability: typeof r.probability === 'number' ? r.probability : 1,
+    ...(why ? { why } : {}),
+    reasons: Array.isArray(r.reasons)
+      ? r.reasons.filter((x): x is string => typeof x === 'string')
+      : [],
+  }
+}

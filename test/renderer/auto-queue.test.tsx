@@ -166,6 +166,7 @@ describe('rediscover', () => {
         track: bridge.tracks[6]!,
         mean: 0.61,
         bonus: 0.05,
+        meanAtRank: 0.61,
         ucb: 0.66,
         why: fakeWhy({ mean: 0.61, bonus: 0.05 }, { feature: 'faster' }),
         reasons: ['Faster than most of your songs.'],

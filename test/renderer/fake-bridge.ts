@@ -15,12 +15,14 @@ import type {
   HistoryEntry,
   QueueState,
   Rediscovery,
+  Suggestion,
   TrackSortKey,
 } from '../../src/shared/contract'
 import type { Mark, Root, Track, TrackLabel } from '../../src/shared/domain'
 import { reasonLine, type PickReason, type ReasonSong } from '../../src/shared/reasons'
 import type { MetricPointView, RunSummary, TasteInsights } from '../../src/shared/insights'
-import type { Bridge } from '../../src/renderer/src/lib/bridge'
+import { BridgeError, type Bridge } from '../../src/renderer/src/lib/bridge'
+import type { ErrorBody } from '../../src/shared/errors'
 import type { Sound, SoundEvent, SoundFactory } from '../../src/renderer/src/features/player/sound'
 
 export function fakeTrack(id: number, overrides: Partial<Track> = {}): Track {
@@ -121,10 +123,14 @@ export function fakeSuggestion(
   track: Track,
   i: number,
   parts: Parameters<typeof fakeWhy>[1],
-): { track: Track; mean: number; bonus: number; ucb: number; why: PickReason; reasons: string[] } {
+): Suggestion {
   const why = fakeWhy({ mean: 0.5 - i / 100, bonus: 0.2 }, parts)
-  return { track, mean: 0.5 - i / 100, bonus: 0.2, ucb: 0.7 - i / 100, why, reasons: [why.line] }
+  const mean = 0.5 - i / 100
+  return { track, mean, bonus: 0.2, ucb: 0.7 - i / 100, meanAtRank: mean, why, reasons: [why.line] }
 }
+
+/** The engine's answer when no song is analysed yet (src/main/taste/core.ts). */
+const NOT_ANALYSED: ErrorBody = { code: 'not-analysed', message: 'No song is analysed yet.' }
 
 export class FakeBridge implements Bridge {
   readonly kind = 'web' as const
@@ -142,6 +148,11 @@ export class FakeBridge implements Bridge {
   autoQueueMessage: string | null = null
   /** What rediscover answers. */
   rediscoveries: Rediscovery[] = []
+  /**
+   * No song analysed yet: the taste model's calls fail as the engine's do, with the code
+   * 'not-analysed' and its words (as the web bridge throws them), and the auto-queue has none.
+   */
+  nothingAnalysed = false
   /** Tracks reported unplayable, with why. */
   unplayable = new Map<number, string>()
   /** Most tracks listGroupTracks answers (the engine's MAX_GROUP_TRACKS is 10,000). */
@@ -341,6 +352,11 @@ export class FakeBridge implements Bridge {
       },
       listUnplayable: () => [...this.unplayable].map(([trackId, reason]) => ({ trackId, reason })),
       autoQueueNext: ({ exclude = [] }) => {
+        if (this.nothingAnalysed) {
+          // As the engine answers (NOTHING_ANALYSED_MESSAGE, src/main/engine.ts).
+          const message = 'No song is analysed yet, so Attune has nothing to pick from.'
+          return { entry: null, message, code: 'not-analysed' }
+        }
         if (this.autoQueueMessage) return { entry: null, message: this.autoQueueMessage }
         const track = this.tracks.find(
           (t) => !exclude.includes(t.id) && !this.autoQueueNever.has(t.id),
@@ -377,6 +393,7 @@ export class FakeBridge implements Bridge {
         }
       },
       discover: ({ n = 20 }) =>
+        this.notAnalysedCheck() ??
         this.tracks
           .slice(0, n)
           .map((track, i) =>
@@ -388,7 +405,7 @@ export class FakeBridge implements Bridge {
                 : { feature: 'calmer' },
             ),
           ),
-      rediscover: ({ n = 20 }) => this.rediscoveries.slice(0, n),
+      rediscover: ({ n = 20 }) => this.notAnalysedCheck() ?? this.rediscoveries.slice(0, n),
       resetModel: () => ({ rows: 0, tracks: this.tracks.length }),
       importLabels: ({ path, as = 'like', dryRun }) => {
         const matched = this.tracks.slice(0, 3)
@@ -456,6 +473,12 @@ export class FakeBridge implements Bridge {
     ) as Api
   }
 
+  /** Throws the engine's "nothing analysed" error while `nothingAnalysed` is set. */
+  private notAnalysedCheck(): null {
+    if (this.nothingAnalysed) throw new BridgeError(NOT_ANALYSED.message, NOT_ANALYSED.code)
+    return null
+  }
+
   /** Albums as the engine groups them: by album artist and title, tracks in play order. */
   private albums(): { summary: AlbumSummary; tracks: Track[] }[] {
     const groups = new Map<string, Track[]>()
@@ -511,7 +534,8 @@ export class FakeBridge implements Bridge {
   }
 
   emit<K extends EventName>(name: K, payload: EngineEvents[K]): void {
-    for (const listener of this.listeners) listener({ name, payload })
+    const event = { name, payload } as EngineEvent
+    for (const listener of this.listeners) listener(event)
   }
 
   mediaUrl = (trackId: number) => `/media/${trackId}`

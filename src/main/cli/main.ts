@@ -7,7 +7,9 @@ import { dirname, join, resolve } from 'node:path'
 import { openDatabase, type Database } from '../db/database'
 import { coversDirFor, defaultDbPath, defaultMusicDir } from '../paths'
 import {
+  CLI_NEXT_STEP,
   CliError,
+  cliErrorText,
   formatDuration,
   formatTable,
   ProgressReporter,
@@ -16,9 +18,10 @@ import {
   type Io,
 } from './output'
 import { TrackStore } from '../library/track-store'
+import { UserError } from '../../shared/errors'
 import { BUILD_DIR } from '../workers/entries'
-import type { TasteService, TasteExplanation } from '../taste/service'
-import type { Recommendation } from '../taste/model'
+import type { TasteService } from '../taste/service'
+import type { Explanation, Recommendation } from '../../shared/taste'
 import type { MarkOrNone, Track } from '../../shared/domain'
 import type { PcaSize } from '../insights/offline-eval'
 
@@ -121,29 +124,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     return await command(ctx, rest)
   } catch (error) {
-    if (error instanceof CliError) {
-      io.stderr.write(`attune ${name}: ${error.message}\n`)
-      return error.exitCode
-    }
-    const message = error instanceof Error ? error.message : String(error)
-    io.stderr.write(`attune ${name}: ${databaseWords(error) ?? message}\n`)
-    return 1
+    io.stderr.write(`attune ${name}: ${cliErrorText(error)}\n`)
+    return error instanceof CliError ? error.exitCode : 1
   } finally {
     ;(db as Database | null)?.close()
   }
-}
-
-const DATABASE_BUSY =
-  'The database is in use: another Attune (the app, or attune serve) is writing to it. Close it, or wait until it is done, then run this again.'
-
-/** SQLite's busy and read-only errors in words, with what to do; null for anything else. */
-function databaseWords(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string') return null
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return DATABASE_BUSY
-  if (code.startsWith('SQLITE_READONLY'))
-    return 'The database is open for reading only, so nothing was saved. Make its file and folder writable, then run this again.'
-  return null
 }
 
 /** Commands that may start a new database; the others need one that exists. */
@@ -221,7 +206,7 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
     db.prepare('BEGIN IMMEDIATE').run()
     db.prepare('ROLLBACK').run()
   } catch (error) {
-    throw new CliError(databaseWords(error) ?? (error as Error).message)
+    throw new CliError(cliErrorText(error))
   }
   const { scanLibrary } = await import('../library/scanner')
   const progress = new ProgressReporter(ctx.io, 'Scanning')
@@ -241,7 +226,7 @@ async function scanCommand(ctx: Context, args: string[]): Promise<number> {
   // not do its job, so it says what to do and exits non-zero instead of calling them unreadable.
   const busy = summary.failed.filter((f) => /database is (locked|busy)/i.test(f.error)).length
   if (busy > 0) {
-    throw new CliError(`${busy} of ${summary.seen} files could not be saved. ${DATABASE_BUSY}`)
+    throw new CliError(`${busy} of ${summary.seen} files could not be saved. ${CLI_NEXT_STEP.busy}`)
   }
   const tracks = store.countTracks({})
   if (ctx.json) {
@@ -573,11 +558,9 @@ async function evalEmbeddingCommand(ctx: Context, args: string[]): Promise<numbe
   const space = typeof values.space === 'string' ? values.space : EXTRACTOR.space
   const known = new EmbeddingStore(db).spaces().find((s) => s.space === space)
   if (!known || known.vectors === 0) {
-    throw new CliError(
-      space === EXTRACTOR.space
-        ? 'No track is analysed yet. Run: attune analyze'
-        : `There are no vectors in space '${space}'. Import them with: attune import-embeddings FILE --space NAME`,
-    )
+    throw space === EXTRACTOR.space
+      ? new UserError('No song is analysed yet.', 'not-analysed')
+      : new UserError(`There are no vectors in space '${space}'.`, 'no-vectors')
   }
   const report = evaluateEmbedding(db, {
     space,
@@ -663,7 +646,7 @@ async function withTaste<T>(ctx: Context, use: (taste: TasteService) => Promise<
       },
     })
   } catch (error) {
-    throw new CliError((error as Error).message)
+    throw new CliError(cliErrorText(error))
   }
   try {
     const result = await use(taste)
@@ -786,9 +769,7 @@ async function feedbackCommand(ctx: Context, args: string[]): Promise<number> {
 async function explainCommand(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
   const track = findTrack(new TrackStore(ctx.open()), positionals[0], 'attune explain TRACK')
-  const explanation: TasteExplanation | null = await withTaste(ctx, (taste) =>
-    taste.explain(track.id),
-  )
+  const explanation: Explanation | null = await withTaste(ctx, (taste) => taste.explain(track.id))
   if (!explanation) {
     throw new CliError(
       `${trackName(track)} has no audio vector in the model's space yet. Run: attune analyze`,

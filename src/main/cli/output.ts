@@ -1,4 +1,6 @@
 import type { Writable } from 'node:stream'
+import type { ErrorCode } from '../../shared/errors'
+import { errorBody } from '../errors'
 
 /** A failure the listener can act on: printed without a stack, with what to do next. */
 export class CliError extends Error {
@@ -9,6 +11,36 @@ export class CliError extends Error {
     super(message)
     this.name = 'CliError'
   }
+}
+
+/**
+ * What to do next for each error code, by the command that does it. The app words the same codes
+ * with the button to press (src/renderer/src/lib/errors.ts).
+ */
+export const CLI_NEXT_STEP: Partial<Record<ErrorCode, string>> = {
+  'not-analysed': 'Run: attune analyze',
+  'no-vectors':
+    'Import them with: attune import-embeddings FILE --space NAME, or choose another space with --space',
+  busy: 'Most likely another Attune (the app, or attune serve) is writing to it. Close it, or wait until it is done, then run this again.',
+  'read-only': 'Make its file and folder writable, then run this again.',
+}
+
+/**
+ * An error in the CLI's words: the engine's message, then the command to run. SQLite's and Node's
+ * errors get words and a code like the app's (see errorBody); the CLI's own failures keep their
+ * text, since its reader may need it to report a bug.
+ */
+export function cliErrorText(error: unknown): string {
+  if (error instanceof CliError) return error.message
+  const body = errorBody(error)
+  const message =
+    body.code === 'internal'
+      ? error instanceof Error
+        ? error.message
+        : String(error)
+      : body.message
+  const step = CLI_NEXT_STEP[body.code]
+  return step ? `${message} ${step}` : message
 }
 
 export interface Io {

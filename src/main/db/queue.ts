@@ -1,6 +1,7 @@
 import type { Database } from './database'
 import { Statements } from './statements'
 import type { QueueEntry, QueueState } from '../../shared/contract'
+import { asAutoPickReason } from '../../shared/reasons'
 
 interface PlayerSettings {
   current: number | null
@@ -50,13 +51,17 @@ export class QueueStore {
         `SELECT track_id, source, reason, pick_id, touched FROM queue ORDER BY position`,
       )
       .all()
-    const entries: QueueEntry[] = rows.map((r) => ({
-      trackId: r.track_id,
-      source: r.source,
-      ...(r.reason !== null ? { reason: JSON.parse(r.reason) as unknown } : {}),
-      ...(r.pick_id !== null ? { pickId: r.pick_id } : {}),
-      ...(r.touched ? { touched: true } : {}),
-    }))
+    const entries: QueueEntry[] = rows.map((r) => {
+      // A reason saved by an older version may be in another shape: put back, or left out.
+      const reason = r.reason !== null ? asAutoPickReason(JSON.parse(r.reason) as unknown) : null
+      return {
+        trackId: r.track_id,
+        source: r.source,
+        ...(reason ? { reason } : {}),
+        ...(r.pick_id !== null ? { pickId: r.pick_id } : {}),
+        ...(r.touched ? { touched: true } : {}),
+      }
+    })
     const raw = this.statements
       .get<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
       .get(PLAYER_KEY)

@@ -7,6 +7,8 @@ import {
   type EngineEvent,
   type Handlers,
 } from '../../shared/contract'
+import type { CallAnswer } from '../../shared/errors'
+import { errorBody } from '../errors'
 
 /**
  * Binds every contract call to ipcMain.handle: check the sender, validate, then delegate. No
@@ -16,6 +18,7 @@ import {
 export function bindIpc(
   handlers: Handlers,
   trusted: (url: string | undefined) => boolean,
+  log: (line: string) => void = (line) => console.error(line),
 ): () => void {
   for (const name of CALL_NAMES) {
     ipcMain.handle(channelOf(name), async (event, raw: unknown) => {
@@ -24,7 +27,16 @@ export function bindIpc(
         throw new Error('Refused: this call did not come from the Attune window.')
       }
       const handler = handlers[name] as (args: unknown) => unknown
-      return await handler(parseArgs(name, raw))
+      // A failure is answered as a value with its code (a thrown Error would arrive as its
+      // message only); the renderer's bridge throws it again.
+      try {
+        return { ok: true, result: await handler(parseArgs(name, raw)) } satisfies CallAnswer
+      } catch (error) {
+        const body = errorBody(error)
+        if (body.code === 'internal')
+          log(`${name} failed: ${(error as Error).stack ?? String(error)}`)
+        return { ok: false, error: body } satisfies CallAnswer
+      }
     })
   }
   return () => CALL_NAMES.forEach((name) => ipcMain.removeHandler(channelOf(name)))

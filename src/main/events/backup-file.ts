@@ -29,7 +29,7 @@ export async function exportEventsToFile(
   const folder = dirname(target)
   const folderInfo = await stat(folder).catch(() => null)
   if (!folderInfo?.isDirectory()) {
-    throw new UserError(`There is no folder '${folder}' to write the backup into.`, 'not-found')
+    throw new UserError(`There is no folder '${folder}' to write the backup into.`, 'file-missing')
   }
   await removeAbandonedTempFiles(folder, basename(target))
   const temp = join(

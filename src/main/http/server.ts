@@ -7,14 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeWebStream } from 'node:stream/web'
-import {
-  ContractError,
-  isCallName,
-  parseArgs,
-  type EngineEvent,
-  type Handlers,
-} from '../../shared/contract'
-import { UserError } from '../../shared/errors'
+import { isCallName, parseArgs, type EngineEvent, type Handlers } from '../../shared/contract'
+import type { ErrorBody, ErrorCode } from '../../shared/errors'
+import { ENGINE_FAILED, errorBody } from '../errors'
 import { createAppFilesHandler, isMediaPath } from '../media/app-files'
 
 export interface HostEngine {
@@ -71,7 +66,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log(`request failed: ${(error as Error).stack ?? String(error)}`)
-      if (!res.headersSent) sendJson(res, 500, { error: 'The engine failed on this request.' })
+      if (!res.headersSent) sendJson(res, 500, { error: ENGINE_FAILED, code: 'internal' })
       else res.destroy()
     })
   })
@@ -178,7 +173,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     } catch (error) {
       const answer = errorAnswer(error)
       if (answer.status >= 500) log(`${name} failed: ${(error as Error).stack ?? String(error)}`)
-      sendJson(res, answer.status, { error: answer.message })
+      sendJson(res, answer.status, { error: answer.message, code: answer.code })
     }
   }
 
@@ -335,41 +330,25 @@ export function jsonDepth(text: string): number {
   return deepest
 }
 
+/** The HTTP status of each error code. */
+const STATUS: Record<ErrorCode, number> = {
+  'not-analysed': 409,
+  'no-vectors': 409,
+  'file-missing': 404,
+  unreadable: 400,
+  busy: 503,
+  'read-only': 409,
+  'bad-input': 400,
+  'not-found': 404,
+  conflict: 409,
+  internal: 500,
+}
+
 /**
- * The status and words for a failed call. The listener's mistakes (UserError, bad arguments) keep
- * their message; SQLite's and Node's errors become words, never their raw text; anything else is
- * a 500 with a plain message (and the details in the host's log).
+ * The status, code and words for a failed call (see errorBody): the listener's mistakes keep their
+ * message; anything else is a 500 with a plain message (and the details in the host's log).
  */
-export function errorAnswer(error: unknown): { status: number; message: string } {
-  if (error instanceof UserError) {
-    const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 400
-    return { status, message: error.message }
-  }
-  if (error instanceof ContractError) return { status: 400, message: error.message }
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code === 'string') {
-    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
-      return { status: 404, message: 'That song or item is not in the library (any more).' }
-    if (code.startsWith('SQLITE_CONSTRAINT'))
-      return { status: 409, message: 'That clashes with what the library already holds.' }
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-      return {
-        status: 503,
-        message: 'The library is busy with another writer; try again in a moment.',
-      }
-    if (code.startsWith('SQLITE_READONLY'))
-      return { status: 409, message: 'The library is open for reading only, so nothing was saved.' }
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return { status: 404, message: 'There is no such file or folder.' }
-    if (code === 'EISDIR') return { status: 400, message: 'That is a folder, not a file.' }
-    if (code === 'EACCES' || code === 'EPERM')
-      return { status: 400, message: 'Attune may not read that (permission denied).' }
-  }
-  // Errors Attune throws itself carry words for the listener; JavaScript's own (a TypeError, a
-  // stack overflow) and unmapped system errors do not.
-  const builtIn = ['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'SqliteError']
-  if (error instanceof Error && typeof code !== 'string' && !builtIn.includes(error.name)) {
-    return { status: 500, message: error.message }
-  }
-  return { status: 500, message: 'The engine failed on this request.' }
+export function errorAnswer(error: unknown): ErrorBody & { status: number } {
+  const body = errorBody(error)
+  return { status: STATUS[body.code], ...body }
 }

@@ -14,7 +14,6 @@ import {
   TasteLearner,
   TasteModel,
   type LearnerEvent,
-  type LearnerExplanation,
   type LearnerRecommendOptions,
   type Recommendation,
   type ScoredSong,
@@ -27,6 +26,8 @@ import { TrainingLedger } from './training'
 import type { RefreshStats } from './linucb'
 import { tasteInsights } from './insights'
 import type { TasteInsights } from '../../shared/insights'
+import type { Explanation } from '../../shared/taste'
+import { UserError } from '../../shared/errors'
 
 /** What shapes the model: a change to any of these means replaying the whole log. */
 export interface ModelParams {
@@ -219,11 +220,9 @@ export class TasteCore {
     const { library, fingerprint } = this.readLibrary(params.space)
     if (library.trackIds.length === 0) {
       this.learner = null
-      throw new Error(
-        params.space.startsWith('attune-')
-          ? 'No track is analysed yet. Run: attune analyze'
-          : `There are no vectors in space '${params.space}'. Import them with: attune import-embeddings FILE --space NAME`,
-      )
+      throw params.space.startsWith('attune-')
+        ? new UserError('No song is analysed yet.', 'not-analysed')
+        : new UserError(`There are no vectors in space '${params.space}'.`, 'no-vectors')
     }
     this.vectorsChecksum = null
     this.latestComputedAt = library.latest
@@ -333,9 +332,7 @@ export class TasteCore {
     return file.replace(/\.[^.]+$/, '') || file
   }
 
-  explain(
-    trackId: number,
-  ): (LearnerExplanation & { label: ReturnType<TasteLearner['labelOf']> }) | null {
+  explain(trackId: number): Explanation | null {
     this.update()
     const learner = this.require()
     learner.model.setAlpha(this.settingsStore.get().exploration.alpha)
@@ -402,7 +399,7 @@ export class TasteCore {
   }
 
   private require(): TasteLearner {
-    if (!this.learner) throw new Error('No track is analysed yet. Run: attune analyze')
+    if (!this.learner) throw new UserError('No song is analysed yet.', 'not-analysed')
     return this.learner
   }
 

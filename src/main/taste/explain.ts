@@ -4,20 +4,9 @@
 // Each input dimension d therefore contributes w_d·z_d / ‖P·z‖, and the contributions add up to
 // the mean minus the intercept exactly; the largest ones are the reasons shown to the listener.
 import { EXTRACTOR, FEATURES, type FeatureInfo } from '../analysis/feature-names'
+import type { FeatureReason } from '../../shared/taste'
 
-export interface FeatureReason {
-  /** Input dimension (0-based). */
-  dimension: number
-  /** Feature name (`spectral_centroid_mean`), or `dimension 17` (1-based) for an imported space. */
-  name: string
-  /** How far this song is from the library's average, in standard deviations. */
-  z: number
-  /** Its share of the mean score: w_d·z_d / ‖P·z‖. */
-  contribution: number
-  effect: 'raised' | 'lowered'
-  /** Plain words: "brighter than most (spectral centroid)". */
-  phrase: string
-}
+export type { FeatureReason }
 
 /** Hand-written words for the features listeners recognise; the rest use their meaning's head. */
 const PHRASES: Record<string, [higher: string, lower: string]> = {

@@ -12,13 +12,13 @@ export { Preprocessor } from './preprocess'
 export type { FitMethod, FitSummary, PreprocessorJson, PreprocessorOptions } from './preprocess'
 export { TasteModel, TasteLearner, farthestPointSample } from './model'
 export type {
-  Explanation,
   LearnerEvent,
   LearnerExplanation,
   LearnerRecommendOptions,
   Recommendation,
   RecommendOptions,
   ScoredSong,
+  ScoreExplanation,
   TasteLearnerJson,
   TasteModelJson,
   TasteModelSettings,
@@ -26,12 +26,7 @@ export type {
 export { TasteCore, modelKey, paramsOf } from './core'
 export type { ModelParams, RecommendRequest, TasteSnapshot, TasteStatus } from './core'
 export { TasteService } from './service'
-export type {
-  TasteExplanation,
-  TasteProtocol,
-  TasteServiceOptions,
-  TasteWorkerData,
-} from './service'
+export type { TasteProtocol, TasteServiceOptions, TasteWorkerData } from './service'
 export { contributions, describeDimension, dimensionLabel, topReasons } from './explain'
 export type { FeatureReason } from './explain'
 export { TrainingLedger } from './training'

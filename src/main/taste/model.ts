@@ -8,10 +8,12 @@ import { DEFAULT_REWARDS, excludesFromAutoQueue, type RewardSettings } from '../
 import { LinUcb, type LinUcbJson, type RefreshStats } from './linucb'
 import { Preprocessor, type PreprocessorJson } from './preprocess'
 import { TrainingLedger, type LedgerEvent, type ModelRow, type RowOp } from './training'
-import { contributions, topReasons, type FeatureReason } from './explain'
+import { contributions, topReasons } from './explain'
 import { composeReason, feelingOf, type SongShare } from './reasons'
 import type { PickReason } from '../../shared/reasons'
 import type { TasteExample } from '../../shared/insights'
+import { UserError } from '../../shared/errors'
+import type { Explanation, Recommendation, ScoreExplanation, ScoredSong } from '../../shared/taste'
 
 /** How many example songs the Insights view shows for "you like songs like …". */
 export const TASTE_EXAMPLES = 6
@@ -25,55 +27,13 @@ export interface TasteModelSettings {
   forgettingWindow: number | null
 }
 
-/** A song the model ranks, with its scores. */
-export interface ScoredSong {
-  trackId: number
-  mean: number
-  bonus: number
-  ucb: number
-  /**
-   * The mean of the song that would hold this place of the list without the exploration bonus
-   * (the i-th best mean among the eligible songs): above this song's own mean, the bonus put it
-   * here, and it is a wild card.
-   */
-  meanAtRank: number
-}
-
-export interface Recommendation extends ScoredSong {
-  /** Why, in a listener's words (songs first, one feature phrase, the wild card), and the numbers. */
-  why: PickReason
-  /** The reason line (`why.line`), as a list for callers that show several. */
-  reasons: string[]
-}
+export type { Recommendation, ScoredSong, ScoreExplanation }
 
 /** A song's current scores and its reason in words (see TasteLearner.word). */
-export interface WordedSong {
-  trackId: number
-  mean: number
-  bonus: number
-  ucb: number
-  why: PickReason
-}
-
-export interface Explanation {
-  trackId: number
-  mean: number
-  bonus: number
-  ucb: number
-  /** Nothing learned yet: every song scores the same and picks are spread across the library. */
-  coldStart: boolean
-  /** The label and listen rows in force for this song. */
-  rows: ModelRow[]
-  /** The model's baseline (θ's intercept): the mean of a song at the library's average. */
-  baseline: number
-  /** The (up to) three input features that moved its mean the most (away from the baseline). */
-  features: FeatureReason[]
-}
+export type WordedSong = Omit<Recommendation, 'meanAtRank' | 'reasons'>
 
 /** An explanation with its listener-words reason (the learner knows the songs' marks). */
-export interface LearnerExplanation extends Explanation {
-  why: PickReason
-}
+export type LearnerExplanation = Omit<Explanation, 'label'>
 
 export interface RecommendOptions {
   n: number
@@ -399,10 +359,11 @@ export class TasteModel {
   ): TasteModel {
     const n = trackIds.length
     if (n < 2) {
-      throw new Error(
+      throw new UserError(
         n === 0
-          ? 'No track is analysed yet. Run: attune analyze'
-          : 'Only one track is analysed; the taste model needs at least two.',
+          ? 'No song is analysed yet.'
+          : 'Only one song is analysed; the taste model needs at least two.',
+        'not-analysed',
       )
     }
     const preprocessor = new Preprocessor(dim)
@@ -680,7 +641,7 @@ export class TasteModel {
   }
 
   /** Mean, bonus, UCB and the features behind them; `rows` are the song's rows in force. */
-  explain(trackId: number, rows: ModelRow[] = []): Explanation | null {
+  explain(trackId: number, rows: ModelRow[] = []): ScoreExplanation | null {
     const i = this.indexOf.get(trackId)
     if (i === undefined) return null
     this.ensureCandidates()
@@ -962,7 +923,7 @@ export class TasteLearner {
     const titleOf = options.titleOf ?? (() => UNTITLED)
     const rows = scored.length > 0 ? this.ledger.rows() : []
     return scored.map((song) => {
-      const explanation = this.model.explain(song.trackId) as Explanation
+      const explanation = this.model.explain(song.trackId) as ScoreExplanation
       const why = this.reasonFor(explanation, rows, titleOf, song.meanAtRank > song.mean)
       return { ...song, why, reasons: [why.line] }
     })
@@ -1039,7 +1000,7 @@ export class TasteLearner {
   }
 
   private reasonFor(
-    explanation: Explanation,
+    explanation: ScoreExplanation,
     rows: readonly ModelRow[],
     titleOf: (trackId: number) => string,
     wildCard: boolean,

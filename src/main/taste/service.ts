@@ -8,7 +8,8 @@ import type { Database } from '../db/database'
 import { ModelStateStore } from '../db/model-state'
 import { startWorker, WorkerClient } from '../workers/rpc'
 import { workerEntry } from '../workers/entries'
-import type { LearnerExplanation, Recommendation, ScoredSong, WordedSong } from './model'
+import type { Recommendation, ScoredSong, WordedSong } from './model'
+import type { Explanation } from '../../shared/taste'
 import type {
   ModelParams,
   ObservationBatch,
@@ -17,14 +18,9 @@ import type {
   TasteSnapshot,
   TasteStatus,
 } from './core'
-import type { Mark } from '../../shared/domain'
 import type { TasteInsights } from '../../shared/insights'
 import { MetricStore, type JsonValue, type RunInfo, type RunSpec } from '../insights/metrics'
 import { LiveMetricsLog } from '../insights/online'
-
-export type TasteExplanation = LearnerExplanation & {
-  label: { mark: Mark; origin: 'mark' | 'import' } | null
-}
 
 /** A worker's answer plus the rewards it observed meanwhile (a bounded page of them). */
 export interface Observed<T> {
@@ -40,7 +36,7 @@ export type TasteProtocol = {
   rank: { payload: RecommendRequest; result: Observed<ScoredSong[]> }
   /** The current scores and reasons of a few songs, on the model as it is (see TasteCore.word). */
   word: { payload: { trackIds: number[] }; result: Observed<WordedSong[]> }
-  explain: { payload: { trackId: number }; result: Observed<TasteExplanation | null> }
+  explain: { payload: { trackId: number }; result: Observed<Explanation | null> }
   insights: { payload: Record<string, never>; result: Observed<TasteInsights> }
   /** The next page of observed rewards (when one answer could not carry them all). */
   observations: { payload: Record<string, never>; result: PendingObservations }
@@ -160,7 +156,7 @@ export class TasteService {
     return trackIds.length === 0 ? Promise.resolve([]) : this.request('word', { trackIds })
   }
 
-  explain(trackId: number): Promise<TasteExplanation | null> {
+  explain(trackId: number): Promise<Explanation | null> {
     return this.request('explain', { trackId })
   }
 

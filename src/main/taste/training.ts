@@ -5,6 +5,7 @@
 // exact add/remove operations, so nothing is ever lost or double-counted.
 import type { EndReason, MarkOrNone } from '../../shared/domain'
 import { DEFAULT_REWARDS, labelRow, listenRow, type RewardSettings } from '../../shared/rewards'
+import type { ModelRow } from '../../shared/taste'
 
 /** The parts of a logged event the ledger reads. */
 export interface LedgerEvent {
@@ -17,14 +18,7 @@ export interface LedgerEvent {
   duration: number | null
 }
 
-export interface ModelRow {
-  /** The event that made this row. */
-  eventId: number
-  trackId: number
-  kind: 'label' | 'listen'
-  reward: number
-  weight: number
-}
+export type { ModelRow }
 
 export type RowOp = { op: 'add' | 'remove'; row: ModelRow }
 

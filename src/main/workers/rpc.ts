@@ -8,6 +8,7 @@ import {
   type TransferListItem,
   type WorkerOptions,
 } from 'node:worker_threads'
+import { errorCodeOf, UserError, type ErrorCode } from '../../shared/errors'
 
 /** A worker protocol: each request type maps to its payload and result. */
 export type Protocol = Record<string, { payload: unknown; result: unknown }>
@@ -18,7 +19,12 @@ export type WorkerRequest<P extends Protocol> = {
 
 export type WorkerReply =
   | { seq: number; ok: true; result: unknown }
-  | { seq: number; ok: false; error: { message: string; stack?: string } }
+  | {
+      seq: number
+      ok: false
+      /** `code`: the error's Attune code (src/shared/errors.ts), so it survives the boundary. */
+      error: { message: string; code?: ErrorCode; stack?: string }
+    }
   | { log: { level: 'info' | 'warn' | 'error'; message: string } }
 
 export class WorkerCrashedError extends Error {
@@ -94,8 +100,9 @@ export class WorkerClient<P extends Protocol> {
     this.pending.delete(reply.seq)
     if (reply.ok) waiter.resolve(reply.result)
     else {
-      const error = new Error(reply.error.message)
-      if (reply.error.stack) error.stack = reply.error.stack
+      const { message, code, stack } = reply.error
+      const error = code ? new UserError(message, code) : new Error(message)
+      if (stack) error.stack = stack
       waiter.reject(error)
     }
   }
@@ -135,10 +142,15 @@ export function serveWorker<P extends Protocol>(handlers: Handlers<P>): ServedWo
         port.postMessage({ seq: request.seq, ok: true, result } satisfies WorkerReply)
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error))
+        const code = errorCodeOf(e)
         port.postMessage({
           seq: request.seq,
           ok: false,
-          error: { message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+          error: {
+            message: e.message,
+            ...(code ? { code } : {}),
+            ...(e.stack ? { stack: e.stack } : {}),
+          },
         } satisfies WorkerReply)
       }
     })()

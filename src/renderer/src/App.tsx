@@ -1,12 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import {
-  TRACK_SORT_KEYS,
-  type EngineEvents,
-  type LibraryStatus,
-  type TrackSortKey,
-} from '../../shared/contract'
+import { TRACK_SORT_KEYS, type LibraryStatus, type TrackSortKey } from '../../shared/contract'
 import type { AnalysisProgress, Mark, ScanProgress, Track } from '../../shared/domain'
-import type { Settings } from '../../shared/settings'
 import { ContextMenu, type MenuItem } from './components/ContextMenu'
 import { HelpOverlay } from './components/HelpOverlay'
 import { FirstRun } from './features/library/FirstRun'
@@ -198,7 +192,7 @@ export function App({
     const off = bridge.onEvent((event) => {
       switch (event.name) {
         case 'scanProgress':
-          setProgress(event.payload as ScanProgress)
+          setProgress(event.payload)
           break
         case 'scanFinished':
           setProgress(null)
@@ -208,7 +202,7 @@ export function App({
           refreshSoon()
           break
         case 'analysisProgress':
-          setAnalysis(event.payload as AnalysisProgress)
+          setAnalysis(event.payload)
           break
         case 'analysisFinished':
           setAnalysis(null)
@@ -217,7 +211,7 @@ export function App({
         case 'labelsChanged': {
           // One mark, with what it is now: set it here, no need to read every label again
           // (the window that set it has it already). Many at once (an import): read them.
-          const { trackId, mark } = event.payload as EngineEvents['labelsChanged']
+          const { trackId, mark } = event.payload
           if (trackId === null || mark === undefined) {
             loadLabels()
             break
@@ -231,17 +225,17 @@ export function App({
           break
         }
         case 'queueChanged': {
-          const { revision, replaced } = event.payload as EngineEvents['queueChanged']
+          const { revision, replaced } = event.payload
           // Only the engine's re-rank is news here; a plain save came from a window like this.
           if (replaced.length > 0) player.applyReplacements(revision, replaced)
           break
         }
         case 'settingsChanged':
-          skipOnNotForMe.current = (event.payload as Settings).playback.skipOnNotForMe
-          player.setReplayGain((event.payload as Settings).playback.replayGain)
+          skipOnNotForMe.current = event.payload.playback.skipOnNotForMe
+          player.setReplayGain(event.payload.playback.replayGain)
           break
         case 'error':
-          setError((event.payload as { message: string }).message)
+          setError(errorText(event.payload))
           break
         default:
           break

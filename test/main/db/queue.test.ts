@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../src/main/db/database'
 import { EventLog } from '../../../src/main/db/events'
 import { QueueStore } from '../../../src/main/db/queue'
+import type { AutoPickReason } from '../../../src/shared/reasons'
 import {
   FIXTURES,
   insertRoot,
@@ -40,7 +41,13 @@ describe('queue store', () => {
   })
 
   it('gives back the saved queue and player after a restart (another connection)', () => {
-    const reason = { score: 0.8, words: ['bright'] }
+    const reason = {
+      mean: 0.5,
+      bonus: 0.3,
+      ucb: 0.8,
+      probability: 0.6,
+      reasons: ['Brighter than most of your songs.'],
+    }
     store.save({
       entries: [
         { trackId: trackA, source: 'user' },
@@ -57,6 +64,15 @@ describe('queue store', () => {
       ...player,
     })
     reopened.close()
+  })
+
+  it('keeps an entry whose saved reason is in a shape it cannot read, without the reason', () => {
+    const unreadable = { score: 0.8, words: ['bright'] } as unknown as AutoPickReason
+    store.save({
+      entries: [{ trackId: trackB, source: 'auto', reason: unreadable, pickId: 7 }],
+      ...player,
+    })
+    expect(store.load().entries).toEqual([{ trackId: trackB, source: 'auto', pickId: 7 }])
   })
 
   it('replaces the whole queue on save, and forgets a current entry past its end', () => {

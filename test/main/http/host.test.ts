@@ -91,6 +91,19 @@ describe('browser host', () => {
     expect((await call('noSuchCall', {})).status).toBe(404)
   })
 
+  it('answers a failed call with its code and words for the listener, naming no command', async () => {
+    // Scanned, never analysed: the taste worker has nothing to score.
+    const discover = await call('discover', { n: 5 })
+    expect(discover.status).toBe(409)
+    const body = (await discover.json()) as { error: string; code: string }
+    expect(body).toEqual({ code: 'not-analysed', error: 'No song is analysed yet.' })
+    const bad = (await (await call('listTracks', { limit: -3 })).json()) as { code: string }
+    expect(bad.code).toBe('bad-input')
+    const gone = await call('removeRoot', { path: '/not/a/library/folder' })
+    expect(gone.status).toBe(404)
+    expect(((await gone.json()) as { code: string }).code).toBe('not-found')
+  })
+
   it('streams media with Range through the engine route, and refuses path traversal', async () => {
     const page = (await (await call('listTracks', { search: 's16', limit: 1 })).json()) as {
       result: { tracks: { id: number }[] }

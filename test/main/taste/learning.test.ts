@@ -166,6 +166,6 @@ describe('learning through the CLI on the fixture library', () => {
     openDatabase(empty).close()
     const capture = memoryIo()
     expect(await main(['recommend', '--db', empty], capture.io)).toBe(1)
-    expect(capture.err()).toBe('attune recommend: No track is analysed yet. Run: attune analyze\n')
+    expect(capture.err()).toBe('attune recommend: No song is analysed yet. Run: attune analyze\n')
   })
 })

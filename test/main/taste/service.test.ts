@@ -6,6 +6,7 @@ import { EventLog } from '../../../src/main/db/events'
 import { SettingsStore } from '../../../src/main/db/settings'
 import { TasteService } from '../../../src/main/taste/service'
 import { tempDir } from '../../helpers/temp'
+import { errorCodeOf, UserError } from '../../../src/shared/errors'
 import { seededNormal } from './random'
 
 const SPACE = 'import:test'
@@ -157,8 +158,18 @@ describe('TasteService (a real worker on a real SQLite file)', () => {
     expect(ids).not.toContain(8)
   })
 
-  it('reports "nothing analysed yet" in plain words when the library has no vectors', async () => {
+  it('reports "nothing analysed yet" from the real worker with its code, in no front end\'s words', async () => {
     db.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/music/a.ogg', 1)`).run()
-    await expect(start()).rejects.toThrow('No track is analysed yet. Run: attune analyze')
+    const error = await start().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UserError)
+    expect(error).toMatchObject({ code: 'not-analysed', message: 'No song is analysed yet.' })
+  })
+
+  it('reports an imported space without vectors as no-vectors, across the worker boundary', async () => {
+    seedLibrary()
+    new SettingsStore(db).update('model', { space: 'import:clap' })
+    const error = await start().catch((e: unknown) => e)
+    expect(errorCodeOf(error)).toBe('no-vectors')
+    expect((error as Error).message).toBe("There are no vectors in space 'import:clap'.")
   })
 })

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { WorkerClient, WorkerCrashedError } from '../../../src/main/workers/rpc'
 import { startTsWorker } from '../../helpers/ts-worker'
+import { errorCodeOf, UserError } from '../../../src/shared/errors'
 import type { EchoProtocol } from './fixtures/echo.worker'
 
 const entry = new URL('./fixtures/echo.worker.ts', import.meta.url)
@@ -23,6 +24,21 @@ describe('worker rpc', () => {
     client = new WorkerClient<EchoProtocol>(startTsWorker(entry))
     await expect(client.request('fail', { message: 'bad vector' })).rejects.toThrow('bad vector')
     expect(await client.request('echo', { text: 'still here' })).toBe('still here')
+  })
+
+  it("keeps an error's code across the boundary, and a plain error has none", async () => {
+    client = new WorkerClient<EchoProtocol>(startTsWorker(entry))
+    const coded = client.request('fail', {
+      message: 'No song is analysed yet.',
+      code: 'not-analysed',
+    })
+    await expect(coded).rejects.toBeInstanceOf(UserError)
+    await expect(coded).rejects.toMatchObject({
+      code: 'not-analysed',
+      message: 'No song is analysed yet.',
+    })
+    const plain = await client.request('fail', { message: 'bad vector' }).catch((e: unknown) => e)
+    expect(errorCodeOf(plain)).toBeNull()
   })
 
   it("sends the worker's log lines to the main log", async () => {

@@ -1,6 +1,13 @@
 // One bridge to the engine, whichever transport carries it: the Electron preload, or HTTP to the
 // browser host. Components depend on the Bridge interface only, so tests can hand them a fake.
-import { CALL_NAMES, type Api, type CallName, type EngineEvent } from '../../../shared/contract'
+import {
+  CALL_NAMES,
+  type Api,
+  type CallName,
+  type EngineEvent,
+  type PreloadApi,
+} from '../../../shared/contract'
+import { isErrorCode, unwrapAnswer, type CallAnswer, type ErrorCode } from '../../../shared/errors'
 
 export interface Bridge {
   kind: 'electron' | 'web'
@@ -15,16 +22,54 @@ export interface Bridge {
   pathForFile?(file: File): string | null
 }
 
+/** What the Electron preload exposes: the bridge, with each call answering a CallAnswer. */
+export interface PreloadBridge extends Omit<Bridge, 'api'> {
+  api: PreloadApi
+}
+
 declare global {
   interface Window {
-    attune?: Bridge
+    attune?: PreloadBridge
   }
+}
+
+/**
+ * The Electron transport: the preload's functions, each answer unwrapped so a failure is thrown
+ * again here with its code (the context bridge would keep only an Error's message).
+ */
+export function fromPreload(preload: PreloadBridge): Bridge {
+  const api = Object.fromEntries(
+    CALL_NAMES.map((name: CallName) => [
+      name,
+      async (args?: unknown) => {
+        const call = preload.api[name] as (args?: unknown) => Promise<CallAnswer>
+        return unwrapAnswer(await call(args))
+      },
+    ]),
+  ) as Api
+  const bridge: Bridge = {
+    kind: preload.kind,
+    api,
+    onEvent: (listener) => preload.onEvent(listener),
+    mediaUrl: (trackId) => preload.mediaUrl(trackId),
+    coverUrl: (coverId) => preload.coverUrl(coverId),
+  }
+  const pathForFile = preload.pathForFile
+  if (pathForFile) bridge.pathForFile = (file) => pathForFile(file)
+  return bridge
 }
 
 const KEEPALIVE_LIMIT = 60_000
 
+/** A call the engine refused or failed, with the engine's code (see src/shared/errors.ts). */
 export class BridgeError extends Error {
   override name = 'BridgeError'
+  constructor(
+    message: string,
+    readonly code: ErrorCode,
+  ) {
+    super(message)
+  }
 }
 
 /** The browser host's transport: POST /api/<call> and server-sent events on /api/events. */
@@ -44,9 +89,13 @@ export function createWebBridge(base = ''): Bridge {
           keepalive: body.length < KEEPALIVE_LIMIT,
         })
         const text = await response.text()
-        const answer = text ? (JSON.parse(text) as { result?: unknown; error?: string }) : {}
-        if (!response.ok)
-          throw new BridgeError(answer.error ?? `The engine answered ${response.status}.`)
+        const answer = text
+          ? (JSON.parse(text) as { result?: unknown; error?: string; code?: unknown })
+          : {}
+        if (!response.ok) {
+          const message = answer.error ?? `The engine answered ${response.status}.`
+          throw new BridgeError(message, isErrorCode(answer.code) ? answer.code : 'internal')
+        }
         return answer.result
       },
     ]),
@@ -66,5 +115,5 @@ export function createWebBridge(base = ''): Bridge {
 }
 
 export function defaultBridge(): Bridge {
-  return window.attune ?? createWebBridge()
+  return window.attune ? fromPreload(window.attune) : createWebBridge()
 }

@@ -1,4 +1,5 @@
 import type { Track } from '../../../shared/domain'
+import { appErrorText } from './errors'
 
 /** 83.4 → "1:23"; 3725 → "1:02:05". */
 export function formatTime(seconds: number | null | undefined): string {
@@ -20,6 +21,7 @@ export function trackArtist(track: Track): string {
   return track.artist ?? track.albumArtist ?? 'Unknown artist'
 }
 
+/** An error in the app's words (with the button that fixes it, for the engine's coded errors). */
 export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return appErrorText(error)
 }

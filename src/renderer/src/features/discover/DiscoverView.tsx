@@ -7,6 +7,7 @@ import { MarkButtons } from '../../components/MarkButtons'
 import { ReasonWhy } from '../../components/ReasonWhy'
 import type { Bridge } from '../../lib/bridge'
 import { errorText, trackArtist, trackTitle } from '../../lib/format'
+import { isNothingToScore } from '../../../../shared/errors'
 
 export type DiscoverMode = 'discover' | 'rediscover'
 
@@ -38,11 +39,9 @@ const EMPTY: Record<DiscoverMode, string> = {
 const MODEL_UPDATE_SETTLE_MS = 150
 
 function plainError(error: unknown): string {
-  const text = errorText(error)
-  if (/analysed|no vectors/i.test(text)) {
-    return 'No song is analysed yet. Attune listens to your library in the background; this fills in once songs are analysed.'
-  }
-  return `The suggestions could not be loaded: ${text}`
+  // Nothing analysed yet is no failure: the engine's words and the button say it all.
+  if (isNothingToScore(error)) return errorText(error)
+  return `The suggestions could not be loaded: ${errorText(error)}`
 }
 
 export function DiscoverView({

@@ -7,7 +7,7 @@ import { usePlayerSnapshot } from '../player/usePlayer'
 import { ReasonWhy } from '../../components/ReasonWhy'
 import type { Notice } from '../../components/MarkNotice'
 import { queueParts } from '../../../../shared/queue'
-import { asAutoPickReason, useAutoQueueState, type AutoQueueFiller } from './auto-queue'
+import { useAutoQueueState, type AutoQueueFiller } from './auto-queue'
 
 export interface QueuePanelProps {
   player: Player
@@ -120,7 +120,7 @@ function QueueList({
     const name = track
       ? trackTitle(track)
       : `Track ${item.entry.trackId} (no longer in the library)`
-    const reason = item.entry.source === 'auto' ? asAutoPickReason(item.entry.reason) : null
+    const reason = item.entry.source === 'auto' ? (item.entry.reason ?? null) : null
     const isCurrent = index === queue.current
     return (
       <li

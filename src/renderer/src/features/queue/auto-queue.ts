@@ -2,8 +2,6 @@
 // songs ahead; when fewer are left, the engine's next pick (with why) is appended. Settings live in
 // the engine (autoQueue section); this follows them through `settingsChanged` events.
 import { useEffect, useState, useSyncExternalStore } from 'react'
-import { asPickReason } from '../../../../shared/reasons'
-import type { AutoPickReason } from '../../../../shared/contract'
 import type { Settings } from '../../../../shared/settings'
 import { upcomingCount } from '../../../../shared/queue'
 import type { Bridge } from '../../lib/bridge'
@@ -47,7 +45,7 @@ export class AutoQueueFiller {
       this.bridge.onEvent((event) => {
         switch (event.name) {
           case 'settingsChanged':
-            this.configure((event.payload as Settings).autoQueue)
+            this.configure(event.payload.autoQueue)
             break
           case 'analysisFinished':
           case 'analysisProgress':
@@ -136,7 +134,7 @@ export class AutoQueueFiller {
     const generation = this.generation
     this.bridge.api
       .autoQueueNext({ exclude })
-      .then(({ entry, message }) => {
+      .then(({ entry, message, code }) => {
         if (generation !== this.generation) return
         if (!this.state.enabled) {
           this.set({ picking: false })
@@ -157,7 +155,11 @@ export class AutoQueueFiller {
           }
         } else {
           this.blocked = true
-          this.set({ picking: false, message })
+          // With a code ('not-analysed'), the words say which button helps.
+          this.set({
+            picking: false,
+            message: code && message ? errorText({ code, message }) : message,
+          })
         }
       })
       .catch((e: unknown) => {
@@ -198,22 +200,4 @@ export function useAutoQueueState(filler: AutoQueueFiller | null): AutoQueueStat
     filler ? filler.subscribe : noSubscription,
     filler ? filler.getState : () => OFF_STATE,
   )
-}
-
-/** A saved reason back into shape (it crosses the queue store as JSON). */
-export function asAutoPickReason(value: unknown): AutoPickReason | null {
-  if (typeof value !== 'object' || value === null) return null
-  const r = value as Partial<AutoPickReason>
-  if (typeof r.mean !== 'number' || typeof r.bonus !== 'number') return null
-  const why = asPickReason(r.why)
-  return {
-    mean: r.mean,
-    bonus: r.bonus,
-    ucb: typeof r.ucb === 'number' ? r.ucb : r.mean + r.bonus,
-    probability: typeof r.probability === 'number' ? r.probability : 1,
-    ...(why ? { why } : {}),
-    reasons: Array.isArray(r.reasons)
-      ? r.reasons.filter((x): x is string => typeof x === 'string')
-      : [],
-  }
 }
