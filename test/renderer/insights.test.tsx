@@ -156,6 +156,27 @@ describe('Insights for listeners', () => {
   })
 })
 
+describe('Insights tabs', () => {
+  it('move with the arrow keys, focus the chosen tab and remember it after a reload', () => {
+    const bridge = new FakeBridge()
+    renderApp(bridge)
+    fireEvent.click(screen.getByRole('button', { name: 'Insights' }))
+    const forYou = screen.getByRole('tab', { name: 'For you' })
+    fireEvent.keyDown(forYou, { key: 'ArrowRight' })
+    const advanced = screen.getByRole('tab', { name: 'Advanced' })
+    expect(advanced.getAttribute('aria-selected')).toBe('true')
+    expect(document.activeElement).toBe(advanced)
+    expect(forYou.getAttribute('tabindex')).toBe('-1')
+    expect(screen.getByRole('tabpanel', { name: 'Advanced' })).toBeTruthy()
+    cleanup()
+    renderApp(bridge)
+    fireEvent.click(screen.getByRole('button', { name: 'Insights' }))
+    expect(screen.getByRole('tab', { name: 'Advanced' }).getAttribute('aria-selected')).toBe('true')
+    fireEvent.keyDown(screen.getByRole('tab', { name: 'Advanced' }), { key: 'ArrowLeft' })
+    expect(screen.getByRole('tab', { name: 'For you' }).getAttribute('aria-selected')).toBe('true')
+  })
+})
+
 describe('picks kept chart', () => {
   it('stacks kept, skipped and turned down per day, with a legend', () => {
     const figure = picksKeptPlot(PICKS)
