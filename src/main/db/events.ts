@@ -538,31 +538,20 @@ export class EventLog {
         }
 
         if (!track.created) {
-          const already =
-            countSame.get(
-              track.id,
-              c.ts,
-              c.kind,
-              c.playId,
-              c.position,
-              c.reason,
-              c.mark,
-              c.source,
-              c.data,
-              lastIdBefore,
-            )?.n ?? 0
+          const naturalKey = [
+            track.id,
+            c.ts,
+            c.kind,
+            c.playId,
+            c.position,
+            c.reason,
+            c.mark,
+            c.source,
+            c.data,
+          ] as const
+          const already = countSame.get(...naturalKey, lastIdBefore)?.n ?? 0
           if (already > 0) {
-            const key = JSON.stringify([
-              track.id,
-              c.ts,
-              c.kind,
-              c.playId,
-              c.position,
-              c.reason,
-              c.mark,
-              c.source,
-              c.data,
-            ])
+            const key = JSON.stringify(naturalKey)
             const occurrence = (seenInFile.get(key) ?? 0) + 1
             seenInFile.set(key, occurrence)
             if (occurrence <= already) {
