@@ -47,6 +47,7 @@ import { ScrobbleRepository } from './db/scrobbles'
 import { Scrobbler } from './scrobble/scrobbler'
 import { LastfmClient } from './scrobble/lastfm'
 import { APP_VERSION } from '../shared/version'
+import { readLyrics } from './library/lyrics'
 
 // What front ends need besides the Engine: they import nothing else of the engine's interior.
 export { electronSqliteBinding } from './db/native-binding'
@@ -713,6 +714,11 @@ export class Engine {
     listFolder: ({ path }) => this.tracks.listFolder(path ?? null),
     listFolderTracks: ({ path }) => this.tracks.listFolderTracks(path),
     getTrack: ({ id }) => this.tracks.getTrack(id),
+    lyrics: async ({ trackId }) => {
+      const track = this.tracks.getTrack(trackId)
+      if (!track) throw new UserError(`There is no song ${trackId} in the library.`, 'not-found')
+      return readLyrics(track.path)
+    },
     playStarted: ({ trackId }) => {
       const playId = this.events.playStart(trackId, { source: 'ui' })
       this.playing.clear() // one player: a new start supersedes any play whose end was lost

@@ -22,6 +22,7 @@ import type { QueueReplacement } from './live-queue'
 import { asAutoPickReason, type AutoPickReason } from './reasons'
 import type { Explanation, Recommendation } from './taste'
 import { UserError, type CallAnswer, type ErrorBody, type ErrorCode } from './errors'
+import type { Lyrics } from './lyrics'
 
 /** A call: its argument schema, and (type only) its result. */
 export interface CallSpec<A extends z.ZodType, R> {
@@ -363,6 +364,11 @@ export const calls = {
   ),
   /** Why the model scores a song as it does. */
   explain: call<Explanation | null>()(z.object({ trackId: id }).strict()),
+  /**
+   * A song's lyrics, read from its file when asked: embedded tags (USLT/SYLT, LYRICS, ©lyr) or a
+   * `.lrc`/`.txt` beside it; null when it has none that can be read.
+   */
+  lyrics: call<Lyrics | null>()(z.object({ trackId: id }).strict()),
   /**
    * The player could not play a track, not even decoded by the engine (`?decode=1`): logged as an
    * `unplayable` event with the reason, and the track is kept out of the auto-queue and Discover

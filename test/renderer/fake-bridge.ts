@@ -19,6 +19,7 @@ import type {
   TrackSortKey,
 } from '../../src/shared/contract'
 import type { Mark, Root, Track, TrackLabel } from '../../src/shared/domain'
+import type { Lyrics } from '../../src/shared/lyrics'
 import { reasonLine, type PickReason, type ReasonSong } from '../../src/shared/reasons'
 import type { MetricPointView, RunSummary, TasteInsights } from '../../src/shared/insights'
 import { BridgeError, type Bridge } from '../../src/renderer/src/lib/bridge'
@@ -177,6 +178,8 @@ export class FakeBridge implements Bridge {
   }
   /** What listSpaces answers. */
   spaces: EmbeddingSpaceSummary[] = [{ space: 'attune-dsp-v1', dim: 90, vectors: 30, errors: 0 }]
+  /** What lyrics answers, by track id (none: no lyrics). */
+  lyrics = new Map<number, Lyrics>()
   readonly api: Api
 
   /** Tracks in a folder and its sub-folders, in path order. */
@@ -346,6 +349,7 @@ export class FakeBridge implements Bridge {
           .slice(0, n)
           .map((track, i) => fakeSuggestion(track, i, { feature: 'calmer' })),
       explain: () => null,
+      lyrics: ({ trackId }) => this.lyrics.get(trackId) ?? null,
       reportUnplayable: ({ trackId, reason }) => {
         this.unplayable.set(trackId, reason)
         queueMicrotask(() => this.emit('libraryChanged', { reason: 'unplayable' }))

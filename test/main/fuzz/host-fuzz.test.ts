@@ -49,6 +49,7 @@ function validBodies(): Record<string, unknown> {
     rediscover: { n: 3, minAgeDays: 1 },
     importLabels: { path: join(music, 'list.m3u'), as: 'like' },
     explain: { trackId: 1 },
+    lyrics: { trackId: 1 },
     updateSettings: { section: 'exploration', patch: { alpha: 1 } },
     listHistory: { limit: 5 },
     getMetricSeries: { runIds: [1], name: 'reward' },
