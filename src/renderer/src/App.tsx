@@ -9,6 +9,7 @@ import { FoldersView } from './features/library/FoldersView'
 import { LibraryView, OPTIONAL_COLUMNS, type OptionalColumn } from './features/library/LibraryView'
 import { useTrackPages, type TrackQuery } from './features/library/useTrackPages'
 import { NowPlaying } from './features/player/NowPlaying'
+import { NowPlayingView } from './features/player/NowPlayingView'
 import { Player } from './features/player/player'
 import { QueueSaver, type QueueSaverOptions } from './features/player/queue-saver'
 import { connectMediaSession } from './features/player/media-session'
@@ -90,6 +91,8 @@ export function App({
   const [historyKey, setHistoryKey] = useState(0)
   const [error, setError] = useState<string | null>(null)
   const [helpOpen, setHelpOpen] = useState(false)
+  const [nowPlayingOpen, setNowPlayingOpen] = useState(false)
+  const closeNowPlaying = useCallback(() => setNowPlayingOpen(false), [])
   /** What a keyboard shortcut changed, for screen readers (a polite live region). */
   const [announcement, setAnnouncement] = useState('')
   const searchInput = useRef<HTMLInputElement>(null)
@@ -359,6 +362,7 @@ export function App({
           break
         case 'search':
           setView((current) => (SEARCHABLE_VIEWS.has(current) ? current : 'library'))
+          setNowPlayingOpen(false)
           searchInput.current?.focus()
           searchInput.current?.select()
           break
@@ -454,7 +458,10 @@ export function App({
             key={v.id}
             className={`nav-item${view === v.id ? ' active' : ''}`}
             aria-current={view === v.id ? 'page' : undefined}
-            onClick={() => setView(v.id)}
+            onClick={() => {
+              setView(v.id)
+              setNowPlayingOpen(false)
+            }}
           >
             {v.label}
           </button>
@@ -545,7 +552,15 @@ export function App({
         ) : null}
 
         <div className="content">
-          {firstRun && view !== 'settings' ? (
+          {nowPlayingOpen ? (
+            <NowPlayingView
+              player={player}
+              bridge={bridge}
+              mark={currentTrack ? (labels.get(currentTrack.id) ?? null) : null}
+              onMark={markCurrent}
+              onClose={closeNowPlaying}
+            />
+          ) : firstRun && view !== 'settings' ? (
             <FirstRun bridge={bridge} onError={setError} />
           ) : view === 'library' ? (
             <LibraryView
@@ -623,6 +638,8 @@ export function App({
         queueOpen={queueOpen}
         onToggleQueue={() => setQueueOpen((o) => !o)}
         onHelp={() => setHelpOpen(true)}
+        viewOpen={nowPlayingOpen}
+        onToggleView={() => setNowPlayingOpen((open) => !open)}
       />
 
       {menu ? (

@@ -18,6 +18,9 @@ export interface NowPlayingProps {
   queueOpen: boolean
   onToggleQueue: () => void
   onHelp: () => void
+  /** The now-playing view is open (the title and cover in the bar open and close it). */
+  viewOpen?: boolean
+  onToggleView?: () => void
 }
 
 const REPEAT_LABEL = { off: 'Repeat: off', all: 'Repeat: all', one: 'Repeat: one' } as const
@@ -31,13 +34,23 @@ export function NowPlaying({
   queueOpen,
   onToggleQueue,
   onHelp,
+  viewOpen = false,
+  onToggleView,
 }: NowPlayingProps) {
   const snapshot = usePlayerSnapshot(player)
   const { track, status, queue, volume } = snapshot
   const playing = status === 'playing' || status === 'loading'
   return (
     <footer className="now-playing" aria-label="Now playing">
-      <div className="np-track">
+      <button
+        type="button"
+        className="np-track"
+        aria-expanded={viewOpen}
+        aria-label={track ? `Now playing view: ${trackTitle(track)}` : 'Now playing view'}
+        title="Open the now-playing view (cover, why it was picked, lyrics)"
+        onClick={onToggleView}
+        disabled={!onToggleView}
+      >
         {track?.coverId ? (
           <img
             className="cover"
@@ -59,7 +72,7 @@ export function NowPlaying({
             {track ? `${trackArtist(track)}${track.album ? ` — ${track.album}` : ''}` : ''}
           </div>
         </div>
-      </div>
+      </button>
       <div className="np-center">
         <div className="transport">
           <button
