@@ -4,6 +4,7 @@
 // Pure functions and small classes over plain vectors: no database, no I/O.
 
 import { seededRandom, shuffleInPlace } from '../../shared/random'
+import { choleskyLower, LinUcb } from '../taste/linucb'
 
 export type Vector = ArrayLike<number>
 
@@ -343,89 +344,19 @@ export interface ReplayPolicy {
 }
 
 /**
- * Ridge regression kept by Sherman–Morrison, with a constant 1 appended to every vector (an
- * intercept, as the live model has): A = λI + Σ x̃x̃ᵀ, b = Σ r·x̃, θ = A⁻¹b.
+ * The ridge behind the replayed policies is the shipped model itself (taste/linucb.ts, with its
+ * default refresh), so `attune eval` measures what the app runs: A = λI + Σ x̃x̃ᵀ with an intercept,
+ * θ kept by recursive least squares, A⁻¹ by Sherman–Morrison.
  */
-export class RidgeRegression {
-  readonly size: number
-  readonly inverse: Float64Array
-  private readonly rewardSum: Float64Array
-  private readonly extended: Float64Array
-  private readonly direction: Float64Array
+export function ridgeModel(dimension: number, lambda = 1, alpha = 0): LinUcb {
+  return new LinUcb(dimension, { lambda, alpha })
+}
 
-  constructor(
-    readonly dimension: number,
-    readonly lambda = 1,
-  ) {
-    if (!Number.isInteger(dimension) || dimension < 1) {
-      throw new Error(`A ridge model needs a whole positive dimension, got ${dimension}.`)
-    }
-    if (!(lambda > 0)) throw new Error(`The ridge strength λ must be positive, got ${lambda}.`)
-    this.size = dimension + 1
-    this.inverse = new Float64Array(this.size * this.size)
-    for (let i = 0; i < this.size; i++) this.inverse[i * this.size + i] = 1 / lambda
-    this.rewardSum = new Float64Array(this.size)
-    this.extended = new Float64Array(this.size)
-    this.direction = new Float64Array(this.size)
-  }
-
-  update(x: Vector, reward: number): void {
-    const u = this.applyInverse(x) // u = A⁻¹x̃ (x̃ left in this.extended)
-    const size = this.size
-    let denominator = 1
-    for (let i = 0; i < size; i++) denominator += (this.extended[i] as number) * (u[i] as number)
-    // Sherman–Morrison: (A + x̃x̃ᵀ)⁻¹ = A⁻¹ − u·uᵀ / (1 + x̃ᵀu)
-    for (let i = 0; i < size; i++) {
-      const scaled = (u[i] as number) / denominator
-      for (let j = 0; j < size; j++) {
-        const at = i * size + j
-        this.inverse[at] = (this.inverse[at] as number) - scaled * (u[j] as number)
-      }
-      this.rewardSum[i] = (this.rewardSum[i] as number) + reward * (this.extended[i] as number)
-    }
-  }
-
-  theta(): Float64Array {
-    const size = this.size
-    const theta = new Float64Array(size)
-    for (let i = 0; i < size; i++) {
-      let total = 0
-      for (let j = 0; j < size; j++)
-        total += (this.inverse[i * size + j] as number) * (this.rewardSum[j] as number)
-      theta[i] = total
-    }
-    return theta
-  }
-
-  /** θ·x̃ for each candidate, and xᵀA⁻¹x. */
-  predict(x: Vector, theta: Float64Array = this.theta()): { mean: number; variance: number } {
-    const u = this.applyInverse(x)
-    let mean = 0
-    let variance = 0
-    for (let i = 0; i < this.size; i++) {
-      const value = this.extended[i] as number
-      mean += (theta[i] as number) * value
-      variance += value * (u[i] as number)
-    }
-    return { mean, variance: Math.max(variance, 0) }
-  }
-
-  /** Writes x̃ = [x, 1] into `extended` and returns A⁻¹x̃ (a scratch buffer, overwritten next call). */
-  private applyInverse(x: Vector): Float64Array {
-    if (x.length !== this.dimension) {
-      throw new Error(`Expected a vector of ${this.dimension} values, got ${x.length}.`)
-    }
-    const size = this.size
-    for (let i = 0; i < this.dimension; i++) this.extended[i] = x[i] as number
-    this.extended[this.dimension] = 1
-    for (let i = 0; i < size; i++) {
-      let total = 0
-      for (let j = 0; j < size; j++)
-        total += (this.inverse[i * size + j] as number) * (this.extended[j] as number)
-      this.direction[i] = total
-    }
-    return this.direction
-  }
+/** θ·[x, 1]: a mean under weights θ of length k + 1 (intercept last), as LinUcb scores. */
+function meanUnder(theta: Float64Array, x: Vector): number {
+  let mean = theta[x.length] as number
+  for (let i = 0; i < x.length; i++) mean += (theta[i] as number) * (x[i] as number)
+  return mean
 }
 
 /** One-hot on the first best score: the distribution of a deterministic argmax policy. */
@@ -458,25 +389,24 @@ function checkCandidates(candidates: readonly Vector[]): void {
     throw new Error('A policy needs at least one candidate to choose from.')
 }
 
-/** LinUCB with one shared θ (Li et al. 2010): argmax θ·x + α·sqrt(xᵀA⁻¹x). */
+/**
+ * LinUCB with one shared θ (Li et al. 2010): argmax θ·x + α·sqrt(xᵀA⁻¹x), scored by the shipped
+ * LinUcb (the auto-queue's argmax at temperature 0).
+ */
 export class LinUcbPolicy implements ReplayPolicy {
   readonly kind = 'linucb'
-  readonly model: RidgeRegression
+  readonly model: LinUcb
 
-  constructor(
-    dimension: number,
-    readonly alpha = 1,
-    lambda = 1,
-  ) {
-    this.model = new RidgeRegression(dimension, lambda)
+  constructor(dimension: number, alpha = 1, lambda = 1) {
+    this.model = ridgeModel(dimension, lambda, alpha)
+  }
+
+  get alpha(): number {
+    return this.model.alpha
   }
 
   scores(candidates: readonly Vector[]): Float64Array {
-    const theta = this.model.theta()
-    return Float64Array.from(candidates, (x) => {
-      const { mean, variance } = this.model.predict(x, theta)
-      return mean + this.alpha * Math.sqrt(variance)
-    })
+    return Float64Array.from(candidates, (x) => this.model.predict(x).ucb)
   }
 
   probabilities(candidates: readonly Vector[]): Float64Array {
@@ -497,7 +427,7 @@ export class LinUcbPolicy implements ReplayPolicy {
 /** ε-greedy on the ridge mean: the best mean with probability 1 − ε, a uniform pick otherwise. */
 export class EpsilonGreedyPolicy implements ReplayPolicy {
   readonly kind = 'epsilon-greedy'
-  readonly model: RidgeRegression
+  readonly model: LinUcb
 
   constructor(
     dimension: number,
@@ -505,13 +435,12 @@ export class EpsilonGreedyPolicy implements ReplayPolicy {
     lambda = 1,
   ) {
     if (!(epsilon >= 0 && epsilon <= 1)) throw new Error(`ε must be in [0, 1], got ${epsilon}.`)
-    this.model = new RidgeRegression(dimension, lambda)
+    this.model = ridgeModel(dimension, lambda)
   }
 
   probabilities(candidates: readonly Vector[]): Float64Array {
     checkCandidates(candidates)
-    const theta = this.model.theta()
-    const means = Float64Array.from(candidates, (x) => this.model.predict(x, theta).mean)
+    const means = Float64Array.from(candidates, (x) => this.model.predict(x).mean)
     const distribution = new Float64Array(candidates.length).fill(this.epsilon / candidates.length)
     const best = argmax(means)
     distribution[best] = (distribution[best] as number) + 1 - this.epsilon
@@ -533,7 +462,7 @@ export class EpsilonGreedyPolicy implements ReplayPolicy {
  */
 export class ThompsonPolicy implements ReplayPolicy {
   readonly kind = 'thompson'
-  readonly model: RidgeRegression
+  readonly model: LinUcb
 
   constructor(
     dimension: number,
@@ -543,12 +472,12 @@ export class ThompsonPolicy implements ReplayPolicy {
     readonly probabilitySeed = 1,
   ) {
     if (!(scale >= 0)) throw new Error(`The posterior scale v must be ≥ 0, got ${scale}.`)
-    this.model = new RidgeRegression(dimension, lambda)
+    this.model = ridgeModel(dimension, lambda)
   }
 
   /** One posterior draw θ̃ = θ + v·L·z with L Lᵀ = A⁻¹. */
   sampleTheta(random: Random, posterior = this.posterior()): Float64Array {
-    const size = this.model.size
+    const size = this.model.dimension + 1
     const { mean, lower } = posterior
     const z = Float64Array.from({ length: size }, () => standardNormal(random))
     const theta = Float64Array.from(mean)
@@ -578,11 +507,13 @@ export class ThompsonPolicy implements ReplayPolicy {
   }
 
   private posterior(): { mean: Float64Array; lower: Float64Array } {
-    return { mean: this.model.theta(), lower: cholesky(this.model.inverse, this.model.size) }
+    const lower = choleskyLower(this.model.inverseMatrix(), this.model.dimension + 1)
+    if (!lower) throw new Error('The posterior covariance A⁻¹ is not positive definite.')
+    return { mean: this.model.theta(), lower }
   }
 
   private pick(candidates: readonly Vector[], theta: Float64Array): number {
-    return argmax(Float64Array.from(candidates, (x) => this.model.predict(x, theta).mean))
+    return argmax(Float64Array.from(candidates, (x) => meanUnder(theta, x)))
   }
 
   update(x: Vector, reward: number): void {
@@ -662,26 +593,6 @@ export function cosine(a: Vector, b: Vector): number {
     bb += y * y
   }
   return aa === 0 || bb === 0 ? 0 : dot / Math.sqrt(aa * bb)
-}
-
-/** Lower-triangular L with L·Lᵀ = M for a symmetric positive-definite row-major M (size × size). */
-export function cholesky(matrix: ArrayLike<number>, size: number): Float64Array {
-  const lower = new Float64Array(size * size)
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j <= i; j++) {
-      let total = matrix[i * size + j] as number
-      for (let k = 0; k < j; k++)
-        total -= (lower[i * size + k] as number) * (lower[j * size + k] as number)
-      if (i === j) {
-        // Round-off can leave a tiny negative pivot on a nearly singular matrix; clamp it.
-        lower[i * size + i] = Math.sqrt(Math.max(total, 0))
-      } else {
-        const pivot = lower[j * size + j] as number
-        lower[i * size + j] = pivot === 0 ? 0 : total / pivot
-      }
-    }
-  }
-  return lower
 }
 
 /**

@@ -16,13 +16,13 @@ import {
   EpsilonGreedyPolicy,
   LinUcbPolicy,
   RandomPolicy,
-  RidgeRegression,
   ThompsonPolicy,
   cumulativeReward,
   doublyRobust,
   hitRate,
   ips,
   regret,
+  ridgeModel,
   rocAuc,
   roundFromAutoPick,
   seededRandom,
@@ -448,12 +448,11 @@ function crossValidatedScores(
   const dimension = vectors[0]?.length ?? 1
   for (const testFold of stratifiedFolds(labels, folds, seed)) {
     const held = new Set(testFold)
-    const model = new RidgeRegression(dimension, lambda)
+    const model = ridgeModel(dimension, lambda)
     vectors.forEach((x, i) => {
       if (!held.has(i)) model.update(x, labels[i] ? 1 : -1)
     })
-    const theta = model.theta()
-    for (const i of testFold) scores[i] = model.predict(vectors[i] as Float64Array, theta).mean
+    for (const i of testFold) scores[i] = model.predict(vectors[i] as Float64Array).mean
   }
   return scores
 }
@@ -648,10 +647,9 @@ function sequentialLinUcb(
   const predictions = new Map<LoggedRound, Float64Array>()
   for (const round of rounds) {
     distributions.set(round, policy.probabilities(round.candidates))
-    const theta = policy.model.theta()
     predictions.set(
       round,
-      Float64Array.from(round.candidates, (x) => policy.model.predict(x, theta).mean),
+      Float64Array.from(round.candidates, (x) => policy.model.predict(x).mean),
     )
     policy.update(round.candidates[round.action] as Vector, round.reward)
   }

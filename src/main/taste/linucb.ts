@@ -1056,8 +1056,11 @@ function replaceSmallest(heap: Float64Array, size: number, value: number): void 
   heap[position] = value
 }
 
-/** A⁻¹ of a symmetric positive definite A (size×size, row-major) via A = L·Lᵀ. */
-export function choleskyInverse(matrix: Float64Array, size: number, out: Float64Array): void {
+/**
+ * The lower-triangular L with L·Lᵀ = M of a symmetric positive definite M (size×size, row-major),
+ * or null when M is not positive definite.
+ */
+export function choleskyLower(matrix: ArrayLike<number>, size: number): Float64Array | null {
   const lower = new Float64Array(size * size)
   for (let i = 0; i < size; i++) {
     for (let j = 0; j <= i; j++) {
@@ -1065,16 +1068,21 @@ export function choleskyInverse(matrix: Float64Array, size: number, out: Float64
       for (let p = 0; p < j; p++)
         sum -= (lower[i * size + p] as number) * (lower[j * size + p] as number)
       if (i === j) {
-        if (!(sum > 0)) {
-          throw new Error(
-            'The taste model matrix is no longer positive definite; rebuild the model.',
-          )
-        }
+        if (!(sum > 0)) return null
         lower[i * size + i] = Math.sqrt(sum)
       } else {
         lower[i * size + j] = sum / (lower[j * size + j] as number)
       }
     }
+  }
+  return lower
+}
+
+/** A⁻¹ of a symmetric positive definite A (size×size, row-major) via A = L·Lᵀ. */
+export function choleskyInverse(matrix: Float64Array, size: number, out: Float64Array): void {
+  const lower = choleskyLower(matrix, size)
+  if (!lower) {
+    throw new Error('The taste model matrix is no longer positive definite; rebuild the model.')
   }
   // L⁻¹ by forward substitution, then A⁻¹ = L⁻ᵀ·L⁻¹.
   const lowerInverse = new Float64Array(size * size)

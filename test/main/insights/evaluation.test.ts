@@ -5,9 +5,7 @@ import {
   EpsilonGreedyPolicy,
   LinUcbPolicy,
   RandomPolicy,
-  RidgeRegression,
   ThompsonPolicy,
-  cholesky,
   cumulativeReward,
   doublyRobust,
   effectiveSampleSize,
@@ -16,6 +14,7 @@ import {
   quantile,
   regret,
   replay,
+  ridgeModel,
   rocAuc,
   roundFromAutoPick,
   seededRandom,
@@ -26,7 +25,7 @@ import {
   type ReplayPolicy,
   type Vector,
 } from '../../../src/main/insights/evaluation'
-import { LinUcb } from '../../../src/main/taste/linucb'
+import { choleskyLower, LinUcb } from '../../../src/main/taste/linucb'
 
 describe('rocAuc', () => {
   it('gives 0.75 on the hand-made case', () => {
@@ -198,9 +197,10 @@ describe('off-policy estimators on a uniformly random log', () => {
 })
 
 describe('replay policies', () => {
-  it('ridge regression by Sherman–Morrison matches a direct solve of (λI + XᵀX)θ = Xᵀr', () => {
+  it('the replayed ridge (the shipped LinUcb) matches a direct solve of (λI + XᵀX)θ = Xᵀr', () => {
     const random = seededRandom(11)
-    const ridge = new RidgeRegression(3, 0.5)
+    const ridge = ridgeModel(3, 0.5)
+    expect(ridge).toBeInstanceOf(LinUcb)
     const rows: number[][] = []
     const rewards: number[] = []
     for (let t = 0; t < 40; t++) {
@@ -220,6 +220,7 @@ describe('replay policies', () => {
   it('LinUCB’s replay model scores a song as the live taste model does', () => {
     const random = seededRandom(12)
     const policy = new LinUcbPolicy(4, 1.5, 2)
+    expect(policy.model).toBeInstanceOf(LinUcb)
     const live = new LinUcb(4, { alpha: 1.5, lambda: 2 })
     for (let t = 0; t < 30; t++) {
       const x = Array.from({ length: 4 }, () => standardNormal(random))
@@ -398,9 +399,10 @@ describe('curves and helpers', () => {
     expect(hitRate([1, -1, 0, 1], 2)).toEqual([1, 0.5, 0, 0.5])
   })
 
-  it('factors a positive-definite matrix by Cholesky', () => {
-    const lower = cholesky([4, 2, 2, 3], 2)
-    expect(Array.from(lower)).toEqual([2, 0, 1, expect.closeTo(Math.SQRT2, 12) as number])
+  it('factors a positive-definite matrix by Cholesky (the one the taste model uses), and refuses another', () => {
+    const lower = choleskyLower([4, 2, 2, 3], 2)
+    expect(Array.from(lower ?? [])).toEqual([2, 0, 1, expect.closeTo(Math.SQRT2, 12) as number])
+    expect(choleskyLower([1, 2, 2, 1], 2)).toBeNull()
   })
 
   it('draws standard normals with mean 0 and variance 1 from a seeded generator', () => {
