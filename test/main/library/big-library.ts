@@ -1,5 +1,5 @@
 // A generated library of synthetic tracks (no audio files) for the 100,000-track tests and probes.
-import type { Database } from 'better-sqlite3'
+import type { Database } from '../../../src/main/db/database'
 
 const WORDS = [
   'night',

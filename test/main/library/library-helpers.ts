@@ -1,7 +1,6 @@
 import { copyFileSync, chmodSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { Database } from 'better-sqlite3'
-import { openDatabase } from '../../../src/main/db/database'
+import { openDatabase, type Database } from '../../../src/main/db/database'
 import type { TrackRow } from '../../../src/main/library'
 import { FIXTURES, tempDir } from '../../helpers/temp'
 

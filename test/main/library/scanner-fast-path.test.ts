@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from 'better-sqlite3'
+import type { Database } from '../../../src/main/db/database'
 import { scanLibrary, type LibraryScanSummary } from '../../../src/main/library'
 import { BlockingIoGuard } from '../../../src/main/library/file-reader'
 import { FIXTURES, sandbox, type Sandbox } from './library-helpers'
