@@ -2,7 +2,8 @@
 // (`ATTUNE_SCREENSHOTS=1 npx vitest run test/e2e/screenshots.test.ts`), so ordinary test runs
 // never rewrite docs/. The browser host analyses the fixture library; a few marks, auto-picks and
 // plays go through its contract as the player would send them; then the library (a song playing,
-// the queue open) and Insights' "For you" tab are saved as docs/screenshot-*.png.
+// the queue open), the now-playing view (where the app has it) and Insights' "For you" tab are
+// saved as docs/screenshot-*.png.
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -89,6 +90,16 @@ describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
     if ((await queue.getAttribute('aria-pressed')) !== 'true') await queue.click()
     await page.waitForTimeout(500)
     await page.screenshot({ path: join(DOCS, 'screenshot-library.png') })
+  })
+
+  it('saves the now-playing view of the song playing', async (context) => {
+    const open = page.getByRole('button', { name: /^Now playing view/ })
+    // The view arrives with issue 12 item 4; until the app has it there is nothing to take.
+    if ((await open.count()) === 0) context.skip()
+    await open.first().click()
+    await page.getByRole('region', { name: 'Now playing view' }).waitFor()
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: join(DOCS, 'screenshot-now-playing.png') })
   })
 
   it('saves Insights for listeners with the picks kept, songs to love and the taste', async () => {
