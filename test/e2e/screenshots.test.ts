@@ -4,6 +4,7 @@
 // plays go through its contract as the player would send them; then the library (a song playing,
 // the queue open), the now-playing view (where the app has it) and Insights' "For you" tab are
 // saved as docs/screenshot-*.png.
+import { cpSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -25,6 +26,15 @@ import { tempDir } from '../helpers/temp'
 const MUSIC = resolve(REPO, '../shared/fixtures/music')
 const DOCS = join(REPO, 'docs')
 const WANTED = process.env.ATTUNE_SCREENSHOTS === '1'
+const LYRICS = [
+  '[00:00.00]Drums roll in from the hills',
+  '[00:01.50]Horns answer from the walls',
+  '[00:04.00](an instrumental: these lines were written',
+  '[00:06.00]for the screenshot, to show synced lyrics)',
+  '[00:09.00]Strings rise over the field',
+  '[00:14.00]And the battle theme returns',
+  '',
+].join('\n')
 
 describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
   let temp: { dir: string; cleanup: () => void }
@@ -42,7 +52,12 @@ describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
   beforeAll(async () => {
     ensureBuilt()
     temp = tempDir()
-    host = await startAnalysedHost(MUSIC, join(temp.dir, 'library.db'), 300_000)
+    // A copy of the fixture library, with synced lyrics beside the song the screenshots play (the
+    // song is instrumental: the lines say so).
+    const library = join(temp.dir, 'Music')
+    cpSync(MUSIC, library, { recursive: true })
+    writeFileSync(join(library, 'wesnoth', 'battle-epic.lrc'), LYRICS)
+    host = await startAnalysedHost(library, join(temp.dir, 'library.db'), 300_000)
     tracks = (await call<TrackPage>('listTracks', { limit: 500 })).tracks
     // A listener's first evening: a few marks, then the auto-queue's picks played or skipped.
     for (const [part, mark] of [
