@@ -1,0 +1,49 @@
+import { TrackStore } from '../../library/track-store'
+import { formatTable, writeJson } from '../output'
+import type { Context } from '../context'
+import { parse, wholeNumber } from '../args'
+import { fileName, withTaste, score } from '../tracks'
+import type { Recommendation } from '../../../shared/taste'
+
+export async function run(ctx: Context, args: string[]): Promise<number> {
+  const { values } = parse(args, { n: { type: 'string' } })
+  const n = wholeNumber(values.n, '--n') ?? 10
+  const picks: Recommendation[] = await withTaste(ctx, (taste) => taste.recommend({ n }))
+  const store = new TrackStore(ctx.open())
+  const rows = picks.map((pick) => ({ ...pick, track: store.getTrack(pick.trackId) }))
+  if (ctx.json) {
+    writeJson(
+      ctx.io,
+      // The listener-words reason under `why` (its numbers under `why.details`).
+      rows.map(({ track, meanAtRank: _internal, ...pick }) => ({
+        ...pick,
+        title: track?.title ?? null,
+        artist: track?.artist ?? null,
+        album: track?.album ?? null,
+        path: track?.path ?? null,
+      })),
+    )
+    return 0
+  }
+  if (rows.length === 0) {
+    ctx.io.stdout.write(
+      'Nothing to recommend right now: every analysed song was played lately, is queued or is marked not for me.\n',
+    )
+    return 0
+  }
+  ctx.io.stdout.write(
+    formatTable(
+      ['id', 'title', 'artist', 'score', 'bonus', 'ucb', 'why'],
+      rows.map((r) => [
+        r.trackId,
+        r.track ? (r.track.title ?? fileName(r.track.path)) : null,
+        r.track?.artist ?? null,
+        score(r.mean),
+        score(r.bonus),
+        score(r.ucb),
+        r.why.line,
+      ]),
+    ) + '\n',
+  )
+  return 0
+}
