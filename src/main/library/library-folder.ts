@@ -106,7 +106,7 @@ export function resolveLibraryFolder(path: string, confirmHome = false): string 
     real = realpathSync(absolute)
   } catch (error) {
     if (errorCode(error) === 'ENOENT')
-      throw new LibraryFolderError(`The folder ${absolute} does not exist.`, 'not-found')
+      throw new LibraryFolderError(`The folder ${absolute} does not exist.`, 'file-missing')
     throw new LibraryFolderError(`Attune cannot open ${absolute}: ${describeAccess(error)}`)
   }
   if (!statSync(real).isDirectory())

@@ -7,7 +7,6 @@ export const APP_NEXT_STEP: Partial<Record<ErrorCode, string>> = {
   'not-analysed':
     'Attune analyses your songs in the background; to start now, press Analyse now in Settings → Advanced.',
   'no-vectors': 'Choose another embedding space under Taste model in Settings → Advanced.',
-  'file-missing': 'If the file moved, press Rescan in Settings.',
   busy: 'Another program is writing to the library; try again in a moment.',
   'read-only':
     'Attune can play your music, but saves nothing until its library file and folder can be written.',
