@@ -124,7 +124,7 @@ describe('Insights for listeners, end to end', () => {
     const first = love.getByTestId('probably-love-entry').first()
     const title = (await first.locator('.q-title').textContent()) ?? ''
     await first.getByRole('button', { name: `Add ${title} to the queue` }).click()
-    const queue = page.getByRole('list', { name: 'Queue' })
+    const queue = page.getByRole('complementary', { name: 'Queue panel' })
     if (!(await queue.isVisible())) {
       await page.getByRole('button', { name: 'Queue', exact: true }).click()
     }
