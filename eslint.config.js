@@ -126,11 +126,8 @@ const upwardAllowList = {
   // The command line's commands that still build their own stores instead of asking the Engine
   // through its contract calls (issue 11 item 2); cli/main.ts itself only dispatches.
   'src/main/cli/context.ts': ['db'],
-  'src/main/cli/tracks.ts': ['library', 'taste'],
   'src/main/cli/commands/eval.ts': ['insights'],
-  'src/main/cli/commands/explain.ts': ['library', 'taste'],
   'src/main/cli/commands/feedback.ts': ['library'],
-  'src/main/cli/commands/recommend.ts': ['library', 'taste'],
   'src/main/cli/commands/roots.ts': ['library'],
   'src/main/cli/commands/scan.ts': ['library'],
   'src/main/cli/commands/stats.ts': ['library'],

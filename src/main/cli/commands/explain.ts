@@ -1,14 +1,15 @@
-import { TrackStore } from '../../library/track-store'
 import { CliError, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
-import { findTrack, trackName, withTaste, score } from '../tracks'
-import type { Explanation } from '../../../shared/taste'
+import { findTrack, trackName, score } from '../tracks'
+import { withEngine } from '../engine'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
-  const track = findTrack(new TrackStore(ctx.open()), positionals[0], 'attune explain TRACK')
-  const explanation: Explanation | null = await withTaste(ctx, (taste) => taste.explain(track.id))
+  const { track, explanation } = await withEngine(ctx, async (engine) => {
+    const track = findTrack(engine.tracks, positionals[0], 'attune explain TRACK')
+    return { track, explanation: await engine.handlers.explain({ trackId: track.id }) }
+  })
   if (!explanation) {
     throw new CliError(
       `${trackName(track)} has no audio vector in the model's space yet. Run: attune analyze`,

@@ -1,16 +1,18 @@
-import { TrackStore } from '../../library/track-store'
 import { formatTable, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse, wholeNumber } from '../args'
-import { fileName, withTaste, score } from '../tracks'
-import type { Recommendation } from '../../../shared/taste'
+import { fileName, score } from '../tracks'
+import { withEngine } from '../engine'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { values } = parse(args, { n: { type: 'string' } })
   const n = wholeNumber(values.n, '--n') ?? 10
-  const picks: Recommendation[] = await withTaste(ctx, (taste) => taste.recommend({ n }))
-  const store = new TrackStore(ctx.open())
-  const rows = picks.map((pick) => ({ ...pick, track: store.getTrack(pick.trackId) }))
+  const suggestions = await withEngine(ctx, (engine) => engine.handlers.recommend({ n }))
+  const rows = suggestions.map(({ track, ...pick }) => ({
+    trackId: track?.id ?? null,
+    ...pick,
+    track,
+  }))
   if (ctx.json) {
     writeJson(
       ctx.io,
