@@ -123,3 +123,12 @@ function migrate(db: Database, path: string, list: readonly Migration[]): void {
     }).immediate()
   }
 }
+
+/**
+ * Throws SQLite's busy error at once (after the busy timeout) when another connection holds the
+ * write lock: a long job (a scan) asks before it starts instead of failing on every write.
+ */
+export function checkWritable(db: Database): void {
+  db.prepare('BEGIN IMMEDIATE').run()
+  db.prepare('ROLLBACK').run()
+}

@@ -413,6 +413,16 @@ export class EventLog {
     return { byMark, byOrigin, total }
   }
 
+  /** How many events of each kind the log holds, kinds in alphabetical order (`attune stats`). */
+  countsByKind(): Record<string, number> {
+    const rows = this.statements
+      .get<[], { kind: string; n: number }>(
+        'SELECT kind, COUNT(*) AS n FROM events GROUP BY kind ORDER BY kind',
+      )
+      .all()
+    return Object.fromEntries(rows.map((row) => [row.kind, row.n]))
+  }
+
   /** The newest event's id; 0 while the log is empty. */
   lastId(): number {
     return (

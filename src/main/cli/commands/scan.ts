@@ -4,6 +4,7 @@ import { coversDirFor, defaultMusicDir } from '../../paths'
 import { TrackStore } from '../../library/track-store'
 import { CLI_NEXT_STEP, CliError, cliErrorText, ProgressReporter, writeJson } from '../output'
 import type { Context } from '../context'
+import { checkWritable } from '../../db/database'
 import { parse } from '../args'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
@@ -27,8 +28,7 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   // Another writer (the app, attune serve) holding the database would make every write of the scan
   // fail after waiting: say so at once, with what to do.
   try {
-    db.prepare('BEGIN IMMEDIATE').run()
-    db.prepare('ROLLBACK').run()
+    checkWritable(db)
   } catch (error) {
     throw new CliError(cliErrorText(error))
   }

@@ -3,20 +3,15 @@ import { writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
 
-export function run(ctx: Context, args: string[]): number {
+export async function run(ctx: Context, args: string[]): Promise<number> {
   parse(args, {})
   const db = ctx.open()
   const stats = new TrackStore(db).stats()
-  const events = db
-    .prepare(`SELECT kind, COUNT(*) AS n FROM events GROUP BY kind ORDER BY kind`)
-    .all() as {
-    kind: string
-    n: number
-  }[]
+  const { EventLog } = await import('../../db/events')
   const result = {
     database: ctx.dbPath,
     ...stats,
-    events: Object.fromEntries(events.map((e) => [e.kind, e.n])),
+    events: new EventLog(db).countsByKind(),
   }
   if (ctx.json) writeJson(ctx.io, result)
   else {
