@@ -44,6 +44,8 @@ import type { ScanSummary } from '../shared/domain'
 import { isNothingToScore, UserError, type ErrorBody, type ErrorCode } from '../shared/errors'
 import { errorBody } from './errors'
 import { ScrobbleRepository } from './db/scrobbles'
+import { ExclusionRepository } from './db/exclusions'
+import { exclusionKey } from '../shared/exclusions'
 import { Scrobbler } from './scrobble/scrobbler'
 import { LastfmClient } from './scrobble/lastfm'
 import { APP_VERSION } from '../shared/version'
@@ -128,6 +130,7 @@ export class Engine {
   private readonly watching: boolean
   private closed = false
   private readonly scrobbler: Scrobbler
+  private readonly exclusions: ExclusionRepository
   /** The Last.fm request token between Connect and Finish. */
   private lastfmToken: string | null = null
   private readonly autoQueueRandom: () => number
@@ -162,6 +165,7 @@ export class Engine {
     this.settings = new SettingsStore(this.db)
     this.embeddings = new EmbeddingStore(this.db)
     this.metrics = new MetricStore(this.db)
+    this.exclusions = new ExclusionRepository(this.db, this.events)
     this.scrobbler = new Scrobbler({
       repo: new ScrobbleRepository(this.db),
       settings: () => this.settings.get().scrobbling,
@@ -370,6 +374,15 @@ export class Engine {
    * auto-picks are re-ranked. Bursts coalesce into one update. Nothing runs while neither the
    * model is running nor an auto-pick waits (the next read of the model learns then).
    */
+  /**
+   * A "never play" rule changed: the picks follow (waiting auto-picks it now covers are replaced,
+   * Discover and Rediscover reload on the model update), and every window's Settings list.
+   */
+  private exclusionsChanged(): void {
+    this.emit('libraryChanged', { reason: 'exclusions' })
+    this.eventsLogged()
+  }
+
   private eventsLogged(): void {
     if (this.closed) return
     if (this.taste === null && !this.pickHistory.hasWaitingAutoPicks()) return
@@ -621,6 +634,8 @@ export class Engine {
             : `An imported list called it ${what} (${daysAgo(now, label.ts)})`,
       })
     }
+    // Songs a "never play" rule covers are never offered again.
+    for (const trackId of this.exclusions.excludedTrackIds()) causes.delete(trackId)
     if (causes.size === 0) return []
     const taste = await this.tasteService()
     const recent = [...causes].sort((a, b) => b[1].ts - a[1].ts).slice(0, REDISCOVER_CANDIDATES)
@@ -824,6 +839,23 @@ export class Engine {
       if (change.section === 'scrobbling') this.scrobbler.settingsChanged()
       this.emit('settingsChanged', next)
       return next
+    },
+    listExclusions: () => this.exclusions.active(),
+    addExclusion: ({ rule }) => {
+      const key = exclusionKey(rule)
+      if (!this.exclusions.active().some((e) => exclusionKey(e.rule) === key)) {
+        this.events.exclusion({ action: 'add', rule }, 'ui')
+        this.exclusionsChanged()
+      }
+      return this.exclusions.active()
+    },
+    removeExclusion: ({ rule }) => {
+      const key = exclusionKey(rule)
+      if (this.exclusions.active().some((e) => exclusionKey(e.rule) === key)) {
+        this.events.exclusion({ action: 'remove', rule }, 'ui')
+        this.exclusionsChanged()
+      }
+      return this.exclusions.active()
     },
     scrobblingStatus: () => this.scrobbler.status(),
     connectLastfm: async ({ apiKey, apiSecret }) => {

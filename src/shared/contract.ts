@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { settingsSchema, type Settings } from './settings'
 import type { ScrobbleServiceStatus } from './scrobbling'
+import { exclusionRuleSchema, type Exclusion } from './exclusions'
 import {
   type AnalysisProgress,
   type AnalysisResult,
@@ -417,6 +418,12 @@ export const calls = {
         .strict(),
     ]),
   ),
+  /** The "never play" rules in force (artists, albums, folders, genres), oldest first. */
+  listExclusions: call<Exclusion[]>()(none),
+  /** Never play songs of this artist, album, folder or genre (auto-queue, Discover, Rediscover). */
+  addExclusion: call<Exclusion[]>()(z.object({ rule: exclusionRuleSchema }).strict()),
+  /** Takes a "never play" rule back (Undo, or the list in Settings). */
+  removeExclusion: call<Exclusion[]>()(z.object({ rule: exclusionRuleSchema }).strict()),
   /** How sending listens to ListenBrainz and Last.fm stands: account, waiting, sent, problems. */
   scrobblingStatus: call<ScrobbleServiceStatus[]>()(none),
   /**
@@ -508,8 +515,8 @@ export function isCallName(name: string): name is CallName {
 export interface EngineEvents {
   scanProgress: ScanProgress
   scanFinished: ScanSummary
-  /** 'unplayable': a track's file would not play (see reportUnplayable). */
-  libraryChanged: { reason: 'scan' | 'watch' | 'roots' | 'unplayable' }
+  /** 'unplayable': a track's file would not play (see reportUnplayable); 'exclusions': a "never play" rule changed. */
+  libraryChanged: { reason: 'scan' | 'watch' | 'roots' | 'unplayable' | 'exclusions' }
   /** One track's label changed, or (trackId null) many at once, as after a label import. */
   labelsChanged: { trackId: number | null; mark?: MarkOrNone }
   /**

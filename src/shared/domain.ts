@@ -89,6 +89,8 @@ export const EVENT_KINDS = [
   'auto_pick',
   /** The player could not play the track's file (even decoded by the engine); data: the reason, size and mtime. */
   'unplayable',
+  /** A "never play" rule added or taken back; no track (data: src/shared/exclusions.ts). */
+  'exclusion',
 ] as const
 export type EventKind = (typeof EVENT_KINDS)[number]
 

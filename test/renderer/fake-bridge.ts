@@ -1,5 +1,6 @@
 // An in-memory Bridge for component tests: the same interface the app gets from Electron or the
 // browser host, backed by arrays. It records every call so tests can check what reached "the engine".
+import { exclusionKey, type Exclusion } from '../../src/shared/exclusions'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings'
 import type {
   ListenerInsights,
@@ -181,6 +182,8 @@ export class FakeBridge implements Bridge {
   /** What lyrics answers, by track id (none: no lyrics). */
   lyrics = new Map<number, Lyrics>()
   readonly api: Api
+  /** The "never play" rules, as listExclusions answers. */
+  exclusions: Exclusion[] = []
 
   /** Tracks in a folder and its sub-folders, in path order. */
   private under(folder: string): Track[] {
@@ -446,6 +449,16 @@ export class FakeBridge implements Bridge {
         // Like the engine, tell every window.
         queueMicrotask(() => this.emit('settingsChanged', this.settings))
         return this.settings
+      },
+      listExclusions: () => this.exclusions,
+      addExclusion: ({ rule }) => {
+        if (!this.exclusions.some((e) => exclusionKey(e.rule) === exclusionKey(rule)))
+          this.exclusions = [...this.exclusions, { rule, since: Date.now() }]
+        return this.exclusions
+      },
+      removeExclusion: ({ rule }) => {
+        this.exclusions = this.exclusions.filter((e) => exclusionKey(e.rule) !== exclusionKey(rule))
+        return this.exclusions
       },
       scrobblingStatus: () =>
         (['listenbrainz', 'lastfm'] as const).map((service) => ({

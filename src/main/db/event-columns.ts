@@ -7,6 +7,7 @@ import {
   type MarkOrNone,
 } from '../../shared/domain'
 import { UserError } from '../../shared/errors'
+import { exclusionEventSchema } from '../../shared/exclusions'
 
 /** An event as a caller describes it; `ts` defaults to now. */
 export interface NewEvent {
@@ -139,6 +140,11 @@ export function validateEventColumns(
         'An unplayable event needs its data: the reason, and the file size and mtime it was about.',
       )
     }
+  }
+  if (typedKind === 'exclusion' && !exclusionEventSchema.safeParse(event.data).success) {
+    throw new InvalidEventError(
+      'An exclusion event needs its data: whether a rule is added or removed, and the rule (an artist, album, folder or genre).',
+    )
   }
   if (typedKind === 'auto_pick' && data === null) {
     throw new InvalidEventError(

@@ -18,6 +18,7 @@ import {
   type NewEvent,
 } from './event-columns'
 import { Statements } from './statements'
+import { exclusionEventSchema, type ExclusionEventData } from '../../shared/exclusions'
 
 /** One row of the log, as read back. */
 export interface LoggedEvent {
@@ -115,7 +116,8 @@ export interface BackupRow {
 
 /** One checked event of a backup being imported, naming its track by path. */
 export interface BackupEvent {
-  path: string
+  /** The track's path, or null for an event about no track (an exclusion rule). */
+  path: string | null
   columns: EventColumns
 }
 
@@ -137,7 +139,7 @@ const INSERT_EVENT_SQL = `INSERT INTO events (ts, kind, track_id, play_id, posit
 type EventInsertParams = [
   number,
   string,
-  number,
+  number | null,
   string | null,
   number | null,
   number | null,
@@ -339,6 +341,43 @@ export class EventLog {
     })
   }
 
+  /** A "never play" rule added or taken back: an event with no track, so it exports and imports. */
+  exclusion(data: ExclusionEventData, source = 'ui', ts?: number): LoggedEvent {
+    const columns = validateEventColumns({
+      kind: 'exclusion',
+      data,
+      source,
+      ...(ts === undefined ? {} : { ts }),
+    })
+    const id = this.insertRow(null, columns)
+    return {
+      id,
+      ts: columns.ts,
+      kind: 'exclusion',
+      trackId: null,
+      playId: null,
+      position: null,
+      duration: null,
+      reason: null,
+      mark: null,
+      source: columns.source,
+      data,
+    }
+  }
+
+  /** Every exclusion event, oldest first (valid ones only: the log validated them on the way in). */
+  exclusionEvents(): { id: number; ts: number; data: ExclusionEventData }[] {
+    return this.statements
+      .get<[], { id: number; ts: number; data: string }>(
+        `SELECT id, ts, data FROM events WHERE kind = 'exclusion' ORDER BY id`,
+      )
+      .all()
+      .flatMap((row) => {
+        const parsed = exclusionEventSchema.safeParse(parseJsonOrText(row.data))
+        return parsed.success ? [{ id: row.id, ts: row.ts, data: parsed.data }] : []
+      })
+  }
+
   /** Events oldest first, filtered. */
   list(query: ListEventsQuery = {}): LoggedEvent[] {
     const conditions: string[] = []
@@ -506,7 +545,7 @@ export class EventLog {
     // An index on (kind, ts) or (track_id, ts) finds the candidates; the rest of the key is compared on them.
     const countSame = this.statements.get<
       [
-        number,
+        number | null,
         number,
         string,
         string | null,
@@ -520,7 +559,7 @@ export class EventLog {
       { n: number }
     >(
       `SELECT count(*) AS n FROM events
-       WHERE track_id = ? AND ts = ? AND kind = ? AND play_id IS ? AND position IS ? AND reason IS ?
+       WHERE track_id IS ? AND ts = ? AND kind = ? AND play_id IS ? AND position IS ? AND reason IS ?
          AND mark IS ? AND source IS ? AND data IS ? AND id <= ?`,
     )
 
@@ -529,15 +568,16 @@ export class EventLog {
       // Only events that were in the log before this import count as duplicates, so two identical
       // lines in one file (two identical events in the original log) both survive a round trip.
       const lastIdBefore = this.lastId()
-      const trackIds = new Map<string, { id: number; created: boolean }>()
+      const trackIds = new Map<string, { id: number | null; created: boolean }>()
       const seenInFile = new Map<string, number>()
       let imported = 0
       let duplicates = 0
       let createdTracks = 0
 
       for (const { path, columns: c } of events) {
-        let track = trackIds.get(path)
-        if (track === undefined) {
+        let track: { id: number | null; created: boolean } | undefined =
+          path === null ? { id: null, created: false } : trackIds.get(path)
+        if (track === undefined && path !== null) {
           const existing = trackByPath.get(path)
           if (existing) track = { id: existing.id, created: false }
           else {
@@ -546,6 +586,7 @@ export class EventLog {
           }
           trackIds.set(path, track)
         }
+        if (track === undefined) continue // unreachable: a path always resolves to a track
 
         if (!track.created) {
           const naturalKey = [
@@ -596,7 +637,7 @@ export class EventLog {
   }
 
   /** Inserts one checked row; returns its id. */
-  private insertRow(trackId: number, c: EventColumns): number {
+  private insertRow(trackId: number | null, c: EventColumns): number {
     const result = this.insert.run(
       c.ts,
       c.kind,

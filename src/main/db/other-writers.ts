@@ -27,12 +27,12 @@ export class OtherWriters {
     return true
   }
 
-  /** Whether an event after `afterId` teaches the taste model (a mark, a label import, a play's end). */
+  /** Whether an event after `afterId` changes the picks (a mark, a label import, a play's end, a "never play" rule). */
   taughtAfter(afterId: number): boolean {
     return (
       this.statements
         .get<[number]>(
-          `SELECT 1 FROM events WHERE id > ? AND kind IN ('mark', 'label_import', 'play_end') LIMIT 1`,
+          `SELECT 1 FROM events WHERE id > ? AND kind IN ('mark', 'label_import', 'play_end', 'exclusion') LIMIT 1`,
         )
         .get(afterId) !== undefined
     )

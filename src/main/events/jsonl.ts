@@ -283,9 +283,23 @@ function checkHeader(value: unknown): number | null {
   return events
 }
 
-function parseEventLine(value: unknown): { path: string; columns: EventColumns } {
+function parseEventLine(value: unknown): { path: string | null; columns: EventColumns } {
   if (!isObject(value)) throw new Error('An event line must be a JSON object.')
   const track = value.track
+  // A "never play" rule is about no track.
+  if (value.kind === 'exclusion') {
+    if (track !== null && track !== undefined) {
+      throw new Error('An exclusion event names no track.')
+    }
+    if (value.ts === undefined || value.ts === null) throw new Error('The event has no time (ts).')
+    const columns = validateEventColumns({
+      kind: 'exclusion',
+      ts: value.ts as number,
+      source: value.source as string | null,
+      data: value.data,
+    })
+    return { path: null, columns }
+  }
   if (!isObject(track) || typeof track.path !== 'string' || track.path === '') {
     throw new Error('The event does not name its track’s path.')
   }

@@ -6,6 +6,7 @@ import type { Database } from '../db/database'
 import { fromBlob } from '../db/embeddings'
 import { EventLog } from '../db/events'
 import { TasteLibrary } from '../db/taste-library'
+import { ExclusionRepository } from '../db/exclusions'
 import { ModelStateStore } from '../db/model-state'
 import { SettingsStore } from '../db/settings'
 import type { Settings } from '../../shared/settings'
@@ -171,6 +172,7 @@ export class TasteCore {
   private readonly events: EventLog
   private readonly reads: TasteLibrary
   private readonly modelState: ModelStateStore
+  private readonly exclusions: ExclusionRepository
 
   constructor(
     db: Database,
@@ -180,6 +182,7 @@ export class TasteCore {
     this.events = new EventLog(db)
     this.reads = new TasteLibrary(db)
     this.modelState = new ModelStateStore(db)
+    this.exclusions = new ExclusionRepository(db, this.events)
   }
 
   /**
@@ -313,8 +316,13 @@ export class TasteCore {
         n: request.n,
         now: request.now ?? Date.now(),
         replayWindowDays: settings.autoQueue.replayWindowDays,
-        // Songs whose file would not play are never picked until the file changes.
-        exclude: [...(request.exclude ?? []), ...this.events.unplayableTracks().keys()],
+        // Songs whose file would not play are never picked until the file changes, and songs a
+        // "never play" rule covers are never picked at all (they stay playable by hand).
+        exclude: [
+          ...(request.exclude ?? []),
+          ...this.events.unplayableTracks().keys(),
+          ...this.exclusions.excludedTrackIds(),
+        ],
         titleOf: this.titleOf,
       })
     } finally {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { TRACK_SORT_KEYS, type LibraryStatus, type TrackSortKey } from '../../shared/contract'
 import type { AnalysisProgress, Mark, ScanProgress, Track } from '../../shared/domain'
+import { exclusionWords, type ExclusionRule } from '../../shared/exclusions'
 import { ContextMenu, type MenuItem } from './components/ContextMenu'
 import { HelpOverlay } from './components/HelpOverlay'
 import { FirstRun } from './features/library/FirstRun'
@@ -421,17 +422,67 @@ export function App({
   const closeMenu = useCallback(() => setMenu(null), [])
   const closeHelp = useCallback(() => setHelpOpen(false), [])
 
-  const menuItems = (track: Track): MenuItem[] => [
-    { label: 'Play now', onSelect: () => player.playTracksNow([track]) },
-    { label: 'Play next', onSelect: () => player.playTracksNext([track]) },
-    { label: 'Add to queue', onSelect: () => player.addTracks([track]) },
-    ...MARK_INFO.map((info, i) => ({
-      label: info.label,
-      pressed: labels.get(track.id) === info.mark,
-      separatorBefore: i === 0,
-      onSelect: () => setMark(track, info.mark),
-    })),
-  ]
+  /** "Never play": the rule is stored at once, with Undo in the notice. */
+  const neverPlay = useCallback(
+    (rule: ExclusionRule) => {
+      bridge.api
+        .addExclusion({ rule })
+        .then(() =>
+          showNotice({
+            message: `${exclusionWords(rule)} will not be picked for you any more (you can still play them yourself).`,
+            undo: () => {
+              bridge.api
+                .removeExclusion({ rule })
+                .catch((e: unknown) => setError(`That could not be undone: ${errorText(e)}`))
+            },
+          }),
+        )
+        .catch((e: unknown) => setError(`That could not be saved: ${errorText(e)}`))
+    },
+    [bridge, showNotice],
+  )
+
+  const menuItems = (track: Track): MenuItem[] => {
+    const albumArtist = track.albumArtist ?? track.artist
+    return [
+      { label: 'Play now', onSelect: () => player.playTracksNow([track]) },
+      { label: 'Play next', onSelect: () => player.playTracksNext([track]) },
+      { label: 'Add to queue', onSelect: () => player.addTracks([track]) },
+      ...MARK_INFO.map((info, i) => ({
+        label: info.label,
+        pressed: labels.get(track.id) === info.mark,
+        separatorBefore: i === 0,
+        onSelect: () => setMark(track, info.mark),
+      })),
+      ...(track.artist
+        ? [
+            {
+              label: `Never play ${track.artist}`,
+              separatorBefore: true,
+              onSelect: () => neverPlay({ kind: 'artist', artist: track.artist! }),
+            },
+          ]
+        : []),
+      ...(track.album
+        ? [
+            {
+              label: `Never play the album ${track.album}`,
+              separatorBefore: !track.artist,
+              onSelect: () =>
+                neverPlay({ kind: 'album', album: track.album!, artist: albumArtist }),
+            },
+          ]
+        : []),
+      ...(track.genre
+        ? [
+            {
+              label: `Never play ${track.genre}`,
+              onSelect: () => neverPlay({ kind: 'genre', genre: track.genre! }),
+            },
+          ]
+        : []),
+    ]
+  }
 
   const rescan = () => {
     player.dismissNote()

@@ -19,6 +19,7 @@ import { addLibraryFolder } from '../../lib/folders'
 import { ModelSettings } from './ModelSettings'
 import { PlaybackSettings } from './PlaybackSettings'
 import { ScrobblingSettings } from './ScrobblingSettings'
+import { ExclusionSettings } from './ExclusionSettings'
 import type { SettingsCardProps } from './card-props'
 
 export interface SettingsViewProps {
@@ -199,6 +200,7 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
             </div>
           ) : null}
         </div>
+        <ExclusionSettings bridge={bridge} onError={onError} />
         {settings ? (
           <ScrobblingSettings
             bridge={bridge}
