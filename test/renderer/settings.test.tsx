@@ -95,6 +95,8 @@ describe('settings: two levels', () => {
   it('opens on Basic, with the everyday choices only; the model’s numbers are under Advanced', async () => {
     renderBasic()
     const basic = await screen.findByRole('tabpanel', { name: 'Basic' })
+    // The cards come with the settings, a moment after the panel.
+    await within(basic).findAllByLabelText('Auto-queue on')
     for (const name of [
       'Auto-queue on',
       'Skip songs marked not for me',
