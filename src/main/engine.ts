@@ -300,7 +300,10 @@ export class Engine {
       n: Math.min(200, topN * (1 + spacing)),
       exclude: [...exclude],
     })
-    const candidates = this.withTracks(recommendations)
+    // The re-rank may have queued songs while the model answered (the caller's `exclude` was taken
+    // before): never pick a song the saved queue holds now, or its pick would be logged but dropped.
+    const queuedNow = new Set(this.queue.load().entries.map((entry) => entry.trackId))
+    const candidates = this.withTracks(recommendations.filter((r) => !queuedNow.has(r.trackId)))
     const choice = chooseAutoPick(
       candidates,
       { temperature, topN, artistSpacing: spacing },

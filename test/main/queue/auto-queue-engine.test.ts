@@ -95,6 +95,28 @@ describe('autoQueueNext', () => {
     }
   })
 
+  it('never picks a song the saved queue holds, even when the caller did not say so', async () => {
+    seedLibrary()
+    for (const id of [1, 2, 3]) engine.events.mark(id, 'love', 'test')
+    engine.settings.update('exploration', { temperature: 0, topN: 10 })
+    engine.settings.update('autoQueue', { artistSpacing: 0 })
+    // What the model picks first, then that song in the saved queue (as a re-rank would put it
+    // there while the player's request, with its older exclude list, is on its way).
+    const first = (await engine.handlers.autoQueueNext({})).entry!.trackId
+    await engine.handlers.saveQueue({
+      entries: [{ trackId: first, source: 'auto', reason: null }],
+      current: null,
+      position: 0,
+      shuffle: false,
+      repeat: 'off',
+      volume: 1,
+    })
+    const picks = engine.events.list({ kinds: ['auto_pick'] }).length
+    const next = (await engine.handlers.autoQueueNext({})).entry!
+    expect(next.trackId).not.toBe(first)
+    expect(engine.events.list({ kinds: ['auto_pick'] })).toHaveLength(picks + 1)
+  })
+
   it('keeps the same artist apart across consecutive picks', async () => {
     seedLibrary()
     for (const id of [1, 2, 3]) engine.events.mark(id, 'love', 'test')
