@@ -126,7 +126,13 @@ const upwardAllowList = {
   // The command line's commands that still build their own stores instead of asking the Engine
   // through its contract calls (issue 11 item 2); cli/main.ts itself only dispatches.
   'src/main/cli/context.ts': ['db'],
-  'src/main/cli/commands/eval.ts': ['insights'],
+  'src/main/cli/commands/analyze.ts': ['analysis'],
+  'src/main/cli/commands/eval.ts': ['insights', 'db'],
+  'src/main/cli/commands/eval-embedding.ts': ['analysis', 'db'],
+  'src/main/cli/commands/export.ts': ['events'],
+  'src/main/cli/commands/import.ts': ['events'],
+  'src/main/cli/commands/import-embeddings.ts': ['analysis'],
+  'src/main/cli/commands/import-labels.ts': ['taste'],
   'src/main/cli/commands/feedback.ts': ['taste'],
   'src/main/cli/commands/roots.ts': ['library'],
   'src/main/cli/commands/scan.ts': ['library', 'db'],
@@ -148,16 +154,24 @@ function layerRule(part, files, ignores, extra = []) {
     (other) => other !== part && !may.includes(other) && !extra.includes(other),
   )
   const allowed = ['src/shared', ...may].join(', ')
+  const prefix = atRoot ? '\\./' : '(\\.\\./)+'
+  // `import()` escapes no-restricted-imports, so the same refusals are syntax rules too (with the
+  // SQL ones, which this object would otherwise replace; esquery's regex may hold no slash).
+  const dynamicImports = refused.map((other) => ({
+    selector: `ImportExpression[source.value=/${`^${prefix}${partImports[other]}`.replaceAll('/', '\\x2F')}/]`,
+    message: `The engine's layers (CONTRIBUTING.md): ${part} may import only ${allowed}, not ${other}.`,
+  }))
   return {
     files,
     ignores,
     rules: {
+      'no-restricted-syntax': ['error', ...(part === 'db' ? [] : sqlSyntax), ...dynamicImports],
       'no-restricted-imports': [
         'error',
         {
           paths: files.some((f) => f.startsWith('src/main/electron')) ? [] : [electronPath],
           patterns: refused.map((other) => ({
-            regex: `^${atRoot ? '\\./' : '(\\.\\./)+'}${partImports[other]}`,
+            regex: `^${prefix}${partImports[other]}`,
             message: `The engine's layers (CONTRIBUTING.md): ${part} may import only ${allowed}, not ${other}.`,
           })),
         },

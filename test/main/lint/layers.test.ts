@@ -105,4 +105,21 @@ describe("lint: the engine's layers (no import runs upward)", () => {
       expect.stringContaining('taste may import only'),
     ])
   })
+
+  it('refuses an upward import() as it refuses a static one', async () => {
+    const code = `export const load = () => import('../../taste/service')\n`
+    const [result] = await eslint.lintText(code, {
+      filePath: join(root, 'src/main/cli/commands/new-thing.ts'),
+    })
+    expect(result?.messages.map((m) => `${m.ruleId}: ${m.message}`)).toEqual([
+      expect.stringContaining(
+        "no-restricted-syntax: The engine's layers (CONTRIBUTING.md): front ends may import only",
+      ),
+    ])
+    const allowed = `export const load = () => import('../../engine')\n`
+    const [ok] = await eslint.lintText(allowed, {
+      filePath: join(root, 'src/main/cli/commands/new-thing.ts'),
+    })
+    expect(ok?.messages).toEqual([])
+  })
 })
