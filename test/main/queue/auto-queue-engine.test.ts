@@ -104,7 +104,7 @@ describe('autoQueueNext', () => {
     // there while the player's request, with its older exclude list, is on its way).
     const first = (await engine.handlers.autoQueueNext({})).entry!.trackId
     await engine.handlers.saveQueue({
-      entries: [{ trackId: first, source: 'auto', reason: null }],
+      entries: [{ trackId: first, source: 'auto' }],
       current: null,
       position: 0,
       shuffle: false,
