@@ -5,9 +5,17 @@
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LibraryStatus, QueueState, Suggestion, TrackPage } from '../../src/shared/contract'
+import type { QueueState, Suggestion, TrackPage } from '../../src/shared/contract'
 import { ensureBuilt, REPO } from './build'
-import { callApi, howlerAudio, launchChromium, startHost, stopHost, until, type Host } from './host'
+import {
+  callApi,
+  howlerAudio,
+  launchChromium,
+  startAnalysedHost,
+  stopHost,
+  until,
+  type Host,
+} from './host'
 import { tempDir } from '../helpers/temp'
 
 const MUSIC = resolve(REPO, '../shared/fixtures/music')
@@ -44,13 +52,7 @@ const nowPlayingTitle = () => page.getByTestId('now-playing-title').textContent(
 beforeAll(async () => {
   ensureBuilt()
   temp = tempDir()
-  host = await startHost(MUSIC, join(temp.dir, 'library.db'))
-  await until(
-    () => call<LibraryStatus>('getStatus'),
-    (s) => s.tracks > 0 && !s.scanning && s.analysed === s.tracks && !s.analysing,
-    'the scan and the analysis',
-    150_000,
-  )
+  host = await startAnalysedHost(MUSIC, join(temp.dir, 'library.db'), 150_000)
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1400, height: 760 } })
   page.on('pageerror', (error) => console.error('page error:', error.message))

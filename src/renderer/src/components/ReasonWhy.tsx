@@ -1,6 +1,6 @@
 // Why a song was suggested: the reason line in a listener's words, and the numbers behind it one
 // click away under "details" (the queue, Discover and Rediscover show the same).
-import type { PickReason, ReasonDetails } from '../../../shared/reasons'
+import type { AutoPickReason, PickReason, ReasonDetails } from '../../../shared/reasons'
 
 const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`
 
@@ -75,5 +75,31 @@ export function ReasonWhy({ why, fallback, after, scores, testId, clamp }: Reaso
         </details>
       ) : null}
     </div>
+  )
+}
+
+/** An auto-pick's badge and its reason (the queue and the now-playing view). */
+export function PickedForYou({
+  reason,
+  testId,
+  clamp,
+}: {
+  reason: AutoPickReason | null
+  testId: string
+  clamp?: boolean
+}) {
+  return (
+    <>
+      <span className="auto-badge">Picked for you</span>
+      {reason ? (
+        <ReasonWhy
+          why={reason.why ?? null}
+          fallback={reason.reasons.join(' ')}
+          scores={reason}
+          testId={testId}
+          clamp={clamp}
+        />
+      ) : null}
+    </>
   )
 }

@@ -6,7 +6,7 @@ import type { Mark, Track } from '../../../../shared/domain'
 import { currentItem } from '../../../../shared/queue'
 import { lineAt, type Lyrics } from '../../../../shared/lyrics'
 import { MarkButtons } from '../../components/MarkButtons'
-import { ReasonWhy } from '../../components/ReasonWhy'
+import { PickedForYou } from '../../components/ReasonWhy'
 import type { Bridge } from '../../lib/bridge'
 import { errorText, trackArtist, trackTitle } from '../../lib/format'
 import type { Player } from './player'
@@ -59,17 +59,7 @@ export function NowPlayingView({ player, bridge, mark, onMark, onClose }: NowPla
             ) : null}
             <div className="np-view-why" data-testid="np-view-why">
               {entry?.source === 'auto' ? (
-                <>
-                  <span className="auto-badge">Picked for you</span>
-                  {reason ? (
-                    <ReasonWhy
-                      why={reason.why ?? null}
-                      fallback={reason.reasons.join(' ')}
-                      scores={reason}
-                      testId="np-view-reason"
-                    />
-                  ) : null}
-                </>
+                <PickedForYou reason={reason} testId="np-view-reason" />
               ) : (
                 <span className="muted">You chose this song.</span>
               )}

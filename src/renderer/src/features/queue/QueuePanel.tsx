@@ -4,7 +4,7 @@ import type { Bridge } from '../../lib/bridge'
 import { errorText, formatTime, trackArtist, trackTitle } from '../../lib/format'
 import type { Player } from '../player/player'
 import { usePlayerSnapshot } from '../player/usePlayer'
-import { ReasonWhy } from '../../components/ReasonWhy'
+import { PickedForYou } from '../../components/ReasonWhy'
 import type { Notice } from '../../components/MarkNotice'
 import { queueParts } from '../../../../shared/queue'
 import { useAutoQueueState, type AutoQueueFiller } from './auto-queue'
@@ -156,16 +156,7 @@ function QueueList({
           <div className="q-sub">{track ? trackArtist(track) : ''}</div>
           {item.entry.source === 'auto' ? (
             <div className="q-sub q-why">
-              <span className="auto-badge">Picked for you</span>
-              {reason ? (
-                <ReasonWhy
-                  why={reason.why ?? null}
-                  fallback={reason.reasons.join(' ')}
-                  scores={reason}
-                  testId="queue-reason"
-                  clamp
-                />
-              ) : null}
+              <PickedForYou reason={reason} testId="queue-reason" clamp />
             </div>
           ) : null}
         </div>
