@@ -245,6 +245,8 @@ describe('Player', () => {
     expect(queue.current).toBe(PLAYED_KEPT)
     // Every play still reached the engine.
     expect(bridge.callsOf('playStarted')).toHaveLength(10)
+    // The songs trimmed from the queue are still known as just played (the auto-queue skips them).
+    expect(player.recentlyPlayed()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   })
 
   it('Clear empties up next, the song plays on, and Undo brings the songs back', async () => {

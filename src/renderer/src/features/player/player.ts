@@ -103,6 +103,8 @@ interface Session {
 const RESTART_INSTEAD_OF_PREVIOUS_AFTER = 3
 /** Played songs kept in the queue (the "Played" part); older ones are in the history. */
 export const PLAYED_KEPT = 5
+/** How many of the songs started last the player remembers (recentlyPlayed). */
+export const RECENT_KEPT = 20
 
 /** ReplayGain (track gain in dB, peak as a linear amplitude) → a volume factor that never clips. */
 export function replayGainFactor(gain: number | null, peak: number | null): number {
@@ -136,6 +138,8 @@ export class Player {
   private consecutiveErrors = 0
   /** The engine's queue revision this queue is based on (see QueueState.revision). */
   private revision = 0
+  /** Track ids of the songs started last, oldest first (at most RECENT_KEPT). */
+  private recent: number[] = []
 
   constructor(options: PlayerOptions) {
     this.bridge = options.bridge
@@ -165,6 +169,14 @@ export class Player {
 
   getSnapshot = (): PlayerSnapshot => this.snapshot
   getPosition = (): number => this.currentPosition
+
+  /**
+   * The songs started last, also those trimmed from the queue's Played part: the auto-queue does
+   * not pick them again straight away.
+   */
+  recentlyPlayed(): readonly number[] {
+    return this.recent
+  }
 
   on<K extends keyof PlayerEvents>(
     event: K,
@@ -640,6 +652,7 @@ export class Player {
       decoded: false,
     }
     this.session = session
+    this.recent = [...this.recent.filter((id) => id !== track.id), track.id].slice(-RECENT_KEPT)
     const startAt = this.pendingSeek
     this.pendingSeek = null
     this.listenTo(session, sound)

@@ -129,7 +129,13 @@ export class AutoQueueFiller {
     if (this.disposed || !enabled || picking || this.blocked) return
     const queue = this.player.getSnapshot().queue
     if (upcomingCount(queue) >= minUpcoming) return
-    const exclude = [...new Set(queue.items.map((item) => item.entry.trackId))]
+    // Queued songs, and the ones played last (the queue keeps only a few of them).
+    const exclude = [
+      ...new Set([
+        ...queue.items.map((item) => item.entry.trackId),
+        ...this.player.recentlyPlayed(),
+      ]),
+    ]
     this.set({ picking: true })
     const generation = this.generation
     this.bridge.api
