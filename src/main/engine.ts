@@ -843,6 +843,21 @@ export class Engine {
       this.emit('settingsChanged', next)
       return next
     },
+    path: async ({ from, to, steps }) => {
+      if (from === to) throw new UserError('Choose two different songs for a path.')
+      for (const trackId of [from, to]) {
+        if (!this.tracks.getTrack(trackId))
+          throw new UserError(`There is no song ${trackId} in the library.`, 'not-found')
+      }
+      const between = await (await this.tasteService()).path({ from, to, steps })
+      if (between === null) {
+        throw new UserError(
+          'A path needs both songs analysed: wait for the analysis to reach them.',
+          'conflict',
+        )
+      }
+      return [from, ...between, to].flatMap((trackId) => this.tracks.getTrack(trackId) ?? [])
+    },
     listExclusions: () => this.exclusions.active(),
     addExclusion: ({ rule }) => {
       const key = exclusionKey(rule)

@@ -418,6 +418,14 @@ export const calls = {
         .strict(),
     ]),
   ),
+  /**
+   * A path from one song to another: the two songs with `steps` songs between them that move
+   * evenly through the model's space from the first to the second (each the song nearest its
+   * point on the straight line), none repeated, by the auto-queue's rules.
+   */
+  path: call<Track[]>()(
+    z.object({ from: id, to: id, steps: z.number().int().min(1).max(50) }).strict(),
+  ),
   /** The "never play" rules in force (artists, albums, folders, genres), oldest first. */
   listExclusions: call<Exclusion[]>()(none),
   /** Never play songs of this artist, album, folder or genre (auto-queue, Discover, Rediscover). */

@@ -450,6 +450,11 @@ export class FakeBridge implements Bridge {
         queueMicrotask(() => this.emit('settingsChanged', this.settings))
         return this.settings
       },
+      path: () => {
+        throw new Error(
+          'Paths are tested against the engine (test/main/taste/path-engine.test.ts).',
+        )
+      },
       listExclusions: () => this.exclusions,
       addExclusion: ({ rule }) => {
         if (!this.exclusions.some((e) => exclusionKey(e.rule) === exclusionKey(rule)))

@@ -302,6 +302,22 @@ export class TasteCore {
     return this.require().word(trackIds, this.titleOf)
   }
 
+  /**
+   * A path of `steps` songs from one song to another through the model's space, by the same rules
+   * as the picks (never a song turned down, played lately, that will not play or that a "never
+   * play" rule covers); null when either end is not analysed.
+   */
+  path(request: { from: number; to: number; steps: number }): number[] | null {
+    this.update()
+    const settings = this.settingsStore.get()
+    return this.require().path({
+      ...request,
+      now: Date.now(),
+      replayWindowDays: settings.autoQueue.replayWindowDays,
+      exclude: [...this.events.unplayableTracks().keys(), ...this.exclusions.excludedTrackIds()],
+    })
+  }
+
   /** Brings the model up to date, then ranks with the request's exploration (or the setting's). */
   private ranking<T>(
     request: RecommendRequest,

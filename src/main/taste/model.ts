@@ -3,6 +3,7 @@
 // TrainingLedger's row operations train it; recommend/explain read it. `TasteLearner` adds the
 // event-log side (ledger, current labels, last plays) so a whole log can be replayed, applied
 // incrementally, saved and restored, and still give the same model.
+import { pathBetween } from './path'
 import type { Mark } from '../../shared/domain'
 import { DEFAULT_REWARDS, excludesFromAutoQueue, type RewardSettings } from '../../shared/rewards'
 import { LinUcb, type LinUcbJson, type RefreshStats } from './linucb'
@@ -543,6 +544,22 @@ export class TasteModel {
     return { mean: this.linucb.mean(i), bonus: this.linucb.bonus(i), ucb: this.linucb.ucb(i) }
   }
 
+  /**
+   * `steps` songs on the way from `fromId` to `toId` in the model's space (see path.ts), never an
+   * absent or an ineligible one; null when either end has no vector.
+   */
+  path(fromId: number, toId: number, steps: number, ineligible: Iterable<number>): number[] | null {
+    const from = this.indexOf.get(fromId)
+    const to = this.indexOf.get(toId)
+    if (from === undefined || to === undefined) return null
+    const n = this.songCount
+    const mask = new Uint8Array(n).fill(1)
+    for (const id of this.absent) this.clearInMask(mask, id)
+    for (const id of ineligible) this.clearInMask(mask, id)
+    const ids = this.trackIdBuffer
+    return pathBetween(this.vectors, this.k, n, from, to, steps, mask).map((i) => ids[i] as number)
+  }
+
   /** The best `n` eligible songs by UCB (or, before anything is learned, spread across the space). */
   recommend(options: RecommendOptions): ScoredSong[] {
     this.ensureCandidates()
@@ -927,6 +944,21 @@ export class TasteLearner {
       const why = this.reasonFor(explanation, rows, titleOf, song.meanAtRank > song.mean)
       return { ...song, why, reasons: [why.line] }
     })
+  }
+
+  /** A path of `steps` songs between two songs, by the auto-queue's eligibility rules. */
+  path(options: {
+    from: number
+    to: number
+    steps: number
+    now: number
+    replayWindowDays: number
+    exclude?: readonly number[]
+  }): number[] | null {
+    return this.model.path(options.from, options.to, options.steps, [
+      ...this.ineligible(options.now, options.replayWindowDays),
+      ...(options.exclude ?? []),
+    ])
   }
 
   /**

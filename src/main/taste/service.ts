@@ -36,6 +36,8 @@ export type TasteProtocol = {
   rank: { payload: RecommendRequest; result: Observed<ScoredSong[]> }
   /** The current scores and reasons of a few songs, on the model as it is (see TasteCore.word). */
   word: { payload: { trackIds: number[] }; result: Observed<WordedSong[]> }
+  /** Songs on the way from one song to another (see TasteCore.path). */
+  path: { payload: { from: number; to: number; steps: number }; result: Observed<number[] | null> }
   explain: { payload: { trackId: number }; result: Observed<Explanation | null> }
   insights: { payload: Record<string, never>; result: Observed<TasteInsights> }
   /** The next page of observed rewards (when one answer could not carry them all). */
@@ -44,7 +46,8 @@ export type TasteProtocol = {
 }
 
 /** Requests whose answer carries observed rewards. */
-type ObservedRequest = 'rebuild' | 'update' | 'recommend' | 'rank' | 'word' | 'explain' | 'insights'
+type ObservedRequest =
+  'rebuild' | 'update' | 'recommend' | 'rank' | 'word' | 'path' | 'explain' | 'insights'
 
 export interface TasteWorkerData {
   dbPath: string
@@ -152,6 +155,10 @@ export class TasteService {
   }
 
   /** The current scores and reasons of songs drawn from `rank`'s list (unknown songs left out). */
+  path(request: { from: number; to: number; steps: number }): Promise<number[] | null> {
+    return this.request('path', request)
+  }
+
   word(trackIds: number[]): Promise<WordedSong[]> {
     return trackIds.length === 0 ? Promise.resolve([]) : this.request('word', { trackIds })
   }

@@ -56,6 +56,7 @@ const served = serveWorker<TasteProtocol>({
   recommend: (payload) => observed(core.recommend(payload)),
   rank: (payload) => observed(core.rank(payload)),
   word: ({ trackIds }) => observed(core.word(trackIds)),
+  path: (payload) => observed(core.path(payload)),
   explain: ({ trackId }) => observed(core.explain(trackId)),
   insights: () => observed(core.insights()),
   observations: () => core.takeObservations(OBSERVATION_PAGE),

@@ -47,6 +47,8 @@ const SEARCH_DEBOUNCE_MS = 200
 /** A list played from a row becomes the queue: at most this many songs of it. */
 const LIST_QUEUE_MAX = 500
 /** From this window width the queue is docked (styles.css has the same number). */
+/** Songs between the two ends of a path ("Play a path from … to here"). */
+const PATH_STEPS = 8
 const QUEUE_DOCK_WIDTH = 1200
 
 /** Views the search box filters; `/` elsewhere goes to the songs. */
@@ -442,6 +444,24 @@ export function App({
     [bridge, showNotice],
   )
 
+  /** "Play a path": the song it starts from, chosen first from the song menu. */
+  const [pathStart, setPathStart] = useState<Track | null>(null)
+  const playPath = useCallback(
+    (from: Track, to: Track) => {
+      setPathStart(null)
+      bridge.api
+        .path({ from: from.id, to: to.id, steps: PATH_STEPS })
+        .then((tracks) => {
+          player.playTracksNow(tracks)
+          showNotice({
+            message: `Playing a path of ${tracks.length} songs from ${trackTitle(from)} to ${trackTitle(to)}.`,
+          })
+        })
+        .catch((e: unknown) => setError(`That path could not be made: ${errorText(e)}`))
+    },
+    [bridge, player, showNotice],
+  )
+
   const menuItems = (track: Track): MenuItem[] => {
     const albumArtist = track.albumArtist ?? track.artist
     return [
@@ -454,6 +474,23 @@ export function App({
         separatorBefore: i === 0,
         onSelect: () => setMark(track, info.mark),
       })),
+      pathStart && pathStart.id !== track.id
+        ? {
+            label: `Play a path from ${trackTitle(pathStart)} to here`,
+            separatorBefore: true,
+            onSelect: () => playPath(pathStart, track),
+          }
+        : {
+            label: 'Start a path from here',
+            separatorBefore: true,
+            onSelect: () => {
+              setPathStart(track)
+              showNotice({
+                message: `A path from ${trackTitle(track)}: now right-click the song it should lead to.`,
+                undo: () => setPathStart(null),
+              })
+            },
+          },
       ...(track.artist
         ? [
             {

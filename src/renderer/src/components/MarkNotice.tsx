@@ -5,7 +5,8 @@ export interface Notice {
   /** A new id restarts the timer (a second mark replaces the first notice). */
   id: number
   message: string
-  undo: () => void
+  /** Takes the change back; a notice that only informs has none. */
+  undo?: () => void
 }
 
 /** How long a notice stays (ms). */
@@ -19,14 +20,16 @@ export function MarkNotice({ notice, onClose }: { notice: Notice; onClose: () =>
   return (
     <div className="banner info mark-notice" role="status" data-testid="mark-notice">
       <span>{notice.message}</span>
-      <button
-        onClick={() => {
-          notice.undo()
-          onClose()
-        }}
-      >
-        Undo
-      </button>
+      {notice.undo ? (
+        <button
+          onClick={() => {
+            notice.undo?.()
+            onClose()
+          }}
+        >
+          Undo
+        </button>
+      ) : null}
       <button aria-label="Dismiss notice" onClick={onClose}>
         Dismiss
       </button>

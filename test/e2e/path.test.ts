@@ -1,0 +1,61 @@
+// End to end in Chromium: "Start a path from here" on one song, "Play a path from … to here" on
+// another, and the queue plays the path the engine made, from the first song to the second.
+import { join, resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt, REPO } from './build'
+import { callApi, launchChromium, startAnalysedHost, stopHost, until, type Host } from './host'
+import { tempDir } from '../helpers/temp'
+
+const LIBRARY = resolve(REPO, '../shared/fixtures/music/nexuiz')
+
+let temp: { dir: string; cleanup: () => void }
+let host: Host
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  ensureBuilt()
+  temp = tempDir()
+  host = await startAnalysedHost(LIBRARY, join(temp.dir, 'library.db'))
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  await page.goto(host.url)
+  await page.waitForSelector('[data-testid="track-row"]')
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  if (host) await stopHost(host)
+  temp?.cleanup()
+})
+
+describe('a path between two songs, end to end', () => {
+  it('plays the path from the first song chosen to the second', async () => {
+    const rows = page.getByTestId('track-row')
+    await rows.nth(0).click({ button: 'right' })
+    await page.getByRole('menuitemcheckbox', { name: 'Start a path from here' }).click()
+    await page.getByTestId('mark-notice').filter({ hasText: 'now right-click the song' }).waitFor()
+    await rows.nth(5).click({ button: 'right' })
+    await page.getByRole('menuitemcheckbox', { name: /^Play a path from .* to here$/ }).click()
+    const notice = page.getByTestId('mark-notice').filter({ hasText: 'Playing a path of' })
+    await notice.waitFor()
+    // Two ends and up to eight songs between them (fewer when the folder runs out).
+    const count = Number(/of (\d+) songs/.exec(await notice.innerText())?.[1])
+    expect(count).toBeGreaterThanOrEqual(3)
+    expect(count).toBeLessThanOrEqual(10)
+    // The path starts with the first song chosen: it plays, and the song chosen second ends the queue.
+    const from = Number(await rows.nth(0).getAttribute('data-track-id'))
+    const to = Number(await rows.nth(5).getAttribute('data-track-id'))
+    const queue = await until(
+      () => callApi<{ entries: { trackId: number }[]; current: number | null }>(host, 'getQueue'),
+      (q) => q.current !== null && q.entries.length >= count,
+      'the path in the queue',
+    )
+    const entries = queue.entries.map((e) => e.trackId)
+    expect(entries[queue.current!]).toBe(from)
+    expect(entries.at(-1)).toBe(to)
+    expect(new Set(entries.slice(queue.current!)).size).toBe(count)
+    expect(await page.getByTestId('queue-entry').count()).toBeGreaterThanOrEqual(count - 1)
+  }, 120_000)
+})
