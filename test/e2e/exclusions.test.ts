@@ -1,39 +1,24 @@
 // End to end in Chromium: "never play" from a song's menu, the notice's Undo, and the list in
 // Settings where a rule is taken back; the engine holds exactly the rules the screen shows.
-import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { resolve } from 'node:path'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, REPO } from './build'
-import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
-import { tempDir } from '../helpers/temp'
+import { REPO } from './build'
+import { callApi, openLibraryPage, until, type Host, type LibrarySession } from './host'
 
 const LIBRARY = resolve(REPO, '../shared/fixtures/music/wesnoth')
 
-let temp: { dir: string; cleanup: () => void }
+let session: LibrarySession
 let host: Host
-let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  host = await startHost(LIBRARY, join(temp.dir, 'library.db'))
-  await until(
-    () => callApi<{ tracks: number; scanning: boolean }>(host, 'getStatus'),
-    (s) => s.tracks > 0 && !s.scanning,
-    'the scan',
-    60_000,
-  )
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  await page.goto(host.url)
-  await page.waitForSelector('[data-testid="track-row"]')
+  session = await openLibraryPage(LIBRARY)
+  ;({ host, page } = session)
 }, 120_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 const rules = () => callApi<{ rule: { kind: string } }[]>(host, 'listExclusions')

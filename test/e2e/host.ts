@@ -1,8 +1,10 @@
 // Shared by the end-to-end tests: the real browser host (`attune serve`) as a child process, its
 // API, and Debian's headless Chromium with the flags this workplace needs.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { REPO } from './build'
+import { ensureBuilt, REPO } from './build'
+import { tempDir } from '../helpers/temp'
 
 export interface Host {
   process: ChildProcess
@@ -194,4 +196,50 @@ export async function searchFor(page: Page, text: string): Promise<void> {
     ({ shown, other }) => shown > 0 && other === 0,
     `the table to show only songs matching “${text}”`,
   )
+}
+
+export interface LibrarySession {
+  host: Host
+  browser: Browser
+  page: Page
+  close(): Promise<void>
+}
+
+/**
+ * The browser host on `library` (scanned, and analysed too when `analysed`), with a 1400×900
+ * Chromium page loaded on it and showing the song table.
+ */
+export async function openLibraryPage(
+  library: string,
+  options: { analysed?: boolean } = {},
+): Promise<LibrarySession> {
+  ensureBuilt()
+  const temp = tempDir()
+  const dbPath = join(temp.dir, 'library.db')
+  let host: Host
+  if (options.analysed) host = await startAnalysedHost(library, dbPath)
+  else {
+    host = await startHost(library, dbPath)
+    await until(
+      () => callApi<{ tracks: number; scanning: boolean }>(host, 'getStatus'),
+      (s) => s.tracks > 0 && !s.scanning,
+      'the scan',
+      60_000,
+    )
+  }
+  const browser = await launchChromium()
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  page.on('pageerror', (error) => console.error('page error:', error.message))
+  await page.goto(host.url)
+  await page.waitForSelector('[data-testid="track-row"]')
+  return {
+    host,
+    browser,
+    page,
+    async close() {
+      await browser.close()
+      await stopHost(host)
+      temp.cleanup()
+    },
+  }
 }

@@ -1,33 +1,24 @@
 // End to end in Chromium: "Start a path from here" on one song, "Play a path from … to here" on
 // another, and the queue plays the path the engine made, from the first song to the second.
-import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { resolve } from 'node:path'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, REPO } from './build'
-import { callApi, launchChromium, startAnalysedHost, stopHost, until, type Host } from './host'
-import { tempDir } from '../helpers/temp'
+import { REPO } from './build'
+import { callApi, openLibraryPage, until, type Host, type LibrarySession } from './host'
 
 const LIBRARY = resolve(REPO, '../shared/fixtures/music/nexuiz')
 
-let temp: { dir: string; cleanup: () => void }
+let session: LibrarySession
 let host: Host
-let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  host = await startAnalysedHost(LIBRARY, join(temp.dir, 'library.db'))
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  await page.goto(host.url)
-  await page.waitForSelector('[data-testid="track-row"]')
+  session = await openLibraryPage(LIBRARY, { analysed: true })
+  ;({ host, page } = session)
 }, 180_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 describe('a path between two songs, end to end', () => {

@@ -1,44 +1,28 @@
 // End to end in Chromium: the listener turns ListenBrainz on in Settings (token and a compatible
 // server's address: a local stand-in that checks every request against ListenBrainz's API), plays
 // a fixture song through, and the listen arrives with the song's tags; the status line says so.
-import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { resolve } from 'node:path'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, REPO } from './build'
-import { callApi, launchChromium, startHost, stopHost, until, type Host } from './host'
+import { REPO } from './build'
+import { openLibraryPage, until, type LibrarySession } from './host'
 import { startListenBrainz, type FakeListenBrainz } from '../helpers/scrobble-servers'
-import { tempDir } from '../helpers/temp'
 
 const LIBRARY = resolve(REPO, '../shared/fixtures/music/wesnoth')
 
-let temp: { dir: string; cleanup: () => void }
-let host: Host
-let browser: Browser
+let session: LibrarySession
 let page: Page
 let lb: FakeListenBrainz
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
   lb = await startListenBrainz()
-  host = await startHost(LIBRARY, join(temp.dir, 'library.db'))
-  await until(
-    () => callApi<{ tracks: number; scanning: boolean }>(host, 'getStatus'),
-    (s) => s.tracks > 0 && !s.scanning,
-    'the scan',
-    60_000,
-  )
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  await page.goto(host.url)
-  await page.waitForSelector('[data-testid="track-row"]')
+  session = await openLibraryPage(LIBRARY)
+  page = session.page
 }, 120_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
+  await session?.close()
   await lb?.close()
-  temp?.cleanup()
 })
 
 describe('scrobbling, end to end', () => {
