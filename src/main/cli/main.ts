@@ -30,6 +30,9 @@ Commands:
                       tell the model about a song (TRACK is its id or path): a mark, a skip
                       at SECONDS, or a play to the end
   explain TRACK       why the taste model scores a song as it does
+  path A B [--steps 8]
+                      songs that lead from A to B through the taste model's space (A and B:
+                      ids or paths)
   eval [--space NAME] [--pca 8,16,32,full] [--folds N] [--seeds N] [--alphas 0.1,0.5,1,3] [--horizon N] [--no-store]
                       test the taste model offline on your labelled songs and auto-queue history
   serve               run the browser host (see README)
@@ -55,6 +58,7 @@ const commands: Record<string, () => Promise<{ run: Command }>> = {
   recommend: () => import('./commands/recommend'),
   feedback: () => import('./commands/feedback'),
   explain: () => import('./commands/explain'),
+  path: () => import('./commands/path'),
   eval: () => import('./commands/eval'),
 }
 

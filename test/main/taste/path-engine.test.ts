@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Engine } from '../../../src/main/engine'
 import type { Track } from '../../../src/shared/domain'
+import { main } from '../../../src/main/cli/main'
+import { memoryIo } from '../../helpers/io'
 import { FIXTURES, tempDir } from '../../helpers/temp'
 
 let temp: ReturnType<typeof tempDir>
@@ -57,6 +59,35 @@ describe('a path between two songs', () => {
     expect(inner.some((t) => t.path.startsWith(`${singularity}/`))).toBe(false)
     expect(inner.map((t) => t.id)).not.toContain(turnedDown.id)
     await engine.handlers.removeExclusion({ rule: { kind: 'folder', path: singularity } })
+  })
+
+  it('is the same call on the command line: attune path A B --steps N --json', async () => {
+    const a = inFolder('wesnoth')[0]!
+    const b = inFolder('singularity')[0]!
+    const run = memoryIo()
+    const code = await main(
+      [
+        'path',
+        String(a.id),
+        b.path,
+        '--steps',
+        '3',
+        '--json',
+        '--db',
+        join(temp.dir, 'library.db'),
+      ],
+      run.io,
+    )
+    expect(run.err()).toBe('')
+    expect(code).toBe(0)
+    const path = JSON.parse(run.out()) as { trackId: number; path: string }[]
+    expect(path).toHaveLength(5)
+    expect([path[0]!.trackId, path.at(-1)!.path]).toEqual([a.id, b.path])
+    const missing = memoryIo()
+    expect(
+      await main(['path', String(a.id), '--db', join(temp.dir, 'library.db')], missing.io),
+    ).toBe(2)
+    expect(missing.err()).toMatch(/Say which track: attune path A B/)
   })
 
   it('says in words what is wrong with a path it cannot make', async () => {
