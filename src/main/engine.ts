@@ -300,9 +300,15 @@ export class Engine {
       n: Math.min(200, topN * (1 + spacing)),
       exclude: [...exclude],
     })
-    // The re-rank may have queued songs while the model answered (the caller's `exclude` was taken
-    // before): never pick a song the saved queue holds now, or its pick would be logged but dropped.
-    const queuedNow = new Set(this.queue.load().entries.map((entry) => entry.trackId))
+    // The re-rank may have queued picks while the model answered (the caller's `exclude` was taken
+    // before): never pick a song waiting there as an auto-pick now, or its pick would be logged but
+    // dropped. Only the waiting auto-picks: the rest of the saved queue is the player's to say.
+    const saved = this.queue.load()
+    const queuedNow = new Set(
+      saved.entries
+        .filter((entry, i) => isWaitingAutoPick(entry, i, saved.current))
+        .map((entry) => entry.trackId),
+    )
     const candidates = this.withTracks(recommendations.filter((r) => !queuedNow.has(r.trackId)))
     const choice = chooseAutoPick(
       candidates,
