@@ -31,13 +31,17 @@ export class ExclusionRepository {
 
   /** Ids of the songs some rule in force covers. */
   excludedTrackIds(): ReadonlySet<number> {
-    const events = this.events.exclusionEvents()
-    const version =
-      this.statements
-        .get<[], { version: number }>(`SELECT version FROM library_version WHERE id = 1`)
-        .get()?.version ?? 0
-    const key = `${events.at(-1)?.id ?? 0}:${version}`
+    // Called on every pick: one indexed look at the newest rule and the library's version decides
+    // whether anything changed; the rules are read and parsed only when something did.
+    const stamp = this.statements
+      .get<[], { lastRule: number; version: number | null }>(
+        `SELECT (SELECT coalesce(max(id), 0) FROM events WHERE kind = 'exclusion') AS lastRule,
+                (SELECT version FROM library_version WHERE id = 1) AS version`,
+      )
+      .get()
+    const key = `${stamp?.lastRule ?? 0}:${stamp?.version ?? 0}`
     if (this.cached?.key === key) return this.cached.ids
+    const events = this.events.exclusionEvents()
     const rules = activeExclusions(events).map((e) => e.rule)
     const ids = new Set<number>()
     if (rules.length > 0) {
