@@ -41,34 +41,19 @@ export function ScrobblingSettings({ bridge, settings, onChange, onError }: Sett
   const of = (service: ScrobbleServiceStatus['service']) =>
     statuses.find((s) => s.service === service)
 
-  const saveListenBrainz = async (patch: Partial<typeof listenbrainz>) => {
+  const save = async (patch: Partial<typeof settings.scrobbling>) => {
     try {
-      onChange(
-        await bridge.api.updateSettings({
-          section: 'scrobbling',
-          // What the listener typed goes along with every change, so two quick edits never undo
-          // each other while the first answer is on its way.
-          patch: { listenbrainz: { ...listenbrainz, token, url: server.trim(), ...patch } },
-        }),
-      )
+      onChange(await bridge.api.updateSettings({ section: 'scrobbling', patch }))
       setTimeout(refresh, 500)
     } catch (e) {
       onError(`That setting could not be saved: ${errorText(e)}`)
     }
   }
-  const saveLastfm = async (patch: Partial<typeof lastfm>) => {
-    try {
-      onChange(
-        await bridge.api.updateSettings({
-          section: 'scrobbling',
-          patch: { lastfm: { ...lastfm, ...patch } },
-        }),
-      )
-      setTimeout(refresh, 500)
-    } catch (e) {
-      onError(`That setting could not be saved: ${errorText(e)}`)
-    }
-  }
+  // What the listener typed goes along with every change, so two quick edits never undo each
+  // other while the first answer is on its way.
+  const saveListenBrainz = (patch: Partial<typeof listenbrainz>) =>
+    save({ listenbrainz: { ...listenbrainz, token, url: server.trim(), ...patch } })
+  const saveLastfm = (patch: Partial<typeof lastfm>) => save({ lastfm: { ...lastfm, ...patch } })
   const connect = async () => {
     try {
       const { page } = await bridge.api.connectLastfm({ apiKey, apiSecret })
