@@ -10,26 +10,20 @@ import { exportEventsToFile, importEventsFromFile } from '../../src/main/events/
 import { parseArgs } from '../../src/shared/contract'
 import { excludes, type ExclusionRule } from '../../src/shared/exclusions'
 import type { Track } from '../../src/shared/domain'
-import { FIXTURES, tempDir } from '../helpers/temp'
+import { openAnalysedEngine, type AnalysedEngine } from '../helpers/analysed-engine'
+import { FIXTURES } from '../helpers/temp'
 
-let temp: ReturnType<typeof tempDir>
+let session: AnalysedEngine
 let engine: Engine
 let songs: Track[]
 
 beforeAll(async () => {
-  temp = tempDir()
-  engine = new Engine({ dbPath: join(temp.dir, 'library.db') })
-  await engine.handlers.addRoot({ path: join(FIXTURES, 'music', 'wesnoth') })
-  await engine.handlers.addRoot({ path: join(FIXTURES, 'music', 'nexuiz') })
-  await engine.scan()
-  const analysis = await engine.analyse()
-  expect(analysis.failed).toEqual([])
-  songs = engine.tracks.listTracks({ limit: 100 })
+  session = await openAnalysedEngine(['wesnoth', 'nexuiz'])
+  ;({ engine, songs } = session)
 }, 300_000)
 
 afterAll(async () => {
-  await engine?.close()
-  temp?.cleanup()
+  await session?.close()
 })
 
 const picks = async () =>
@@ -90,7 +84,7 @@ describe('never play', () => {
   it('keeps a turned-down song it covers out of Rediscover', async () => {
     // Turn some down long ago and love others, so Rediscover offers some of them again.
     const long = Date.now() - 60 * 86_400_000
-    const db = openDatabase(join(temp.dir, 'library.db'))
+    const db = openDatabase(session.dbPath)
     const log = new EventLog(db)
     // One song turned down, and every other song of its folder loved: the model now rates it highly.
     const folderOf = (s: Track) => s.path.slice(0, s.path.lastIndexOf('/'))
@@ -131,9 +125,9 @@ describe('never play', () => {
   it('travels in the JSONL backup and comes back on import', async () => {
     const rule: ExclusionRule = { kind: 'genre', genre: 'Soundtrack' }
     await engine.handlers.addExclusion({ rule })
-    const file = join(temp.dir, 'backup.jsonl')
+    const file = join(session.dir, 'backup.jsonl')
     await exportEventsToFile(engine.db, file)
-    const fresh = new Engine({ dbPath: join(temp.dir, 'fresh.db') })
+    const fresh = new Engine({ dbPath: join(session.dir, 'fresh.db') })
     try {
       await importEventsFromFile(fresh.db, file)
       const listed = await fresh.handlers.listExclusions(parseArgs('listExclusions', undefined))

@@ -3,30 +3,24 @@
 // repeats a song and keeps the picks' rules (a "never play" rule, a song turned down).
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../../../src/main/engine'
+import type { Engine } from '../../../src/main/engine'
 import type { Track } from '../../../src/shared/domain'
 import { main } from '../../../src/main/cli/main'
 import { memoryIo } from '../../helpers/io'
-import { FIXTURES, tempDir } from '../../helpers/temp'
+import { openAnalysedEngine, type AnalysedEngine } from '../../helpers/analysed-engine'
+import { FIXTURES } from '../../helpers/temp'
 
-let temp: ReturnType<typeof tempDir>
+let session: AnalysedEngine
 let engine: Engine
 let songs: Track[]
 
 beforeAll(async () => {
-  temp = tempDir()
-  engine = new Engine({ dbPath: join(temp.dir, 'library.db') })
-  for (const folder of ['wesnoth', 'nexuiz', 'singularity'])
-    await engine.handlers.addRoot({ path: join(FIXTURES, 'music', folder) })
-  await engine.scan()
-  const analysis = await engine.analyse()
-  expect(analysis.failed).toEqual([])
-  songs = engine.tracks.listTracks({ limit: 100 })
+  session = await openAnalysedEngine(['wesnoth', 'nexuiz', 'singularity'])
+  ;({ engine, songs } = session)
 }, 300_000)
 
 afterAll(async () => {
-  await engine?.close()
-  temp?.cleanup()
+  await session?.close()
 })
 
 const inFolder = (folder: string) => songs.filter((s) => s.path.includes(`/${folder}/`))
@@ -66,16 +60,7 @@ describe('a path between two songs', () => {
     const b = inFolder('singularity')[0]!
     const run = memoryIo()
     const code = await main(
-      [
-        'path',
-        String(a.id),
-        b.path,
-        '--steps',
-        '3',
-        '--json',
-        '--db',
-        join(temp.dir, 'library.db'),
-      ],
+      ['path', String(a.id), b.path, '--steps', '3', '--json', '--db', session.dbPath],
       run.io,
     )
     expect(run.err()).toBe('')
@@ -84,9 +69,7 @@ describe('a path between two songs', () => {
     expect(path).toHaveLength(5)
     expect([path[0]!.trackId, path.at(-1)!.path]).toEqual([a.id, b.path])
     const missing = memoryIo()
-    expect(
-      await main(['path', String(a.id), '--db', join(temp.dir, 'library.db')], missing.io),
-    ).toBe(2)
+    expect(await main(['path', String(a.id), '--db', session.dbPath], missing.io)).toBe(2)
     expect(missing.err()).toMatch(/Say which track: attune path A B/)
   })
 
