@@ -45,7 +45,7 @@ import { isNothingToScore, UserError, type ErrorBody, type ErrorCode } from '../
 import { errorBody } from './errors'
 import { ScrobbleRepository } from './db/scrobbles'
 import { ExclusionRepository } from './db/exclusions'
-import { exclusionKey } from '../shared/exclusions'
+import { exclusionKey, type Exclusion, type ExclusionRule } from '../shared/exclusions'
 import { Scrobbler } from './scrobble/scrobbler'
 import { LastfmClient } from './scrobble/lastfm'
 import { APP_VERSION } from '../shared/version'
@@ -383,6 +383,17 @@ export class Engine {
    * auto-picks are re-ranked. Bursts coalesce into one update. Nothing runs while neither the
    * model is running nor an auto-pick waits (the next read of the model learns then).
    */
+  /** Adds or takes back a "never play" rule (logged only when it changes what is in force). */
+  private setExclusion(action: 'add' | 'remove', rule: ExclusionRule): Exclusion[] {
+    const key = exclusionKey(rule)
+    const inForce = this.exclusions.active().some((e) => exclusionKey(e.rule) === key)
+    if (inForce !== (action === 'add')) {
+      this.events.exclusion({ action, rule }, 'ui')
+      this.exclusionsChanged()
+    }
+    return this.exclusions.active()
+  }
+
   /**
    * A "never play" rule changed: the picks follow (waiting auto-picks it now covers are replaced,
    * Discover and Rediscover reload on the model update), and every window's Settings list.
@@ -865,22 +876,8 @@ export class Engine {
       return [from, ...between, to].flatMap((trackId) => this.tracks.getTrack(trackId) ?? [])
     },
     listExclusions: () => this.exclusions.active(),
-    addExclusion: ({ rule }) => {
-      const key = exclusionKey(rule)
-      if (!this.exclusions.active().some((e) => exclusionKey(e.rule) === key)) {
-        this.events.exclusion({ action: 'add', rule }, 'ui')
-        this.exclusionsChanged()
-      }
-      return this.exclusions.active()
-    },
-    removeExclusion: ({ rule }) => {
-      const key = exclusionKey(rule)
-      if (this.exclusions.active().some((e) => exclusionKey(e.rule) === key)) {
-        this.events.exclusion({ action: 'remove', rule }, 'ui')
-        this.exclusionsChanged()
-      }
-      return this.exclusions.active()
-    },
+    addExclusion: ({ rule }) => this.setExclusion('add', rule),
+    removeExclusion: ({ rule }) => this.setExclusion('remove', rule),
     scrobblingStatus: () => this.scrobbler.status(),
     connectLastfm: async ({ apiKey, apiSecret }) => {
       const current = this.settings.get().scrobbling.lastfm
