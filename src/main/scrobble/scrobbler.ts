@@ -87,16 +87,14 @@ export class Scrobbler {
   }
 
   private client(service: ScrobbleService): ScrobbleClient {
-    const settings = this.options.settings()
-    if (service === 'listenbrainz') {
-      return new ListenBrainzClient(
-        settings.listenbrainz.url,
-        settings.listenbrainz.token.trim(),
-        this.options.clientVersion,
-      )
-    }
-    const l = settings.lastfm
+    if (service === 'listenbrainz') return this.listenBrainzClient()
+    const l = this.options.settings().lastfm
     return new LastfmClient(l.url, l.apiKey, l.apiSecret, l.sessionKey)
+  }
+
+  private listenBrainzClient(): ListenBrainzClient {
+    const settings = this.options.settings().listenbrainz
+    return new ListenBrainzClient(settings.url, settings.token.trim(), this.options.clientVersion)
   }
 
   /** What a song is called, for the services; null when its tags do not name artist and title. */
@@ -182,12 +180,7 @@ export class Scrobbler {
       state.user = null
       return
     }
-    const settings = this.options.settings().listenbrainz
-    const result = await new ListenBrainzClient(
-      settings.url,
-      settings.token.trim(),
-      this.options.clientVersion,
-    ).validate()
+    const result = await this.listenBrainzClient().validate()
     if ('user' in result) {
       state.user = result.user
     } else if (!result.retry) {
