@@ -23,25 +23,14 @@ import type {
   Handlers,
   Rediscovery,
 } from '../shared/contract'
-import {
-  chooseAutoPick,
-  seededRandom,
-  type AutoQueueCandidate,
-  type AutoQueueChoice,
-  type AutoQueuePolicy,
-} from './queue/auto-queue'
-import { Coalescer, planReplacements } from './queue/rerank'
-import type { Recommendation, ScoredSong, WordedSong } from './taste/model'
-import { applyReplacements, isWaitingAutoPick, type QueueReplacement } from '../shared/live-queue'
-import type { QueueEntry } from '../shared/contract'
-import type { Track } from '../shared/domain'
-import { listenRow } from '../shared/rewards'
-import { withPickContext, type AutoPickReason } from '../shared/reasons'
+import { AutoPicker } from './queue/auto-pick'
+import { Coalescer } from './queue/rerank'
+import { rediscover, turnedDownSongs } from './taste/rediscover'
 import { MetricStore } from './insights/metrics'
 import { listenerInsights } from './insights/listener'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
-import { isNothingToScore, UserError, type ErrorBody, type ErrorCode } from '../shared/errors'
+import { isNothingToScore, UserError, type ErrorBody } from '../shared/errors'
 import { errorBody } from './errors'
 import { ScrobbleRepository } from './db/scrobbles'
 import { ExclusionRepository } from './db/exclusions'
@@ -71,32 +60,8 @@ export interface EngineOptions {
   autoQueueSeed?: number
 }
 
-/** What the listener sees when the taste model has nothing to score yet (each front end adds what to do). */
-export const NOTHING_ANALYSED_MESSAGE =
-  'No song is analysed yet, so Attune has nothing to pick from.'
-
-/** Why the auto-queue has nothing to pick from in `space`: its code and words. */
-function nothingToPick(space: string): { message: string; code: ErrorCode } {
-  return space === EXTRACTOR.space
-    ? { code: 'not-analysed', message: NOTHING_ANALYSED_MESSAGE }
-    : {
-        code: 'no-vectors',
-        message: `No song has a vector in the space '${space}', so Attune has nothing to pick from.`,
-      }
-}
-
-const DAY_MS = 86_400_000
-
 /** How often the engine looks for events another process (the CLI) wrote to its database. */
 const OTHER_WRITERS_POLL_MS = 1000
-
-/** How many queue revisions' replacements are kept for saves based on an older revision. */
-const REPLACEMENT_LOG = 50
-
-type QueuedTrack = QueueEntry & { track: Track | null }
-
-/** How many turned-down songs Rediscover scores at most (the most recent ones). */
-const REDISCOVER_CANDIDATES = 500
 
 /**
  * The engine: composes the library, the event log and the media route behind the contract's
@@ -133,22 +98,15 @@ export class Engine {
   private readonly exclusions: ExclusionRepository
   /** The Last.fm request token between Connect and Finish. */
   private lastfmToken: string | null = null
-  private readonly autoQueueRandom: () => number
+  /** Picks the auto-queue's songs and re-ranks the waiting ones. */
+  private readonly autoPicker: AutoPicker
   /** Learns from new events and re-ranks the waiting auto-picks, once per burst of events. */
   private readonly learning: Coalescer
-  /** See QueueState.revision. */
-  private queueRevision = 0
-  /** The replacements of the latest revisions, oldest first. */
-  private readonly replacementLog: {
-    revision: number
-    replaced: QueueReplacement<QueuedTrack>[]
-  }[] = []
   private otherWriters: ReturnType<typeof setInterval> | null = null
   /** Set when the database could only be opened for reading (a read-only file, folder or disk). */
   private readOnlyNote: string | null = null
 
   constructor(options: EngineOptions) {
-    this.autoQueueRandom = seededRandom(options.autoQueueSeed ?? Date.now() % 2 ** 32)
     this.dbPath = resolve(options.dbPath)
     const open: OpenOptions = {
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
@@ -178,8 +136,20 @@ export class Engine {
     this.nativeBinding = options.nativeBinding
     this.log = options.log ?? (() => undefined)
     this.media = createMediaHandler({ db: this.db, coversDir: this.coversDir })
+    this.autoPicker = new AutoPicker({
+      settings: this.settings,
+      embeddings: this.embeddings,
+      queue: this.queue,
+      events: this.events,
+      pickHistory: this.pickHistory,
+      getTrack: (trackId) => this.tracks.getTrack(trackId),
+      taste: () => this.tasteService(),
+      emit: (name, payload) => this.emit(name, payload),
+      closed: () => this.closed,
+      ...(options.autoQueueSeed !== undefined ? { seed: options.autoQueueSeed } : {}),
+    })
     this.learning = new Coalescer(
-      () => this.learnFromNewEvents(),
+      () => this.autoPicker.learn(),
       (error) =>
         this.log('warn', `the taste model could not learn at once: ${(error as Error).message}`),
     )
@@ -278,111 +248,6 @@ export class Engine {
     return this.taste
   }
 
-  /**
-   * The auto-queue's next song: asks the taste model for more candidates than the short-list
-   * needs (spacing may block some), draws one with the softmax policy, and logs the pick with its
-   * short-list and probability.
-   */
-  async autoQueueNext(exclude: readonly number[] = []): Promise<AutoQueuePick> {
-    const settings = this.settings.get()
-    const vectors = this.embeddings.spaces().find((x) => x.space === settings.model.space)?.vectors
-    if (!vectors) return { entry: null, ...nothingToPick(settings.model.space) }
-    const { temperature, topN } = settings.exploration
-    const spacing = settings.autoQueue.artistSpacing
-    let taste: TasteService
-    try {
-      taste = await this.tasteService()
-    } catch (error) {
-      if (isNothingToScore(error)) return { entry: null, ...nothingToPick(settings.model.space) }
-      throw error
-    }
-    const recommendations = await taste.recommend({
-      n: Math.min(200, topN * (1 + spacing)),
-      exclude: [...exclude],
-    })
-    // The re-rank may have queued picks while the model answered (the caller's `exclude` was taken
-    // before): never pick a song waiting there as an auto-pick now, or its pick would be logged but
-    // dropped. Only the waiting auto-picks: the rest of the saved queue is the player's to say.
-    const saved = this.queue.load()
-    const queuedNow = new Set(
-      saved.entries
-        .filter((entry, i) => isWaitingAutoPick(entry, i, saved.current))
-        .map((entry) => entry.trackId),
-    )
-    const candidates = this.withTracks(recommendations.filter((r) => !queuedNow.has(r.trackId)))
-    const choice = chooseAutoPick(
-      candidates,
-      { temperature, topN, artistSpacing: spacing },
-      this.pickHistory.recentAutoPickArtists(spacing),
-      this.autoQueueRandom,
-    )
-    if (!choice) {
-      return {
-        entry: null,
-        message:
-          'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
-      }
-    }
-    return { entry: this.logAutoPick(choice), message: null }
-  }
-
-  private withTracks<R extends ScoredSong>(recommendations: R[]): (R & AutoPickExtras)[] {
-    const bestMeans = recommendations.map((r) => r.meanAtRank)
-    return recommendations.map((r) => {
-      const track = this.tracks.getTrack(r.trackId)
-      return { ...r, track, artist: track?.artist ?? track?.albumArtist ?? null, bestMeans }
-    })
-  }
-
-  /**
-   * Logs an auto-pick with its short-list and probability (what offline evaluation needs) and
-   * makes its queue entry; `replaces` names the waiting pick a re-rank swapped for it.
-   */
-  private logAutoPick(
-    choice: AutoQueueChoice<AutoPickCandidate>,
-    replaces?: { pickId: number | null; trackId: number },
-  ): NonNullable<AutoQueuePick['entry']> {
-    const { temperature, topN, alpha } = this.settings.get().exploration
-    const { pick, probability } = choice
-    // A wild card when, without the bonus, another song would hold the pick's place of the
-    // short-list: the best mean at that rank among the eligible songs is above the pick's own.
-    const place = choice.candidates.findIndex((c) => c.trackId === pick.trackId)
-    const atPlace = pick.bestMeans[place] ?? pick.meanAtRank
-    const why = withPickContext(pick.why, { wildCard: atPlace > pick.mean, probability })
-    const logged = this.events.autoPick(pick.trackId, {
-      candidates: choice.candidates,
-      probability,
-      temperature,
-      alpha,
-      topN,
-      artistSpacing: choice.spacingApplied,
-      mean: pick.mean,
-      bonus: pick.bonus,
-      ucb: pick.ucb,
-      ...(replaces ? { replaces } : {}),
-    })
-    return {
-      trackId: pick.trackId,
-      source: 'auto',
-      pickId: logged.id,
-      reason: {
-        mean: pick.mean,
-        bonus: pick.bonus,
-        ucb: pick.ucb,
-        probability,
-        why,
-        reasons: [why.line],
-      },
-      track: pick.track,
-    }
-  }
-
-  /**
-   * Called after every event that teaches the model (a mark, a play's end, an imported label):
-   * the taste worker learns from it straight away, off the caller's path, and the waiting
-   * auto-picks are re-ranked. Bursts coalesce into one update. Nothing runs while neither the
-   * model is running nor an auto-pick waits (the next read of the model learns then).
-   */
   /** Adds or takes back a "never play" rule (logged only when it changes what is in force). */
   private setExclusion(action: 'add' | 'remove', rule: ExclusionRule): Exclusion[] {
     const key = exclusionKey(rule)
@@ -403,150 +268,21 @@ export class Engine {
     this.eventsLogged()
   }
 
+  /**
+   * Called after every event that teaches the model (a mark, a play's end, an imported label):
+   * the taste worker learns from it straight away, off the caller's path, and the waiting
+   * auto-picks are re-ranked. Bursts coalesce into one update. Nothing runs while neither the
+   * model is running nor an auto-pick waits (the next read of the model learns then).
+   */
   private eventsLogged(): void {
     if (this.closed) return
-    if (this.taste === null && !this.pickHistory.hasWaitingAutoPicks()) return
+    if (this.taste === null && !this.autoPicker.hasWaitingPicks()) return
     this.learning.request()
   }
 
   /** Resolves once the model has learned from every event so far and the queue is re-ranked. */
   settled(): Promise<void> {
     return this.learning.idle()
-  }
-
-  private async learnFromNewEvents(): Promise<void> {
-    if (this.closed) return
-    let taste: TasteService
-    try {
-      taste = await this.tasteService()
-    } catch (error) {
-      if (isNothingToScore(error)) return
-      throw error
-    }
-    const state = this.queue.load()
-    const waiting = state.entries.filter((e, i) => isWaitingAutoPick(e, i, state.current))
-    if (waiting.length === 0) {
-      const status = await taste.update()
-      if (!this.closed) this.emit('modelUpdated', { lastEventId: status.lastEventId })
-      return
-    }
-    // With picks waiting, one round trip: the worker learns the new events before it ranks.
-    const learned = this.events.lastId()
-    const settings = this.settings.get()
-    const { temperature, topN } = settings.exploration
-    const spacing = settings.autoQueue.artistSpacing
-    const waitingIds = new Set(waiting.map((e) => e.trackId))
-    const others = state.entries.map((e) => e.trackId).filter((id) => !waitingIds.has(id))
-    // Enough for the short-list with the waiting picks set aside and a few songs that spacing may
-    // block (it relaxes when it blocks all). Scores only: the worker words the reasons of the
-    // songs drawn and of the picks kept, not of the whole list.
-    const ranked = await taste.rank({
-      n: Math.min(200, topN + waiting.length + spacing),
-      exclude: [...new Set(others)],
-    })
-    if (this.closed) return
-    this.emit('modelUpdated', { lastEventId: learned })
-    await this.rerankWaitingPicks(taste, waiting, ranked, {
-      temperature,
-      topN,
-      artistSpacing: spacing,
-    })
-  }
-
-  /**
-   * Replaces the waiting auto-picks the model no longer stands behind (see planReplacements),
-   * given its best eligible songs with the waiting picks among them: each replacement is drawn and
-   * logged as autoQueueNext's picks are; the picks kept get their scores and reason as the model
-   * sees them now (the reason said before the mark is stale). Both are applied to the queue as
-   * saved now (the renderer may have saved meanwhile), and announced with `queueChanged`.
-   */
-  private async rerankWaitingPicks(
-    taste: TasteService,
-    waiting: QueueEntry[],
-    ranked: ScoredSong[],
-    policy: AutoQueuePolicy,
-  ): Promise<void> {
-    const candidates = this.withTracks(ranked)
-    const plan = planReplacements(
-      waiting.map((e) => ({ trackId: e.trackId, ucb: scoreOf(e.reason) })),
-      candidates,
-      policy,
-      this.pickHistory.recentAutoPickArtists(policy.artistSpacing),
-      this.autoQueueRandom,
-    )
-    const replacedAt = new Set(plan.map((p) => p.index))
-    const kept = waiting.filter((_, i) => !replacedAt.has(i))
-    const words = new Map(
-      (
-        await taste.word([...plan.map((p) => p.choice.pick.trackId), ...kept.map((e) => e.trackId)])
-      ).map((w) => [w.trackId, w]),
-    )
-    if (this.closed) return
-    const replaced = plan.flatMap(({ index, choice }) => {
-      const worded = words.get(choice.pick.trackId)
-      if (!worded) return []
-      const old = waiting[index] as QueueEntry
-      const from = { pickId: old.pickId ?? null, trackId: old.trackId }
-      const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
-      return [{ ...from, entry: this.logAutoPick({ ...choice, pick }, from) }]
-    })
-    const refreshed = kept.flatMap((entry) => {
-      const worded = words.get(entry.trackId)
-      const fresh = worded ? this.refreshedReason(entry, worded, candidates) : null
-      return fresh === null
-        ? []
-        : [{ pickId: entry.pickId ?? null, trackId: entry.trackId, entry: fresh }]
-    })
-    this.applyQueueReplacements([...replaced, ...refreshed])
-  }
-
-  /**
-   * A kept pick's entry with its scores and reason as the model sees them now (the draw's
-   * probability stays: it is how the pick was chosen), or null when its reason line and scores
-   * have not changed.
-   */
-  private refreshedReason(
-    entry: QueueEntry,
-    worded: WordedSong,
-    candidates: readonly (ScoredSong & AutoPickExtras)[],
-  ): QueuedTrack | null {
-    const before = entry.reason
-    const place = candidates.findIndex((c) => c.trackId === entry.trackId)
-    const atPlace = place >= 0 ? candidates[place]?.bestMeans[place] : undefined
-    const why = withPickContext(worded.why, {
-      wildCard: atPlace !== undefined && atPlace > worded.mean,
-      probability: before?.probability ?? null,
-    })
-    const line = before?.why?.line
-    if (line === why.line && before?.ucb === worded.ucb && before.mean === worded.mean) return null
-    return {
-      ...entry,
-      reason: {
-        mean: worded.mean,
-        bonus: worded.bonus,
-        ucb: worded.ucb,
-        // A pick saved without its reason: its chance is unknown, as asAutoPickReason takes it.
-        probability: before?.probability ?? 1,
-        why,
-        reasons: [why.line],
-      },
-      track: this.tracks.getTrack(entry.trackId),
-    }
-  }
-
-  private applyQueueReplacements(replaced: QueueReplacement<QueuedTrack>[]): void {
-    const saved = this.queue.load()
-    const { entries, applied } = applyReplacements<QueuedTrack>(
-      saved.entries.map((e) => ({ ...e, track: null })),
-      saved.current,
-      replaced,
-    )
-    if (applied.length === 0) return
-    this.queueRevision += 1
-    this.replacementLog.push({ revision: this.queueRevision, replaced: applied })
-    if (this.replacementLog.length > REPLACEMENT_LOG) this.replacementLog.shift()
-    this.queue.save({ ...saved, entries })
-    this.emit('queueChanged', { revision: this.queueRevision, replaced: applied })
   }
 
   /**
@@ -622,60 +358,26 @@ export class Engine {
     }
   }
 
+  /** The auto-queue's next song (see AutoPicker.next). */
+  autoQueueNext(exclude: readonly number[] = []): Promise<AutoQueuePick> {
+    return this.autoPicker.next(exclude)
+  }
+
   /**
    * Songs turned down at least `minAgeDays` ago (a current negative label, or a latest play that
    * was an early skip) that the model now scores above zero, best first.
    */
-  async rediscover(n: number, minAgeDays: number, now = Date.now()): Promise<Rediscovery[]> {
-    const cutoff = now - minAgeDays * DAY_MS
-    const causes = new Map<number, { ts: number; cause: string }>()
-    const rewards = this.settings.get().rewards
-    const latestOutcome = new Map<number, ReturnType<EventLog['listenOutcomes']>[number]>()
-    for (const outcome of this.events.listenOutcomes()) latestOutcome.set(outcome.trackId, outcome)
-    for (const outcome of latestOutcome.values()) {
-      if (outcome.endedAt > cutoff) continue
-      const row = listenRow(outcome, rewards)
-      if (row?.reward !== rewards.earlySkip.reward || outcome.fractionHeard === null) continue
-      if (outcome.fractionHeard >= rewards.earlySkip.maxFraction) continue
-      causes.set(outcome.trackId, {
-        ts: outcome.endedAt,
-        cause: `You skipped it early ${daysAgo(now, outcome.endedAt)}`,
-      })
-    }
-    for (const label of this.events.currentLabels().values()) {
-      if (label.mark !== 'not_for_me' && label.mark !== 'near_miss') continue
-      if (label.ts > cutoff) continue
-      const what = label.mark === 'not_for_me' ? 'not for me' : 'a near miss'
-      causes.set(label.trackId, {
-        ts: label.ts,
-        cause:
-          label.origin === 'mark'
-            ? `You marked it ${what} ${daysAgo(now, label.ts)}`
-            : `An imported list called it ${what} (${daysAgo(now, label.ts)})`,
-      })
-    }
-    // Songs a "never play" rule covers are never offered again.
-    for (const trackId of this.exclusions.excludedTrackIds()) causes.delete(trackId)
-    if (causes.size === 0) return []
-    const taste = await this.tasteService()
-    const recent = [...causes].sort((a, b) => b[1].ts - a[1].ts).slice(0, REDISCOVER_CANDIDATES)
-    const found: Rediscovery[] = []
-    for (const [trackId, { cause }] of recent) {
-      const e = await taste.explain(trackId)
-      if (!e || e.coldStart || !(e.mean > 0)) continue
-      found.push({
-        track: this.tracks.getTrack(trackId),
-        mean: e.mean,
-        bonus: e.bonus,
-        ucb: e.ucb,
-        // Rediscover ranks by mean: never a wild card.
-        meanAtRank: e.mean,
-        why: e.why,
-        reasons: [e.why.line],
-        cause,
-      })
-    }
-    return found.sort((a, b) => b.mean - a.mean).slice(0, n)
+  rediscover(n: number, minAgeDays: number, now = Date.now()): Promise<Rediscovery[]> {
+    const turnedDown = turnedDownSongs(this.events, {
+      rewards: this.settings.get().rewards,
+      excluded: this.exclusions.excludedTrackIds(),
+      minAgeDays,
+      now,
+    })
+    return rediscover(turnedDown, n, {
+      taste: () => this.tasteService(),
+      getTrack: (trackId) => this.tracks.getTrack(trackId),
+    })
   }
 
   private analyseInBackground(): void {
@@ -782,22 +484,13 @@ export class Engine {
       return {
         ...state,
         entries: state.entries.map((e) => ({ ...e, track: this.tracks.getTrack(e.trackId) })),
-        revision: this.queueRevision,
+        revision: this.autoPicker.revision,
       }
     },
     saveQueue: ({ revision, ...state }) => {
-      // A save based on an older revision missed some replacements: they are re-applied to it
-      // (where their picks still wait), so the renderer's save never undoes the engine's.
-      const missed =
-        revision === undefined
-          ? []
-          : this.replacementLog.filter((r) => r.revision > revision).flatMap((r) => r.replaced)
-      const entries =
-        missed.length === 0
-          ? state.entries
-          : applyReplacements<QueueEntry>(state.entries, state.current, missed).entries
+      const entries = this.autoPicker.rebase(revision, state.entries, state.current)
       this.queue.save({ ...state, entries })
-      this.emit('queueChanged', { revision: this.queueRevision, replaced: [] })
+      this.emit('queueChanged', { revision: this.autoPicker.revision, replaced: [] })
     },
     startAnalysis: () => {
       this.analyse().catch((error: unknown) => {
@@ -812,7 +505,7 @@ export class Engine {
         track: this.tracks.getTrack(trackId),
       }))
     },
-    autoQueueNext: ({ exclude = [] }) => this.autoQueueNext(exclude),
+    autoQueueNext: ({ exclude = [] }) => this.autoPicker.next(exclude),
     discover: async ({ n = 20 }) => {
       const taste = await this.tasteService()
       const picks = await taste.recommend({ n, exclude: this.pickHistory.playedTrackIds() })
@@ -951,30 +644,6 @@ export class Engine {
     this.metrics.close()
     this.db.close()
   }
-}
-
-interface AutoPickExtras {
-  track: Track | null
-  artist: string | null
-  /** The i-th best mean among the eligible songs, by i (a wild card is below it at place i). */
-  bestMeans: readonly number[]
-}
-
-type AutoPickCandidate = AutoQueueCandidate &
-  Recommendation &
-  AutoPickExtras & {
-    reasons: string[]
-  }
-
-/** The score an auto-pick's entry was drawn (or last re-worded) with, when its reason says. */
-function scoreOf(reason: AutoPickReason | undefined): number | null {
-  const ucb = reason?.ucb
-  return ucb !== undefined && Number.isFinite(ucb) ? ucb : null
-}
-
-function daysAgo(now: number, ts: number): string {
-  const days = Math.floor((now - ts) / DAY_MS)
-  return days <= 0 ? 'today' : days === 1 ? 'a day ago' : `${days} days ago`
 }
 
 /** A background job's failure as an `error` event: its code, and what stopped in words. */

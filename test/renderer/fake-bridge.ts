@@ -360,7 +360,7 @@ export class FakeBridge implements Bridge {
       listUnplayable: () => [...this.unplayable].map(([trackId, reason]) => ({ trackId, reason })),
       autoQueueNext: ({ exclude = [] }) => {
         if (this.nothingAnalysed) {
-          // As the engine answers (NOTHING_ANALYSED_MESSAGE, src/main/engine.ts).
+          // As the engine answers (NOTHING_ANALYSED_MESSAGE, src/main/queue/auto-pick.ts).
           const message = 'No song is analysed yet, so Attune has nothing to pick from.'
           return { entry: null, message, code: 'not-analysed' }
         }

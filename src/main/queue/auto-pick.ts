@@ -1,0 +1,374 @@
+// The auto-queue's orchestration behind the engine: asking the taste model for candidates, drawing
+// one with the pick policy (auto-queue.ts), logging it with its short-list and probability, and
+// re-ranking the waiting auto-picks when the model learns (rerank.ts). The engine only wires it.
+
+import type { AutoQueuePick, EngineEvents, EventName, QueueEntry } from '../../shared/contract'
+import type { Track } from '../../shared/domain'
+import {
+  applyReplacements,
+  isWaitingAutoPick,
+  type QueueReplacement,
+} from '../../shared/live-queue'
+import { withPickContext, type AutoPickReason } from '../../shared/reasons'
+import { isNothingToScore, type ErrorCode } from '../../shared/errors'
+import type { EventLog } from '../db/events'
+import type { QueueStore } from '../db/queue'
+import type { SettingsStore } from '../db/settings'
+import type { PickHistory } from '../db/pick-history'
+import type { EmbeddingStore } from '../db/embeddings'
+import { EXTRACTOR } from '../analysis/feature-names'
+import type { TasteService } from '../taste/service'
+import type { Recommendation, ScoredSong, WordedSong } from '../taste/model'
+import {
+  chooseAutoPick,
+  seededRandom,
+  type AutoQueueCandidate,
+  type AutoQueueChoice,
+  type AutoQueuePolicy,
+} from './auto-queue'
+import { planReplacements } from './rerank'
+
+/** What the listener sees when the taste model has nothing to score yet (each front end adds what to do). */
+export const NOTHING_ANALYSED_MESSAGE =
+  'No song is analysed yet, so Attune has nothing to pick from.'
+
+/** Why the auto-queue has nothing to pick from in `space`: its code and words. */
+function nothingToPick(space: string): { message: string; code: ErrorCode } {
+  return space === EXTRACTOR.space
+    ? { code: 'not-analysed', message: NOTHING_ANALYSED_MESSAGE }
+    : {
+        code: 'no-vectors',
+        message: `No song has a vector in the space '${space}', so Attune has nothing to pick from.`,
+      }
+}
+
+/** How many queue revisions' replacements are kept for saves based on an older revision. */
+const REPLACEMENT_LOG = 50
+
+type QueuedTrack = QueueEntry & { track: Track | null }
+
+export interface AutoPickerOptions {
+  settings: SettingsStore
+  embeddings: EmbeddingStore
+  queue: QueueStore
+  events: EventLog
+  pickHistory: PickHistory
+  getTrack: (trackId: number) => Track | null
+  /** The taste model's worker (started on first use). */
+  taste: () => Promise<TasteService>
+  /** Announces `modelUpdated` and `queueChanged`. */
+  emit: <K extends EventName>(name: K, payload: EngineEvents[K]) => void
+  /** Whether the engine is closing: work in flight stops writing. */
+  closed: () => boolean
+  /** Seed of the draws (tests); default from the clock. */
+  seed?: number
+}
+
+/**
+ * Picks the auto-queue's songs and keeps the waiting ones current: every pick and replacement is
+ * logged with its short-list and probability (what offline evaluation needs), and the queue's
+ * revisions let a save based on an older one keep the replacements it missed.
+ */
+export class AutoPicker {
+  private readonly random: () => number
+  /** See QueueState.revision. */
+  private queueRevision = 0
+  /** The replacements of the latest revisions, oldest first. */
+  private readonly replacementLog: {
+    revision: number
+    replaced: QueueReplacement<QueuedTrack>[]
+  }[] = []
+
+  constructor(private readonly options: AutoPickerOptions) {
+    this.random = seededRandom(options.seed ?? Date.now() % 2 ** 32)
+  }
+
+  /** The queue's revision: it moves each time the engine replaces waiting picks. */
+  get revision(): number {
+    return this.queueRevision
+  }
+
+  /**
+   * A save's entries based on `revision`, with the replacements it missed re-applied (where their
+   * picks still wait), so the renderer's save never undoes the engine's.
+   */
+  rebase(
+    revision: number | undefined,
+    entries: QueueEntry[],
+    current: number | null,
+  ): QueueEntry[] {
+    const missed =
+      revision === undefined
+        ? []
+        : this.replacementLog.filter((r) => r.revision > revision).flatMap((r) => r.replaced)
+    return missed.length === 0
+      ? entries
+      : applyReplacements<QueueEntry>(entries, current, missed).entries
+  }
+
+  /** Whether an auto-pick the listener has not moved waits in the queue. */
+  hasWaitingPicks(): boolean {
+    return this.options.pickHistory.hasWaitingAutoPicks()
+  }
+
+  /**
+   * The auto-queue's next song: asks the taste model for more candidates than the short-list
+   * needs (spacing may block some), draws one with the softmax policy, and logs the pick with its
+   * short-list and probability.
+   */
+  async next(exclude: readonly number[] = []): Promise<AutoQueuePick> {
+    const { settings, embeddings, queue, pickHistory } = this.options
+    const current = settings.get()
+    const vectors = embeddings.spaces().find((x) => x.space === current.model.space)?.vectors
+    if (!vectors) return { entry: null, ...nothingToPick(current.model.space) }
+    const { temperature, topN } = current.exploration
+    const spacing = current.autoQueue.artistSpacing
+    let taste: TasteService
+    try {
+      taste = await this.options.taste()
+    } catch (error) {
+      if (isNothingToScore(error)) return { entry: null, ...nothingToPick(current.model.space) }
+      throw error
+    }
+    const recommendations = await taste.recommend({
+      n: Math.min(200, topN * (1 + spacing)),
+      exclude: [...exclude],
+    })
+    // The re-rank may have queued picks while the model answered (the caller's `exclude` was taken
+    // before): never pick a song waiting there as an auto-pick now, or its pick would be logged but
+    // dropped. Only the waiting auto-picks: the rest of the saved queue is the player's to say.
+    const saved = queue.load()
+    const queuedNow = new Set(
+      saved.entries
+        .filter((entry, i) => isWaitingAutoPick(entry, i, saved.current))
+        .map((entry) => entry.trackId),
+    )
+    const candidates = this.withTracks(recommendations.filter((r) => !queuedNow.has(r.trackId)))
+    const choice = chooseAutoPick(
+      candidates,
+      { temperature, topN, artistSpacing: spacing },
+      pickHistory.recentAutoPickArtists(spacing),
+      this.random,
+    )
+    if (!choice) {
+      return {
+        entry: null,
+        message:
+          'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
+      }
+    }
+    return { entry: this.logAutoPick(choice), message: null }
+  }
+
+  /**
+   * The taste worker learns from the events logged since its last request; with auto-picks
+   * waiting, it ranks in the same round trip and the picks it no longer stands behind are
+   * replaced. Announces `modelUpdated` (and `queueChanged` when the queue changed).
+   */
+  async learn(): Promise<void> {
+    const { settings, queue, events, emit, closed } = this.options
+    if (closed()) return
+    let taste: TasteService
+    try {
+      taste = await this.options.taste()
+    } catch (error) {
+      if (isNothingToScore(error)) return
+      throw error
+    }
+    const state = queue.load()
+    const waiting = state.entries.filter((e, i) => isWaitingAutoPick(e, i, state.current))
+    if (waiting.length === 0) {
+      const status = await taste.update()
+      if (!closed()) emit('modelUpdated', { lastEventId: status.lastEventId })
+      return
+    }
+    // With picks waiting, one round trip: the worker learns the new events before it ranks.
+    const learned = events.lastId()
+    const current = settings.get()
+    const { temperature, topN } = current.exploration
+    const spacing = current.autoQueue.artistSpacing
+    const waitingIds = new Set(waiting.map((e) => e.trackId))
+    const others = state.entries.map((e) => e.trackId).filter((id) => !waitingIds.has(id))
+    // Enough for the short-list with the waiting picks set aside and a few songs that spacing may
+    // block (it relaxes when it blocks all). Scores only: the worker words the reasons of the
+    // songs drawn and of the picks kept, not of the whole list.
+    const ranked = await taste.rank({
+      n: Math.min(200, topN + waiting.length + spacing),
+      exclude: [...new Set(others)],
+    })
+    if (closed()) return
+    emit('modelUpdated', { lastEventId: learned })
+    await this.rerankWaitingPicks(taste, waiting, ranked, {
+      temperature,
+      topN,
+      artistSpacing: spacing,
+    })
+  }
+
+  private withTracks<R extends ScoredSong>(recommendations: R[]): (R & AutoPickExtras)[] {
+    const bestMeans = recommendations.map((r) => r.meanAtRank)
+    return recommendations.map((r) => {
+      const track = this.options.getTrack(r.trackId)
+      return { ...r, track, artist: track?.artist ?? track?.albumArtist ?? null, bestMeans }
+    })
+  }
+
+  /**
+   * Logs an auto-pick with its short-list and probability (what offline evaluation needs) and
+   * makes its queue entry; `replaces` names the waiting pick a re-rank swapped for it.
+   */
+  private logAutoPick(
+    choice: AutoQueueChoice<AutoPickCandidate>,
+    replaces?: { pickId: number | null; trackId: number },
+  ): NonNullable<AutoQueuePick['entry']> {
+    const { temperature, topN, alpha } = this.options.settings.get().exploration
+    const { pick, probability } = choice
+    // A wild card when, without the bonus, another song would hold the pick's place of the
+    // short-list: the best mean at that rank among the eligible songs is above the pick's own.
+    const place = choice.candidates.findIndex((c) => c.trackId === pick.trackId)
+    const atPlace = pick.bestMeans[place] ?? pick.meanAtRank
+    const why = withPickContext(pick.why, { wildCard: atPlace > pick.mean, probability })
+    const logged = this.options.events.autoPick(pick.trackId, {
+      candidates: choice.candidates,
+      probability,
+      temperature,
+      alpha,
+      topN,
+      artistSpacing: choice.spacingApplied,
+      mean: pick.mean,
+      bonus: pick.bonus,
+      ucb: pick.ucb,
+      ...(replaces ? { replaces } : {}),
+    })
+    return {
+      trackId: pick.trackId,
+      source: 'auto',
+      pickId: logged.id,
+      reason: {
+        mean: pick.mean,
+        bonus: pick.bonus,
+        ucb: pick.ucb,
+        probability,
+        why,
+        reasons: [why.line],
+      },
+      track: pick.track,
+    }
+  }
+
+  /**
+   * Replaces the waiting auto-picks the model no longer stands behind (see planReplacements),
+   * given its best eligible songs with the waiting picks among them: each replacement is drawn and
+   * logged as `next`'s picks are; the picks kept get their scores and reason as the model sees
+   * them now (the reason said before the mark is stale). Both are applied to the queue as saved
+   * now (the renderer may have saved meanwhile), and announced with `queueChanged`.
+   */
+  private async rerankWaitingPicks(
+    taste: TasteService,
+    waiting: QueueEntry[],
+    ranked: ScoredSong[],
+    policy: AutoQueuePolicy,
+  ): Promise<void> {
+    const candidates = this.withTracks(ranked)
+    const plan = planReplacements(
+      waiting.map((e) => ({ trackId: e.trackId, ucb: scoreOf(e.reason) })),
+      candidates,
+      policy,
+      this.options.pickHistory.recentAutoPickArtists(policy.artistSpacing),
+      this.random,
+    )
+    const replacedAt = new Set(plan.map((p) => p.index))
+    const kept = waiting.filter((_, i) => !replacedAt.has(i))
+    const words = new Map(
+      (
+        await taste.word([...plan.map((p) => p.choice.pick.trackId), ...kept.map((e) => e.trackId)])
+      ).map((w) => [w.trackId, w]),
+    )
+    if (this.options.closed()) return
+    const replaced = plan.flatMap(({ index, choice }) => {
+      const worded = words.get(choice.pick.trackId)
+      if (!worded) return []
+      const old = waiting[index] as QueueEntry
+      const from = { pickId: old.pickId ?? null, trackId: old.trackId }
+      const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
+      return [{ ...from, entry: this.logAutoPick({ ...choice, pick }, from) }]
+    })
+    const refreshed = kept.flatMap((entry) => {
+      const worded = words.get(entry.trackId)
+      const fresh = worded ? this.refreshedReason(entry, worded, candidates) : null
+      return fresh === null
+        ? []
+        : [{ pickId: entry.pickId ?? null, trackId: entry.trackId, entry: fresh }]
+    })
+    this.applyQueueReplacements([...replaced, ...refreshed])
+  }
+
+  /**
+   * A kept pick's entry with its scores and reason as the model sees them now (the draw's
+   * probability stays: it is how the pick was chosen), or null when its reason line and scores
+   * have not changed.
+   */
+  private refreshedReason(
+    entry: QueueEntry,
+    worded: WordedSong,
+    candidates: readonly (ScoredSong & AutoPickExtras)[],
+  ): QueuedTrack | null {
+    const before = entry.reason
+    const place = candidates.findIndex((c) => c.trackId === entry.trackId)
+    const atPlace = place >= 0 ? candidates[place]?.bestMeans[place] : undefined
+    const why = withPickContext(worded.why, {
+      wildCard: atPlace !== undefined && atPlace > worded.mean,
+      probability: before?.probability ?? null,
+    })
+    const line = before?.why?.line
+    if (line === why.line && before?.ucb === worded.ucb && before.mean === worded.mean) return null
+    return {
+      ...entry,
+      reason: {
+        mean: worded.mean,
+        bonus: worded.bonus,
+        ucb: worded.ucb,
+        // A pick saved without its reason: its chance is unknown, as asAutoPickReason takes it.
+        probability: before?.probability ?? 1,
+        why,
+        reasons: [why.line],
+      },
+      track: this.options.getTrack(entry.trackId),
+    }
+  }
+
+  private applyQueueReplacements(replaced: QueueReplacement<QueuedTrack>[]): void {
+    const { queue, emit } = this.options
+    const saved = queue.load()
+    const { entries, applied } = applyReplacements<QueuedTrack>(
+      saved.entries.map((e) => ({ ...e, track: null })),
+      saved.current,
+      replaced,
+    )
+    if (applied.length === 0) return
+    this.queueRevision += 1
+    this.replacementLog.push({ revision: this.queueRevision, replaced: applied })
+    if (this.replacementLog.length > REPLACEMENT_LOG) this.replacementLog.shift()
+    queue.save({ ...saved, entries })
+    emit('queueChanged', { revision: this.queueRevision, replaced: applied })
+  }
+}
+
+interface AutoPickExtras {
+  track: Track | null
+  artist: string | null
+  /** The i-th best mean among the eligible songs, by i (a wild card is below it at place i). */
+  bestMeans: readonly number[]
+}
+
+type AutoPickCandidate = AutoQueueCandidate &
+  Recommendation &
+  AutoPickExtras & {
+    reasons: string[]
+  }
+
+/** The score an auto-pick's entry was drawn (or last re-worded) with, when its reason says. */
+function scoreOf(reason: AutoPickReason | undefined): number | null {
+  const ucb = reason?.ucb
+  return ucb !== undefined && Number.isFinite(ucb) ? ucb : null
+}
