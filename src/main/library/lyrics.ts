@@ -48,6 +48,16 @@ async function readSidecar(path: string): Promise<string | null> {
   }
 }
 
+/**
+ * Tags that hold lyrics as text, LRC or plain (Vorbis/FLAC LYRICS and UNSYNCEDLYRICS, MP4 ©lyr,
+ * APEv2 Lyrics, ASF WM/Lyrics), by their id in upper case. Their raw text is parsed with parseLrc:
+ * music-metadata's own LRC parse keeps only a line's first stamp (the rest stays in the words) and
+ * ignores `[offset]`.
+ */
+const TEXT_LYRICS_TAGS = new Set(['LYRICS', 'UNSYNCEDLYRICS', '©LYR', 'WM/LYRICS'])
+/** ID3 frames with lyrics as a structure (text, or lines with their time). */
+const ID3_LYRICS_FRAMES = new Set(['USLT', 'SYLT', 'ULT', 'SLT'])
+
 /** The lyrics in the file's tags, each tag as one candidate. */
 async function readEmbedded(path: string): Promise<Found[]> {
   try {
@@ -55,28 +65,41 @@ async function readEmbedded(path: string): Promise<Found[]> {
     const { parseFile } = await musicMetadata
     const metadata = await parseFile(path, { skipCovers: true, duration: false })
     const out: Found[] = []
-    for (const tag of metadata.common.lyrics ?? []) {
-      // Typed as always there, but USLT and ©lyr tags come without it.
-      const syncText = (tag.syncText as typeof tag.syncText | undefined) ?? []
-      if (syncText.length > 0 && tag.timeStampFormat === MILLISECONDS) {
-        const lines: LyricsLine[] = syncText
-          .filter((s) => typeof s.timestamp === 'number')
-          .map((s) => ({ time: (s.timestamp as number) / 1000, text: s.text.trim() }))
-          .sort((a, b) => a.time - b.time)
-        out.push({ synced: lines.length > 0, lines, source: 'embedded' })
-      } else if (tag.text) {
-        out.push({ ...parseLrc(tag.text), source: 'embedded' })
-      } else if (syncText.length > 0) {
-        // Synced by MPEG frame: the words without the timing.
-        out.push({
-          synced: false,
-          lines: syncText.map((s) => ({ time: null, text: s.text })),
-          source: 'embedded',
-        })
+    for (const tags of Object.values(metadata.native)) {
+      for (const tag of tags) {
+        if (typeof tag.value === 'string' && TEXT_LYRICS_TAGS.has(tag.id.toUpperCase())) {
+          out.push({ ...parseLrc(tag.value), source: 'embedded' })
+        } else if (ID3_LYRICS_FRAMES.has(tag.id) && typeof tag.value === 'object' && tag.value) {
+          const found = fromId3(tag.value as MusicMetadata.ILyricsTag)
+          if (found) out.push(found)
+        }
       }
     }
     return out
   } catch {
     return []
   }
+}
+
+/** USLT (text, maybe LRC) or SYLT (lines with their time in milliseconds or MPEG frames). */
+function fromId3(tag: MusicMetadata.ILyricsTag): Found | null {
+  // Typed as always there, but USLT frames come without it.
+  const syncText = (tag.syncText as typeof tag.syncText | undefined) ?? []
+  if (syncText.length > 0 && tag.timeStampFormat === MILLISECONDS) {
+    const lines: LyricsLine[] = syncText
+      .filter((s) => typeof s.timestamp === 'number')
+      .map((s) => ({ time: (s.timestamp as number) / 1000, text: s.text.trim() }))
+      .sort((a, b) => a.time - b.time)
+    return { synced: lines.length > 0, lines, source: 'embedded' }
+  }
+  if (tag.text) return { ...parseLrc(tag.text), source: 'embedded' }
+  if (syncText.length > 0) {
+    // Synced by MPEG frame: the words without the timing.
+    return {
+      synced: false,
+      lines: syncText.map((s) => ({ time: null, text: s.text })),
+      source: 'embedded',
+    }
+  }
+  return null
 }

@@ -1,11 +1,18 @@
 // The engine's lyrics call on real files: copies of fixtures in a temp folder with a `.lrc` or
-// `.txt` beside them, and an MP3 given USLT and SYLT frames by the small ID3 writer below.
+// `.txt` beside them, an MP3 given USLT and SYLT frames by the small ID3 writer below, and FLAC,
+// Ogg Vorbis, Opus and MP4 copies given LYRICS / UNSYNCEDLYRICS / ©lyr by test/helpers/tag-writers.
 import { copyFileSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../../src/main/engine'
+import { decodeToMono } from '../../../src/main/analysis/decode'
 import { readLyrics, SIDECAR_MAX_BYTES } from '../../../src/main/library/lyrics'
 import { UserError } from '../../../src/shared/errors'
+import {
+  writeFlacWithComments,
+  writeMp4WithItems,
+  writeOggWithComments,
+} from '../../helpers/tag-writers'
 import { FIXTURES, tempDir } from '../../helpers/temp'
 
 const MUSIC = join(FIXTURES, 'music')
@@ -173,6 +180,100 @@ describe('lyrics in the file’s tags', () => {
     expect(await readLyrics(path)).toMatchObject({
       source: 'lrc',
       lines: [{ time: 2, text: 'From the sidecar' }],
+    })
+  })
+})
+
+describe('lyrics in Vorbis comments and MP4 items, read through the engine', () => {
+  const SYNCED_LRC =
+    '[ti:Chaos God]\n[offset:+200]\n[00:01.20]Drums\n[00:05.00][00:15.00]Horns rise\n[00:10.50]Strings\n'
+  const SYNCED_LINES = [
+    { time: 1, text: 'Drums' },
+    { time: 4.8, text: 'Horns rise' },
+    { time: 10.3, text: 'Strings' },
+    { time: 14.8, text: 'Horns rise' },
+  ]
+  const unsynced = (...lines: string[]): { time: null; text: string }[] =>
+    lines.map((text) => ({ time: null, text }))
+
+  it('reads LYRICS and UNSYNCEDLYRICS in FLAC, Ogg Vorbis and Opus, and ©lyr in MP4', async () => {
+    const dir = box()
+    const music = join(dir, 'music')
+    mkdirSync(music)
+    const written: [string, string][] = []
+    const copy = (name: string): [string, string] => {
+      const pair: [string, string] = [join(FIXTURES, name), join(music, name.replace(/^.*\//, ''))]
+      written.push(pair)
+      return pair
+    }
+    writeFlacWithComments(...copy('music/muldjord/chaos_god.flac'), { LYRICS: SYNCED_LRC })
+    writeFlacWithComments(...copy('music/muldjord/armygeddon.flac'), {
+      UNSYNCEDLYRICS: 'Marching on\r\nThe ground shakes',
+    })
+    writeOggWithComments(...copy('music/wesnoth/battle-epic.ogg'), {
+      LYRICS: 'Horns in the hills\n\nThe army comes',
+    })
+    writeOggWithComments(...copy('music/singularity/Coherence.opus'), {
+      UNSYNCEDLYRICS: 'Drifting',
+    })
+    writeMp4WithItems(...copy('music/drascula/track1.m4a'), { '©lyr': 'A castle\nA night' })
+    // moov before mdat: the writer moves the chunk offsets, the lyrics are synced LRC.
+    writeMp4WithItems(...copy('formats/aac-faststart.m4a'), { '©lyr': SYNCED_LRC })
+
+    const engine = new Engine({ dbPath: join(dir, 'library.db'), watch: false })
+    cleanups.push(() => engine.close())
+    await engine.handlers.addRoot({ path: music })
+    const summary = await engine.scan()
+    const { tracks } = await engine.handlers.listTracks({})
+    expect(tracks.map((t) => t.path.replace(/^.*\//, '')).sort()).toEqual([
+      'Coherence.opus',
+      'aac-faststart.m4a',
+      'armygeddon.flac',
+      'battle-epic.ogg',
+      'chaos_god.flac',
+      'track1.m4a',
+    ])
+    expect(summary.failed).toEqual([])
+    const lyricsOf = async (name: string): Promise<unknown> =>
+      engine.handlers.lyrics({ trackId: tracks.find((t) => t.path.endsWith(`/${name}`))!.id })
+    // The writers only added: the audio decodes to the fixture's samples, the old tags are read.
+    for (const [source, target] of written) {
+      const [before, after] = await Promise.all([decodeToMono(source), decodeToMono(target)])
+      expect(after.pcm.length).toBe(before.pcm.length)
+      expect(Buffer.from(after.pcm.buffer).equals(Buffer.from(before.pcm.buffer))).toBe(true)
+    }
+    expect(tracks.find((t) => t.path.endsWith('/battle-epic.ogg'))!.title).toBe('Battle Epic')
+    expect(tracks.find((t) => t.path.endsWith('/track1.m4a'))!.album).toBeTruthy()
+
+    expect(await lyricsOf('chaos_god.flac')).toEqual({
+      synced: true,
+      source: 'embedded',
+      lines: SYNCED_LINES,
+    })
+    expect(await lyricsOf('armygeddon.flac')).toEqual({
+      synced: false,
+      source: 'embedded',
+      lines: unsynced('Marching on', 'The ground shakes'),
+    })
+    expect(await lyricsOf('battle-epic.ogg')).toEqual({
+      synced: false,
+      source: 'embedded',
+      lines: unsynced('Horns in the hills', '', 'The army comes'),
+    })
+    expect(await lyricsOf('Coherence.opus')).toEqual({
+      synced: false,
+      source: 'embedded',
+      lines: unsynced('Drifting'),
+    })
+    expect(await lyricsOf('track1.m4a')).toEqual({
+      synced: false,
+      source: 'embedded',
+      lines: unsynced('A castle', 'A night'),
+    })
+    expect(await lyricsOf('aac-faststart.m4a')).toEqual({
+      synced: true,
+      source: 'embedded',
+      lines: SYNCED_LINES,
     })
   })
 })
