@@ -120,9 +120,6 @@ const partImports = {
 // Imports that still run upward today, each to be removed (never add one): file → parts it may
 // still reach past its layer.
 const upwardAllowList = {
-  // The taste service records live metrics through insights/: MetricStore moves into db/ (issue 11
-  // item 1) and the live metrics log (insights/online.ts) belongs in taste/.
-  'src/main/taste/service.ts': ['insights'],
   // The command line's commands that still build their own stores instead of asking the Engine
   // through its contract calls (issue 11 item 2); cli/main.ts itself only dispatches.
   'src/main/cli/context.ts': ['db'],

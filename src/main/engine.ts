@@ -26,7 +26,7 @@ import type {
 import { AutoPicker } from './queue/auto-pick'
 import { Coalescer } from './queue/rerank'
 import { rediscover, turnedDownSongs } from './taste/rediscover'
-import { MetricStore } from './insights/metrics'
+import { MetricStore } from './db/metric-store'
 import { listenerInsights } from './insights/listener'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'

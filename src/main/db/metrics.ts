@@ -46,7 +46,7 @@ const METRIC_NAMES_SQL = `
 
 /**
  * `runs` and `metrics`: model trajectories and their (step, name, value) points. The buffering
- * and checks of what is logged live in insights/metrics.ts (MetricStore); this is their storage.
+ * and checks of what is logged live in db/metric-store.ts (MetricStore); this is their storage.
  */
 export class MetricRepository {
   private readonly statements: Statements

@@ -34,7 +34,7 @@ import {
   type ReplayPolicy,
   type Vector,
 } from './evaluation'
-import { MetricStore } from './metrics'
+import { MetricStore } from '../db/metric-store'
 import { stratifiedFolds } from '../../shared/folds'
 
 export type PcaSize = number | 'full'

@@ -88,7 +88,7 @@ export interface ModelInsightInputs {
 
 /**
  * One reward scored by progressive validation: the model's prediction for the song BEFORE it
- * learned from the reward, the reward, and ‖θ‖ after (see insights/online.ts).
+ * learned from the reward, the reward, and ‖θ‖ after (see taste/online.ts).
  */
 export interface RewardObservation {
   eventId: number

@@ -19,8 +19,8 @@ import type {
   TasteStatus,
 } from './core'
 import type { TasteInsights } from '../../shared/insights'
-import { MetricStore, type JsonValue, type RunInfo, type RunSpec } from '../insights/metrics'
-import { LiveMetricsLog } from '../insights/online'
+import { MetricStore, type JsonValue, type RunInfo, type RunSpec } from '../db/metric-store'
+import { LiveMetricsLog } from './online'
 
 /** A worker's answer plus the rewards it observed meanwhile (a bounded page of them). */
 export interface Observed<T> {

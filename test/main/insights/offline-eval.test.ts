@@ -15,7 +15,7 @@ import {
   formatOfflineEvaluation,
   replayLabelled,
 } from '../../../src/main/insights/offline-eval'
-import { MetricStore } from '../../../src/main/insights/metrics'
+import { MetricStore } from '../../../src/main/db/metric-store'
 import { main } from '../../../src/main/cli/main'
 import { formatTable, type Io } from '../../../src/main/cli/output'
 import { tempDir } from '../../helpers/temp'

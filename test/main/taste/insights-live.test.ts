@@ -3,13 +3,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { openDatabase, type Database } from '../../../src/main/db/database'
-import { MetricStore } from '../../../src/main/insights/metrics'
+import { MetricStore } from '../../../src/main/db/metric-store'
 import {
   LiveMetricsLog,
   OnlineMetrics,
   type LiveModel,
   type LiveObservation,
-} from '../../../src/main/insights/online'
+} from '../../../src/main/taste/online'
 import { tempDir } from '../../helpers/temp'
 import { seededNormal } from './random'
 

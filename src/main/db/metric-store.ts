@@ -1,5 +1,5 @@
-import type { Database } from '../db/database'
-import { MetricRepository, type JsonValue, type MetricPoint, type RunInfo } from '../db/metrics'
+import type { Database } from './database'
+import { MetricRepository, type JsonValue, type MetricPoint, type RunInfo } from './metrics'
 
 // Metric primitives for the Insights plots and offline experiments: a run is one model
 // trajectory (the live model, or a policy replayed on the event log) and its metrics are

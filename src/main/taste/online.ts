@@ -1,7 +1,7 @@
 // Progressive validation (Blum, Kalai & Langford 1999): each reward is first scored against the
 // prediction the model made BEFORE learning from it, so the running error is an honest estimate
 // of out-of-sample error with no held-out set.
-import type { MetricStore, Run, RunInfo, RunSpec } from './metrics'
+import type { MetricStore, Run, RunInfo, RunSpec } from '../db/metric-store'
 
 export interface OnlineObservation {
   /** The model's predicted mean θ·x for the rewarded song, before the update. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { openDatabase } from '../../../src/main/db/database'
-import { MetricStore, NonFiniteMetricError } from '../../../src/main/insights/metrics'
+import { MetricStore, NonFiniteMetricError } from '../../../src/main/db/metric-store'
 import { tempDir } from '../../helpers/temp'
 
 let cleanups: (() => void)[] = []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { euclideanNorm, OnlineMetrics } from '../../../src/main/insights/online'
+import { euclideanNorm, OnlineMetrics } from '../../../src/main/taste/online'
 
 describe('OnlineMetrics (progressive validation)', () => {
   it('scores each reward against the prediction made before it, with running means', () => {
