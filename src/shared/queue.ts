@@ -359,11 +359,39 @@ export function trimPlayed<E extends QueueEntryBase>(
   queue: PlayQueue<E>,
   keep: number,
 ): PlayQueue<E> {
-  if (queue.repeat === 'all') return queue
+  return dropPlayed(queue, keep).queue
+}
+
+/** trimPlayed, also answering the entries it dropped, oldest first (for Previous to bring back). */
+export function dropPlayed<E extends QueueEntryBase>(
+  queue: PlayQueue<E>,
+  keep: number,
+): { queue: PlayQueue<E>; dropped: E[] } {
+  if (queue.repeat === 'all') return { queue, dropped: [] }
   const { played } = queueParts(queue)
-  if (played.length <= keep) return queue
-  const dropped = new Set(played.slice(0, played.length - keep))
-  return keepOnly(queue, new Set(queue.items.map((_, i) => i).filter((i) => !dropped.has(i))))
+  if (played.length <= keep) return { queue, dropped: [] }
+  const out = played.slice(0, played.length - keep)
+  const dropped = new Set(out)
+  return {
+    queue: keepOnly(queue, new Set(queue.items.map((_, i) => i).filter((i) => !dropped.has(i)))),
+    dropped: out.map((i) => (queue.items[i] as QueueItem<E>).entry),
+  }
+}
+
+/**
+ * Previous before the first entry: `entry` (a song played earlier and dropped from the queue)
+ * comes back as the first in play order and becomes current; what was there plays after it again.
+ */
+export function backTo<E extends QueueEntryBase>(queue: PlayQueue<E>, entry: E): PlayQueue<E> {
+  const key = queue.nextKey
+  const items = [{ key, entry }, ...queue.items]
+  return {
+    ...queue,
+    items,
+    current: 0,
+    order: queue.shuffle ? [key, ...queue.order] : queue.order,
+    nextKey: key + 1,
+  }
 }
 
 /**

@@ -249,6 +249,48 @@ describe('Player', () => {
     expect(player.recentlyPlayed()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   })
 
+  it('Previous goes back through every song played this session, not only the few kept', async () => {
+    const { bridge, sounds, player } = setup()
+    const tracks = Array.from({ length: 12 }, (_, i) => fakeTrack(i + 1))
+    player.playTracksNow(tracks)
+    for (let i = 0; i < 9; i++) {
+      player.next()
+      await settle()
+    }
+    expect(player.getSnapshot().queue.items).toHaveLength(PLAYED_KEPT + 3)
+    const heard: number[] = []
+    for (let i = 0; i < 9; i++) {
+      player.previous()
+      await settle()
+      heard.push(player.getSnapshot().track!.id)
+    }
+    expect(heard).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1])
+    expect(sounds.made.at(-1)!.url).toBe('/media/1')
+    expect(
+      bridge
+        .callsOf('playEnded')
+        .slice(-9)
+        .map((e) => e.reason),
+    ).toEqual(Array(9).fill('previous'))
+    // The first song of the session: Previous starts it again.
+    const made = sounds.made.length
+    player.previous()
+    expect(player.getSnapshot().track?.id).toBe(1)
+    expect(sounds.made).toHaveLength(made)
+    // Forward again, in the same order, the played part kept short on the way.
+    const forward: number[] = []
+    for (let i = 0; i < 11; i++) {
+      player.next()
+      await settle()
+      forward.push(player.getSnapshot().track!.id)
+    }
+    expect(forward).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    expect(player.getSnapshot().queue.current).toBe(PLAYED_KEPT)
+    // And back again across what was dropped twice.
+    for (let i = 0; i < 8; i++) player.previous()
+    expect(player.getSnapshot().track?.id).toBe(4)
+  })
+
   it('Clear empties up next, the song plays on, and Undo brings the songs back', async () => {
     const { bridge, sounds, player } = setup()
     player.playTracksNow(bridge.tracks.slice(0, 4))

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
   addToQueue,
+  backTo,
   clear,
   clearUpNext,
   currentItem,
   cycleRepeat,
+  dropPlayed,
   emptyQueue,
   jumpTo,
   move,
@@ -266,6 +268,34 @@ describe('played / now playing / up next', () => {
     const trimmed = trimPlayed(q, 1)
     expect(partIds(trimmed)).toEqual({ ...before, played: before.played.slice(-1) })
     expect(trimmed.order).toHaveLength(trimmed.items.length)
+  })
+
+  it('says which played entries it dropped, oldest first, and Previous can bring them back', () => {
+    const { queue, dropped } = dropPlayed(at(6, 1, 2, 3, 4, 5, 6, 7, 8), 3)
+    expect(dropped.map((e) => e.trackId)).toEqual([1, 2, 3])
+    expect(previous(previous(previous(queue)))).toMatchObject({ current: 0 })
+    // At the first entry, the newest dropped one comes back in front and plays.
+    const back = backTo(previous(previous(previous(queue))), dropped[2]!)
+    expect(ids(back)).toEqual([3, 4, 5, 6, 7, 8])
+    expect(partIds(back)).toEqual({ played: [], current: 3, upNext: [4, 5, 6, 7, 8] })
+    // Its key is new: the same song may still be elsewhere in the queue.
+    expect(new Set(back.items.map((i) => i.key)).size).toBe(back.items.length)
+    expect(dropPlayed(at(1, 1, 2, 3), 3).dropped).toEqual([])
+  })
+
+  it('brings a dropped entry back first in a shuffled order too', () => {
+    let q = setShuffle(at(0, 1, 2, 3, 4, 5, 6), true)
+    for (let i = 0; i < 3; i++) q = next(q)
+    const { queue, dropped } = dropPlayed(q, 0)
+    expect(dropped).toHaveLength(3)
+    const back = backTo(queue, dropped[2]!)
+    expect(partIds(back)).toEqual({
+      played: [],
+      current: dropped[2]!.trackId,
+      upNext: [partIds(q).current!, ...partIds(q).upNext],
+    })
+    expect(back.order).toHaveLength(back.items.length)
+    expect(partIds(next(back)).current).toBe(partIds(q).current)
   })
 
   it('clears up next, keeping the playing and played entries, and says what it took out', () => {

@@ -6,6 +6,7 @@ import type { CallArgs, QueueEntry, QueueState } from '../../../../shared/contra
 import type { EndReason, Track } from '../../../../shared/domain'
 import {
   addToQueue,
+  backTo,
   clearUpNext,
   currentItem,
   emptyQueue,
@@ -20,7 +21,7 @@ import {
   remove,
   setRepeat,
   setShuffle,
-  trimPlayed,
+  dropPlayed,
   upcoming,
   upcomingCount,
   type PlayQueue,
@@ -105,6 +106,8 @@ const RESTART_INSTEAD_OF_PREVIOUS_AFTER = 3
 export const PLAYED_KEPT = 5
 /** How many of the songs started last the player remembers (recentlyPlayed). */
 export const RECENT_KEPT = 20
+/** Played songs dropped from the queue that Previous can still go back to (a long day's listening). */
+export const EARLIER_KEPT = 2000
 
 /** ReplayGain (track gain in dB, peak as a linear amplitude) → a volume factor that never clips. */
 export function replayGainFactor(gain: number | null, peak: number | null): number {
@@ -140,6 +143,11 @@ export class Player {
   private revision = 0
   /** Track ids of the songs started last, oldest first (at most RECENT_KEPT). */
   private recent: number[] = []
+  /**
+   * The session's played entries dropped from the queue's Played part (they are in History), oldest
+   * first: Previous at the start of the queue walks back through them.
+   */
+  private earlier: QueueTrack[] = []
 
   constructor(options: PlayerOptions) {
     this.bridge = options.bridge
@@ -327,10 +335,16 @@ export class Player {
       this.seek(0)
       return
     }
-    const before = previous(this.snapshot.queue)
-    if (before.current === this.snapshot.queue.current) {
-      this.seek(0)
-      return
+    const queue = this.snapshot.queue
+    let before = previous(queue)
+    if (before.current === queue.current) {
+      // At the start of the queue: back into the songs played before it.
+      const earlier = queue.current === null ? undefined : this.earlier.pop()
+      if (earlier === undefined) {
+        this.seek(0)
+        return
+      }
+      before = backTo(queue, earlier)
     }
     this.startCurrent(before, 'previous')
   }
@@ -658,7 +672,9 @@ export class Player {
     this.listenTo(session, sound)
     if (startAt !== null && startAt > 0) sound.seek(startAt)
     this.setPosition(startAt ?? 0)
-    this.setQueue(trimPlayed(queue, PLAYED_KEPT))
+    const { queue: trimmed, dropped } = dropPlayed(queue, PLAYED_KEPT)
+    if (dropped.length > 0) this.earlier = [...this.earlier, ...dropped].slice(-EARLIER_KEPT)
+    this.setQueue(trimmed)
     this.update({ track, duration: track.duration, status: 'loading', note: null, atEnd: false })
     this.reportStart(session)
     sound.play()
