@@ -1,4 +1,4 @@
-// Small tag writers for tests: they add Vorbis comments to a copy of a FLAC, Ogg Vorbis or Ogg Opus
+// Small tag writers for tests: they set Vorbis comments in a copy of a FLAC, Ogg Vorbis or Ogg Opus
 // fixture and an iTunes item (©lyr, ©nam…) to an MP4, so the engine's readers are tested on real files
 // carrying tags no fixture has. Each keeps the audio and every tag already there byte for byte.
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -40,16 +40,25 @@ function writeComments({ vendor, comments }: VorbisComments): Buffer {
   ])
 }
 
-function withAdded(list: VorbisComments, added: Record<string, string>): VorbisComments {
-  const more = Object.entries(added).map(([key, value]) => Buffer.from(`${key}=${value}`, 'utf8'))
-  return { vendor: list.vendor, comments: [...list.comments, ...more] }
+/** The comments with `set` written in: a key already there (in any case) gets the new value. */
+function withSet(list: VorbisComments, set: Record<string, string>): VorbisComments {
+  const keys = new Set(Object.keys(set).map((key) => key.toUpperCase()))
+  const kept = list.comments.filter((c) => {
+    const text = c.toString('utf8')
+    return !keys.has(text.slice(0, Math.max(0, text.indexOf('='))).toUpperCase())
+  })
+  const more = Object.entries(set).map(([key, value]) => Buffer.from(`${key}=${value}`, 'utf8'))
+  return { vendor: list.vendor, comments: [...kept, ...more] }
 }
 
-/** A copy of the FLAC file at `source` written to `target` with `added` in its VORBIS_COMMENT block. */
+/**
+ * A copy of the FLAC file at `source` written to `target` with `tags` set in its VORBIS_COMMENT
+ * block (a key already there gets the new value). `target` may be `source`: a re-tag in place.
+ */
 export function writeFlacWithComments(
   source: string,
   target: string,
-  added: Record<string, string>,
+  tags: Record<string, string>,
 ): void {
   const flac = readFileSync(source)
   if (flac.toString('latin1', 0, 4) !== 'fLaC') throw new Error(`${source} is not FLAC`)
@@ -65,7 +74,7 @@ export function writeFlacWithComments(
   const list = comment
     ? parseComments(comment.body, 0)
     : { vendor: Buffer.from('attune'), comments: [] }
-  const body = writeComments(withAdded(list, added))
+  const body = writeComments(withSet(list, tags))
   if (comment) comment.body = body
   else blocks.splice(1, 0, { type: 4, body })
   const out: Buffer[] = [Buffer.from('fLaC', 'latin1')]
@@ -178,14 +187,14 @@ function paginate(packets: Buffer[], serial: number): OggPage[] {
 }
 
 /**
- * A copy of the Ogg Vorbis or Ogg Opus file at `source` written to `target` with `added` in its
+ * A copy of the Ogg Vorbis or Ogg Opus file at `source` written to `target` with `tags` set in its
  * comment header (the second packet); the header pages are laid out anew, the audio pages are kept
  * with their sequence numbers moved and their CRCs recomputed.
  */
 export function writeOggWithComments(
   source: string,
   target: string,
-  added: Record<string, string>,
+  tags: Record<string, string>,
 ): void {
   const pages = readPages(readFileSync(source))
   const first = pages[0]
@@ -215,11 +224,7 @@ export function writeOggWithComments(
   const magic = opus ? 8 : 7
   const list = parseComments(comment, magic)
   const rest = comment.subarray(list.end) // Vorbis' framing bit; Opus' padding
-  packets[0] = Buffer.concat([
-    comment.subarray(0, magic),
-    writeComments(withAdded(list, added)),
-    rest,
-  ])
+  packets[0] = Buffer.concat([comment.subarray(0, magic), writeComments(withSet(list, tags)), rest])
   const out = [first, ...paginate(packets, first.serial), ...pages.slice(next)]
   writeFileSync(target, Buffer.concat(out.map((page, sequence) => writePage(page, sequence))))
 }

@@ -10,8 +10,8 @@ import { EventLog } from './events'
 
 /**
  * The "never play" rules in force (folded from the event log) and the songs they cover. The
- * covered set is worked out once per change of the rules or the library (library_version:
- * songs added, removed or found missing), not on every pick.
+ * covered set is worked out once per change of the rules or the library (library_version: songs
+ * added, removed or found missing, re-tagged artist, album, genre, or moved), not on every pick.
  */
 export class ExclusionRepository {
   private readonly statements: Statements

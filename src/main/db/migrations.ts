@@ -420,6 +420,37 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 14,
+    name: 'the library version also moves with a song’s genre and path',
+    up(db) {
+      // Never-play rules (db/exclusions.ts) cache the songs they cover until library_version moves,
+      // and match genres and folders too: a song re-tagged to an excluded genre, or moved into an
+      // excluded folder, must move it. Both change rarely, so the album summaries rebuilt with it
+      // cost nothing noticeable. Migration 7's columns, plus genre and path.
+      const watched = [
+        'album',
+        'album_artist',
+        'artist',
+        'year',
+        'duration',
+        'cover_id',
+        'missing_since',
+        'disc_no',
+        'track_no',
+        'genre',
+        'path',
+      ]
+      const changed = watched.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')
+      db.exec(`
+        DROP TRIGGER tracks_version_update;
+        CREATE TRIGGER tracks_version_update AFTER UPDATE OF ${watched.join(', ')} ON tracks
+          WHEN ${changed} BEGIN
+          UPDATE library_version SET version = version + 1;
+        END;
+      `)
+    },
+  },
 ]
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

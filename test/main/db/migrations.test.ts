@@ -480,3 +480,31 @@ describe('migration 13: listens waiting for the scrobbling services', () => {
     db.close()
   })
 })
+
+describe('migration 14: the library version follows genre and path too', () => {
+  it('moves when a song’s genre or path changes, as before for the album columns, not for bookkeeping', () => {
+    const file = dbFile()
+    const before = openDatabase(file, { migrations: migrations.slice(0, 13) })
+    before
+      .prepare(`INSERT INTO tracks (path, genre, added_at) VALUES ('/m/a.mp3', 'Rock', 1)`)
+      .run()
+    const version = (db: ReturnType<typeof openDatabase>) =>
+      db.prepare(`SELECT version FROM library_version`).pluck().get() as number
+    // Before it, a re-tagged genre or a moved file left the version alone.
+    const was = version(before)
+    before.prepare(`UPDATE tracks SET genre = 'Jazz', path = '/m/b.mp3'`).run()
+    expect(version(before)).toBe(was)
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 14) })
+    expect(schemaVersion(db)).toBe(14)
+    for (const change of [`genre = 'Polka'`, `path = '/m/moved/b.mp3'`, `artist = 'Y'`]) {
+      const at = version(db)
+      db.prepare(`UPDATE tracks SET ${change}`).run()
+      expect(version(db), change).toBe(at + 1)
+    }
+    const at = version(db)
+    db.prepare(`UPDATE tracks SET genre = 'Polka', scanned_at = 9, size = 10`).run()
+    expect(version(db)).toBe(at)
+    db.close()
+  })
+})
