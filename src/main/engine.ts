@@ -1,20 +1,18 @@
 import { EventEmitter } from 'node:events'
 import { resolve } from 'node:path'
-import { openDatabase, type Database, type OpenOptions } from './db/database'
+import { checkWritable, openDatabase, type Database, type OpenOptions } from './db/database'
 import { coversDirFor } from './paths'
-import { scanLibrary, TrackStore, watchLibrary } from './library'
+import { TrackStore } from './library/track-store'
 import { EventLog, unplayableTracks } from './db/events'
-import { createMediaHandler } from './media'
+import type { MediaHandler } from './media/media-route'
 import { QueueStore } from './db/queue'
 import { SettingsStore } from './db/settings'
 import { PickHistory } from './db/pick-history'
 import { OtherWriters } from './db/other-writers'
-import { analyseLibrary, defaultWorkerCount } from './analysis/pool'
 import { EmbeddingStore } from './db/embeddings'
 import { EXTRACTOR } from './analysis/feature-names'
 import type { AnalysisResult } from '../shared/domain'
-import { TasteService } from './taste/service'
-import { importLabels } from './taste/label-import'
+import type { TasteService } from './taste/service'
 import type {
   AutoQueuePick,
   EngineEvent,
@@ -27,7 +25,6 @@ import { AutoPicker } from './queue/auto-pick'
 import { Coalescer } from './queue/rerank'
 import { rediscover, turnedDownSongs } from './taste/rediscover'
 import { MetricStore } from './db/metric-store'
-import { listenerInsights } from './insights/listener'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
 import { isNothingToScore, UserError, type ErrorBody } from '../shared/errors'
@@ -38,7 +35,10 @@ import { exclusionKey, type Exclusion, type ExclusionRule } from '../shared/excl
 import { Scrobbler } from './scrobble/scrobbler'
 import { LastfmClient } from './scrobble/lastfm'
 import { APP_VERSION } from '../shared/version'
-import { readLyrics } from './library/lyrics'
+
+// The engine loads its heavy parts (the scanner and watcher, the analysis pool, the taste worker's
+// client, the media route, tag and lyrics readers) with `import()` when first used, so a front end
+// that only reads the library (`attune stats`) starts in about the time Node loads SQLite.
 
 // What front ends need besides the Engine: they import nothing else of the engine's interior.
 export { electronSqliteBinding } from './db/native-binding'
@@ -79,7 +79,7 @@ export class Engine {
   /** Runs and their metrics (live model, offline evaluations), read by the Insights view. */
   readonly metrics: MetricStore
   private readonly pickHistory: PickHistory
-  private analysing: Promise<AnalysisResult> | null = null
+  private analysing: Promise<AnalysisResult & { workers: number }> | null = null
   private analysisAbort: AbortController | null = null
   private readonly backgroundAnalysis: boolean
   private taste: Promise<TasteService> | null = null
@@ -91,6 +91,10 @@ export class Engine {
   private readonly emitter = new EventEmitter()
   private scanning: Promise<ScanSummary> | null = null
   private watcher: { close(): Promise<void> } | null = null
+  /** The watcher's code loading, and which restart it is for. */
+  private watcherStarting: Promise<void> | null = null
+  private watcherGeneration = 0
+  private mediaLoading: Promise<MediaHandler> | null = null
   /** Whether this engine watches its folders (the app and the host do; the CLI does not). */
   private readonly watching: boolean
   private closed = false
@@ -135,7 +139,7 @@ export class Engine {
     this.backgroundAnalysis = options.backgroundAnalysis ?? false
     this.nativeBinding = options.nativeBinding
     this.log = options.log ?? (() => undefined)
-    this.media = createMediaHandler({ db: this.db, coversDir: this.coversDir })
+    this.media = async (request) => (await this.mediaHandler())(request)
     this.autoPicker = new AutoPicker({
       settings: this.settings,
       embeddings: this.embeddings,
@@ -174,15 +178,23 @@ export class Engine {
     this.emitter.emit('event', { name, payload } satisfies EngineEvent<K>)
   }
 
-  /** Scans every library folder (one scan at a time; a second call joins the running one). */
-  scan(): Promise<ScanSummary> {
+  /**
+   * Scans every library folder, or only `paths` (library folders), one scan at a time: a second
+   * call joins the running one. It first makes sure nobody else holds the database's write lock
+   * (another Attune writing), so a busy database fails at once instead of on every file.
+   */
+  scan(paths?: readonly string[]): Promise<ScanSummary> {
     if (this.scanning) return this.scanning
-    const roots = this.tracks.listRoots().map((r) => r.path)
-    const running = scanLibrary(this.db, {
-      roots,
-      coversDir: this.coversDir,
-      onProgress: (p) => this.emit('scanProgress', p),
-    })
+    const roots = paths ? [...paths] : this.tracks.listRoots().map((r) => r.path)
+    const running = import('./library/scanner')
+      .then(({ scanLibrary }) => {
+        checkWritable(this.db)
+        return scanLibrary(this.db, {
+          roots,
+          coversDir: this.coversDir,
+          onProgress: (p) => this.emit('scanProgress', p),
+        })
+      })
       .then((summary) => {
         this.emit('scanFinished', summary)
         this.emit('libraryChanged', { reason: 'scan' })
@@ -202,21 +214,25 @@ export class Engine {
 
   /**
    * Analyses every track that needs it (one run at a time; a call during a run joins it). Workers
-   * come from settings (null = cores − 1); the main thread only writes results in batches.
+   * come from `workers`, else settings (null = cores − 1); the main thread only writes results in
+   * batches. The answer says how many workers ran.
    */
-  analyse(): Promise<AnalysisResult> {
+  analyse(options: { workers?: number } = {}): Promise<AnalysisResult & { workers: number }> {
     if (this.analysing) return this.analysing
     const abort = new AbortController()
     this.analysisAbort = abort
-    const workers = this.settings.get().analysis.workers
-    const running = analyseLibrary(this.db, {
-      ...(workers ? { workers } : {}),
-      signal: abort.signal,
-      activeWorkers: () =>
-        this.playing.size > 0 ? Math.floor((workers ?? defaultWorkerCount()) / 2) : Infinity,
-      onProgress: (p) => this.emit('analysisProgress', p),
-      log: this.log,
-    })
+    const running = import('./analysis/pool')
+      .then(({ analyseLibrary, defaultWorkerCount }) => {
+        const workers =
+          options.workers ?? this.settings.get().analysis.workers ?? defaultWorkerCount()
+        return analyseLibrary(this.db, {
+          workers,
+          signal: abort.signal,
+          activeWorkers: () => (this.playing.size > 0 ? Math.floor(workers / 2) : Infinity),
+          onProgress: (p) => this.emit('analysisProgress', p),
+          log: this.log,
+        }).then((result) => ({ ...result, workers }))
+      })
       .then((result) => {
         this.emit('analysisFinished', result)
         if (result.analysed > 0) this.emit('libraryChanged', { reason: 'scan' })
@@ -232,19 +248,23 @@ export class Engine {
 
   /** The taste model's worker, started on first use (it loads every vector and replays the log). */
   tasteService(): Promise<TasteService> {
-    this.taste ??= TasteService.start({
-      db: this.db,
-      dbPath: this.dbPath,
-      log: this.log,
-      // One store: the live run's buffered rows are then visible to the Insights reads.
-      metrics: this.metrics,
-      ...(this.nativeBinding ? { nativeBinding: this.nativeBinding } : {}),
-    }).catch((error: unknown) => {
-      // Nothing analysed yet ('not-analysed', 'no-vectors' from the worker) is a state the
-      // listener can change: the next call tries again.
-      this.taste = null
-      throw error
-    })
+    this.taste ??= import('./taste/service')
+      .then(({ TasteService }) =>
+        TasteService.start({
+          db: this.db,
+          dbPath: this.dbPath,
+          log: this.log,
+          // One store: the live run's buffered rows are then visible to the Insights reads.
+          metrics: this.metrics,
+          ...(this.nativeBinding ? { nativeBinding: this.nativeBinding } : {}),
+        }),
+      )
+      .catch((error: unknown) => {
+        // Nothing analysed yet ('not-analysed', 'no-vectors' from the worker) is a state the
+        // listener can change: the next call tries again.
+        this.taste = null
+        throw error
+      })
     return this.taste
   }
 
@@ -391,13 +411,26 @@ export class Engine {
     const previous = this.watcher
     this.watcher = null
     void previous?.close()
+    const generation = ++this.watcherGeneration
     const roots = this.tracks.listRoots().map((r) => r.path)
     if (roots.length === 0 || this.closed) return
-    this.watcher = watchLibrary(this.db, {
-      roots,
-      coversDir: this.coversDir,
-      onChange: () => this.emit('libraryChanged', { reason: 'watch' }),
+    this.watcherStarting = import('./library/watcher').then(({ watchLibrary }) => {
+      // A later restart (or close) while the watcher's code loaded: that one wins.
+      if (this.closed || generation !== this.watcherGeneration) return
+      this.watcher = watchLibrary(this.db, {
+        roots,
+        coversDir: this.coversDir,
+        onChange: () => this.emit('libraryChanged', { reason: 'watch' }),
+      })
     })
+  }
+
+  /** The media route (covers, audio files, transcodes), built on first use. */
+  private mediaHandler(): Promise<MediaHandler> {
+    this.mediaLoading ??= import('./media/media-route').then(({ createMediaHandler }) =>
+      createMediaHandler({ db: this.db, coversDir: this.coversDir }),
+    )
+    return this.mediaLoading
   }
 
   readonly handlers: Handlers = {
@@ -454,6 +487,7 @@ export class Engine {
     lyrics: async ({ trackId }) => {
       const track = this.tracks.getTrack(trackId)
       if (!track) throw new UserError(`There is no song ${trackId} in the library.`, 'not-found')
+      const { readLyrics } = await import('./library/lyrics')
       return readLyrics(track.path)
     },
     playStarted: ({ trackId }) => {
@@ -517,6 +551,7 @@ export class Engine {
     rediscover: ({ n = 20, minAgeDays }) =>
       this.rediscover(n, minAgeDays ?? this.settings.get().exploration.rediscoverAfterDays),
     importLabels: async ({ path, as, othersNot, dryRun }) => {
+      const { importLabels } = await import('./taste/label-import')
       const result = await importLabels(this.db, {
         file: path,
         ...(as ? { as } : {}),
@@ -618,8 +653,8 @@ export class Engine {
       }))
     },
     getInsights: () => this.insights(),
-    getListenerInsights: () =>
-      listenerInsights({
+    getListenerInsights: async () =>
+      (await import('./insights/listener')).listenerInsights({
         events: this.events,
         getTrack: (trackId) => this.tracks.getTrack(trackId),
         rewards: this.settings.get().rewards,
@@ -634,6 +669,7 @@ export class Engine {
     this.closed = true
     if (this.otherWriters !== null) clearInterval(this.otherWriters)
     await this.learning.idle()
+    await this.watcherStarting
     await this.watcher?.close()
     this.analysisAbort?.abort()
     await this.scanning?.catch(() => undefined)
