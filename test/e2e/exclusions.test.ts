@@ -1,5 +1,6 @@
-// End to end in Chromium: "never play" from a song's menu, the notice's Undo, and the list in
-// Settings where a rule is taken back; the engine holds exactly the rules the screen shows.
+// End to end in Chromium: "never play" from a song's menu and from a folder's menu in the Folders
+// view, the notice's Undo, and the list in Settings where a rule is taken back; the engine holds
+// exactly the rules the screen shows.
 import { resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -51,5 +52,22 @@ describe('never play, end to end', () => {
     await card.getByRole('button', { name: 'Allow again' }).click()
     await until(rules, (r) => r.length === 0, 'the rule taken back')
     await card.getByText('Nothing is excluded.').waitFor()
+  })
+
+  it('never plays a folder from its menu in the Folders view, and lists it in Settings', async () => {
+    const views = page.getByRole('navigation', { name: 'Views' })
+    await views.getByRole('button', { name: 'Folders' }).click()
+    const folder = page.getByTestId('folder').first()
+    await folder.getByRole('button', { name: /^More for / }).click()
+    await page.getByRole('menuitemcheckbox', { name: 'Never play this folder' }).click()
+    await until(rules, (r) => r.length === 1, 'the folder rule')
+    const [{ rule }] = (await rules()) as [{ rule: { kind: string; path?: string } }]
+    expect(rule.kind).toBe('folder')
+    expect(rule.path?.replace(/\/$/, '').endsWith('/wesnoth')).toBe(true)
+    await views.getByRole('button', { name: 'Settings' }).click()
+    const card = page.locator('.card[aria-label="Never play"]')
+    await card.getByText(/^Songs in the folder .*wesnoth/).waitFor()
+    await card.getByRole('button', { name: 'Allow again' }).click()
+    await until(rules, (r) => r.length === 0, 'the rule taken back')
   })
 })

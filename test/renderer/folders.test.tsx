@@ -68,6 +68,38 @@ describe('the Folders view', () => {
   })
 })
 
+describe('never play a folder', () => {
+  it('is in each folder’s menu (⋯ or right-click), and the notice’s Undo takes it back', async () => {
+    const bridge = folderLibrary()
+    renderApp(bridge)
+    fireEvent.click(screen.getByRole('button', { name: 'Folders' }))
+    const top = await screen.findByRole('list', { name: 'Library folders' })
+    fireEvent.click(within(top).getByRole('button', { name: /^\/music/ }))
+    const folders = await screen.findByRole('list', { name: 'Folders' })
+    fireEvent.click(within(folders).getByRole('button', { name: 'More for Band' }))
+    const menu = screen.getByRole('menu', { name: 'Band' })
+    fireEvent.click(within(menu).getByRole('menuitemcheckbox', { name: 'Never play this folder' }))
+    await waitFor(() =>
+      expect(bridge.callsOf('addExclusion')).toEqual([
+        { rule: { kind: 'folder', path: '/music/Band' } },
+      ]),
+    )
+    expect(screen.queryByRole('menu')).toBeNull()
+    const notice = await screen.findByText(/Songs in the folder \/music\/Band will not be picked/)
+    fireEvent.click(
+      within(notice.closest('[role="status"]')!).getByRole('button', { name: 'Undo' }),
+    )
+    await waitFor(() => expect(bridge.callsOf('removeExclusion')).toHaveLength(1))
+    // A right-click on the row opens the same menu.
+    fireEvent.contextMenu(within(folders).getByTestId('folder'))
+    expect(
+      within(screen.getByRole('menu', { name: 'Band' })).getByRole('menuitemcheckbox', {
+        name: 'Never play this folder',
+      }),
+    ).toBeTruthy()
+  })
+})
+
 describe('the library table', () => {
   it('marks titles, artists and albums made from file and folder names', async () => {
     renderApp(folderLibrary())

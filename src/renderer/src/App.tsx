@@ -671,6 +671,7 @@ export function App({
               refreshKey={refreshKey}
               onPlay={playList}
               onQueue={(tracks) => player.addTracks(tracks)}
+              onNeverPlay={(path) => neverPlay({ kind: 'folder', path })}
             />
           ) : view === 'artists' || view === 'albums' ? (
             <GroupedView

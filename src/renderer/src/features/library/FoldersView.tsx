@@ -1,8 +1,10 @@
 // The library as its folders: the library folders, then each folder's sub-folders (with how many
-// tracks they hold) and its own tracks. Any folder plays or queues with everything inside it.
-import { useEffect, useState } from 'react'
+// tracks they hold) and its own tracks. Any folder plays or queues with everything inside it, and
+// its menu (the ⋯ button or a right-click) also has "Never play this folder".
+import { useCallback, useEffect, useState, type MouseEvent } from 'react'
 import type { FolderListing, FolderSummary } from '../../../../shared/contract'
 import type { Track } from '../../../../shared/domain'
+import { ContextMenu, type MenuItem } from '../../components/ContextMenu'
 import type { Bridge } from '../../lib/bridge'
 import { errorText, formatTime, trackArtist, trackTitle } from '../../lib/format'
 
@@ -11,14 +13,24 @@ export interface FoldersViewProps {
   refreshKey: number
   onPlay: (tracks: Track[]) => void
   onQueue: (tracks: Track[]) => void
+  /** "Never play this folder": the folder's songs are not picked for the listener any more. */
+  onNeverPlay: (folderPath: string) => void
 }
 
 function plural(n: number, one: string): string {
   return `${n.toLocaleString('en')} ${n === 1 ? one : `${one}s`}`
 }
 
-export function FoldersView({ bridge, refreshKey, onPlay, onQueue }: FoldersViewProps) {
+export function FoldersView({
+  bridge,
+  refreshKey,
+  onPlay,
+  onQueue,
+  onNeverPlay,
+}: FoldersViewProps) {
   const [path, setPath] = useState<string | null>(null)
+  const [menu, setMenu] = useState<{ folder: FolderSummary; x: number; y: number } | null>(null)
+  const closeMenu = useCallback(() => setMenu(null), [])
   const [listing, setListing] = useState<FolderListing | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [note, setNote] = useState<string | null>(null)
@@ -62,6 +74,20 @@ export function FoldersView({ bridge, refreshKey, onPlay, onQueue }: FoldersView
       })
       .catch((e: unknown) => setError(`The folder’s tracks could not be read: ${errorText(e)}`))
   }
+
+  const openMenu = (folder: FolderSummary, event: MouseEvent) => {
+    event.preventDefault()
+    setMenu({ folder, x: event.clientX, y: event.clientY })
+  }
+  const menuItems = (folder: FolderSummary): MenuItem[] => [
+    { label: 'Play', onSelect: () => withFolder(folder, onPlay) },
+    { label: 'Add to queue', onSelect: () => withFolder(folder, onQueue) },
+    {
+      label: 'Never play this folder',
+      separatorBefore: true,
+      onSelect: () => onNeverPlay(folder.path),
+    },
+  ]
 
   const shown = listing !== null && listing.path === path ? listing : null
   const here = shown?.trail[shown.trail.length - 1]
@@ -109,7 +135,11 @@ export function FoldersView({ bridge, refreshKey, onPlay, onQueue }: FoldersView
       {shown && shown.folders.length > 0 ? (
         <ul className="folder-list" aria-label={path === null ? 'Library folders' : 'Folders'}>
           {shown.folders.map((folder) => (
-            <li key={folder.path} data-testid="folder">
+            <li
+              key={folder.path}
+              data-testid="folder"
+              onContextMenu={(event) => openMenu(folder, event)}
+            >
               <button className="folder-open" onClick={() => open(folder.path)} title={folder.path}>
                 <span className="folder-icon" aria-hidden="true" />
                 <span className="folder-name">{folder.name}</span>
@@ -128,6 +158,13 @@ export function FoldersView({ bridge, refreshKey, onPlay, onQueue }: FoldersView
                 onClick={() => withFolder(folder, onQueue)}
               >
                 Queue
+              </button>
+              <button
+                className="row-menu"
+                aria-label={`More for ${folder.name}`}
+                onClick={(event) => openMenu(folder, event)}
+              >
+                ⋯
               </button>
             </li>
           ))}
@@ -156,6 +193,15 @@ export function FoldersView({ bridge, refreshKey, onPlay, onQueue }: FoldersView
             </li>
           ))}
         </ol>
+      ) : null}
+      {menu ? (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          title={menu.folder.name}
+          items={menuItems(menu.folder)}
+          onClose={closeMenu}
+        />
       ) : null}
     </section>
   )
