@@ -63,6 +63,11 @@ const engineParts = {
   },
   // Sending listens to ListenBrainz and Last.fm: its own repository, its own HTTP clients.
   scrobble: { files: ['src/main/scrobble/**'], may: ['db', 'base'] },
+  // Saved playlists, M3U8 import and export: songs from the library, list files read like label lists.
+  playlists: {
+    files: ['src/main/playlists/**'],
+    may: ['db', 'library', 'taste', 'base'],
+  },
   queue: {
     files: ['src/main/queue/**'],
     may: ['db', 'media-formats', 'events', 'library', 'analysis', 'taste', 'insights', 'base'],
@@ -86,6 +91,7 @@ const engineParts = {
       'insights',
       'queue',
       'scrobble',
+      'playlists',
       'worker entries',
       'base',
     ],
@@ -112,6 +118,7 @@ const partImports = {
   insights: 'insights(/|$)',
   queue: 'queue(/|$)',
   scrobble: 'scrobble(/|$)',
+  playlists: 'playlists(/|$)',
   'worker entries': 'workers/[\\w-]+\\.worker$',
   engine: 'engine$',
   'front ends': '(cli|http|electron)(/|$)',

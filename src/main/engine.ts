@@ -35,6 +35,8 @@ import { exclusionKey, type Exclusion, type ExclusionRule } from '../shared/excl
 import { Scrobbler } from './scrobble/scrobbler'
 import { LastfmClient } from './scrobble/lastfm'
 import { APP_VERSION } from '../shared/version'
+import { PlaylistService } from './playlists/service'
+import { TOP_PLAYLIST_ID, TOP_PLAYLIST_SIZE, type Playlist } from '../shared/playlists'
 
 // The engine loads its heavy parts (the scanner and watcher, the analysis pool, the taste worker's
 // client, the media route, tag and lyrics readers) with `import()` when first used, so a front end
@@ -100,6 +102,7 @@ export class Engine {
   private closed = false
   private readonly scrobbler: Scrobbler
   private readonly exclusions: ExclusionRepository
+  private readonly playlists: PlaylistService
   /** The Last.fm request token between Connect and Finish. */
   private lastfmToken: string | null = null
   /** Picks the auto-queue's songs and re-ranks the waiting ones. */
@@ -128,6 +131,10 @@ export class Engine {
     this.embeddings = new EmbeddingStore(this.db)
     this.metrics = new MetricStore(this.db)
     this.exclusions = new ExclusionRepository(this.db, this.events)
+    this.playlists = new PlaylistService({
+      db: this.db,
+      getTrack: (trackId) => this.tracks.getTrack(trackId),
+    })
     this.scrobbler = new Scrobbler({
       repo: new ScrobbleRepository(this.db),
       settings: () => this.settings.get().scrobbling,
@@ -400,6 +407,34 @@ export class Engine {
     })
   }
 
+  /**
+   * "Top 50 for me now": the taste model's best eligible songs by score this moment (the
+   * auto-queue's rules: "never play" rules, not-for-me marks and recent plays are left out);
+   * empty while no song has a vector in the model's space.
+   */
+  private async topPlaylist(): Promise<Playlist> {
+    if (!this.modelHasSongs()) return this.playlists.live([])
+    try {
+      const taste = await this.tasteService()
+      const ranked = await taste.rank({ n: TOP_PLAYLIST_SIZE, exclude: [] })
+      return this.playlists.live(ranked.map((song) => song.trackId))
+    } catch (error) {
+      if (isNothingToScore(error)) return this.playlists.live([])
+      throw error
+    }
+  }
+
+  /** Whether any song has a vector in the model's space (the taste model has songs to rank). */
+  private modelHasSongs(): boolean {
+    const space = this.settings.get().model.space
+    return (this.embeddings.spaces().find((x) => x.space === space)?.vectors ?? 0) > 0
+  }
+
+  /** A playlist by its contract id: a saved one, or the live top list. */
+  private playlist(ref: number | typeof TOP_PLAYLIST_ID): Promise<Playlist> | Playlist {
+    return ref === TOP_PLAYLIST_ID ? this.topPlaylist() : this.playlists.get(ref)
+  }
+
   private analyseInBackground(): void {
     if (this.closed || !this.settings.get().analysis.autoStart) return
     this.analyse().catch((error: unknown) => {
@@ -606,6 +641,29 @@ export class Engine {
     listExclusions: () => this.exclusions.active(),
     addExclusion: ({ rule }) => this.setExclusion('add', rule),
     removeExclusion: ({ rule }) => this.setExclusion('remove', rule),
+    listPlaylists: async (args) => {
+      const saved = this.playlists.list()
+      if (args?.live === false || !this.modelHasSongs()) return saved
+      const { entries, ...top } = await this.topPlaylist()
+      return entries.length > 0 ? [top, ...saved] : saved
+    },
+    getPlaylist: ({ id }) => this.playlist(id),
+    createPlaylist: ({ name, trackIds }) => this.playlists.create(name, trackIds),
+    renamePlaylist: ({ id, name }) => this.playlists.rename(id, name),
+    addToPlaylist: ({ id, trackIds }) => this.playlists.add(id, trackIds),
+    movePlaylistEntry: ({ id, from, to }) => this.playlists.move(id, from, to),
+    removePlaylistEntries: ({ id, positions }) => this.playlists.remove(id, positions),
+    deletePlaylist: ({ id }) => this.playlists.delete(id),
+    restorePlaylist: ({ id }) => this.playlists.restore(id),
+    exportPlaylist: async ({ id, path }) => {
+      const { exportPlaylist } = await import('./playlists/files')
+      return exportPlaylist(await this.playlist(id), path ?? null)
+    },
+    importPlaylist: async (request) => {
+      const { importPlaylist } = await import('./playlists/files')
+      const roots = this.tracks.listRoots().map((root) => root.path)
+      return importPlaylist(this.playlists, request, roots)
+    },
     scrobblingStatus: () => this.scrobbler.status(),
     connectLastfm: async ({ apiKey, apiSecret }) => {
       const current = this.settings.get().scrobbling.lastfm

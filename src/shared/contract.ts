@@ -24,6 +24,13 @@ import { asAutoPickReason, type AutoPickReason } from './reasons'
 import type { Explanation, Recommendation } from './taste'
 import { UserError, type CallAnswer, type ErrorBody, type ErrorCode } from './errors'
 import type { Lyrics } from './lyrics'
+import {
+  TOP_PLAYLIST_ID,
+  type Playlist,
+  type PlaylistExport,
+  type PlaylistImportSummary,
+  type PlaylistSummary,
+} from './playlists'
 
 /** A call: its argument schema, and (type only) its result. */
 export interface CallSpec<A extends z.ZodType, R> {
@@ -233,6 +240,11 @@ const queueEntry = z
   })
   .strict()
 
+/** A saved playlist's id, or 'top': the live "Top 50 for me now". */
+const playlistRef = z.union([id, z.literal(TOP_PLAYLIST_ID)])
+const playlistName = z.string().trim().min(1).max(200)
+const playlistPlace = z.number().int().min(0).max(100_000)
+
 export const calls = {
   getStatus: call<LibraryStatus>()(none),
   listRoots: call<Root[]>()(none),
@@ -432,6 +444,60 @@ export const calls = {
   addExclusion: call<Exclusion[]>()(z.object({ rule: exclusionRuleSchema }).strict()),
   /** Takes a "never play" rule back (Undo, or the list in Settings). */
   removeExclusion: call<Exclusion[]>()(z.object({ rule: exclusionRuleSchema }).strict()),
+  /**
+   * The playlists: the live "Top 50 for me now" first (while any song is analysed), then the saved
+   * ones by name, each with how many of its entries are missing from the library. `live: false`
+   * leaves the live one out (it asks the taste model).
+   */
+  listPlaylists: call<PlaylistSummary[]>()(
+    z.object({ live: z.boolean().optional() }).strict().optional(),
+  ),
+  /** A playlist's entries in order (missing ones greyed, kept); 'top' computes the live one now. */
+  getPlaylist: call<Playlist>()(z.object({ id: playlistRef }).strict()),
+  /** Saves songs (the queue, a selection) as a new playlist in this order. */
+  createPlaylist: call<PlaylistSummary>()(
+    z.object({ name: playlistName, trackIds: z.array(id).max(100_000) }).strict(),
+  ),
+  renamePlaylist: call<PlaylistSummary>()(z.object({ id, name: playlistName }).strict()),
+  /** Adds songs at the end of a saved playlist. */
+  addToPlaylist: call<PlaylistSummary>()(
+    z.object({ id, trackIds: z.array(id).min(1).max(100_000) }).strict(),
+  ),
+  /** Moves one entry of a saved playlist from one place to another (0-based). */
+  movePlaylistEntry: call<Playlist>()(
+    z.object({ id, from: playlistPlace, to: playlistPlace }).strict(),
+  ),
+  /** Takes entries (by their 0-based places) out of a saved playlist. */
+  removePlaylistEntries: call<Playlist>()(
+    z.object({ id, positions: z.array(playlistPlace).min(1).max(100_000) }).strict(),
+  ),
+  /** Deletes a saved playlist; restorePlaylist undoes it until the next delete. */
+  deletePlaylist: call<void>()(z.object({ id }).strict()),
+  restorePlaylist: call<PlaylistSummary>()(z.object({ id }).strict()),
+  /**
+   * A playlist as M3U8: written to `path` (an .m3u8 or .m3u file on the engine's computer, paths
+   * relative to its folder) or, without one, only answered as text with absolute paths (a download).
+   */
+  exportPlaylist: call<PlaylistExport>()(
+    z.object({ id: playlistRef, path: z.string().min(1).max(5000).optional() }).strict(),
+  ),
+  /**
+   * Reads an M3U or M3U8 playlist into a new playlist: from a file on the engine's computer
+   * (`path`), or its text (an upload, with its file name). Entries not in the library are kept as
+   * missing and listed.
+   */
+  importPlaylist: call<PlaylistImportSummary>()(
+    z.union([
+      z.object({ path: z.string().min(1).max(5000), name: playlistName.optional() }).strict(),
+      z
+        .object({
+          text: z.string().max(1_000_000),
+          fileName: z.string().min(1).max(1000),
+          name: playlistName.optional(),
+        })
+        .strict(),
+    ]),
+  ),
   /** How sending listens to ListenBrainz and Last.fm stands: account, waiting, sent, problems. */
   scrobblingStatus: call<ScrobbleServiceStatus[]>()(none),
   /**

@@ -21,6 +21,13 @@ import type {
 } from '../../src/shared/contract'
 import type { Mark, Root, Track, TrackLabel } from '../../src/shared/domain'
 import type { Lyrics } from '../../src/shared/lyrics'
+import {
+  TOP_PLAYLIST_ID,
+  TOP_PLAYLIST_NAME,
+  type Playlist,
+  type PlaylistId,
+  type PlaylistSummary,
+} from '../../src/shared/playlists'
 import { reasonLine, type PickReason, type ReasonSong } from '../../src/shared/reasons'
 import type { MetricPointView, RunSummary, TasteInsights } from '../../src/shared/insights'
 import { BridgeError, type Bridge } from '../../src/renderer/src/lib/bridge'
@@ -184,6 +191,9 @@ export class FakeBridge implements Bridge {
   readonly api: Api
   /** The "never play" rules, as listExclusions answers. */
   exclusions: Exclusion[] = []
+  /** Saved playlists: their names and songs in order (a missing entry: a track id not in `tracks`). */
+  playlists: { id: number; name: string; trackIds: number[]; deleted: boolean }[] = []
+  private playlistIds = 0
 
   /** Tracks in a folder and its sub-folders, in path order. */
   private under(folder: string): Track[] {
@@ -465,6 +475,69 @@ export class FakeBridge implements Bridge {
         this.exclusions = this.exclusions.filter((e) => exclusionKey(e.rule) !== exclusionKey(rule))
         return this.exclusions
       },
+      listPlaylists: () => [
+        this.playlistSummary(this.playlistView(TOP_PLAYLIST_ID)),
+        ...this.playlists
+          .filter((p) => !p.deleted)
+          .map((p) => this.playlistSummary(this.playlistView(p.id))),
+      ],
+      getPlaylist: ({ id }) => this.playlistView(id),
+      createPlaylist: ({ name, trackIds }) => {
+        if (this.playlists.some((p) => !p.deleted && p.name === name))
+          throw new BridgeError(`There is already a playlist called “${name}”.`, 'conflict')
+        const id = ++this.playlistIds
+        this.playlists.push({ id, name, trackIds: [...trackIds], deleted: false })
+        return this.playlistSummary(this.playlistView(id))
+      },
+      renamePlaylist: ({ id, name }) => {
+        this.savedPlaylist(id).name = name
+        return this.playlistSummary(this.playlistView(id))
+      },
+      addToPlaylist: ({ id, trackIds }) => {
+        this.savedPlaylist(id).trackIds.push(...trackIds)
+        return this.playlistSummary(this.playlistView(id))
+      },
+      movePlaylistEntry: ({ id, from, to }) => {
+        const ids = this.savedPlaylist(id).trackIds
+        const [moved] = ids.splice(from, 1)
+        if (moved !== undefined) ids.splice(to, 0, moved)
+        return this.playlistView(id)
+      },
+      removePlaylistEntries: ({ id, positions }) => {
+        const playlist = this.savedPlaylist(id)
+        playlist.trackIds = playlist.trackIds.filter((_, i) => !positions.includes(i))
+        return this.playlistView(id)
+      },
+      deletePlaylist: ({ id }) => {
+        this.savedPlaylist(id).deleted = true
+      },
+      restorePlaylist: ({ id }) => {
+        const playlist = this.playlists.find((p) => p.id === id)
+        if (playlist) playlist.deleted = false
+        return this.playlistSummary(this.playlistView(id))
+      },
+      exportPlaylist: ({ id, path }) => {
+        const playlist = this.playlistView(id)
+        return {
+          name: playlist.name,
+          text: ['#EXTM3U', ...playlist.entries.map((e) => e.path)].join('\n') + '\n',
+          file: path ?? null,
+          entries: playlist.entries.length,
+          missing: playlist.missingCount,
+        }
+      },
+      importPlaylist: (request) => {
+        const id = ++this.playlistIds
+        const name = request.name ?? ('fileName' in request ? request.fileName : request.path)
+        this.playlists.push({ id, name, trackIds: [1, 2], deleted: false })
+        return {
+          playlist: this.playlistSummary(this.playlistView(id)),
+          matched: 2,
+          missing: [{ line: 3, path: '/gone.mp3' }],
+          missingCount: 1,
+          ignored: 0,
+        }
+      },
       scrobblingStatus: () =>
         (['listenbrainz', 'lastfm'] as const).map((service) => ({
           service,
@@ -493,6 +566,44 @@ export class FakeBridge implements Bridge {
         },
       ]),
     ) as Api
+  }
+
+  private savedPlaylist(id: number): FakeBridge['playlists'][number] {
+    const playlist = this.playlists.find((p) => p.id === id && !p.deleted)
+    if (!playlist) throw new BridgeError('That playlist is not there any more.', 'not-found')
+    return playlist
+  }
+
+  /** A playlist as the engine answers it: the top one is the first ten tracks. */
+  private playlistView(id: PlaylistId): Playlist {
+    const live = id === TOP_PLAYLIST_ID
+    const saved = live ? null : this.playlists.find((p) => p.id === id)
+    if (!live && !saved) throw new BridgeError('That playlist is not there any more.', 'not-found')
+    const trackIds = saved ? saved.trackIds : this.tracks.slice(0, 10).map((t) => t.id)
+    const entries = trackIds.map((trackId, position) => {
+      const track = this.tracks.find((t) => t.id === trackId) ?? null
+      return {
+        position,
+        track,
+        path: track?.path ?? `/music/gone/${trackId}.mp3`,
+        title: track?.title ?? `${trackId}.mp3`,
+        missing: track === null,
+      }
+    })
+    return {
+      id,
+      name: saved?.name ?? TOP_PLAYLIST_NAME,
+      live,
+      updatedAt: 0,
+      entryCount: entries.length,
+      missingCount: entries.filter((e) => e.missing).length,
+      duration: entries.reduce((sum, e) => sum + (e.track?.duration ?? 0), 0),
+      entries,
+    }
+  }
+
+  private playlistSummary({ entries: _entries, ...summary }: Playlist): PlaylistSummary {
+    return summary
   }
 
   /** Throws the engine's "nothing analysed" error while `nothingAnalysed` is set. */

@@ -33,6 +33,12 @@ Commands:
   path A B [--steps 8]
                       songs that lead from A to B through the taste model's space (A and B:
                       ids or paths)
+  playlists           the playlists (the live "Top 50 for me now" first) with their sizes
+  playlist show NAME  the songs of a playlist, missing ones marked
+  playlist export NAME FILE
+                      write a playlist as M3U8 (paths relative to FILE)
+  playlist import FILE [--name NAME]
+                      read an M3U/M3U8 playlist; songs not in the library are kept as missing
   eval [--space NAME] [--pca 8,16,32,full] [--folds N] [--seeds N] [--alphas 0.1,0.5,1,3] [--horizon N] [--no-store]
                       test the taste model offline on your labelled songs and auto-queue history
   serve               run the browser host (see README)
@@ -59,6 +65,8 @@ const commands: Record<string, () => Promise<{ run: Command }>> = {
   feedback: () => import('./commands/feedback'),
   explain: () => import('./commands/explain'),
   path: () => import('./commands/path'),
+  playlists: () => import('./commands/playlists'),
+  playlist: () => import('./commands/playlist'),
   eval: () => import('./commands/eval'),
 }
 

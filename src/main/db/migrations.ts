@@ -451,6 +451,40 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 15,
+    name: 'playlists and their ordered entries',
+    up(db) {
+      // A playlist's entries are kept in order by position (rewritten whole on a reorder: a playlist
+      // is hundreds of songs, not millions). An entry names its song (track_id) and keeps what finds
+      // it again: its path, and the content fingerprint the scanner recognises moved files by. A
+      // song whose file disappeared stays in the playlist, shown missing, and comes back when the
+      // file does (the scanner gives the track row back; an entry imported before its file was in
+      // the library finds it by path). title and duration come from #EXTINF, for entries without a
+      // song. A deleted playlist keeps its rows (deleted_at) until the next delete, for Undo.
+      db.exec(`
+        CREATE TABLE playlists (
+          id          INTEGER PRIMARY KEY,
+          name        TEXT NOT NULL,
+          created_at  INTEGER NOT NULL,
+          updated_at  INTEGER NOT NULL,
+          deleted_at  INTEGER
+        );
+        CREATE UNIQUE INDEX playlists_name ON playlists(name COLLATE NOCASE) WHERE deleted_at IS NULL;
+        CREATE TABLE playlist_entries (
+          playlist_id  INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+          position     INTEGER NOT NULL,
+          track_id     INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+          path         TEXT NOT NULL,
+          fingerprint  TEXT,
+          title        TEXT,
+          duration     REAL,
+          PRIMARY KEY (playlist_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX playlist_entries_track ON playlist_entries(track_id) WHERE track_id IS NOT NULL;
+      `)
+    },
+  },
 ]
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

@@ -508,3 +508,47 @@ describe('migration 14: the library version follows genre and path too', () => {
     db.close()
   })
 })
+
+describe('migration 15: playlists and their ordered entries', () => {
+  it('keeps entries in order, outlives its songs, and goes with its playlist', () => {
+    const file = dbFile()
+    const before = openDatabase(file, { migrations: migrations.slice(0, 14) })
+    before.prepare(`INSERT INTO tracks (path, added_at) VALUES ('/m/1.mp3', 1)`).run()
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 15) })
+    expect(schemaVersion(db)).toBe(15)
+    db.prepare(
+      `INSERT INTO playlists (id, name, created_at, updated_at) VALUES (1, 'Road', 1, 1)`,
+    ).run()
+    const entry = db.prepare(
+      `INSERT INTO playlist_entries (playlist_id, position, track_id, path) VALUES (1, ?, ?, ?)`,
+    )
+    entry.run(1, 1, '/m/1.mp3')
+    entry.run(0, null, '/elsewhere/2.mp3')
+    expect(() => entry.run(0, null, '/x.mp3')).toThrow(/UNIQUE/)
+    // Names are unique among playlists not deleted, whatever their case.
+    expect(() =>
+      db
+        .prepare(`INSERT INTO playlists (name, created_at, updated_at) VALUES ('road', 1, 1)`)
+        .run(),
+    ).toThrow(/UNIQUE/)
+    db.prepare(`UPDATE playlists SET deleted_at = 2 WHERE id = 1`).run()
+    db.prepare(
+      `INSERT INTO playlists (id, name, created_at, updated_at) VALUES (2, 'road', 1, 1)`,
+    ).run()
+    expect(
+      db
+        .prepare(`SELECT path FROM playlist_entries WHERE playlist_id = 1 ORDER BY position`)
+        .pluck()
+        .all(),
+    ).toEqual(['/elsewhere/2.mp3', '/m/1.mp3'])
+    // A song removed from the library leaves its entry (and its path).
+    db.prepare(`DELETE FROM tracks WHERE id = 1`).run()
+    expect(
+      db.prepare(`SELECT count(*) FROM playlist_entries WHERE track_id IS NULL`).pluck().get(),
+    ).toBe(2)
+    db.prepare(`DELETE FROM playlists WHERE id = 1`).run()
+    expect(db.prepare(`SELECT count(*) FROM playlist_entries`).pluck().get()).toBe(0)
+    db.close()
+  })
+})

@@ -53,6 +53,13 @@ function validBodies(): Record<string, unknown> {
     updateSettings: { section: 'exploration', patch: { alpha: 1 } },
     listHistory: { limit: 5 },
     getMetricSeries: { runIds: [1], name: 'reward' },
+    getPlaylist: { id: 'top' },
+    createPlaylist: { name: 'Fuzz', trackIds: [1] },
+    renamePlaylist: { id: 1, name: 'Fuzzed' },
+    movePlaylistEntry: { id: 1, from: 0, to: 0 },
+    // Text only: a path here would write files where the fuzzer says.
+    exportPlaylist: { id: 1 },
+    importPlaylist: { text: '#EXTM3U\na.mp3\n', fileName: 'a.m3u8' },
   }
 }
 
