@@ -37,6 +37,9 @@ import { LastfmClient } from './scrobble/lastfm'
 import { APP_VERSION } from '../shared/version'
 import { PlaylistService } from './playlists/service'
 import { TOP_PLAYLIST_ID, TOP_PLAYLIST_SIZE, type Playlist } from '../shared/playlists'
+import { radioContext, radioRanking, resolveSeed } from './queue/radio'
+import { radioStatus, type RadioSeed, type RadioStatus } from '../shared/radio'
+import { withPickContext } from '../shared/reasons'
 
 // The engine loads its heavy parts (the scanner and watcher, the analysis pool, the taste worker's
 // client, the media route, tag and lyrics readers) with `import()` when first used, so a front end
@@ -275,6 +278,31 @@ export class Engine {
     return this.taste
   }
 
+  /**
+   * Starts a radio from `seed` (see queue/radio.ts): it needs a song of the seed analysed in the
+   * model's space. The auto-queue is switched on; the waiting picks are re-ranked for the radio.
+   */
+  private startRadio(seed: RadioSeed): RadioStatus {
+    const { label, trackIds } = resolveSeed(this.tracks, seed)
+    const space = this.settings.get().model.space
+    if (!trackIds.some((trackId) => this.embeddings.get(trackId, space) !== null)) {
+      throw new UserError(
+        `No song of ${label} is analysed yet, so a radio cannot start from it.`,
+        'not-analysed',
+      )
+    }
+    this.settings.update('radio', { current: { seed, label, trackIds, startedAt: Date.now() } })
+    if (!this.settings.get().autoQueue.enabled) this.settings.update('autoQueue', { enabled: true })
+    this.radioChanged()
+    return radioStatus(this.settings.get().radio)
+  }
+
+  /** A radio started or ended: every window hears of it, and the waiting picks are re-ranked. */
+  private radioChanged(): void {
+    this.emit('settingsChanged', this.settings.get())
+    this.eventsLogged()
+  }
+
   /** Adds or takes back a "never play" rule (logged only when it changes what is in force). */
   private setExclusion(action: 'add' | 'remove', rule: ExclusionRule): Exclusion[] {
     const key = exclusionKey(rule)
@@ -320,8 +348,15 @@ export class Engine {
   private watchOtherWriters(): void {
     const others = new OtherWriters(this.db)
     let latest = this.events.lastId()
+    let radio = JSON.stringify(this.settings.get().radio)
     this.otherWriters = setInterval(() => {
       if (this.closed || !others.committedSince()) return
+      // `attune radio` started or ended a radio: the picks and every window follow.
+      const radioNow = JSON.stringify(this.settings.get().radio)
+      if (radioNow !== radio) {
+        radio = radioNow
+        this.radioChanged()
+      }
       const since = latest
       latest = this.events.lastId()
       if (!others.taughtAfter(since)) return
@@ -568,11 +603,23 @@ export class Engine {
     },
     recommend: async ({ n = 10, exclude = [] }) => {
       const taste = await this.tasteService()
-      const picks = await taste.recommend({ n, exclude })
-      return picks.map(({ trackId, ...rest }) => ({
-        ...rest,
-        track: this.tracks.getTrack(trackId),
-      }))
+      // While a radio runs, what the auto-queue would draw from: the radio's picks.
+      const radio = this.settings.get().radio
+      const onRadio = radioRanking(radio)
+      const picks = await taste.recommend({
+        n,
+        exclude: [...exclude, ...onRadio.exclude],
+        ...(onRadio.radio ? { radio: onRadio.radio } : {}),
+      })
+      return picks.map(({ trackId, ...rest }) => {
+        const why = onRadio.radio
+          ? withPickContext(rest.why, {
+              wildCard: rest.meanAtRank > rest.mean + (rest.seed ?? 0),
+              radio: radioContext(radio.current, rest, rest.tasteAtRank),
+            })
+          : rest.why
+        return { ...rest, why, reasons: [why.line], track: this.tracks.getTrack(trackId) }
+      })
     },
     autoQueueNext: ({ exclude = [] }) => this.autoPicker.next(exclude),
     discover: async ({ n = 20 }) => {
@@ -620,6 +667,8 @@ export class Engine {
     updateSettings: (change) => {
       const next = this.settings.update(change.section, change.patch)
       if (change.section === 'scrobbling') this.scrobbler.settingsChanged()
+      // A radio's closeness changes its picks: the waiting ones are re-ranked.
+      if (change.section === 'radio' && next.radio.current !== null) this.eventsLogged()
       this.emit('settingsChanged', next)
       return next
     },
@@ -638,6 +687,15 @@ export class Engine {
       }
       return [from, ...between, to].flatMap((trackId) => this.tracks.getTrack(trackId) ?? [])
     },
+    startRadio: ({ seed }) => this.startRadio(seed),
+    stopRadio: () => {
+      if (this.settings.get().radio.current !== null) {
+        this.settings.update('radio', { current: null })
+        this.radioChanged()
+      }
+      return radioStatus(this.settings.get().radio)
+    },
+    radioStatus: () => radioStatus(this.settings.get().radio),
     listExclusions: () => this.exclusions.active(),
     addExclusion: ({ rule }) => this.setExclusion('add', rule),
     removeExclusion: ({ rule }) => this.setExclusion('remove', rule),

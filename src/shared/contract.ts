@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { settingsSchema, type Settings } from './settings'
 import type { ScrobbleServiceStatus } from './scrobbling'
 import { exclusionRuleSchema, type Exclusion } from './exclusions'
+import { radioSeedSchema, type RadioStatus } from './radio'
 import {
   type AnalysisProgress,
   type AnalysisResult,
@@ -428,6 +429,13 @@ export const calls = {
           patch: settingsSchema.shape.scrobbling.partial(),
         })
         .strict(),
+      // The radio's closeness only: a radio starts and ends with startRadio and stopRadio.
+      z
+        .object({
+          section: z.literal('radio'),
+          patch: settingsSchema.shape.radio.pick({ closeness: true }).partial().strict(),
+        })
+        .strict(),
     ]),
   ),
   /**
@@ -438,6 +446,16 @@ export const calls = {
   path: call<Track[]>()(
     z.object({ from: id, to: id, steps: z.number().int().min(1).max(50) }).strict(),
   ),
+  /**
+   * Starts a radio from a song, an album, an artist, a folder or a list of songs: while it runs,
+   * the auto-queue (switched on) favours songs close to the seed, still learning from every mark
+   * and skip; the waiting auto-picks are re-ranked for it, the song playing goes on.
+   */
+  startRadio: call<RadioStatus>()(z.object({ seed: radioSeedSchema }).strict()),
+  /** Ends the radio: the auto-queue goes back to the taste alone (waiting picks re-ranked). */
+  stopRadio: call<RadioStatus>()(none),
+  /** The radio running (its seed in words), if any, and how close to its seed it stays. */
+  radioStatus: call<RadioStatus>()(none),
   /** The "never play" rules in force (artists, albums, folders, genres), oldest first. */
   listExclusions: call<Exclusion[]>()(none),
   /** Never play songs of this artist, album, folder or genre (auto-queue, Discover, Rediscover). */

@@ -3,6 +3,7 @@
 // exploration bonus changed the pick); this module turns them into the one reason line every
 // front end shows, so the queue, Discover and the CLI say the same words. Numbers stay in
 // `details`, one click away.
+import { seedSentence } from './radio'
 
 /** What the listener did with a song the reason names. */
 export type SongFeeling = 'loved' | 'liked' | 'almost liked' | 'turned down' | 'played' | 'skipped'
@@ -31,6 +32,8 @@ export interface ReasonDetails {
   songs: { trackId: number; title: string; feeling: SongFeeling; contribution: number }[]
   /** The named features that moved the mean the most (shares of mean − baseline). */
   features: { name: string; words: string; contribution: number }[]
+  /** While a radio runs: the song's seed term (its closeness to the seed, on the score's scale). */
+  seedTerm?: number
 }
 
 /** Why a song was suggested: the reason line, its parts, and the numbers. */
@@ -45,6 +48,8 @@ export interface PickReason {
   wildCard: string | null
   /** Nothing learned yet: the pick spreads across the library. */
   coldStart: boolean
+  /** The radio's seed in words ("the album Wesnoth"), when closeness to it decided the pick. */
+  seed?: string
   details: ReasonDetails
 }
 
@@ -98,10 +103,10 @@ export function featureSentence(phrase: string): string {
 
 /** The reason line from its parts: the songs, then the feature, then the wild card. */
 export function reasonLine(
-  parts: Pick<PickReason, 'songs' | 'feature' | 'wildCard' | 'coldStart'>,
+  parts: Pick<PickReason, 'songs' | 'feature' | 'wildCard' | 'coldStart' | 'seed'>,
 ): string {
-  if (parts.coldStart) return COLD_START_LINE
-  const sentences: string[] = []
+  if (parts.coldStart) return parts.seed ? seedSentence(parts.seed) : COLD_START_LINE
+  const sentences: string[] = parts.seed ? [seedSentence(parts.seed)] : []
   const close = parts.songs.filter((s) => s.relation === 'close')
   const far = parts.songs.filter((s) => s.relation === 'far')
   if (close.length > 0) sentences.push(`Close to ${songClause(close)}.`)
@@ -111,18 +116,31 @@ export function reasonLine(
   return sentences.length > 0 ? sentences.join(' ') : FALLBACK_LINE
 }
 
-/** The same reason with (or without) the wild card and with the draw's probability, re-worded. */
+/**
+ * The same reason with (or without) the wild card and with the draw's probability, re-worded; on
+ * a radio (`radio`), with the song's seed term, and "close to" the seed first when it decided the
+ * pick. Without `radio`, no seed.
+ */
 export function withPickContext(
   reason: PickReason,
-  context: { wildCard: boolean; probability?: number | null },
+  context: {
+    wildCard: boolean
+    probability?: number | null
+    radio?: { label: string; term: number; decided: boolean } | null
+  },
 ): PickReason {
   const wildCard = context.wildCard && !reason.coldStart ? WILD_CARD_WHY : null
-  const next = {
-    ...reason,
+  const { seed: _seed, ...rest } = reason
+  const { seedTerm: _term, ...details } = reason.details
+  const radio = context.radio ?? null
+  const next: PickReason = {
+    ...rest,
     wildCard,
+    ...(radio?.decided ? { seed: radio.label } : {}),
     details: {
-      ...reason.details,
+      ...details,
       probability: context.probability ?? reason.details.probability,
+      ...(radio ? { seedTerm: radio.term } : {}),
     },
   }
   return { ...next, line: reasonLine(next) }
@@ -141,6 +159,7 @@ export function asPickReason(value: unknown): PickReason | null {
     feature: typeof r.feature === 'string' ? r.feature : null,
     wildCard: typeof r.wildCard === 'string' ? r.wildCard : null,
     coldStart: r.coldStart === true,
+    ...(typeof r.seed === 'string' && r.seed ? { seed: r.seed } : {}),
     details: {
       mean: num(d.mean),
       bonus: num(d.bonus),
@@ -160,6 +179,9 @@ export function asPickReason(value: unknown): PickReason | null {
               typeof f.contribution === 'number',
           )
         : [],
+      ...(typeof d.seedTerm === 'number' && Number.isFinite(d.seedTerm)
+        ? { seedTerm: d.seedTerm }
+        : {}),
     },
   }
 }

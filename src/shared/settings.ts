@@ -2,6 +2,7 @@
 // the boundary. Stored as JSON in the `settings` table, one row per section.
 import { z } from 'zod'
 import { DEFAULT_REWARDS } from './rewards'
+import { DEFAULT_CLOSENESS, radioStateSchema } from './radio'
 
 const rewardRow = z.object({ reward: z.number().min(-5).max(5), weight: z.number().min(0).max(10) })
 
@@ -60,6 +61,13 @@ export const settingsSchema = z.object({
     /** Evens out loudness with the files' ReplayGain tags: per track, per album, or not. */
     replayGain: z.enum(['track', 'album', 'off']),
   }),
+  /** Radio from a seed (see radio.ts): how close to the seed it stays, and the one running. */
+  radio: z.object({
+    /** 0 = "wander" … 1 = "close to the seed" (the seed term's weight, radioWeight). */
+    closeness: z.number().min(0).max(1),
+    /** The radio running (it survives a restart), or null. Set by startRadio and stopRadio. */
+    current: radioStateSchema.nullable(),
+  }),
   /** Sending listens to ListenBrainz and Last.fm: off unless the listener turns it on. */
   scrobbling: z.object({
     listenbrainz: z.object({
@@ -92,6 +100,7 @@ export const DEFAULT_SETTINGS: Settings = {
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },
   analysis: { workers: null, autoStart: true },
   playback: { skipOnNotForMe: true, replayGain: 'track' },
+  radio: { closeness: DEFAULT_CLOSENESS, current: null },
   scrobbling: {
     listenbrainz: { enabled: false, token: '', url: 'https://api.listenbrainz.org' },
     lastfm: {

@@ -35,13 +35,21 @@ export interface ScoredSong {
   mean: number
   /** Exploration bonus (α·sqrt(xᵀA⁻¹x)). */
   bonus: number
+  /** The score it was ranked by: mean + bonus, plus `seed` while a radio runs. */
   ucb: number
   /**
    * The mean of the song that would hold this place of the list without the exploration bonus
-   * (the i-th best mean among the eligible songs): above this song's own mean, the bonus put it
-   * here, and it is a wild card.
+   * (the i-th best mean among the eligible songs, with their seed terms while a radio runs):
+   * above this song's own mean (plus its seed term), the bonus put it here, and it is a wild card.
    */
   meanAtRank: number
+  /** While a radio runs: the song's seed term, its closeness to the seed on the score's scale. */
+  seed?: number
+  /**
+   * While a radio runs: the i-th best taste score (mean + bonus, no seed term) among the eligible
+   * songs. Above this song's own, the seed put it here: "close to" the seed is its reason.
+   */
+  tasteAtRank?: number
 }
 
 /** A song the model recommends, with why. */

@@ -2,6 +2,7 @@
 // browser host, backed by arrays. It records every call so tests can check what reached "the engine".
 import { exclusionKey, type Exclusion } from '../../src/shared/exclusions'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings'
+import { radioStatus } from '../../src/shared/radio'
 import type {
   ListenerInsights,
   AlbumSummary,
@@ -460,6 +461,32 @@ export class FakeBridge implements Bridge {
         queueMicrotask(() => this.emit('settingsChanged', this.settings))
         return this.settings
       },
+      startRadio: ({ seed }) => {
+        const label =
+          seed.kind === 'track'
+            ? (this.tracks.find((t) => t.id === seed.trackId)?.title ?? `song ${seed.trackId}`)
+            : seed.kind === 'album'
+              ? `the album ${seed.album}`
+              : seed.kind === 'artist'
+                ? seed.artist
+                : seed.kind === 'folder'
+                  ? `the folder ${seed.path}`
+                  : seed.name
+        const trackIds = seed.kind === 'tracks' ? seed.trackIds : [this.tracks[0]?.id ?? 1]
+        this.settings = {
+          ...this.settings,
+          radio: { ...this.settings.radio, current: { seed, label, trackIds, startedAt: 0 } },
+          autoQueue: { ...this.settings.autoQueue, enabled: true },
+        }
+        queueMicrotask(() => this.emit('settingsChanged', this.settings))
+        return radioStatus(this.settings.radio)
+      },
+      stopRadio: () => {
+        this.settings = { ...this.settings, radio: { ...this.settings.radio, current: null } }
+        queueMicrotask(() => this.emit('settingsChanged', this.settings))
+        return radioStatus(this.settings.radio)
+      },
+      radioStatus: () => radioStatus(this.settings.radio),
       path: () => {
         throw new Error(
           'Paths are tested against the engine (test/main/taste/path-engine.test.ts).',

@@ -39,6 +39,9 @@ Commands:
                       write a playlist as M3U8 (paths relative to FILE)
   playlist import FILE [--name NAME]
                       read an M3U/M3U8 playlist; songs not in the library are kept as missing
+  radio SEED [--closeness 0-1] [--n 10] | radio --stop
+                      start a radio from a song (id or path), artist:NAME, album:NAME or
+                      folder:PATH: the auto-queue favours songs close to it; --stop ends it
   eval [--space NAME] [--pca 8,16,32,full] [--folds N] [--seeds N] [--alphas 0.1,0.5,1,3] [--horizon N] [--no-store]
                       test the taste model offline on your labelled songs and auto-queue history
   serve               run the browser host (see README)
@@ -67,6 +70,7 @@ const commands: Record<string, () => Promise<{ run: Command }>> = {
   path: () => import('./commands/path'),
   playlists: () => import('./commands/playlists'),
   playlist: () => import('./commands/playlist'),
+  radio: () => import('./commands/radio'),
   eval: () => import('./commands/eval'),
 }
 

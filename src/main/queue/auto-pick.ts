@@ -27,6 +27,7 @@ import {
   type AutoQueuePolicy,
 } from './auto-queue'
 import { planReplacements } from './rerank'
+import { radioContext, radioRanking } from './radio'
 
 /** What the listener sees when the taste model has nothing to score yet (each front end adds what to do). */
 export const NOTHING_ANALYSED_MESSAGE =
@@ -130,9 +131,11 @@ export class AutoPicker {
       if (isNothingToScore(error)) return { entry: null, ...nothingToPick(current.model.space) }
       throw error
     }
+    const onRadio = radioRanking(current.radio)
     const recommendations = await taste.recommend({
       n: Math.min(200, topN * (1 + spacing)),
-      exclude: [...exclude],
+      exclude: [...exclude, ...onRadio.exclude],
+      ...(onRadio.radio ? { radio: onRadio.radio } : {}),
     })
     // The re-rank may have queued picks while the model answered (the caller's `exclude` was taken
     // before): never pick a song waiting there as an auto-pick now, or its pick would be logged but
@@ -153,8 +156,9 @@ export class AutoPicker {
     if (!choice) {
       return {
         entry: null,
-        message:
-          'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
+        message: onRadio.radio
+          ? 'Every analysed song is already queued, turned down, played lately or part of the radio’s seed. End the radio, or start it from a smaller seed.'
+          : 'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
       }
     }
     return { entry: this.logAutoPick(choice), message: null }
@@ -189,12 +193,14 @@ export class AutoPicker {
     const spacing = current.autoQueue.artistSpacing
     const waitingIds = new Set(waiting.map((e) => e.trackId))
     const others = state.entries.map((e) => e.trackId).filter((id) => !waitingIds.has(id))
+    const onRadio = radioRanking(current.radio)
     // Enough for the short-list with the waiting picks set aside and a few songs that spacing may
     // block (it relaxes when it blocks all). Scores only: the worker words the reasons of the
     // songs drawn and of the picks kept, not of the whole list.
     const ranked = await taste.rank({
       n: Math.min(200, topN + waiting.length + spacing),
-      exclude: [...new Set(others)],
+      exclude: [...new Set([...others, ...onRadio.exclude])],
+      ...(onRadio.radio ? { radio: onRadio.radio } : {}),
     })
     if (closed()) return
     emit('modelUpdated', { lastEventId: learned })
@@ -207,9 +213,16 @@ export class AutoPicker {
 
   private withTracks<R extends ScoredSong>(recommendations: R[]): (R & AutoPickExtras)[] {
     const bestMeans = recommendations.map((r) => r.meanAtRank)
+    const bestTaste = recommendations.map((r) => r.tasteAtRank ?? r.mean + r.bonus)
     return recommendations.map((r) => {
       const track = this.options.getTrack(r.trackId)
-      return { ...r, track, artist: track?.artist ?? track?.albumArtist ?? null, bestMeans }
+      return {
+        ...r,
+        track,
+        artist: track?.artist ?? track?.albumArtist ?? null,
+        bestMeans,
+        bestTaste,
+      }
     })
   }
 
@@ -227,7 +240,16 @@ export class AutoPicker {
     // short-list: the best mean at that rank among the eligible songs is above the pick's own.
     const place = choice.candidates.findIndex((c) => c.trackId === pick.trackId)
     const atPlace = pick.bestMeans[place] ?? pick.meanAtRank
-    const why = withPickContext(pick.why, { wildCard: atPlace > pick.mean, probability })
+    const radio = radioContext(
+      this.options.settings.get().radio.current,
+      pick,
+      pick.bestTaste[place] ?? pick.tasteAtRank,
+    )
+    const why = withPickContext(pick.why, {
+      wildCard: atPlace > pick.mean + (pick.seed ?? 0),
+      probability,
+      radio,
+    })
     const logged = this.options.events.autoPick(pick.trackId, {
       candidates: choice.candidates,
       probability,
@@ -315,19 +337,28 @@ export class AutoPicker {
   ): QueuedTrack | null {
     const before = entry.reason
     const place = candidates.findIndex((c) => c.trackId === entry.trackId)
-    const atPlace = place >= 0 ? candidates[place]?.bestMeans[place] : undefined
+    const ranked = place >= 0 ? candidates[place] : undefined
+    const atPlace = ranked?.bestMeans[place]
+    // On a radio the score it is ranked by holds its seed term: the ranked list's, not worded's.
+    const seed = ranked?.seed
+    const ucb = seed === undefined ? worded.ucb : worded.mean + worded.bonus + seed
     const why = withPickContext(worded.why, {
-      wildCard: atPlace !== undefined && atPlace > worded.mean,
+      wildCard: atPlace !== undefined && atPlace > worded.mean + (seed ?? 0),
       probability: before?.probability ?? null,
+      radio: radioContext(
+        this.options.settings.get().radio.current,
+        { mean: worded.mean, bonus: worded.bonus, ...(seed === undefined ? {} : { seed }) },
+        ranked?.bestTaste[place],
+      ),
     })
     const line = before?.why?.line
-    if (line === why.line && before?.ucb === worded.ucb && before.mean === worded.mean) return null
+    if (line === why.line && before?.ucb === ucb && before.mean === worded.mean) return null
     return {
       ...entry,
       reason: {
         mean: worded.mean,
         bonus: worded.bonus,
-        ucb: worded.ucb,
+        ucb,
         // A pick saved without its reason: its chance is unknown, as asAutoPickReason takes it.
         probability: before?.probability ?? 1,
         why,
@@ -359,6 +390,8 @@ interface AutoPickExtras {
   artist: string | null
   /** The i-th best mean among the eligible songs, by i (a wild card is below it at place i). */
   bestMeans: readonly number[]
+  /** The i-th best taste score (no seed term) among them, by i (see radioContext). */
+  bestTaste: readonly number[]
 }
 
 type AutoPickCandidate = AutoQueueCandidate &

@@ -22,6 +22,7 @@ import {
   type RewardObservation,
   type TasteLearnerJson,
   type TasteModelSettings,
+  type RadioRequest,
 } from './model'
 import { TrainingLedger } from './training'
 import type { RefreshStats } from './linucb'
@@ -123,6 +124,8 @@ export interface RecommendRequest {
   now?: number
   /** Exploration for this request only (0: by predicted score alone); default the setting. */
   alpha?: number
+  /** A radio runs: its seed's songs and the seed term's weight (see radio.ts). */
+  radio?: RadioRequest
 }
 
 const EVENT_PAGE = 5000
@@ -340,6 +343,7 @@ export class TasteCore {
           ...this.exclusions.excludedTrackIds(),
         ],
         titleOf: this.titleOf,
+        ...(request.radio ? { radio: request.radio } : {}),
       })
     } finally {
       // A one-off exploration (the Insights view's "probably love") leaves the setting in force.

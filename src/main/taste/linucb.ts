@@ -84,6 +84,7 @@ export interface ScoredCandidate {
   index: number
   mean: number
   bonus: number
+  /** The score it was ranked by: mean + bonus (+ the seed term, see topK's `extra`). */
   ucb: number
 }
 
@@ -375,16 +376,32 @@ export class LinUcb {
    * One pass with a min-heap of size `count`: O(N log count), never a sort of all N. With
    * `bestMeans`, the same pass also keeps the `count` highest means among the eligible songs
    * (best first, into `bestMeans.values`): what a pick's place would hold without the bonus.
+   * With `extra` (a radio's seed terms, see radio.ts), each candidate's score is its UCB plus
+   * `extra.terms[i]`, `ucb` in the answer is that score, the best means are of mean + term, and
+   * `extra.bestTaste.values` gets the `count` highest UCBs without the term: what a pick's place
+   * would hold without the seed.
    */
-  topK(count: number, eligible?: Eligibility, bestMeans?: { values: number[] }): ScoredCandidate[] {
+  topK(
+    count: number,
+    eligible?: Eligibility,
+    bestMeans?: { values: number[] },
+    extra?: { terms: Float64Array; bestTaste: { values: number[] } },
+  ): ScoredCandidate[] {
     const limit = Math.min(Math.max(0, Math.floor(count)), this.candidateCount)
     if (bestMeans) bestMeans.values = []
+    if (extra) extra.bestTaste.values = []
     if (limit === 0) return []
     const heapIndex = new Int32Array(limit)
     const heapScore = new Float64Array(limit)
     let heapSize = 0
     const meanHeap = bestMeans ? new Float64Array(limit) : null
     let meanHeapSize = 0
+    const terms = extra?.terms ?? null
+    if (terms !== null && terms.length < this.candidateCount) {
+      throw new Error(`The seed terms cover ${terms.length} songs, not all ${this.candidateCount}.`)
+    }
+    const tasteHeap = extra ? new Float64Array(limit) : null
+    let tasteHeapSize = 0
     const alpha = this.alphaValue
     const means = this.meanCache
     const variances = this.varianceCache
@@ -392,20 +409,30 @@ export class LinUcb {
 
     const offer = (i: number): void => {
       const v = variances[i] as number
+      const term = terms === null ? 0 : (terms[i] as number)
       const mean = means[i] as number
-      const score = mean + alpha * Math.sqrt(v > 0 ? v : 0)
+      const taste = mean + alpha * Math.sqrt(v > 0 ? v : 0)
+      const score = taste + term
       if (heapSize < limit) {
         siftUp(heapIndex, heapScore, heapSize, i, score)
         heapSize++
       } else if (score > (heapScore[0] as number)) {
         siftDown(heapIndex, heapScore, heapSize, i, score)
       }
+      if (tasteHeap !== null) {
+        if (tasteHeapSize < limit) {
+          pushValue(tasteHeap, tasteHeapSize, taste)
+          tasteHeapSize++
+        } else if (taste > (tasteHeap[0] as number)) {
+          replaceSmallest(tasteHeap, tasteHeapSize, taste)
+        }
+      }
       if (meanHeap === null) return
       if (meanHeapSize < limit) {
-        pushValue(meanHeap, meanHeapSize, mean)
+        pushValue(meanHeap, meanHeapSize, mean + term)
         meanHeapSize++
-      } else if (mean > (meanHeap[0] as number)) {
-        replaceSmallest(meanHeap, meanHeapSize, mean)
+      } else if (mean + term > (meanHeap[0] as number)) {
+        replaceSmallest(meanHeap, meanHeapSize, mean + term)
       }
     }
 
@@ -426,11 +453,17 @@ export class LinUcb {
       const mean = means[index] as number
       const v = variances[index] as number
       const bonus = alpha * Math.sqrt(v > 0 ? v : 0)
-      result.push({ index, mean, bonus, ucb: mean + bonus })
+      const term = terms === null ? 0 : (terms[index] as number)
+      result.push({ index, mean, bonus, ucb: mean + bonus + term })
     }
     result.sort((p, q) => q.ucb - p.ucb || p.index - q.index)
     if (bestMeans && meanHeap) {
       bestMeans.values = Array.from(meanHeap.subarray(0, meanHeapSize)).sort((p, q) => q - p)
+    }
+    if (extra && tasteHeap) {
+      extra.bestTaste.values = Array.from(tasteHeap.subarray(0, tasteHeapSize)).sort(
+        (p, q) => q - p,
+      )
     }
     return result
   }

@@ -4,6 +4,7 @@
 // event-log side (ledger, current labels, last plays) so a whole log can be replayed, applied
 // incrementally, saved and restored, and still give the same model.
 import { pathBetween } from './path'
+import { seedDirection, seedSimilarities, seedTerms } from './radio'
 import type { Mark } from '../../shared/domain'
 import { DEFAULT_REWARDS, excludesFromAutoQueue, type RewardSettings } from '../../shared/rewards'
 import { LinUcb, type LinUcbJson, type RefreshStats } from './linucb'
@@ -51,6 +52,14 @@ export interface RecommendOptions {
    * called for every song.
    */
   ineligibleTrackIds?: Iterable<number>
+  /** A radio: the seed's songs and the seed term's weight (see radio.ts). */
+  radio?: RadioRequest
+}
+
+/** A radio as the model ranks for it: the seed's songs, and the weight w of the seed term. */
+export interface RadioRequest {
+  seed: readonly number[]
+  weight: number
 }
 
 export interface TasteModelJson {
@@ -134,6 +143,9 @@ export class TasteModel {
   } | null = null
   /** Songs in the model that are not candidates now (their file is missing): never recommended. */
   private readonly absent = new Set<number>()
+  /** Every song's closeness to the last radio seed asked for, until the seed or vectors change. */
+  private seedCache: { key: string; vectors: Float32Array; similarities: Float64Array } | null =
+    null
 
   private constructor(
     readonly space: string,
@@ -582,22 +594,56 @@ export class TasteModel {
       for (let i = 0; i < n; i++) if (mask[i] !== 0 && !eligible(ids[i] as number)) mask[i] = 0
     }
     const count = Math.max(0, Math.floor(options.n))
-    if (this.linucb.rowCount === 0) {
+    const similarities = options.radio ? this.seedSimilaritiesOf(options.radio.seed) : null
+    if (this.linucb.rowCount === 0 && similarities === null) {
       return farthestPointSample(this.vectors, this.k, mask, count).map((i) => {
         const scored = this.scoreAt(i)
         return { ...scored, meanAtRank: scored.mean }
       })
     }
-    // One pass picks the best by UCB and keeps the best means beside them (for the wild card).
+    // One pass picks the best by UCB (plus the seed term on a radio) and keeps the best means
+    // beside them (for the wild card), and on a radio the best taste scores (for "close to").
     const bestMeans = { values: [] as number[] }
-    const picks = this.linucb.topK(count, mask, bestMeans)
+    const radio =
+      similarities === null || !options.radio
+        ? undefined
+        : {
+            terms: seedTerms(similarities, this.linucb.scoreAll(), mask, options.radio.weight),
+            bestTaste: { values: [] as number[] },
+          }
+    const picks = this.linucb.topK(count, mask, bestMeans, radio)
     return picks.map((c, rank) => ({
       trackId: ids[c.index] as number,
       mean: c.mean,
       bonus: c.bonus,
       ucb: c.ucb,
       meanAtRank: bestMeans.values[rank] ?? c.mean,
+      ...(radio
+        ? {
+            seed: radio.terms[c.index],
+            tasteAtRank: radio.bestTaste.values[rank] ?? c.mean + c.bonus,
+          }
+        : {}),
     }))
+  }
+
+  /**
+   * Every song's cos(x, s) to the seed s of these songs (see radio.ts), cached while the seed and
+   * the model's vectors stay the same (one O(N·k) pass per radio, not per pick); null when none
+   * of the seed's songs has a vector.
+   */
+  private seedSimilaritiesOf(seed: readonly number[]): Float64Array | null {
+    const key = seed.join(',')
+    const cached = this.seedCache
+    if (cached?.key === key && cached.vectors === this.vectors) {
+      if (cached.similarities.length === this.songCount) return cached.similarities
+    }
+    const rows = seed.flatMap((trackId) => this.indexOf.get(trackId) ?? [])
+    const direction = seedDirection(this.vectors, this.k, rows)
+    if (direction === null) return null
+    const similarities = seedSimilarities(this.vectors, this.k, this.songCount, direction)
+    this.seedCache = { key, vectors: this.vectors, similarities }
+    return similarities
   }
 
   /**
@@ -806,6 +852,8 @@ export interface LearnerRecommendOptions {
   exclude?: Iterable<number>
   /** A song's title for the reason line (the model knows only ids). */
   titleOf?: (trackId: number) => string
+  /** A radio runs: rank with its seed term (see radio.ts). */
+  radio?: RadioRequest
 }
 
 /** The title a reason uses when the caller knows none. */
@@ -941,7 +989,12 @@ export class TasteLearner {
     const rows = scored.length > 0 ? this.ledger.rows() : []
     return scored.map((song) => {
       const explanation = this.model.explain(song.trackId) as ScoreExplanation
-      const why = this.reasonFor(explanation, rows, titleOf, song.meanAtRank > song.mean)
+      const why = this.reasonFor(
+        explanation,
+        rows,
+        titleOf,
+        song.meanAtRank > song.mean + (song.seed ?? 0),
+      )
       return { ...song, why, reasons: [why.line] }
     })
   }
@@ -971,6 +1024,7 @@ export class TasteLearner {
       n: options.n,
       ineligibleTrackIds: this.ineligible(options.now, options.replayWindowDays),
       ...(options.exclude ? { excludeTrackIds: options.exclude } : {}),
+      ...(options.radio ? { radio: options.radio } : {}),
     })
   }
 

@@ -60,6 +60,7 @@ function validBodies(): Record<string, unknown> {
     // Text only: a path here would write files where the fuzzer says.
     exportPlaylist: { id: 1 },
     importPlaylist: { text: '#EXTM3U\na.mp3\n', fileName: 'a.m3u8' },
+    startRadio: { seed: { kind: 'track', trackId: 1 } },
   }
 }
 
