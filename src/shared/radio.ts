@@ -4,6 +4,7 @@
 // seed kinds, the listener's control ("close to the seed" … "wander") and the words are declared
 // once here for the engine, the contract and every front end.
 import { z } from 'zod'
+import { sliderWords } from './slider-words'
 
 const id = z.number().int().positive()
 
@@ -79,12 +80,16 @@ export function radioWeight(closeness: number): number {
 
 /** The control's position in words. */
 export function closenessWords(closeness: number): string {
-  const c = Math.min(1, Math.max(0, closeness))
-  if (c < 0.2) return 'Wander'
-  if (c < 0.45) return 'Wander a little'
-  if (c < 0.6) return 'A balance'
-  if (c < 0.85) return 'Mostly close to the seed'
-  return 'Close to the seed'
+  return sliderWords(
+    closeness,
+    [
+      [0.2, 'Wander'],
+      [0.45, 'Wander a little'],
+      [0.6, 'A balance'],
+      [0.85, 'Mostly close to the seed'],
+    ],
+    'Close to the seed',
+  )
 }
 
 /** The sentence a reason starts with when the seed decided a pick. */

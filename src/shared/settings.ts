@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { DEFAULT_REWARDS } from './rewards'
 import { DEFAULT_CLOSENESS, radioStateSchema } from './radio'
+import { sliderWords } from './slider-words'
 
 const rewardRow = z.object({ reward: z.number().min(-5).max(5), weight: z.number().min(0).max(10) })
 
@@ -128,11 +129,15 @@ export type ReplayGainMode = Settings['playback']['replayGain']
 
 /** The exploration slider's position (0…1) in words, "safe bets" … "surprise me". */
 export function explorationWords(position: number): string {
-  const p = Math.min(1, Math.max(0, position))
   // The default α = 1 sits at 0.68: "A balance".
-  if (p < 0.2) return 'Safe bets'
-  if (p < 0.45) return 'Mostly safe bets'
-  if (p < 0.75) return 'A balance'
-  if (p < 0.9) return 'Some surprises'
-  return 'Surprise me'
+  return sliderWords(
+    position,
+    [
+      [0.2, 'Safe bets'],
+      [0.45, 'Mostly safe bets'],
+      [0.75, 'A balance'],
+      [0.9, 'Some surprises'],
+    ],
+    'Surprise me',
+  )
 }

@@ -4,6 +4,7 @@ import type { Context } from '../context'
 import { parse, wholeNumber } from '../args'
 import { fileName, findTrack } from '../tracks'
 import { withEngine } from '../engine'
+import { suggestionJson } from './recommend'
 import type { Engine } from '../../engine'
 import { closenessWords, type RadioSeed, type RadioStatus } from '../../../shared/radio'
 import type { Suggestion } from '../../../shared/contract'
@@ -45,14 +46,7 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
     writeJson(ctx.io, {
       radio: status.radio,
       closeness: status.closeness,
-      next: next.map(({ track, meanAtRank: _rank, tasteAtRank: _taste, ...pick }) => ({
-        trackId: track?.id ?? null,
-        ...pick,
-        title: track?.title ?? null,
-        artist: track?.artist ?? null,
-        album: track?.album ?? null,
-        path: track?.path ?? null,
-      })),
+      next: next.map(suggestionJson),
     })
     return 0
   }

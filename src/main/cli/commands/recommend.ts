@@ -3,6 +3,7 @@ import type { Context } from '../context'
 import { parse, wholeNumber } from '../args'
 import { fileName, score } from '../tracks'
 import { withEngine } from '../engine'
+import type { Suggestion } from '../../../shared/contract'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { values } = parse(args, { n: { type: 'string' } })
@@ -14,17 +15,7 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
     track,
   }))
   if (ctx.json) {
-    writeJson(
-      ctx.io,
-      // The listener-words reason under `why` (its numbers under `why.details`).
-      rows.map(({ track, meanAtRank: _internal, ...pick }) => ({
-        ...pick,
-        title: track?.title ?? null,
-        artist: track?.artist ?? null,
-        album: track?.album ?? null,
-        path: track?.path ?? null,
-      })),
-    )
+    writeJson(ctx.io, suggestions.map(suggestionJson))
     return 0
   }
   if (rows.length === 0) {
@@ -48,4 +39,24 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
     ) + '\n',
   )
   return 0
+}
+
+/**
+ * A suggestion as `--json` prints it: the listener-words reason under `why` (its numbers under
+ * `why.details`), the song's tags beside, no ranking internals.
+ */
+export function suggestionJson({
+  track,
+  meanAtRank: _rank,
+  tasteAtRank: _taste,
+  ...pick
+}: Suggestion): Record<string, unknown> {
+  return {
+    trackId: track?.id ?? null,
+    ...pick,
+    title: track?.title ?? null,
+    artist: track?.artist ?? null,
+    album: track?.album ?? null,
+    path: track?.path ?? null,
+  }
 }
