@@ -130,18 +130,24 @@ export async function startAnalysedHost(
   library: string,
   dbPath: string,
   ms = 120_000,
+  extra: string[] = [],
 ): Promise<Host> {
-  const host = await startHost(library, dbPath)
-  await until(
-    () =>
-      callApi<{ tracks: number; scanning: boolean; analysed: number; analysing: boolean }>(
-        host,
-        'getStatus',
-      ),
-    (s) => s.tracks > 0 && !s.scanning && s.analysed === s.tracks && !s.analysing,
-    'the scan and analysis',
-    ms,
-  )
+  const host = await startHost(library, dbPath, extra)
+  try {
+    await until(
+      () =>
+        callApi<{ tracks: number; scanning: boolean; analysed: number; analysing: boolean }>(
+          host,
+          'getStatus',
+        ),
+      (s) => s.tracks > 0 && !s.scanning && s.analysed === s.tracks && !s.analysing,
+      'the scan and analysis',
+      ms,
+    )
+  } catch (error) {
+    await stopHost(host)
+    throw error
+  }
   return host
 }
 
@@ -202,44 +208,86 @@ export interface LibrarySession {
   host: Host
   browser: Browser
   page: Page
+  /** The session's temp folder (the database, and a library made there): removed by close(). */
+  dir: string
   close(): Promise<void>
 }
 
+export interface LibraryPageOptions {
+  /** Wait until every scanned song is analysed too. */
+  analysed?: boolean
+  /** More `attune serve` options, e.g. `['--seed', '7']`. */
+  hostArgs?: string[]
+  /** How long the scan (and analysis) may take; 60 s for a scan, 120 s with analysis. */
+  timeoutMs?: number
+  /** Runs with the library scanned, before the browser opens: settings, marks, plays by the API. */
+  beforePage?: (host: Host) => Promise<void>
+  /** 1400×900 unless given. */
+  viewport?: { width: number; height: number }
+  /** Lets a test inject scripts (axe-core) past the app's CSP (script-src 'self'). */
+  bypassCSP?: boolean
+  colorScheme?: 'dark' | 'light'
+  /** Load the app and wait for the song table (the default), or leave the page blank. */
+  load?: boolean
+}
+
 /**
- * The browser host on `library` (scanned, and analysed too when `analysed`), with a 1400×900
- * Chromium page loaded on it and showing the song table.
+ * The browser host on `library` (scanned, and analysed too when `analysed`), with a Chromium page
+ * loaded on it and showing the song table. `library` may be a function that makes the library in
+ * the session's temp folder and returns its path.
  */
 export async function openLibraryPage(
-  library: string,
-  options: { analysed?: boolean } = {},
+  library: string | ((dir: string) => string),
+  options: LibraryPageOptions = {},
 ): Promise<LibrarySession> {
   ensureBuilt()
   const temp = tempDir()
-  const dbPath = join(temp.dir, 'library.db')
-  let host: Host
-  if (options.analysed) host = await startAnalysedHost(library, dbPath)
-  else {
-    host = await startHost(library, dbPath)
-    await until(
-      () => callApi<{ tracks: number; scanning: boolean }>(host, 'getStatus'),
-      (s) => s.tracks > 0 && !s.scanning,
-      'the scan',
-      60_000,
-    )
-  }
-  const browser = await launchChromium()
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(host.url)
-  await page.waitForSelector('[data-testid="track-row"]')
-  return {
-    host,
-    browser,
-    page,
-    async close() {
-      await browser.close()
-      await stopHost(host)
-      temp.cleanup()
-    },
+  let host: Host | null = null
+  let browser: Browser | null = null
+  try {
+    const folder = typeof library === 'string' ? library : library(temp.dir)
+    const dbPath = join(temp.dir, 'library.db')
+    if (options.analysed)
+      host = await startAnalysedHost(folder, dbPath, options.timeoutMs, options.hostArgs)
+    else {
+      const started = await startHost(folder, dbPath, options.hostArgs)
+      host = started
+      await until(
+        () => callApi<{ tracks: number; scanning: boolean }>(started, 'getStatus'),
+        (s) => s.tracks > 0 && !s.scanning,
+        'the scan',
+        options.timeoutMs ?? 60_000,
+      )
+    }
+    await options.beforePage?.(host)
+    browser = await launchChromium()
+    const page = await browser.newPage({
+      viewport: options.viewport ?? { width: 1400, height: 900 },
+      bypassCSP: options.bypassCSP ?? false,
+    })
+    page.on('pageerror', (error) => console.error('page error:', error.message))
+    if (options.colorScheme) await page.emulateMedia({ colorScheme: options.colorScheme })
+    if (options.load ?? true) {
+      await page.goto(host.url)
+      await page.waitForSelector('[data-testid="track-row"]')
+    }
+    const [openHost, openBrowser] = [host, browser]
+    return {
+      host: openHost,
+      browser: openBrowser,
+      page,
+      dir: temp.dir,
+      async close() {
+        await openBrowser.close()
+        await stopHost(openHost)
+        temp.cleanup()
+      },
+    }
+  } catch (error) {
+    // Nothing of a failed set-up outlives it.
+    await browser?.close()
+    if (host) await stopHost(host)
+    temp.cleanup()
+    throw error
   }
 }

@@ -5,51 +5,44 @@
 // the loved song as the taste; the Advanced tab holds the model's charts. axe-core passes on both
 // tabs, with that data, in the dark and the light theme.
 import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TrackPage } from '../../src/shared/contract'
 import type { Track } from '../../src/shared/domain'
 import { axeViolations } from './axe'
-import { ensureBuilt, REPO } from './build'
+import { REPO } from './build'
 import {
   callApi,
   howlerAudio,
-  launchChromium,
+  openLibraryPage,
   playAutoPicks,
-  startAnalysedHost,
-  stopHost,
   until,
   type Host,
+  type LibrarySession,
 } from './host'
-import { tempDir } from '../helpers/temp'
 
 const LIBRARY = resolve(REPO, '../shared/fixtures/music/singularity')
 
-let temp: { dir: string; cleanup: () => void }
+let session: LibrarySession
 let host: Host
-let browser: Browser
 let page: Page
 let tracks: Track[]
 
 const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  host = await startAnalysedHost(LIBRARY, resolve(temp.dir, 'library.db'))
+  session = await openLibraryPage(LIBRARY, {
+    analysed: true,
+    viewport: { width: 1400, height: 1000 },
+    // bypassCSP: the app's CSP (script-src 'self') would refuse the injected axe-core script.
+    bypassCSP: true,
+  })
+  ;({ host, page } = session)
   tracks = (await call<TrackPage>('listTracks', { limit: 100 })).tracks
-  browser = await launchChromium()
-  // bypassCSP: the app's CSP (script-src 'self') would refuse the injected axe-core script.
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, bypassCSP: true })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(host.url)
-  await page.waitForSelector('[data-testid="track-row"]')
 }, 180_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 async function openInsights(tab: 'For you' | 'Advanced'): Promise<void> {

@@ -5,21 +5,20 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LibraryStatus, QueueState, TrackPage } from '../../src/shared/contract'
+import type { QueueState, TrackPage } from '../../src/shared/contract'
 import type { Track } from '../../src/shared/domain'
-import { ensureBuilt, REPO } from './build'
-import { callApi, launchChromium, searchFor, startHost, stopHost, until, type Host } from './host'
-import { FIXTURES, tempDir } from '../helpers/temp'
+import { REPO } from './build'
+import { callApi, openLibraryPage, searchFor, until, type Host, type LibrarySession } from './host'
+import { FIXTURES } from '../helpers/temp'
 
 // By its real path: the library stores real paths.
 const MUSIC = join(FIXTURES, 'music')
 const SCREENSHOTS = join(REPO, 'test-results/screenshots')
 
-let temp: { dir: string; cleanup: () => void }
+let session: LibrarySession
 let host: Host
-let browser: Browser
 let page: Page
 let tracks: Track[]
 let dbPath: string
@@ -99,36 +98,31 @@ async function markFromRow(track: Track, label: 'Not for me'): Promise<void> {
 }
 
 beforeAll(async () => {
-  ensureBuilt()
   mkdirSync(SCREENSHOTS, { recursive: true })
-  temp = tempDir()
-  dbPath = join(temp.dir, 'library.db')
-  // A fixed seed: the auto-queue draws the same picks every run, so the queue the marks meet (and
-  // the style chosen below) is the same from run to run.
-  host = await startHost(MUSIC, dbPath, ['--seed', '7'])
-  await until(
-    () => call<LibraryStatus>('getStatus'),
-    (s) => s.tracks > 0 && !s.scanning && s.analysed === s.tracks && !s.analysing,
-    'the scan and the analysis',
-    150_000,
-  )
+  session = await openLibraryPage(MUSIC, {
+    analysed: true,
+    timeoutMs: 150_000,
+    // A fixed seed: the auto-queue draws the same picks every run, so the queue the marks meet (and
+    // the style chosen below) is the same from run to run.
+    hostArgs: ['--seed', '7'],
+    viewport: { width: 1400, height: 860 },
+    beforePage: async (started) => {
+      host = started
+      await call('updateSettings', { section: 'autoQueue', patch: { minUpcoming: 6 } })
+      // "Safe bets" and a short-list of 3: the model then picks by what it learned. At the default
+      // exploration it is curious about songs unlike the ones turned down, and the built-in
+      // embedding mixes the fixture's soundtracks (a linear probe of 0.68), so a song of the same
+      // soundtrack far from the two turned down may rightly stay among its choices.
+      await call('updateSettings', { section: 'exploration', patch: { topN: 3, alpha: 0.1 } })
+    },
+  })
+  page = session.page
+  dbPath = join(session.dir, 'library.db')
   tracks = (await call<TrackPage>('listTracks', { limit: 500 })).tracks
-  await call('updateSettings', { section: 'autoQueue', patch: { minUpcoming: 6 } })
-  // "Safe bets" and a short-list of 3: the model then picks by what it learned. At the default
-  // exploration it is curious about songs unlike the ones turned down, and the built-in embedding
-  // mixes the fixture's soundtracks (a linear probe of 0.68), so a song of the same soundtrack far
-  // from the two turned down may rightly stay among its choices.
-  await call('updateSettings', { section: 'exploration', patch: { topN: 3, alpha: 0.1 } })
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(host.url)
 }, 180_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 describe('marks change what plays next at once', () => {

@@ -4,22 +4,20 @@
 // Escape to close. The library: copies of fixtures in a temp folder, one with lyrics beside it.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LibraryStatus } from '../../src/shared/contract'
 import { axeViolations } from './axe'
-import { ensureBuilt, REPO } from './build'
+import { REPO } from './build'
 import {
   callApi,
   howlerAudio,
-  launchChromium,
+  openLibraryPage,
   searchFor,
-  startHost,
-  stopHost,
   until,
   type Host,
+  type LibrarySession,
 } from './host'
-import { FIXTURES, tempDir } from '../helpers/temp'
+import { FIXTURES } from '../helpers/temp'
 
 const SCREENSHOTS = join(REPO, 'test-results/screenshots')
 /** Line i at 3·i seconds; the chorus twice (one line, two stamps); the offset moves all by 0.5 s. */
@@ -40,9 +38,8 @@ function expectedLine(seconds: number): string {
   return `Line ${Math.min(9, Math.floor(t / 3))}`
 }
 
-let temp: { dir: string; cleanup: () => void }
+let session: LibrarySession
 let host: Host
-let browser: Browser
 let page: Page
 
 const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
@@ -54,32 +51,24 @@ async function audioTime(): Promise<number> {
 }
 
 beforeAll(async () => {
-  ensureBuilt()
   mkdirSync(SCREENSHOTS, { recursive: true })
-  temp = tempDir()
-  const music = join(temp.dir, 'music')
-  mkdirSync(music)
-  for (const file of ['battle-epic.ogg', 'loyalists.ogg'])
-    copyFileSync(join(FIXTURES, 'music', 'wesnoth', file), join(music, file))
-  writeFileSync(join(music, 'battle-epic.lrc'), LRC)
-  host = await startHost(music, join(temp.dir, 'library.db'))
-  await until(
-    () => call<LibraryStatus>('getStatus'),
-    (s) => s.tracks === 2 && !s.scanning,
-    'the scan',
-    60_000,
+  session = await openLibraryPage(
+    (dir) => {
+      const music = join(dir, 'music')
+      mkdirSync(music)
+      for (const file of ['battle-epic.ogg', 'loyalists.ogg'])
+        copyFileSync(join(FIXTURES, 'music', 'wesnoth', file), join(music, file))
+      writeFileSync(join(music, 'battle-epic.lrc'), LRC)
+      return music
+    },
+    // bypassCSP: the app's CSP would refuse the injected axe-core script.
+    { bypassCSP: true },
   )
-  browser = await launchChromium()
-  // bypassCSP: the app's CSP would refuse the injected axe-core script.
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(host.url)
-})
+  ;({ host, page } = session)
+}, 120_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 describe('the now-playing view', () => {

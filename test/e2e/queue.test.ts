@@ -3,20 +3,18 @@
 // and after 30 auto-picks the queue is Played (collapsed) / Now playing / Up next, the playing song
 // in view. The real browser host over the fixture library, in Debian's Chromium.
 import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { QueueState, Suggestion, TrackPage } from '../../src/shared/contract'
-import { ensureBuilt, REPO } from './build'
+import { REPO } from './build'
 import {
   callApi,
   howlerAudio,
-  launchChromium,
-  startAnalysedHost,
-  stopHost,
+  openLibraryPage,
   until,
   type Host,
+  type LibrarySession,
 } from './host'
-import { tempDir } from '../helpers/temp'
 
 const MUSIC = resolve(REPO, '../shared/fixtures/music')
 const SCREENSHOTS = join(REPO, 'test-results/screenshots')
@@ -24,9 +22,8 @@ const AUTO_PICKS = 30
 /** Played songs the queue keeps (PLAYED_KEPT in the player). */
 const PLAYED_KEPT = 5
 
-let temp: { dir: string; cleanup: () => void }
+let session: LibrarySession
 let host: Host
-let browser: Browser
 let page: Page
 
 const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
@@ -50,19 +47,16 @@ const upNextIds = async (): Promise<number[]> => {
 const nowPlayingTitle = () => page.getByTestId('now-playing-title').textContent()
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  host = await startAnalysedHost(MUSIC, join(temp.dir, 'library.db'), 150_000)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 760 } })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(host.url)
+  session = await openLibraryPage(MUSIC, {
+    analysed: true,
+    timeoutMs: 150_000,
+    viewport: { width: 1400, height: 760 },
+  })
+  ;({ host, page } = session)
 }, 180_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 describe('the queue', () => {

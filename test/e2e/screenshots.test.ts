@@ -6,22 +6,20 @@
 // saved as docs/screenshot-*.png.
 import { cpSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TrackPage } from '../../src/shared/contract'
 import type { Track } from '../../src/shared/domain'
-import { ensureBuilt, REPO } from './build'
+import { REPO } from './build'
 import {
   callApi,
   howlerAudio,
-  launchChromium,
+  openLibraryPage,
   playAutoPicks,
-  startAnalysedHost,
-  stopHost,
   until,
   type Host,
+  type LibrarySession,
 } from './host'
-import { tempDir } from '../helpers/temp'
 
 const MUSIC = resolve(REPO, '../shared/fixtures/music')
 const DOCS = join(REPO, 'docs')
@@ -37,9 +35,8 @@ const LYRICS = [
 ].join('\n')
 
 describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
-  let temp: { dir: string; cleanup: () => void }
+  let session: LibrarySession
   let host: Host
-  let browser: Browser
   let page: Page
   let tracks: Track[]
   const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
@@ -50,40 +47,45 @@ describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
   }
 
   beforeAll(async () => {
-    ensureBuilt()
-    temp = tempDir()
-    // A copy of the fixture library, with synced lyrics beside the song the screenshots play (the
-    // song is instrumental: the lines say so).
-    const library = join(temp.dir, 'Music')
-    cpSync(MUSIC, library, { recursive: true })
-    writeFileSync(join(library, 'wesnoth', 'battle-epic.lrc'), LYRICS)
-    host = await startAnalysedHost(library, join(temp.dir, 'library.db'), 300_000)
-    tracks = (await call<TrackPage>('listTracks', { limit: 500 })).tracks
-    // A listener's first evening: a few marks, then the auto-queue's picks played or skipped.
-    for (const [part, mark] of [
-      ['Battle Epic', 'love'],
-      ['Breaking the Chains', 'love'],
-      ['Elvish Theme', 'like'],
-      ['Track 3', 'not_for_me'],
-    ] as const) {
-      await call('setMark', { trackId: byTitle(part).id, mark })
-    }
-    await playAutoPicks(
-      host,
-      ['kept', 'kept', 'skipped', 'kept', 'kept', 'turnedDown', 'skipped', 'kept'],
-      (id) => tracks.find((t) => t.id === id)?.duration ?? 60,
+    session = await openLibraryPage(
+      (dir) => {
+        // A copy of the fixture library, with synced lyrics beside the song the screenshots play
+        // (the song is instrumental: the lines say so).
+        const library = join(dir, 'Music')
+        cpSync(MUSIC, library, { recursive: true })
+        writeFileSync(join(library, 'wesnoth', 'battle-epic.lrc'), LYRICS)
+        return library
+      },
+      {
+        analysed: true,
+        timeoutMs: 300_000,
+        viewport: { width: 1400, height: 860 },
+        colorScheme: 'dark',
+        beforePage: async (started) => {
+          host = started
+          tracks = (await call<TrackPage>('listTracks', { limit: 500 })).tracks
+          // A listener's first evening: a few marks, then the auto-queue's picks played or skipped.
+          for (const [part, mark] of [
+            ['Battle Epic', 'love'],
+            ['Breaking the Chains', 'love'],
+            ['Elvish Theme', 'like'],
+            ['Track 3', 'not_for_me'],
+          ] as const) {
+            await call('setMark', { trackId: byTitle(part).id, mark })
+          }
+          await playAutoPicks(
+            host,
+            ['kept', 'kept', 'skipped', 'kept', 'kept', 'turnedDown', 'skipped', 'kept'],
+            (id) => tracks.find((t) => t.id === id)?.duration ?? 60,
+          )
+        },
+      },
     )
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await page.goto(host.url)
-    await page.waitForSelector('[data-testid="track-row"]')
+    page = session.page
   }, 400_000)
 
   afterAll(async () => {
-    await browser?.close()
-    if (host) await stopHost(host)
-    temp?.cleanup()
+    await session?.close()
   })
 
   it('saves the library with a song playing and the queue open', async () => {

@@ -4,31 +4,28 @@
 // in the library, and never reaches the queue. The files are copied into a temp library folder.
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LibraryStatus, QueueState, TrackPage } from '../../src/shared/contract'
 import type { Track } from '../../src/shared/domain'
 import { seededRandom } from '../../src/shared/random'
-import { ensureBuilt, REPO } from './build'
+import { REPO } from './build'
 import {
   callApi,
   howlerAudio,
-  launchChromium,
+  openLibraryPage,
   searchFor,
-  startHost,
-  stopHost,
   until,
   type AudioNode,
   type Host,
+  type LibrarySession,
 } from './host'
-import { tempDir } from '../helpers/temp'
 
 const ODD = resolve(REPO, '../shared/corpus/odd')
 const MUSIC = resolve(REPO, '../shared/fixtures/music')
 
-let temp: { dir: string; cleanup: () => void }
+let session: LibrarySession
 let host: Host
-let browser: Browser
 let page: Page
 /** Every media request the page made, with its status. */
 const mediaRequests: { path: string; status: number }[] = []
@@ -52,34 +49,36 @@ async function playRow(track: Track): Promise<void> {
 }
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  const folder = join(temp.dir, 'music')
-  mkdirSync(folder)
-  for (const file of readdirSync(ODD)) copyFileSync(join(ODD, file), join(folder, file))
-  for (const file of readdirSync(join(MUSIC, 'wesnoth')).sort().slice(0, 3))
-    copyFileSync(join(MUSIC, 'wesnoth', file), join(folder, file))
-  const random = seededRandom(21)
-  writeFileSync(
-    join(folder, 'garbage.ogg'),
-    Uint8Array.from({ length: 300_000 }, () => Math.floor(random() * 256)),
+  session = await openLibraryPage(
+    (dir) => {
+      const folder = join(dir, 'music')
+      mkdirSync(folder)
+      for (const file of readdirSync(ODD)) copyFileSync(join(ODD, file), join(folder, file))
+      for (const file of readdirSync(join(MUSIC, 'wesnoth')).sort().slice(0, 3))
+        copyFileSync(join(MUSIC, 'wesnoth', file), join(folder, file))
+      const random = seededRandom(21)
+      writeFileSync(
+        join(folder, 'garbage.ogg'),
+        Uint8Array.from({ length: 300_000 }, () => Math.floor(random() * 256)),
+      )
+      return folder
+    },
+    {
+      viewport: { width: 1400, height: 860 },
+      // Every song analysed but the random bytes, which never will be.
+      beforePage: async (started) => {
+        host = started
+        await until(
+          () => call<LibraryStatus>('getStatus'),
+          (s) => s.tracks === 5 && s.analysed >= 4 && !s.analysing,
+          'the analysis',
+          90_000,
+        )
+      },
+      load: false,
+    },
   )
-  host = await startHost(folder, join(temp.dir, 'library.db'))
-  await until(
-    () => call<LibraryStatus>('getStatus'),
-    (s) => s.tracks === 5 && !s.scanning,
-    'the scan',
-    60_000,
-  )
-  await until(
-    () => call<LibraryStatus>('getStatus'),
-    (s) => s.analysed >= 4 && !s.analysing,
-    'the analysis',
-    90_000,
-  )
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
+  page = session.page
   page.on('response', (response) => {
     const url = new URL(response.url())
     if (url.pathname.startsWith('/media/'))
@@ -89,9 +88,7 @@ beforeAll(async () => {
 }, 240_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 describe('files the browser cannot play', () => {
