@@ -2,34 +2,24 @@
 // spaces the Settings view offers, and a changed PCA dimension that rebuilds the model from the
 // event log without losing a label.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import { Engine } from '../../src/main/engine'
+import type { Engine } from '../../src/main/engine'
 import { EXTRACTOR } from '../../src/main/analysis/feature-names'
 import { ContractError, parseArgs } from '../../src/shared/contract'
-import { FIXTURES, tempDir } from '../helpers/temp'
+import { openAnalysedEngine, type AnalysedEngine } from '../helpers/analysed-engine'
 
-let temp: ReturnType<typeof tempDir>
+let session: AnalysedEngine
 let engine: Engine
 let trackIds: number[]
 
 beforeAll(async () => {
-  temp = tempDir()
-  engine = new Engine({ dbPath: join(temp.dir, 'library.db') })
   // 16 songs: enough that k = min(pcaDims, N − 1, D) is set by pcaDims, not by N.
-  await engine.handlers.addRoot({ path: join(FIXTURES, 'music', 'singularity') })
-  await engine.handlers.addRoot({ path: join(FIXTURES, 'music', 'nexuiz') })
-  await engine.scan()
-  const analysis = await engine.analyse()
-  expect(analysis.failed).toEqual([])
-  trackIds = engine.tracks
-    .listTracks({ limit: 100 })
-    .map((t) => t.id)
-    .sort((a, b) => a - b)
+  session = await openAnalysedEngine(['singularity', 'nexuiz'])
+  engine = session.engine
+  trackIds = session.songs.map((t) => t.id).sort((a, b) => a - b)
 }, 300_000)
 
 afterAll(async () => {
-  await engine?.close()
-  temp?.cleanup()
+  await session?.close()
 })
 
 /** The model's explanation of each song, in order. */
