@@ -19,10 +19,10 @@ const SCORE_DROP = 1e-9
 
 /**
  * Keeps a waiting pick while the policy could still have drawn it where it stands: among the
- * `topN` best eligible songs by UCB once the picks kept before it are set aside, as autoQueueNext
- * drew it (each pick excludes the songs queued before it), and not fallen below the best song that
- * could replace it since it was drawn (its `ucb` then, when known): a mark that makes the model
- * prefer another song replaces it. Every other waiting pick (fallen behind, below the best
+ * `topN` best eligible songs by UCB once the picks kept before it and the picks waiting after it
+ * are set aside (as autoQueueNext drew it, each pick excluding the songs queued), and not fallen
+ * below the best song that could replace it since it was drawn (its `ucb` then, when known): a
+ * mark that makes the model prefer another song replaces it. Every other waiting pick (fallen behind, below the best
  * replacement, or no longer eligible, e.g. marked "not for me") is replaced by a fresh draw from
  * the same short-list, in queue order, never a song waiting further on. `candidates` are the
  * model's best eligible songs, with the waiting picks among them and the queue's other songs not.
@@ -39,10 +39,14 @@ export function planReplacements<C extends AutoQueueCandidate>(
   let artists = [...recentArtists]
   const planned: PlannedReplacement<C>[] = []
   waiting.forEach((pick, index) => {
-    const standing = pool.findIndex((c) => c.trackId === pick.trackId)
+    // The picks waiting after it are set aside too: a later pick the model now prefers cannot
+    // take this place (it is queued already), so it must not push this one out for a song the
+    // model likes less (which it did: the pushed-out song then came back as a new pick further on).
     const later = new Set(waiting.slice(index + 1).map((w) => w.trackId))
-    const others = pool.filter((c) => c.trackId !== pick.trackId && !later.has(c.trackId))
-    const now = standing >= 0 ? (pool[standing] as C).ucb : null
+    const open = pool.filter((c) => !later.has(c.trackId))
+    const standing = open.findIndex((c) => c.trackId === pick.trackId)
+    const others = open.filter((c) => c.trackId !== pick.trackId)
+    const now = standing >= 0 ? (open[standing] as C).ucb : null
     const best = others[0]?.ucb
     const fellBelow =
       now !== null &&
@@ -51,7 +55,7 @@ export function planReplacements<C extends AutoQueueCandidate>(
       best !== undefined &&
       now < best
     if (standing >= 0 && standing < topN && !fellBelow) {
-      pool.splice(standing, 1)
+      pool = pool.filter((c) => c.trackId !== pick.trackId)
       return
     }
     const choice = chooseAutoPick(others, policy, artists, random)

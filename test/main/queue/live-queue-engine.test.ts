@@ -291,3 +291,114 @@ describe('waiting auto-picks are re-ranked when the model changes its mind', () 
     expect((resaved.entries[1]!.reason as { ucb: number }).ucb).toBe(reason.ucb)
   })
 })
+
+describe('saves from the player are never refused for an older queue revision', () => {
+  it('keeps what the player saved (an emptied Up next stays empty) across a re-rank it had not seen', async () => {
+    const { engine } = start()
+    engine.settings.update('exploration', { temperature: 0 })
+    const tracks = allTracks(engine)
+    // A double-clicked table: the playing song and a long list of songs after it, then two picks.
+    const [playing, ...listed] = tracks.slice(0, 16)
+    const first = await engine.autoQueueNext(tracks.slice(0, 16).map((t) => t.id))
+    const second = await engine.autoQueueNext([
+      ...tracks.slice(0, 16).map((t) => t.id),
+      first.entry!.trackId,
+    ])
+    const picks = [first, second].map(({ entry }) => ({
+      trackId: entry!.trackId,
+      source: 'auto' as const,
+      pickId: entry!.pickId,
+      reason: entry!.reason,
+    }))
+    const state = { current: 0, position: 3, shuffle: false, repeat: 'off' as const, volume: 1 }
+    const long: QueueEntry[] = [
+      { trackId: playing!.id, source: 'user' },
+      ...listed.map((t) => ({ trackId: t.id, source: 'user' as const })),
+      ...picks,
+    ]
+    void engine.handlers.saveQueue({ entries: long, ...state, revision: 0 })
+    // Both waiting picks turned down: the re-rank replaces them (revision 1)…
+    for (const pick of picks)
+      void engine.handlers.setMark({ trackId: pick.trackId, mark: 'not_for_me' })
+    await engine.settled()
+    const reranked = await engine.handlers.getQueue({})
+    expect(reranked.revision).toBe(1)
+    expect(reranked.entries.slice(-2).map((e) => e.trackId)).not.toContain(picks[0]!.trackId)
+    // …while the player, which had not heard of it yet, cleared Up next and saves on revision 0.
+    void engine.handlers.saveQueue({ entries: [long[0]!], ...state, revision: 0 })
+    const saved = await engine.handlers.getQueue({})
+    expect(saved.entries.map((e) => e.trackId)).toEqual([playing!.id])
+    // The player's revision-1 save (after the event) is stored as it is too.
+    void engine.handlers.saveQueue({ entries: long.slice(0, 3), ...state, revision: 1 })
+    expect((await engine.handlers.getQueue({})).entries.map((e) => e.trackId)).toEqual(
+      long.slice(0, 3).map((e) => e.trackId),
+    )
+    // No long list left behind in the saved queue: the next auto-pick may be any listed song.
+    void engine.handlers.saveQueue({ entries: [long[0]!], ...state, revision: 1 })
+    const excluded = new Set([playing!.id, ...picks.map((p) => p.trackId)])
+    const next = await engine.autoQueueNext([...excluded])
+    expect(next.entry).not.toBeNull()
+    expect(excluded.has(next.entry!.trackId)).toBe(false)
+  })
+})
+
+describe('a waiting auto-pick never outlives a mark that makes the model prefer another song', () => {
+  it('after every mark of a series, the waiting picks are the model’s best songs, and no pick makes way for a worse one', async () => {
+    const { engine } = start()
+    // Greedy picks and no artist spacing: the picks the policy stands behind are exactly the
+    // model's best eligible songs, so any pick a mark leaves behind shows.
+    engine.settings.update('exploration', { temperature: 0, topN: 1 })
+    engine.settings.update('autoQueue', { artistSpacing: 0 })
+    const queued: number[] = []
+    const entries: QueueEntry[] = []
+    for (let i = 0; i < 4; i++) {
+      const { entry } = await engine.autoQueueNext(queued)
+      queued.push(entry!.trackId)
+      entries.push({ trackId: entry!.trackId, source: 'auto', pickId: entry!.pickId })
+    }
+    const state = { current: 0, position: 3, shuffle: false, repeat: 'off' as const, volume: 1 }
+    void engine.handlers.saveQueue({ entries, ...state, revision: 0 })
+    const taste = await engine.tasteService()
+    const songs = allTracks(engine)
+    const marks = [
+      'love',
+      'not_for_me',
+      'like',
+      'not_for_me',
+      'love',
+      'not_for_me',
+      'like',
+    ] as const
+    let changed = 0
+    let before = queued.slice(1)
+    for (const [i, mark] of marks.entries()) {
+      // Now a waiting pick, now another song of the library.
+      const queue = await engine.handlers.getQueue({})
+      const target =
+        i % 2 === 1 ? queue.entries[1 + (i % 3)]!.trackId : songs[(i * 7 + 3) % songs.length]!.id
+      const lastEvent = engine.events.lastId()
+      void engine.handlers.setMark({ trackId: target, mark })
+      await engine.settled()
+      const after = await engine.handlers.getQueue({})
+      const waiting = after.entries.slice(1).map((e) => e.trackId)
+      const eligible = await taste.rank({ n: 200, exclude: [after.entries[0]!.trackId] })
+      const ucb = new Map(eligible.map((s) => [s.trackId, s.ucb]))
+      // No song the model prefers is left out while a song it likes less waits…
+      const best = eligible.slice(0, waiting.length).map((s) => s.trackId)
+      expect(
+        [...waiting].sort((p, q) => p - q),
+        `after ${mark} on ${target}`,
+      ).toEqual([...best].sort((p, q) => p - q))
+      // …and no pick still eligible made way for a song the model likes less.
+      for (const pick of engine.events.list({ sinceId: lastEvent, kinds: ['auto_pick'] })) {
+        const replaced = (pick.data as { replaces?: { trackId: number } }).replaces?.trackId
+        if (replaced === undefined || !ucb.has(replaced)) continue
+        expect(ucb.get(pick.trackId!)!).toBeGreaterThanOrEqual(ucb.get(replaced)! - 1e-12)
+      }
+      if (waiting.join() !== before.join()) changed++
+      before = waiting
+    }
+    // The series did change the model's mind (a re-rank that went missing would show above).
+    expect(changed).toBeGreaterThanOrEqual(3)
+  })
+})

@@ -74,6 +74,31 @@ describe('planReplacements', () => {
     ).toEqual([])
   })
 
+  it('never pushes a pick out for a song the model likes less because a later pick rose above it', () => {
+    // Waiting: 1, 18, 5. A like on 18 lifts it above 1; 5 fell behind. Greedy (top 1): 18 is
+    // queued already, so 1 still stands first among the songs that could take its place (17 is
+    // below it) and stays; only 5 goes, for 17. (It used to replace 1 by 17, then 5 by 1.)
+    const candidates = [
+      candidate(18, 1.105),
+      candidate(1, 1.043),
+      candidate(17, 1.041),
+      candidate(6, 1.007),
+      candidate(5, 0.9),
+    ]
+    const plan = planReplacements(
+      [
+        { trackId: 1, ucb: 0.858 },
+        { trackId: 18, ucb: 0.844 },
+        { trackId: 5, ucb: 0.814 },
+      ],
+      candidates,
+      { ...policy, topN: 1 },
+      [],
+      () => 0.5,
+    )
+    expect(plan.map((p) => [p.index, p.choice.pick.trackId])).toEqual([[2, 17]])
+  })
+
   it('keeps artists apart across the replacements it draws', () => {
     const candidates = [candidate(1, 3, 'A'), candidate(2, 2, 'A'), candidate(3, 1, 'B')]
     const plan = planReplacements(
