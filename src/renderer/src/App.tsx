@@ -7,6 +7,8 @@ import { HelpOverlay } from './components/HelpOverlay'
 import { FirstRun } from './features/library/FirstRun'
 import { GroupedView } from './features/library/GroupedView'
 import { FoldersView } from './features/library/FoldersView'
+import { PlaylistsView } from './features/playlists/PlaylistsView'
+import { AddToPlaylist } from './features/playlists/AddToPlaylist'
 import { LibraryView, OPTIONAL_COLUMNS, type OptionalColumn } from './features/library/LibraryView'
 import { useTrackPages, type TrackQuery } from './features/library/useTrackPages'
 import { NowPlaying } from './features/player/NowPlaying'
@@ -30,13 +32,22 @@ import { actionFor } from './lib/shortcuts'
 import { cycleRepeat } from '../../shared/queue'
 
 type View =
-  'library' | 'artists' | 'albums' | 'folders' | 'discover' | 'rediscover' | 'insights' | 'settings'
+  | 'library'
+  | 'artists'
+  | 'albums'
+  | 'folders'
+  | 'playlists'
+  | 'discover'
+  | 'rediscover'
+  | 'insights'
+  | 'settings'
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'library', label: 'Songs' },
   { id: 'artists', label: 'Artists' },
   { id: 'albums', label: 'Albums' },
   { id: 'folders', label: 'Folders' },
+  { id: 'playlists', label: 'Playlists' },
   { id: 'discover', label: 'Discover' },
   { id: 'rediscover', label: 'Rediscover' },
   { id: 'insights', label: 'Insights' },
@@ -111,6 +122,22 @@ export function App({
     [],
   )
   const skipOnNotForMe = useRef(true)
+  /** "Add to playlist…" or "Save the queue as a playlist": the dialog's songs and words. */
+  const [playlistDialog, setPlaylistDialog] = useState<{
+    title: string
+    tracks: readonly Track[] | readonly number[]
+    existing: boolean
+  } | null>(null)
+  const closePlaylistDialog = useCallback(() => setPlaylistDialog(null), [])
+  const saveQueueAsPlaylist = useCallback(
+    (trackIds: number[]) =>
+      setPlaylistDialog({
+        title: 'Save the queue as a playlist',
+        tracks: trackIds,
+        existing: false,
+      }),
+    [],
+  )
 
   const query = useMemo<TrackQuery>(
     () => ({ search, sort, descending }),
@@ -468,6 +495,15 @@ export function App({
       { label: 'Play now', onSelect: () => player.playTracksNow([track]) },
       { label: 'Play next', onSelect: () => player.playTracksNext([track]) },
       { label: 'Add to queue', onSelect: () => player.addTracks([track]) },
+      {
+        label: 'Add to playlist…',
+        onSelect: () =>
+          setPlaylistDialog({
+            title: `Add ${trackTitle(track)} to a playlist`,
+            tracks: [track],
+            existing: true,
+          }),
+      },
       ...MARK_INFO.map((info, i) => ({
         label: info.label,
         pressed: labels.get(track.id) === info.mark,
@@ -673,6 +709,14 @@ export function App({
               onQueue={(tracks) => player.addTracks(tracks)}
               onNeverPlay={(path) => neverPlay({ kind: 'folder', path })}
             />
+          ) : view === 'playlists' ? (
+            <PlaylistsView
+              bridge={bridge}
+              refreshKey={refreshKey}
+              onPlay={playList}
+              onQueue={(tracks) => player.addTracks(tracks)}
+              onNotice={showNotice}
+            />
           ) : view === 'artists' || view === 'albums' ? (
             <GroupedView
               bridge={bridge}
@@ -715,6 +759,7 @@ export function App({
           historyKey={historyKey}
           autoQueue={autoQueue}
           onNotice={showNotice}
+          onSaveAsPlaylist={saveQueueAsPlaylist}
         />
       ) : null}
 
@@ -741,6 +786,16 @@ export function App({
         />
       ) : null}
       {helpOpen ? <HelpOverlay onClose={closeHelp} /> : null}
+      {playlistDialog ? (
+        <AddToPlaylist
+          bridge={bridge}
+          title={playlistDialog.title}
+          tracks={playlistDialog.tracks}
+          existing={playlistDialog.existing}
+          onDone={(message) => showNotice({ message })}
+          onClose={closePlaylistDialog}
+        />
+      ) : null}
       <div className="visually-hidden" aria-live="polite" data-testid="announcement">
         {announcement}
       </div>

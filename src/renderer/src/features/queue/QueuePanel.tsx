@@ -18,6 +18,8 @@ export interface QueuePanelProps {
   autoQueue?: AutoQueueFiller | null
   /** Shows a notice with Undo (after Clear); none in tests that do not need it. */
   onNotice?: ((notice: NoticeContent) => void) | null
+  /** "Save as playlist": the queue's songs in order; none in tests that do not need it. */
+  onSaveAsPlaylist?: ((trackIds: number[]) => void) | null
 }
 
 export type NoticeContent = Omit<Notice, 'id'>
@@ -28,6 +30,7 @@ export function QueuePanel({
   historyKey,
   autoQueue = null,
   onNotice = null,
+  onSaveAsPlaylist = null,
 }: QueuePanelProps) {
   const [tab, setTab] = useState<'queue' | 'history'>('queue')
   return (
@@ -42,7 +45,12 @@ export function QueuePanel({
       </div>
       {tab === 'queue' ? <AutoQueueToggle filler={autoQueue} /> : null}
       {tab === 'queue' ? (
-        <QueueList player={player} onNotice={onNotice} onShowHistory={() => setTab('history')} />
+        <QueueList
+          player={player}
+          onNotice={onNotice}
+          onSaveAsPlaylist={onSaveAsPlaylist}
+          onShowHistory={() => setTab('history')}
+        />
       ) : (
         <HistoryList bridge={bridge} historyKey={historyKey} />
       )}
@@ -73,10 +81,12 @@ function AutoQueueToggle({ filler }: { filler: AutoQueueFiller | null }) {
 function QueueList({
   player,
   onNotice,
+  onSaveAsPlaylist,
   onShowHistory,
 }: {
   player: Player
   onNotice: ((notice: NoticeContent) => void) | null
+  onSaveAsPlaylist: ((trackIds: number[]) => void) | null
   onShowHistory: () => void
 }) {
   const { queue, atEnd } = usePlayerSnapshot(player)
@@ -194,9 +204,16 @@ function QueueList({
           {upNextCount === 0 ? 'Nothing' : upNextCount === 1 ? 'One song' : `${upNextCount} songs`}{' '}
           up next
         </span>
-        <button onClick={clearUpNext} disabled={upNextCount === 0}>
-          Clear
-        </button>
+        <span className="queue-action-buttons">
+          {onSaveAsPlaylist ? (
+            <button onClick={() => onSaveAsPlaylist(queue.items.map((item) => item.entry.trackId))}>
+              Save as playlist
+            </button>
+          ) : null}
+          <button onClick={clearUpNext} disabled={upNextCount === 0}>
+            Clear
+          </button>
+        </span>
       </div>
       <div className="queue-scroll" data-testid="queue-scroll">
         {parts.played.length > 0 ? (
