@@ -52,7 +52,7 @@ describe('the Playlists view', () => {
     expect(bridge.playlists[0]!.trackIds).toEqual([99, 3, 1, 2])
   })
 
-  it('plays and queues only the songs that are there, and deletes with Undo', async () => {
+  it('plays only the songs that are there, starts a radio from them, and deletes with Undo', async () => {
     const bridge = withPlaylist()
     const { player } = renderApp(bridge)
     fireEvent.click(screen.getByRole('button', { name: 'Playlists' }))
@@ -62,6 +62,11 @@ describe('the Playlists view', () => {
     await waitFor(() =>
       expect(player.getSnapshot().queue.items.map((i) => i.entry.trackId)).toEqual([3, 1, 2]),
     )
+    fireEvent.click(screen.getByRole('button', { name: 'Start radio from Road trip' }))
+    await screen.findByText(/^Radio from the playlist Road trip/)
+    expect(bridge.calls.find((c) => c.name === 'startRadio')?.args).toEqual({
+      seed: { kind: 'tracks', trackIds: [3, 1, 2], name: 'the playlist Road trip' },
+    })
     fireEvent.click(screen.getByRole('button', { name: 'Delete Road trip' }))
     await waitFor(() => expect(bridge.playlists[0]!.deleted).toBe(true))
     await waitFor(() => expect(screen.queryByRole('button', { name: /^Road trip/ })).toBeNull())

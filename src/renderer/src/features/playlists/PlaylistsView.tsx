@@ -1,7 +1,8 @@
 // The Playlists view: the live "Top 50 for me now" and the listener's playlists on the left; the
 // chosen one on the right with its songs in order (missing ones greyed, kept), to play, queue,
-// rename, reorder (drag, or the ↑ ↓ buttons), export or delete (with Undo). Import takes a file
-// from this computer's file picker (an upload, which works in the app and in a browser) or a path.
+// rename, reorder (drag, or the ↑ ↓ buttons), start a radio from, export or delete (with Undo).
+// Import takes a file from the file picker (an upload, which works in the app and in a browser)
+// or a path.
 import { useCallback, useEffect, useState, type DragEvent, type FormEvent } from 'react'
 import type { Track } from '../../../../shared/domain'
 import {
@@ -10,6 +11,7 @@ import {
   type PlaylistImportSummary,
   type PlaylistSummary,
 } from '../../../../shared/playlists'
+import { MAX_SEED_SONGS } from '../../../../shared/radio'
 import type { Notice } from '../../components/MarkNotice'
 import type { Bridge } from '../../lib/bridge'
 import { errorText, formatTime, trackArtist } from '../../lib/format'
@@ -265,6 +267,22 @@ function PlaylistDetail({
       })
       .catch((e: unknown) => onError(`The playlist was not exported: ${errorText(e)}`))
   }
+  /** A radio seeded with the playlist's songs: the auto-queue keeps close to them while it runs. */
+  const startRadio = () => {
+    const name = playlist.live ? playlist.name : `the playlist ${playlist.name}`
+    bridge.api
+      .startRadio({
+        seed: {
+          kind: 'tracks',
+          trackIds: songs.slice(0, MAX_SEED_SONGS).map((t) => t.id),
+          name,
+        },
+      })
+      .then(() =>
+        onNotice({ message: `Radio from ${name}: the auto-queue now picks songs close to it.` }),
+      )
+      .catch((e: unknown) => onError(`The radio did not start: ${errorText(e)}`))
+  }
   const saveTo = (event: FormEvent) => {
     event.preventDefault()
     const path = exportPath.trim()
@@ -336,6 +354,13 @@ function PlaylistDetail({
           onClick={() => onQueue(songs)}
         >
           Add to queue
+        </button>
+        <button
+          aria-label={`Start radio from ${playlist.name}`}
+          disabled={songs.length === 0}
+          onClick={startRadio}
+        >
+          Start radio
         </button>
         {editable ? <button onClick={() => setRenaming(true)}>Rename</button> : null}
         <button onClick={download}>Download M3U8</button>
