@@ -2,37 +2,29 @@
 // view, the notice's Undo, and the list in Settings where a rule is taken back; the engine holds
 // exactly the rules the screen shows.
 import { resolve } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { REPO } from './build'
-import { callApi, openLibraryPage, until, type Host, type LibrarySession } from './host'
+import { callApi, useLibraryPage, until } from './host'
 
 const LIBRARY = resolve(REPO, '../shared/fixtures/music/wesnoth')
 
-let session: LibrarySession
-let host: Host
-let page: Page
+const session = useLibraryPage(LIBRARY)
 
-beforeAll(async () => {
-  session = await openLibraryPage(LIBRARY)
-  ;({ host, page } = session)
-}, 120_000)
-
-afterAll(async () => {
-  await session?.close()
-})
-
-const rules = () => callApi<{ rule: { kind: string } }[]>(host, 'listExclusions')
+const rules = () => callApi<{ rule: { kind: string } }[]>(session.host, 'listExclusions')
 
 describe('never play, end to end', () => {
   it('adds an artist from the song menu, and Undo in the notice takes it back', async () => {
-    await page.getByTestId('track-row').first().click({ button: 'right' })
-    const item = page.getByRole('menuitemcheckbox', { name: /^Never play (?!the album)/ }).first()
+    await session.page.getByTestId('track-row').first().click({ button: 'right' })
+    const item = session.page
+      .getByRole('menuitemcheckbox', { name: /^Never play (?!the album)/ })
+      .first()
     const label = await item.innerText()
     await item.click()
     await until(rules, (r) => r.length === 1, 'the rule')
     expect((await rules())[0]!.rule.kind).toBe('artist')
-    const notice = page.getByRole('status').filter({ hasText: 'will not be picked for you' })
+    const notice = session.page
+      .getByRole('status')
+      .filter({ hasText: 'will not be picked for you' })
     await notice.waitFor()
     expect(await notice.innerText()).toContain(label.replace(/^Never play /, 'Songs by '))
     await notice.getByRole('button', { name: 'Undo' }).click()
@@ -40,14 +32,14 @@ describe('never play, end to end', () => {
   })
 
   it('lists the rules in Settings, in words, and allows one again', async () => {
-    await page.getByTestId('track-row').first().click({ button: 'right' })
-    await page.getByRole('menuitemcheckbox', { name: /^Never play the album / }).click()
+    await session.page.getByTestId('track-row').first().click({ button: 'right' })
+    await session.page.getByRole('menuitemcheckbox', { name: /^Never play the album / }).click()
     await until(rules, (r) => r.length === 1, 'the album rule')
-    await page
+    await session.page
       .getByRole('navigation', { name: 'Views' })
       .getByRole('button', { name: 'Settings' })
       .click()
-    const card = page.locator('.card[aria-label="Never play"]')
+    const card = session.page.locator('.card[aria-label="Never play"]')
     await card.getByText(/^The album /).waitFor()
     await card.getByRole('button', { name: 'Allow again' }).click()
     await until(rules, (r) => r.length === 0, 'the rule taken back')
@@ -55,17 +47,17 @@ describe('never play, end to end', () => {
   })
 
   it('never plays a folder from its menu in the Folders view, and lists it in Settings', async () => {
-    const views = page.getByRole('navigation', { name: 'Views' })
+    const views = session.page.getByRole('navigation', { name: 'Views' })
     await views.getByRole('button', { name: 'Folders' }).click()
-    const folder = page.getByTestId('folder').first()
+    const folder = session.page.getByTestId('folder').first()
     await folder.getByRole('button', { name: /^More for / }).click()
-    await page.getByRole('menuitemcheckbox', { name: 'Never play this folder' }).click()
+    await session.page.getByRole('menuitemcheckbox', { name: 'Never play this folder' }).click()
     await until(rules, (r) => r.length === 1, 'the folder rule')
     const [{ rule }] = (await rules()) as [{ rule: { kind: string; path?: string } }]
     expect(rule.kind).toBe('folder')
     expect(rule.path?.replace(/\/$/, '').endsWith('/wesnoth')).toBe(true)
     await views.getByRole('button', { name: 'Settings' }).click()
-    const card = page.locator('.card[aria-label="Never play"]')
+    const card = session.page.locator('.card[aria-label="Never play"]')
     await card.getByText(/^Songs in the folder .*wesnoth/).waitFor()
     await card.getByRole('button', { name: 'Allow again' }).click()
     await until(rules, (r) => r.length === 0, 'the rule taken back')

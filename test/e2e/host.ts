@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { ensureBuilt, REPO } from './build'
 import { tempDir } from '../helpers/temp'
 
@@ -290,4 +291,25 @@ export async function openLibraryPage(
     temp.cleanup()
     throw error
   }
+}
+
+/**
+ * openLibraryPage for a whole test file: opened before its tests (then `setUp` runs, e.g. to open a
+ * view) and closed after them. The session's fields are there from the tests on, not at load time.
+ */
+export function useLibraryPage(
+  library: string | ((dir: string) => string),
+  options: LibraryPageOptions & { setUp?: (session: LibrarySession) => Promise<void> } = {},
+  timeoutMs = 180_000,
+): LibrarySession {
+  // Filled in by beforeAll; the tests only run once it has.
+  const session = {} as LibrarySession
+  beforeAll(async () => {
+    Object.assign(session, await openLibraryPage(library, options))
+    await options.setUp?.(session)
+  }, timeoutMs)
+  afterAll(async () => {
+    if ('close' in session) await session.close()
+  })
+  return session
 }

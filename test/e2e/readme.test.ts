@@ -3,31 +3,23 @@
 // are real PNGs in docs/ of a window's size (taken by test/e2e/screenshots.test.ts).
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { REPO } from './build'
-import { openLibraryPage, type LibrarySession } from './host'
+import { useLibraryPage } from './host'
 
 const README = readFileSync(join(REPO, 'README.md'), 'utf8')
 const start = README.indexOf('## In the app')
 const IN_THE_APP = README.slice(start, README.indexOf('\n## ', start + 1))
 
-let session: LibrarySession
-let page: Page
-
-beforeAll(async () => {
-  session = await openLibraryPage(resolve(REPO, '../shared/fixtures/music/muldjord'))
-  page = session.page
-}, 120_000)
-
-afterAll(async () => {
-  await session?.close()
-})
+const session = useLibraryPage(resolve(REPO, '../shared/fixtures/music/muldjord'))
 
 describe('README’s "In the app"', () => {
   it('describes every view of the sidebar', async () => {
     const views = (
-      await page.getByRole('navigation', { name: 'Views' }).getByRole('button').allInnerTexts()
+      await session.page
+        .getByRole('navigation', { name: 'Views' })
+        .getByRole('button')
+        .allInnerTexts()
     )
       .map((name) => name.trim())
       .filter((name) => /^[A-Z][a-z]+$/.test(name))
@@ -39,13 +31,13 @@ describe('README’s "In the app"', () => {
   })
 
   it('lists exactly the keyboard shortcuts that ? shows', async () => {
-    await page.locator('body').click({ position: { x: 5, y: 5 } })
-    await page.keyboard.press('?')
-    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    await session.page.locator('body').click({ position: { x: 5, y: 5 } })
+    await session.page.keyboard.press('?')
+    const dialog = session.page.getByRole('dialog', { name: 'Keyboard shortcuts' })
     const shown = (await dialog.locator('dt').allInnerTexts())
       .map((key) => key.trim())
       .filter((key) => key !== '?')
-    await page.keyboard.press('Escape')
+    await session.page.keyboard.press('Escape')
     // "`?` lists the keyboard shortcuts (space, ←/→ seek, ↑/↓ volume, 0 mute, N, …)"
     const list = /`\?` lists the keyboard shortcuts \(([^)]*)\)/.exec(IN_THE_APP)?.[1]
     expect(list, 'the shortcut list in README').toBeTruthy()

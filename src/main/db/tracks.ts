@@ -206,7 +206,7 @@ export interface GroupQuery {
   limit?: number
 }
 
-/** Summaries of the whole library, rebuilt when `library_version` moves (migration 7). */
+/** Summaries of the whole library, rebuilt when `library_version` moves (migrations 7 and 14). */
 interface LibraryGroups {
   version: number
   /** In display order: artist, then title (case-insensitive). */
