@@ -291,6 +291,50 @@ describe('Player', () => {
     expect(player.getSnapshot().track?.id).toBe(4)
   })
 
+  it('after a restore, Previous goes on back into the History’s plays before the saved queue', async () => {
+    const { bridge, player } = setup()
+    // Songs 1 to 9 were played, 9 last (it was playing when the app closed); 10 was up next.
+    bridge.history = [9, 8, 7, 6, 5, 4, 3, 2, 1].map((id, i) => ({
+      eventId: 100 - i,
+      startedAt: 1_000 - i,
+      endedAt: null,
+      endPosition: null,
+      endReason: null,
+      track: fakeTrack(id),
+    }))
+    const restore = (history: typeof bridge.history) => {
+      bridge.history = history
+      player.restore({
+        entries: [5, 6, 7, 8, 9, 10].map((id) => ({
+          trackId: id,
+          source: 'user' as const,
+          track: fakeTrack(id),
+        })),
+        current: 4,
+        position: 0,
+        shuffle: false,
+        repeat: 'off',
+        volume: 1,
+        revision: 0,
+      })
+    }
+    restore(bridge.history)
+    await settle()
+    const heard: number[] = []
+    for (let i = 0; i < 9; i++) {
+      player.previous()
+      await settle()
+      heard.push(player.getSnapshot().track!.id)
+    }
+    expect(heard).toEqual([8, 7, 6, 5, 4, 3, 2, 1, 1])
+    // A History that does not lead up to the saved queue (plays made elsewhere since): Previous
+    // stops at the queue's start rather than guess.
+    restore([{ ...bridge.history[0]!, track: fakeTrack(12) }, ...bridge.history])
+    await settle()
+    for (let i = 0; i < 6; i++) player.previous()
+    expect(player.getSnapshot().track?.id).toBe(5)
+  })
+
   it('Clear empties up next, the song plays on, and Undo brings the songs back', async () => {
     const { bridge, sounds, player } = setup()
     player.playTracksNow(bridge.tracks.slice(0, 4))

@@ -2,7 +2,7 @@
 // sounds (the playing one and the next one, preloaded so the change has no gap). It reports every
 // play start, play end and progress to the engine exactly once, and emits typed events; React reads
 // it with useSyncExternalStore (see usePlayer.ts).
-import type { CallArgs, QueueEntry, QueueState } from '../../../../shared/contract'
+import type { CallArgs, HistoryEntry, QueueEntry, QueueState } from '../../../../shared/contract'
 import type { EndReason, Track } from '../../../../shared/domain'
 import {
   addToQueue,
@@ -18,6 +18,7 @@ import {
   playNow,
   previous,
   queueFrom,
+  queueParts,
   remove,
   setRepeat,
   setShuffle,
@@ -108,6 +109,33 @@ export const PLAYED_KEPT = 5
 export const RECENT_KEPT = 20
 /** Played songs dropped from the queue that Previous can still go back to (a long day's listening). */
 export const EARLIER_KEPT = 2000
+/** After a restore, how many plays of the History Previous can reach beyond the saved queue. */
+export const EARLIER_FROM_HISTORY = 200
+
+/**
+ * The plays before a restored queue, oldest first, as entries Previous can bring back: `history`
+ * (newest first, as listHistory answers) begins with the restored queue's played songs and its
+ * current one (`restored`, in play order; the current one only if it had started), and what comes
+ * after them was played before. Nothing when the history does not begin that way (plays made
+ * elsewhere since): Previous then stops at the queue's start rather than guess.
+ */
+export function earlierFromHistory(
+  history: readonly HistoryEntry[],
+  restored: readonly number[],
+): QueueTrack[] {
+  const newestFirst = [...restored].reverse()
+  for (const skip of [0, 1]) {
+    const expected = newestFirst.slice(skip)
+    if (expected.every((trackId, i) => history[i]?.track?.id === trackId))
+      return history
+        .slice(expected.length)
+        .flatMap((h) =>
+          h.track ? [{ trackId: h.track.id, source: 'user' as const, track: h.track }] : [],
+        )
+        .reverse()
+  }
+  return []
+}
 
 /** ReplayGain (track gain in dB, peak as a linear amplitude) → a volume factor that never clips. */
 export function replayGainFactor(gain: number | null, peak: number | null): number {
@@ -258,6 +286,25 @@ export class Player {
       atEnd: false,
     })
     this.emit('position', this.currentPosition)
+    this.earlier = []
+    this.loadEarlier(queue)
+  }
+
+  /** After a restore: the History's plays before the saved queue, for Previous to reach. */
+  private loadEarlier(queue: PlayQueue<QueueTrack>): void {
+    const { played, current } = queueParts(queue)
+    const restored = [...played, ...(current === null ? [] : [current])].map(
+      (i) => queue.items[i]!.entry.trackId,
+    )
+    Promise.resolve()
+      .then(() => this.bridge.api.listHistory({ limit: EARLIER_FROM_HISTORY + restored.length }))
+      .then((history) => {
+        // Songs dropped from the queue meanwhile were played after these.
+        this.earlier = [...earlierFromHistory(history, restored), ...this.earlier].slice(
+          -EARLIER_KEPT,
+        )
+      })
+      .catch(() => undefined) // Without the History, Previous stops at the queue's start.
   }
 
   // ---- transport -----------------------------------------------------------------------------
