@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react'
 import type { Track } from '../../../../shared/domain'
 import type { PlaylistSummary } from '../../../../shared/playlists'
+import { Dialog } from '../../components/Dialog'
 import type { Bridge } from '../../lib/bridge'
 import { errorText } from '../../lib/format'
 
@@ -40,17 +41,6 @@ export function AddToPlaylist({
       .catch((e: unknown) => setError(`Your playlists could not be read: ${errorText(e)}`))
   }, [bridge, existing])
 
-  useEffect(() => {
-    const close = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return
-      event.preventDefault()
-      event.stopPropagation()
-      onClose()
-    }
-    window.addEventListener('keydown', close, true)
-    return () => window.removeEventListener('keydown', close, true)
-  }, [onClose])
-
   const addTo = (playlist: PlaylistSummary) => {
     if (typeof playlist.id !== 'number') return
     bridge.api
@@ -74,53 +64,49 @@ export function AddToPlaylist({
   }
 
   return (
-    <div className="overlay" onClick={onClose}>
-      <div
-        className="dialog add-to-playlist"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="add-to-playlist-title"
-        onClick={(e) => e.stopPropagation()}
+    <Dialog
+      title={title}
+      titleId="add-to-playlist-title"
+      className="add-to-playlist"
+      onClose={onClose}
+    >
+      {error ? (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {existing && playlists === null && !error ? <p className="muted">Loading…</p> : null}
+      {playlists && playlists.length > 0 ? (
+        <ul className="playlist-choices" aria-label="Your playlists">
+          {playlists.map((p) => (
+            <li key={String(p.id)}>
+              <button onClick={() => addTo(p)}>{p.name}</button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form
+        className="playlist-new"
+        onSubmit={(event) => {
+          event.preventDefault()
+          create()
+        }}
       >
-        <h2 id="add-to-playlist-title">{title}</h2>
-        {error ? (
-          <p className="inline-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        {existing && playlists === null && !error ? <p className="muted">Loading…</p> : null}
-        {playlists && playlists.length > 0 ? (
-          <ul className="playlist-choices" aria-label="Your playlists">
-            {playlists.map((p) => (
-              <li key={String(p.id)}>
-                <button onClick={() => addTo(p)}>{p.name}</button>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        <form
-          className="playlist-new"
-          onSubmit={(event) => {
-            event.preventDefault()
-            create()
-          }}
-        >
-          <input
-            aria-label="New playlist name"
-            placeholder="A new playlist’s name"
-            value={name}
-            maxLength={200}
-            autoFocus
-            onChange={(e) => setName(e.target.value)}
-          />
-          <button type="submit" disabled={!name.trim()}>
-            {existing ? 'New playlist' : 'Save'}
-          </button>
-        </form>
-        <button className="link-button" onClick={onClose}>
-          Cancel
+        <input
+          aria-label="New playlist name"
+          placeholder="A new playlist’s name"
+          value={name}
+          maxLength={200}
+          autoFocus
+          onChange={(e) => setName(e.target.value)}
+        />
+        <button type="submit" disabled={!name.trim()}>
+          {existing ? 'New playlist' : 'Save'}
         </button>
-      </div>
-    </div>
+      </form>
+      <button className="link-button" onClick={onClose}>
+        Cancel
+      </button>
+    </Dialog>
   )
 }

@@ -3,7 +3,7 @@
 // rename, reorder (drag, or the ↑ ↓ buttons), start a radio from, export or delete (with Undo).
 // Import takes a file from the file picker (an upload, which works in the app and in a browser)
 // or a path.
-import { useCallback, useEffect, useState, type DragEvent, type FormEvent } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { Track } from '../../../../shared/domain'
 import {
   type Playlist,
@@ -14,6 +14,7 @@ import {
 import { MAX_SEED_SONGS } from '../../../../shared/radio'
 import type { Notice } from '../../components/MarkNotice'
 import type { Bridge } from '../../lib/bridge'
+import { useDragReorder } from '../../lib/drag-reorder'
 import { errorText, formatTime, trackArtist } from '../../lib/format'
 
 /** The browser host takes request bodies up to 1 MB: bigger playlists are imported by path. */
@@ -244,9 +245,7 @@ function PlaylistDetail({
 }: DetailProps) {
   const [renaming, setRenaming] = useState(false)
   const [name, setName] = useState(playlist.name)
-  const [exportPath, setExportPath] = useState('')
-  const [dragFrom, setDragFrom] = useState<number | null>(null)
-  const [dropAt, setDropAt] = useState<number | null>(null)
+  const { dropAt, rowProps } = useDragReorder(onMove, !playlist.live)
   const editable = !playlist.live
   const songs = present(playlist)
 
@@ -283,25 +282,19 @@ function PlaylistDetail({
       )
       .catch((e: unknown) => onError(`The radio did not start: ${errorText(e)}`))
   }
-  const saveTo = (event: FormEvent) => {
-    event.preventDefault()
-    const path = exportPath.trim()
-    if (!path) return
+  const saveTo = (path: string) =>
     bridge.api
       .exportPlaylist({ id: playlist.id, path })
-      .then((answer) =>
+      .then((answer) => {
         onNotice({
           message: `Saved ${answer.name} (${plural(answer.entries, 'song')}) to ${answer.file ?? path}.`,
-        }),
-      )
-      .catch((e: unknown) => onError(`The playlist was not exported: ${errorText(e)}`))
-  }
-  const drop = (index: number) => (event: DragEvent) => {
-    event.preventDefault()
-    if (dragFrom !== null && dragFrom !== index) onMove(dragFrom, index)
-    setDragFrom(null)
-    setDropAt(null)
-  }
+        })
+        return true
+      })
+      .catch((e: unknown) => {
+        onError(`The playlist was not exported: ${errorText(e)}`)
+        return false
+      })
 
   return (
     <div className="playlist-open" aria-label={playlist.name}>
@@ -370,17 +363,13 @@ function PlaylistDetail({
           </button>
         ) : null}
       </div>
-      <form className="playlist-export" onSubmit={saveTo}>
-        <input
-          aria-label="Save as M3U8 file on this computer"
-          placeholder="Or save to a file: /home/me/Music/list.m3u8"
-          value={exportPath}
-          onChange={(e) => setExportPath(e.target.value)}
-        />
-        <button type="submit" disabled={!exportPath.trim()}>
-          Save file
-        </button>
-      </form>
+      <PathForm
+        className="playlist-export"
+        label="Save as M3U8 file on this computer"
+        placeholder="Or save to a file: /home/me/Music/list.m3u8"
+        button="Save file"
+        onSubmit={saveTo}
+      />
       {playlist.entries.length === 0 ? (
         <p className="empty-note">
           {playlist.live
@@ -399,23 +388,7 @@ function PlaylistDetail({
                 data-missing={missing ? 'true' : undefined}
                 className={`${missing ? 'missing' : ''}${dropAt === index ? ' drop-target' : ''}`}
                 title={missing ? `Not in your library now: ${entry.path}` : undefined}
-                draggable={editable}
-                onDragStart={(e) => {
-                  e.dataTransfer.effectAllowed = 'move'
-                  e.dataTransfer.setData('text/plain', String(index))
-                  setDragFrom(index)
-                }}
-                onDragOver={(e) => {
-                  if (!editable) return
-                  e.preventDefault()
-                  setDropAt(index)
-                }}
-                onDragLeave={() => setDropAt(null)}
-                onDrop={drop(index)}
-                onDragEnd={() => {
-                  setDragFrom(null)
-                  setDropAt(null)
-                }}
+                {...rowProps(index)}
                 onDoubleClick={() => {
                   if (!missing)
                     onPlay(present({ ...playlist, entries: playlist.entries.slice(index) }))
@@ -483,12 +456,17 @@ function ImportForm({
   onImported: (summary: PlaylistImportSummary) => void
   onError: (message: string) => void
 }) {
-  const [path, setPath] = useState('')
   const importing = (request: Parameters<Bridge['api']['importPlaylist']>[0]) =>
     bridge.api
       .importPlaylist(request)
-      .then(onImported)
-      .catch((e: unknown) => onError(`The playlist was not imported: ${errorText(e)}`))
+      .then((summary) => {
+        onImported(summary)
+        return true
+      })
+      .catch((e: unknown) => {
+        onError(`The playlist was not imported: ${errorText(e)}`)
+        return false
+      })
 
   const upload = async (file: File) => {
     if (file.size > MAX_UPLOAD_BYTES) {
@@ -528,22 +506,48 @@ function ImportForm({
           }}
         />
       </label>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault()
-          if (path.trim()) void importing({ path: path.trim() }).then(() => setPath(''))
-        }}
-      >
-        <input
-          aria-label="Playlist file on this computer"
-          placeholder="or its path: /home/me/Music/list.m3u8"
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-        />
-        <button type="submit" disabled={!path.trim()}>
-          Import
-        </button>
-      </form>
+      <PathForm
+        label="Playlist file on this computer"
+        placeholder="or its path: /home/me/Music/list.m3u8"
+        button="Import"
+        onSubmit={(path) => importing({ path })}
+      />
     </div>
+  )
+}
+
+/** A path typed in full and a button: the form empties once `onSubmit` says it was done. */
+function PathForm({
+  className,
+  label,
+  placeholder,
+  button,
+  onSubmit,
+}: {
+  className?: string
+  label: string
+  placeholder: string
+  button: string
+  onSubmit: (path: string) => Promise<boolean>
+}) {
+  const [path, setPath] = useState('')
+  return (
+    <form
+      className={className}
+      onSubmit={(event) => {
+        event.preventDefault()
+        if (path.trim()) void onSubmit(path.trim()).then((done) => done && setPath(''))
+      }}
+    >
+      <input
+        aria-label={label}
+        placeholder={placeholder}
+        value={path}
+        onChange={(e) => setPath(e.target.value)}
+      />
+      <button type="submit" disabled={!path.trim()}>
+        {button}
+      </button>
+    </form>
   )
 }

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { HistoryEntry } from '../../../../shared/contract'
 import type { Bridge } from '../../lib/bridge'
+import { useDragReorder } from '../../lib/drag-reorder'
 import { errorText, formatTime, trackArtist, trackTitle } from '../../lib/format'
 import type { Player } from '../player/player'
 import { usePlayerSnapshot } from '../player/usePlayer'
@@ -90,8 +91,7 @@ function QueueList({
   onShowHistory: () => void
 }) {
   const { queue, atEnd } = usePlayerSnapshot(player)
-  const [dragFrom, setDragFrom] = useState<number | null>(null)
-  const [dropAt, setDropAt] = useState<number | null>(null)
+  const { dropAt, rowProps } = useDragReorder((from, to) => player.moveEntry(from, to))
   const [playedOpen, setPlayedOpen] = useState(false)
   const currentRow = useRef<HTMLLIElement | null>(null)
   const parts = queueParts(queue)
@@ -117,12 +117,6 @@ function QueueList({
       undo: () => player.restoreUpNext(removed),
     })
   }
-  const drop = (index: number) => (event: DragEvent) => {
-    event.preventDefault()
-    if (dragFrom !== null) player.moveEntry(dragFrom, index)
-    setDragFrom(null)
-    setDropAt(null)
-  }
   const row = (index: number) => {
     const item = queue.items[index]
     if (!item) return null
@@ -140,22 +134,7 @@ function QueueList({
         data-track-id={item.entry.trackId}
         aria-current={isCurrent ? 'true' : undefined}
         className={`${isCurrent ? 'current' : ''}${dropAt === index ? ' drop-target' : ''}`}
-        draggable
-        onDragStart={(e) => {
-          e.dataTransfer.effectAllowed = 'move'
-          e.dataTransfer.setData('text/plain', String(index))
-          setDragFrom(index)
-        }}
-        onDragOver={(e) => {
-          e.preventDefault()
-          setDropAt(index)
-        }}
-        onDragLeave={() => setDropAt(null)}
-        onDrop={drop(index)}
-        onDragEnd={() => {
-          setDragFrom(null)
-          setDropAt(null)
-        }}
+        {...rowProps(index)}
         onDoubleClick={() => player.playIndex(index)}
       >
         <span className="drag-handle" aria-hidden="true">
