@@ -96,13 +96,14 @@ const engineParts = {
       'base',
     ],
   },
-  // Front ends: the command line, the browser host, the Electron shell. They drive the engine
-  // through its contract calls; `media/` is the one media route both hosts serve, and `base` the
-  // plumbing (where the database lives by default, where the built workers are).
-  'front ends': {
-    files: ['src/main/cli/**', 'src/main/http/**', 'src/main/electron/**'],
-    may: ['engine', 'media', 'base'],
-  },
+  // Front ends. The browser host and the Electron shell drive the engine through its contract
+  // calls; `media/` is the one media route both hosts serve, and `base` the plumbing.
+  'browser host': { files: ['src/main/http/**'], may: ['engine', 'media', 'base'] },
+  'electron shell': { files: ['src/main/electron/**'], may: ['engine', 'media', 'base'] },
+  // The command line imports only the engine's entry (engine.ts: the Engine and what a front end
+  // needs besides, such as the default database path) and src/shared; `attune serve` starts the
+  // browser host.
+  'command line': { files: ['src/main/cli/**'], may: ['engine', 'browser host'] },
 }
 
 // How an import names each part, from any depth (`../db/x`, `../../db/x`, `./db/x`).
@@ -121,27 +122,9 @@ const partImports = {
   playlists: 'playlists(/|$)',
   'worker entries': 'workers/[\\w-]+\\.worker$',
   engine: 'engine$',
-  'front ends': '(cli|http|electron)(/|$)',
-}
-
-// Imports that still run upward today, each to be removed (never add one): file → parts it may
-// still reach past its layer.
-const upwardAllowList = {
-  // The command line's commands that still build their own stores instead of asking the Engine
-  // through its contract calls (issue 11 item 2); cli/main.ts itself only dispatches.
-  'src/main/cli/context.ts': ['db'],
-  'src/main/cli/commands/analyze.ts': ['analysis'],
-  'src/main/cli/commands/eval.ts': ['insights', 'db'],
-  'src/main/cli/commands/eval-embedding.ts': ['analysis', 'db'],
-  'src/main/cli/commands/export.ts': ['events'],
-  'src/main/cli/commands/import.ts': ['events'],
-  'src/main/cli/commands/import-embeddings.ts': ['analysis'],
-  'src/main/cli/commands/import-labels.ts': ['taste'],
-  'src/main/cli/commands/feedback.ts': ['taste'],
-  'src/main/cli/commands/roots.ts': ['library'],
-  'src/main/cli/commands/scan.ts': ['library', 'db'],
-  'src/main/cli/commands/stats.ts': ['library', 'db'],
-  'src/main/cli/commands/tracks.ts': ['library'],
+  'browser host': 'http(/|$)',
+  'electron shell': 'electron(/|$)',
+  'command line': 'cli(/|$)',
 }
 
 const electronPath = {
@@ -149,14 +132,12 @@ const electronPath = {
   message: "Only src/main/electron/ (and the preload) may import 'electron'.",
 }
 
-function layerRule(part, files, ignores, extra = []) {
+function layerRule(part, files) {
   const { may } = engineParts[part]
   // A file directly in src/main/ names a part as `./db/x`; one in a folder as `../db/x` (a `./x`
   // there is its own folder's file, even when it is called `insights.ts`).
   const atRoot = files.every((f) => /^src\/main\/[^/]+$/.test(f))
-  const refused = Object.keys(partImports).filter(
-    (other) => other !== part && !may.includes(other) && !extra.includes(other),
-  )
+  const refused = Object.keys(partImports).filter((other) => other !== part && !may.includes(other))
   const allowed = ['src/shared', ...may].join(', ')
   const prefix = atRoot ? '\\./' : '(\\.\\./)+'
   // `import()` escapes no-restricted-imports, so the same refusals are syntax rules too (with the
@@ -167,7 +148,6 @@ function layerRule(part, files, ignores, extra = []) {
   }))
   return {
     files,
-    ignores,
     rules: {
       'no-restricted-syntax': ['error', ...(part === 'db' ? [] : sqlSyntax), ...dynamicImports],
       'no-restricted-imports': [
@@ -185,9 +165,6 @@ function layerRule(part, files, ignores, extra = []) {
 }
 
 const layerConfigs = Object.entries(engineParts).flatMap(([part, { files }]) => {
-  const exceptions = Object.keys(upwardAllowList).filter((file) =>
-    files.some((glob) => file === glob || file.startsWith(glob.replace(/\*.*$/, ''))),
-  )
   // Separate objects for the Electron shell (it may import electron) and for files directly in
   // src/main/ (they name parts as ./x).
   const groups = [
@@ -195,10 +172,7 @@ const layerConfigs = Object.entries(engineParts).flatMap(([part, { files }]) => 
     files.filter((f) => /^src\/main\/[^/]+$/.test(f)),
     files.filter((f) => !f.startsWith('src/main/electron') && !/^src\/main\/[^/]+$/.test(f)),
   ].filter((group) => group.length > 0)
-  return [
-    ...groups.map((group) => layerRule(part, group, exceptions)),
-    ...exceptions.map((file) => layerRule(part, [file], [], upwardAllowList[file])),
-  ]
+  return groups.map((group) => layerRule(part, group))
 })
 
 // Files outside src/main/db/ that still hold SQL or import better-sqlite3 today. This list only

@@ -11,7 +11,7 @@ import { PickHistory } from './db/pick-history'
 import { OtherWriters } from './db/other-writers'
 import { EmbeddingStore } from './db/embeddings'
 import { EXTRACTOR } from './analysis/feature-names'
-import type { AnalysisResult } from '../shared/domain'
+import type { AnalysisSummary } from '../shared/domain'
 import type { TasteService } from './taste/service'
 import type {
   AutoQueuePick,
@@ -27,8 +27,7 @@ import { rediscover, turnedDownSongs } from './taste/rediscover'
 import { MetricStore } from './db/metric-store'
 import type { RunSummary, TasteInsights } from '../shared/insights'
 import type { ScanSummary } from '../shared/domain'
-import { isNothingToScore, UserError, type ErrorBody } from '../shared/errors'
-import { errorBody } from './errors'
+import { errorBody, isNothingToScore, UserError, type ErrorBody } from '../shared/errors'
 import { ScrobbleRepository } from './db/scrobbles'
 import { ExclusionRepository } from './db/exclusions'
 import { exclusionKey, type Exclusion, type ExclusionRule } from '../shared/exclusions'
@@ -47,6 +46,10 @@ import { withPickContext } from '../shared/reasons'
 
 // What front ends need besides the Engine: they import nothing else of the engine's interior.
 export { electronSqliteBinding } from './db/native-binding'
+export { defaultDbPath, defaultMusicDir } from './paths'
+export { BUILD_DIR } from './workers/entries'
+/** The space of Attune's own audio features (`attune analyze` computes it; others are imported). */
+export const BUILT_IN_SPACE = EXTRACTOR.space
 
 export interface EngineOptions {
   dbPath: string
@@ -63,6 +66,16 @@ export interface EngineOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
   /** Seed of the auto-queue's draws (tests); default from the clock. */
   autoQueueSeed?: number
+  /** Create the database's folder when it is missing (default true; the CLI only for its default). */
+  createFolder?: boolean
+  /** Told when the database could be opened for reading only (default: a warning in the log). */
+  onReadOnly?: (note: string) => void
+  /**
+   * Learn from each event as it is logged (a mark, a play's end) and re-rank the waiting
+   * auto-picks (default true). The command line's one-off commands leave that to the next reader
+   * of the model, so a mark starts no worker.
+   */
+  learnAsEventsArrive?: boolean
 }
 
 /** How often the engine looks for events another process (the CLI) wrote to its database. */
@@ -84,7 +97,7 @@ export class Engine {
   /** Runs and their metrics (live model, offline evaluations), read by the Insights view. */
   readonly metrics: MetricStore
   private readonly pickHistory: PickHistory
-  private analysing: Promise<AnalysisResult & { workers: number }> | null = null
+  private analysing: Promise<AnalysisSummary & { workers: number }> | null = null
   private analysisAbort: AbortController | null = null
   private readonly backgroundAnalysis: boolean
   private taste: Promise<TasteService> | null = null
@@ -103,6 +116,7 @@ export class Engine {
   /** Whether this engine watches its folders (the app and the host do; the CLI does not). */
   private readonly watching: boolean
   private closed = false
+  private readonly learnAsEventsArrive: boolean
   private readonly scrobbler: Scrobbler
   private readonly exclusions: ExclusionRepository
   private readonly playlists: PlaylistService
@@ -120,9 +134,11 @@ export class Engine {
     this.dbPath = resolve(options.dbPath)
     const open: OpenOptions = {
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(options.createFolder === false ? { createFolder: false } : {}),
       onReadOnly: (note) => {
         this.readOnlyNote = note
-        ;(options.log ?? (() => undefined))('warn', note)
+        if (options.onReadOnly) options.onReadOnly(note)
+        else (options.log ?? (() => undefined))('warn', note)
       },
     }
     this.db = openDatabase(this.dbPath, open)
@@ -168,6 +184,7 @@ export class Engine {
         this.log('warn', `the taste model could not learn at once: ${(error as Error).message}`),
     )
     this.watching = options.watch ?? false
+    this.learnAsEventsArrive = options.learnAsEventsArrive ?? true
     if (this.watching) {
       this.restartWatcher()
       this.watchOtherWriters()
@@ -227,7 +244,7 @@ export class Engine {
    * come from `workers`, else settings (null = cores − 1); the main thread only writes results in
    * batches. The answer says how many workers ran.
    */
-  analyse(options: { workers?: number } = {}): Promise<AnalysisResult & { workers: number }> {
+  analyse(options: { workers?: number } = {}): Promise<AnalysisSummary & { workers: number }> {
     if (this.analysing) return this.analysing
     const abort = new AbortController()
     this.analysisAbort = abort
@@ -331,8 +348,23 @@ export class Engine {
    */
   private eventsLogged(): void {
     if (this.closed) return
+    if (!this.learnAsEventsArrive) return
     if (this.taste === null && !this.autoPicker.hasWaitingPicks()) return
     this.learning.request()
+  }
+
+  /**
+   * Writes the whole listening log as JSONL: to a file (written beside it and renamed over it, so
+   * a crash never leaves a cut backup), or to a stream the caller ends. Not a contract call: it
+   * writes files on the engine's computer, which the browser host must not offer.
+   */
+  async exportEvents(target: string | NodeJS.WritableStream): Promise<{ events: number }> {
+    if (typeof target === 'string') {
+      const { exportEventsToFile } = await import('./events/backup-file')
+      return { events: (await exportEventsToFile(this.db, target)).events }
+    }
+    const { exportEvents } = await import('./events/jsonl')
+    return { events: await exportEvents(this.db, target) }
   }
 
   /** Resolves once the model has learned from every event so far and the queue is re-ranked. */
@@ -518,6 +550,7 @@ export class Engine {
         ...(this.readOnlyNote ? { readOnly: this.readOnlyNote } : {}),
       }
     },
+    getStats: () => ({ ...this.tracks.stats(), events: this.events.countsByKind() }),
     listRoots: () => this.tracks.listRoots(),
     addRoot: ({ path, confirm }) => {
       const root = this.tracks.addRoot(path, { confirmHome: confirm ?? false })
@@ -536,9 +569,10 @@ export class Engine {
     startScan: () => {
       this.scan().catch(() => undefined)
     },
-    listTracks: ({ search, offset = 0, limit = 200, sort, descending, after }) => {
+    listTracks: ({ search, offset = 0, limit = 200, sort, descending, after, includeMissing }) => {
       const query = {
         ...(search ? { search } : {}),
+        ...(includeMissing ? { includeMissing } : {}),
         ...(sort ? { orderBy: sort } : {}),
         ...(descending ? { descending } : {}),
       }
@@ -554,6 +588,7 @@ export class Engine {
     listFolder: ({ path }) => this.tracks.listFolder(path ?? null),
     listFolderTracks: ({ path }) => this.tracks.listFolderTracks(path),
     getTrack: ({ id }) => this.tracks.getTrack(id),
+    getTrackByPath: ({ path }) => this.tracks.getTrackByPath(path),
     lyrics: async ({ trackId }) => {
       const track = this.tracks.getTrack(trackId)
       if (!track) throw new UserError(`There is no song ${trackId} in the library.`, 'not-found')
@@ -577,10 +612,25 @@ export class Engine {
       this.scrobbler.playEnded(trackId, playId, position, duration)
       this.eventsLogged()
     },
-    setMark: ({ trackId, mark }) => {
-      this.events.mark(trackId, mark, 'ui')
+    setMark: ({ trackId, mark, source }) => {
+      const logged = this.events.mark(trackId, mark, source ?? 'ui')
       this.emit('labelsChanged', { trackId, mark })
       this.eventsLogged()
+      return { eventId: logged.id }
+    },
+    logListen: ({ trackId, position, reason, source }) => {
+      const track = this.tracks.getTrack(trackId)
+      if (!track) throw new UserError(`There is no song ${trackId} in the library.`, 'not-found')
+      // The start and the end land together or not at all: a crash between two writes would leave
+      // a play that never ended.
+      const end = this.events.playStartAndEnd(trackId, {
+        source: source ?? 'ui',
+        position,
+        duration: track.duration,
+        reason,
+      })
+      this.eventsLogged()
+      return { playId: end.playId, eventId: end.id }
     },
     listLabels: () => [...this.events.currentLabels().values()],
     getQueue: () => {
@@ -595,6 +645,45 @@ export class Engine {
       const entries = this.autoPicker.rebase(revision, state.entries, state.current)
       this.queue.save({ ...state, entries })
       this.emit('queueChanged', { revision: this.autoPicker.revision, replaced: [] })
+    },
+    analyse: ({ workers }) => this.analyse(workers === undefined ? {} : { workers }),
+    scan: ({ paths }) => {
+      const roots = new Set(this.tracks.listRoots().map((r) => r.path))
+      for (const path of paths ?? []) {
+        if (!roots.has(path)) {
+          throw new UserError(`${path} is not one of the library's folders.`, 'not-found')
+        }
+      }
+      return this.scan(paths)
+    },
+    importEvents: async ({ path }) => {
+      const { importEventsFromFile } = await import('./events/backup-file')
+      const result = await importEventsFromFile(this.db, path)
+      if (result.imported > 0) {
+        this.emit('labelsChanged', { trackId: null })
+        this.eventsLogged()
+      }
+      return result
+    },
+    importEmbeddings: async ({ path, space, paths, format, dryRun }) => {
+      const { importEmbeddings, EmbeddingImportError } =
+        await import('./analysis/import-embeddings')
+      try {
+        const report = await importEmbeddings(this.db, {
+          file: path,
+          space,
+          ...(paths ? { pathsFile: paths } : {}),
+          ...(format ? { format } : {}),
+          dryRun: dryRun ?? false,
+        })
+        if (report.imported > 0) this.emit('libraryChanged', { reason: 'scan' })
+        return report
+      } catch (error) {
+        if (error instanceof EmbeddingImportError) {
+          throw new UserError(`${error.message} Nothing was imported.`, 'bad-input')
+        }
+        throw error
+      }
     },
     startAnalysis: () => {
       this.analyse().catch((error: unknown) => {
@@ -778,6 +867,27 @@ export class Engine {
         recommend: async (request) => (await this.tasteService()).recommend(request),
       }),
     listSpaces: () => this.embeddings.spaces(),
+    evaluateOffline: async (options) => {
+      const { evaluateOffline } = await import('./insights/offline-eval')
+      return evaluateOffline(this.db, options)
+    },
+    evaluateEmbedding: async ({ space = EXTRACTOR.space, labels, folds, seed, repeats }) => {
+      const known = this.embeddings.spaces().find((s) => s.space === space)
+      if (!known || known.vectors === 0) {
+        throw space === EXTRACTOR.space
+          ? new UserError('No song is analysed yet.', 'not-analysed')
+          : new UserError(`There are no vectors in space '${space}'.`, 'no-vectors')
+      }
+      const { defaultAblationFor, evaluateEmbedding } = await import('./analysis/embedding-quality')
+      return evaluateEmbedding(this.db, {
+        space,
+        ...(labels ? { labelsFile: labels } : {}),
+        folds: folds ?? 5,
+        seed: seed ?? 1,
+        repeats: repeats ?? 10,
+        ablate: defaultAblationFor(space, known.dim),
+      })
+    },
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { radioSeedSchema, type RadioStatus } from './radio'
 import {
   type AnalysisProgress,
   type AnalysisResult,
+  type AnalysisSummary,
   END_REASONS,
   MARKS,
   type Mark,
@@ -32,6 +33,8 @@ import {
   type PlaylistImportSummary,
   type PlaylistSummary,
 } from './playlists'
+import type { ImportEmbeddingsReport, ImportResult, LibraryStats } from './reports'
+import type { EmbeddingQualityReport, OfflineEvaluation } from './evaluation'
 
 /** A call: its argument schema, and (type only) its result. */
 export interface CallSpec<A extends z.ZodType, R> {
@@ -45,6 +48,8 @@ const call =
 
 const id = z.number().int().positive()
 const none = z.object({}).strict().optional()
+/** Where a listener's feedback came from, as the event log records it (default the app). */
+const eventSource = z.enum(['ui', 'cli']).optional()
 
 export const TRACK_SORT_KEYS = [
   'album',
@@ -248,6 +253,8 @@ const playlistPlace = z.number().int().min(0).max(100_000)
 
 export const calls = {
   getStatus: call<LibraryStatus>()(none),
+  /** Counts of the library (tracks by format, albums, artists) and of the listening log's events by kind. */
+  getStats: call<LibraryStats & { events: Record<string, number> }>()(none),
   listRoots: call<Root[]>()(none),
   /**
    * Adds a library folder. System folders and the root of a disk are refused; the whole home
@@ -257,6 +264,13 @@ export const calls = {
   removeRoot: call<void>()(z.object({ path: z.string().min(1) })),
   /** Starts a scan of every root in the background; progress arrives as `scanProgress` events. */
   startScan: call<void>()(none),
+  /**
+   * Scans every root, or only `paths` (library folders), and answers when it is done; progress
+   * arrives as `scanProgress` events. A scan already running is joined.
+   */
+  scan: call<ScanSummary>()(
+    z.object({ paths: z.array(z.string().min(1).max(5000)).min(1).max(1000).optional() }).strict(),
+  ),
   listTracks: call<TrackPage>()(
     z
       .object({
@@ -267,6 +281,8 @@ export const calls = {
         descending: z.boolean().optional(),
         /** The id of the last row of the page before: the page starts right after it (keyset paging). */
         after: id.optional(),
+        /** Also list the tracks whose file is gone (default false). */
+        includeMissing: z.boolean().optional(),
       })
       .strict(),
   ),
@@ -294,6 +310,8 @@ export const calls = {
     z.object({ path: z.string().min(1).max(5000) }).strict(),
   ),
   getTrack: call<Track | null>()(z.object({ id }).strict()),
+  /** The track whose file is at `path` (absolute, as the library stores it), or null. */
+  getTrackByPath: call<Track | null>()(z.object({ path: z.string().min(1).max(5000) }).strict()),
   playStarted: call<{ playId: string }>()(z.object({ trackId: id }).strict()),
   playProgress: call<void>()(
     z.object({ trackId: id, playId: z.string().min(1), position: z.number().min(0) }).strict(),
@@ -309,7 +327,24 @@ export const calls = {
       })
       .strict(),
   ),
-  setMark: call<void>()(z.object({ trackId: id, mark: z.enum([...MARKS, 'none']) }).strict()),
+  /** Marks a song (or takes its mark back with 'none'); answers the logged event's id. */
+  setMark: call<{ eventId: number }>()(
+    z.object({ trackId: id, mark: z.enum([...MARKS, 'none']), source: eventSource }).strict(),
+  ),
+  /**
+   * A whole listen told after it happened (the command line's feedback): its start and end are
+   * logged together or not at all; `reason` 'next' is a skip at `position`, 'ended' a play to the end.
+   */
+  logListen: call<{ playId: string | null; eventId: number }>()(
+    z
+      .object({
+        trackId: id,
+        position: z.number().min(0),
+        reason: z.enum(['next', 'ended']),
+        source: eventSource,
+      })
+      .strict(),
+  ),
   listLabels: call<TrackLabel[]>()(none),
   getQueue: call<QueueState>()(none),
   /** Replaces the saved queue and player state (they survive a restart). */
@@ -395,6 +430,34 @@ export const calls = {
   listUnplayable: call<{ trackId: number; reason: string }[]>()(none),
   /** Analyses every track that needs it, in the background; progress arrives as events. */
   startAnalysis: call<void>()(none),
+  /**
+   * Analyses every track that needs it with `workers` threads (default: settings, else cores − 1)
+   * and answers when done, with how many workers ran; progress arrives as events.
+   */
+  analyse: call<AnalysisSummary & { workers: number }>()(
+    z.object({ workers: z.number().int().min(1).max(64).optional() }).strict(),
+  ),
+  /**
+   * Reads a listening log written by an export (JSONL) and adds the events the log does not hold
+   * yet (importing a file twice adds nothing); all or nothing.
+   */
+  importEvents: call<ImportResult>()(z.object({ path: z.string().min(1).max(5000) }).strict()),
+  /**
+   * Stores vectors computed elsewhere (CSV, JSONL, or NPY with a file of paths) as the space
+   * `import:<space>`, keyed by absolute or library-relative path; a file that cannot be imported
+   * as a whole imports nothing.
+   */
+  importEmbeddings: call<ImportEmbeddingsReport>()(
+    z
+      .object({
+        path: z.string().min(1).max(5000),
+        space: z.string().min(1).max(200),
+        paths: z.string().min(1).max(5000).optional(),
+        format: z.enum(['csv', 'jsonl', 'npy']).optional(),
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+  ),
   getSettings: call<Settings>()(none),
   /** Updates one section of the settings (partially); answers with all settings. */
   updateSettings: call<Settings>()(
@@ -547,6 +610,50 @@ export const calls = {
   getListenerInsights: call<ListenerInsights>()(none),
   /** Every embedding space in the library with its size, for choosing the model's space. */
   listSpaces: call<EmbeddingSpaceSummary[]>()(none),
+  /**
+   * Tests the taste model offline on the listener's labelled songs and auto-queue history: a
+   * cross-validated classifier per space and PCA size, bandit policies replayed (each curve stored
+   * as a run unless `store` is false), and off-policy estimates at other α. Default: every space.
+   */
+  evaluateOffline: call<OfflineEvaluation>()(
+    z
+      .object({
+        spaces: z.array(z.string().min(1).max(200)).min(1).max(20).optional(),
+        pcaSizes: z
+          .array(z.union([z.number().int().min(1).max(4096), z.literal('full')]))
+          .min(1)
+          .max(20)
+          .optional(),
+        folds: z.number().int().min(2).max(50).optional(),
+        seeds: z.number().int().min(1).max(100).optional(),
+        alphas: z.array(z.number().min(0).max(100)).min(1).max(20).optional(),
+        lambdas: z.array(z.number().positive().max(1e6)).min(1).max(20).optional(),
+        store: z.boolean().optional(),
+        horizon: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .strict(),
+  ),
+  /**
+   * How well a space separates the library by folder (or by the labels of a `path,label` CSV):
+   * a cross-validated linear probe, nearest neighbours and the largest-group baseline; the built-in
+   * space also with each group of its features left out. Default: the built-in space.
+   */
+  evaluateEmbedding: call<EmbeddingQualityReport>()(
+    z
+      .object({
+        space: z.string().min(1).max(200).optional(),
+        labels: z.string().min(1).max(5000).optional(),
+        folds: z.number().int().min(2).max(50).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .optional(),
+        repeats: z.number().int().min(1).max(100).optional(),
+      })
+      .strict(),
+  ),
 } as const
 
 export type Calls = typeof calls

@@ -62,6 +62,29 @@ export interface Root {
 /** The marks a listener can set. `none` is an unmark. */
 export const MARKS = ['like', 'love', 'near_miss', 'not_for_me'] as const
 export type Mark = (typeof MARKS)[number]
+
+/** The words a mark may be given in (files, the command line), to its mark. */
+const MARK_ALIASES: Record<string, Mark> = {
+  like: 'like',
+  liked: 'like',
+  love: 'love',
+  loved: 'love',
+  'near-miss': 'near_miss',
+  near_miss: 'near_miss',
+  nearmiss: 'near_miss',
+  almost: 'near_miss',
+  not: 'not_for_me',
+  'not-for-me': 'not_for_me',
+  not_for_me: 'not_for_me',
+  dislike: 'not_for_me',
+}
+
+/** A mark from its name or one of its aliases (`love`, `near-miss`, `not`…), or null. */
+export function parseMark(text: string): Mark | null {
+  const key = text.trim().toLowerCase()
+  return MARK_ALIASES[key] ?? ((MARKS as readonly string[]).includes(key) ? (key as Mark) : null)
+}
+
 export type MarkOrNone = Mark | 'none'
 
 /** Why a play ended. A skip is a play end whose reason is `next` or `picked`; it is never logged twice. */
@@ -149,4 +172,9 @@ export interface AnalysisResult {
   analysed: number
   failed: { path: string; error: string }[]
   elapsedMs: number
+}
+
+/** An analysis run's result with the seconds of audio it analysed. */
+export interface AnalysisSummary extends AnalysisResult {
+  audioSeconds: number
 }

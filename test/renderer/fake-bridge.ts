@@ -152,6 +152,7 @@ export class FakeBridge implements Bridge {
   history: HistoryEntry[] = []
   private listeners = new Set<(event: EngineEvent) => void>()
   private playIds = 0
+  private eventIds = 0
   private pickIds = 0
   settings: Settings = DEFAULT_SETTINGS
   /** When set, autoQueueNext answers with no song and this message. */
@@ -227,6 +228,16 @@ export class FakeBridge implements Bridge {
         analysed: 0,
         analysing: false,
       }),
+      getStats: () => ({
+        tracks: this.tracks.length,
+        missing: 0,
+        failed: 0,
+        byFormat: {},
+        totalDuration: this.tracks.reduce((sum, t) => sum + (t.duration ?? 0), 0),
+        albums: this.albums().length,
+        artists: new Set(this.tracks.map((t) => t.artist)).size,
+        events: {},
+      }),
       listRoots: () => this.roots,
       addRoot: (args) => {
         const root = { id: this.roots.length + 1, path: args?.path ?? '', addedAt: 0 }
@@ -237,6 +248,17 @@ export class FakeBridge implements Bridge {
         this.roots = this.roots.filter((r) => r.path !== args?.path)
       },
       startScan: () => undefined,
+      scan: () => ({
+        roots: this.roots.map((r) => r.path),
+        seen: this.tracks.length,
+        added: 0,
+        updated: 0,
+        unchanged: this.tracks.length,
+        moved: 0,
+        missing: 0,
+        failed: [],
+        elapsedMs: 0,
+      }),
       listTracks: (args) => {
         const { search, offset = 0, limit = 200, sort = 'album', descending = false } = args ?? {}
         let list = this.tracks
@@ -328,14 +350,16 @@ export class FakeBridge implements Bridge {
         return { tracks: tracks.slice(0, this.maxGroupTracks), total: tracks.length }
       },
       getTrack: (args) => this.tracks.find((t) => t.id === args?.id) ?? null,
+      getTrackByPath: (args) => this.tracks.find((t) => t.path === args?.path) ?? null,
       playStarted: () => ({ playId: `play-${++this.playIds}` }),
       playProgress: () => undefined,
       playEnded: () => undefined,
       setMark: (args) => {
-        if (!args) return
         if (args.mark === 'none') this.labels.delete(args.trackId)
         else this.labels.set(args.trackId, args.mark)
+        return { eventId: ++this.eventIds }
       },
+      logListen: () => ({ playId: `play-${++this.playIds}`, eventId: ++this.eventIds }),
       listLabels: () =>
         [...this.labels].map(([trackId, mark]): TrackLabel => ({
           trackId,
@@ -357,6 +381,27 @@ export class FakeBridge implements Bridge {
       },
       listHistory: () => this.history,
       startAnalysis: () => undefined,
+      analyse: () => ({
+        space: 'attune-dsp-v1',
+        total: 0,
+        analysed: 0,
+        failed: [],
+        elapsedMs: 0,
+        audioSeconds: 0,
+        workers: 1,
+      }),
+      importEvents: () => ({ imported: 0, duplicates: 0, createdTracks: 0, errors: [] }),
+      importEmbeddings: (args) => ({
+        space: `import:${args.space}`,
+        dim: 0,
+        imported: 0,
+        unmatched: [],
+        unmatchedCount: 0,
+        mismatched: [],
+        invalid: [],
+        duplicates: 0,
+        rows: 0,
+      }),
       recommend: ({ n = 10, exclude = [] }) =>
         this.tracks
           .filter((t) => !exclude.includes(t.id))
@@ -451,6 +496,35 @@ export class FakeBridge implements Bridge {
       },
       getListenerInsights: () => this.listenerInsights,
       listSpaces: () => this.spaces,
+      evaluateOffline: () => ({
+        labels: { total: this.labels.size, likes: 0, nots: 0 },
+        autoPicks: { logged: 0, withOutcome: 0 },
+        note: 'Label a few songs first.',
+        spaces: [],
+      }),
+      evaluateEmbedding: (args) => ({
+        space: args.space ?? 'attune-dsp-v1',
+        dim: 0,
+        folds: args.folds ?? 5,
+        seed: args.seed ?? 1,
+        repeats: args.repeats ?? 10,
+        labelSource: 'folder',
+        tracks: 0,
+        sampledOut: 0,
+        classes: [],
+        excludedClasses: [],
+        unlabelled: 0,
+        labelsWithoutVector: 0,
+        majorityBaseline: 0,
+        chance: 0,
+        confusion: [],
+        ridgeLambdas: [],
+        ablation: [],
+        linearAccuracy: 0,
+        foldAccuracies: [],
+        oneNN: 0,
+        fiveNN: 0,
+      }),
       getSettings: () => this.settings,
       updateSettings: (change) => {
         this.settings = {

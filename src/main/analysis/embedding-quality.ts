@@ -6,6 +6,17 @@ import { readFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { Database } from '../db/database'
 import { parseCsv } from '../../shared/csv'
+import type {
+  AblationFigures,
+  EmbeddingQualityReport,
+  SeparationFigures,
+} from '../../shared/evaluation'
+export type {
+  AblationFigures,
+  ClassFigures,
+  EmbeddingQualityReport,
+  SeparationFigures,
+} from '../../shared/evaluation'
 import { EmbeddingStore } from '../db/embeddings'
 import { TrackRepository } from '../db/tracks'
 import { EXTRACTOR, FEATURES } from './feature-names'
@@ -50,62 +61,6 @@ export interface EvaluateEmbeddingOptions {
    * nearest-neighbour check costs n² · dim). Default 4000.
    */
   maxTracks?: number
-}
-
-export interface ClassFigures {
-  label: string
-  tracks: number
-  /** Share of this class's tracks that the linear probe put in this class (recall). */
-  linearAccuracy: number
-  oneNN: number
-}
-
-export interface SeparationFigures {
-  /** Cross-validated accuracy of the linear probe (out-of-fold predictions pooled; mean over repeats). */
-  linearAccuracy: number
-  /** Accuracy of each fold, in fold order (repeat after repeat). */
-  foldAccuracies: number[]
-  /** Leave-one-out nearest-neighbour accuracy (cosine on standardised vectors). */
-  oneNN: number
-  fiveNN: number
-}
-
-export interface AblationFigures extends SeparationFigures {
-  name: string
-  /** Dimensions left out. */
-  removed: number
-  /** Dimensions that remain. */
-  dim: number
-}
-
-export interface EmbeddingQualityReport extends SeparationFigures {
-  space: string
-  dim: number
-  folds: number
-  seed: number
-  repeats: number
-  /** `folder`, `given`, or the labels file. */
-  labelSource: string
-  /** Tracks evaluated (labelled, with a vector, in a class large enough). */
-  tracks: number
-  /** Tracks left out by sampling (see maxTracks). */
-  sampledOut: number
-  classes: ClassFigures[]
-  /** Classes with fewer tracks than folds: reported, not evaluated. */
-  excludedClasses: { label: string; tracks: number }[]
-  /** Tracks with a vector but no label. */
-  unlabelled: number
-  /** Labels naming a track without a vector in this space, or no track at all. */
-  labelsWithoutVector: number
-  /** Accuracy of always answering the largest class. */
-  majorityBaseline: number
-  /** 1 / number of classes. */
-  chance: number
-  /** Rows: true class, columns: the linear probe's answer, summed over repeats; same order as `classes`. */
-  confusion: number[][]
-  /** Ridge strength chosen in each fold. */
-  ridgeLambdas: number[]
-  ablation: AblationFigures[]
 }
 
 export class EmbeddingQualityError extends Error {
@@ -391,59 +346,4 @@ function recall(predictions: Int32Array, labels: Int32Array, label: number): num
 /** The ablation groups that fit a space: the built-in feature groups for the built-in space, none otherwise. */
 export function defaultAblationFor(space: string, dim: number): DimensionGroup[] {
   return space === EXTRACTOR.space && dim === EXTRACTOR.dims ? builtInFeatureGroups() : []
-}
-
-const percent = (value: number) => (Number.isNaN(value) ? '–' : `${(value * 100).toFixed(1)} %`)
-
-/** The report as Markdown, for the command line. */
-export function formatQualityReport(report: EmbeddingQualityReport): string {
-  const lines: string[] = []
-  lines.push(`## Embedding quality: ${report.space} (${report.dim} dimensions)`)
-  lines.push('')
-  lines.push(
-    `${report.tracks} tracks in ${report.classes.length} groups (by ${report.labelSource}), ${report.folds}-fold cross-validation` +
-      `${report.repeats > 1 ? ` repeated ${report.repeats} times` : ''}, seed ${report.seed}.`,
-  )
-  if (report.excludedClasses.length > 0) {
-    lines.push(
-      `Left out (fewer than ${report.folds} tracks): ${report.excludedClasses.map((c) => `${c.label} (${c.tracks})`).join(', ')}.`,
-    )
-  }
-  if (report.sampledOut > 0) lines.push(`${report.sampledOut} tracks were left out by sampling.`)
-  lines.push('')
-  lines.push('| measure | accuracy |')
-  lines.push('|---|---|')
-  lines.push(`| linear probe (ridge, cross-validated) | ${percent(report.linearAccuracy)} |`)
-  lines.push(`| nearest neighbour (1-NN, leave-one-out) | ${percent(report.oneNN)} |`)
-  lines.push(`| 5 nearest neighbours | ${percent(report.fiveNN)} |`)
-  lines.push(`| always the largest group | ${percent(report.majorityBaseline)} |`)
-  lines.push(`| chance (1 / groups) | ${percent(report.chance)} |`)
-  lines.push('')
-  lines.push('| group | tracks | linear probe | 1-NN |')
-  lines.push('|---|---|---|---|')
-  for (const c of report.classes) {
-    lines.push(`| ${c.label} | ${c.tracks} | ${percent(c.linearAccuracy)} | ${percent(c.oneNN)} |`)
-  }
-  lines.push('')
-  lines.push(`Confusion (rows: true group, columns: linear probe's answer):`)
-  lines.push('')
-  lines.push(`| | ${report.classes.map((c) => c.label).join(' | ')} |`)
-  lines.push(`|---|${report.classes.map(() => '---').join('|')}|`)
-  report.confusion.forEach((row, k) => {
-    lines.push(`| ${report.classes[k]?.label ?? k} | ${row.join(' | ')} |`)
-  })
-  if (report.ablation.length > 0) {
-    lines.push('')
-    lines.push('| without | dims left | linear probe | 1-NN | 5-NN |')
-    lines.push('|---|---|---|---|---|')
-    lines.push(
-      `| (nothing) | ${report.dim} | ${percent(report.linearAccuracy)} | ${percent(report.oneNN)} | ${percent(report.fiveNN)} |`,
-    )
-    for (const a of report.ablation) {
-      lines.push(
-        `| ${a.name} | ${a.dim} | ${percent(a.linearAccuracy)} | ${percent(a.oneNN)} | ${percent(a.fiveNN)} |`,
-      )
-    }
-  }
-  return lines.join('\n')
 }

@@ -19,8 +19,6 @@ import { EmbeddingStaging } from '../db/embeddings'
 import { RootRepository } from '../db/roots'
 import { TrackRepository } from '../db/tracks'
 
-export type EmbeddingFileFormat = 'csv' | 'jsonl' | 'npy'
-
 export interface ImportEmbeddingsOptions {
   /** The file of vectors. */
   file: string
@@ -34,36 +32,18 @@ export interface ImportEmbeddingsOptions {
   dryRun?: boolean
 }
 
-export interface ImportedRowRef {
-  /** 1-based line of the CSV/JSONL file, or of the paths file for NPY (= row index + 1). */
-  line: number
-  key: string
-}
-
-export interface ImportEmbeddingsReport {
-  /** The stored space name, `import:<name>`. */
-  space: string
-  /** Dimension of the vectors (the most common row length in the file). */
-  dim: number
-  /** Vectors written (0 on a dry run). Tracks named twice count once. */
-  imported: number
-  /** Rows whose path is not a track of the library: skipped, the rest is imported (first 1000 listed). */
-  unmatched: ImportedRowRef[]
-  /** How many rows were unmatched in all. */
-  unmatchedCount: number
-  /** Rows whose length differs from `dim` (always empty after a real import: such a file is refused). */
-  mismatched: (ImportedRowRef & { dim: number })[]
-  /** Rows that cannot be read: a value that is not a finite number, bad JSON (always empty after a real import). */
-  invalid: InvalidRow[]
-  /** Rows naming a track that an earlier row already named; the last row wins. */
-  duplicates: number
-  /** Rows read (data rows, header excluded). */
-  rows: number
-}
-
-export interface InvalidRow extends ImportedRowRef {
-  reason: string
-}
+export type {
+  EmbeddingFileFormat,
+  ImportedRowRef,
+  ImportEmbeddingsReport,
+  InvalidRow,
+} from '../../shared/reports'
+import type {
+  EmbeddingFileFormat,
+  ImportedRowRef,
+  ImportEmbeddingsReport,
+  InvalidRow,
+} from '../../shared/reports'
 
 /** The file cannot be imported as a whole; nothing was written. */
 export class EmbeddingImportError extends Error {

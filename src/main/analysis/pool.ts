@@ -8,7 +8,7 @@ import { startWorker, WorkerClient } from '../workers/rpc'
 import { workerEntry } from '../workers/entries'
 import { EmbeddingStore, type AnalysisJob } from '../db/embeddings'
 import { EXTRACTOR } from './feature-names'
-import type { AnalysisProgress, AnalysisResult } from '../../shared/domain'
+import type { AnalysisProgress, AnalysisSummary } from '../../shared/domain'
 
 // The progress and result shapes the engine pushes to the UI are the contract's (src/shared).
 export type { AnalysisProgress }
@@ -21,10 +21,7 @@ export type AnalysisProtocol = {
   }
 }
 
-export interface AnalysisSummary extends AnalysisResult {
-  /** Seconds of audio in the analysed tracks, and the CPU-free wall-clock ratio. */
-  audioSeconds: number
-}
+export type { AnalysisSummary } from '../../shared/domain'
 
 export interface AnalysisOptions {
   /** Worker threads; default cores − 1 (at least 1). */

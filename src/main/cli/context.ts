@@ -1,10 +1,11 @@
-// What every command gets: the output, the --json flag and the database, opened on first use with
-// the command line's rules (only the default location is created; commands that only read need one).
+// What every command gets: the output, the --json flag, and the Engine over its database, built on
+// first use with the command line's rules (only the default location is created; commands that only
+// read need a database that exists). Commands drive the engine through its contract calls
+// (`engine.handlers`), the same calls the app makes.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { openDatabase, type Database } from '../db/database'
-import { defaultDbPath } from '../paths'
+import type { Engine } from '../engine'
 import { CliError, type Io } from './output'
 
 export const COMMON = {
@@ -15,11 +16,20 @@ export const COMMON = {
 
 export type CommonValues = { db?: string; json: boolean; help: boolean }
 
+export interface EngineUse {
+  /** Print the engine's warnings on stderr (default true; errors are always printed). */
+  warnings?: boolean
+}
+
 export interface Context {
   io: Io
   json: boolean
   dbPath: string
-  open(): Database
+  /**
+   * The Engine over this command's database, built on first use (it starts no worker until a call
+   * needs one) and closed, saving the model, when the command ends.
+   */
+  engine(use?: EngineUse): Promise<Engine>
 }
 
 export type Command = (ctx: Context, args: string[]) => Promise<number> | number
@@ -28,29 +38,22 @@ export type Command = (ctx: Context, args: string[]) => Promise<number> | number
 export const CREATING_COMMANDS = new Set(['scan', 'roots', 'import', 'serve'])
 
 /**
- * Opens the database for a command. Only the default location's folder is created: a mistyped
- * --db path gets words instead of new folders, and a command that only reads needs a database that
- * exists.
+ * The command line's rules for the database, before the engine opens it. Only the default
+ * location's folder is created: a mistyped --db path gets words instead of new folders, and a
+ * command that only reads needs a database that exists.
  */
-export function openCliDatabase(
-  command: string,
-  dbPath: string,
-  isDefault: boolean,
-  notes: string[],
-): Database {
-  if (!existsSync(dbPath)) {
-    if (!CREATING_COMMANDS.has(command)) {
-      throw new CliError(
-        `There is no database at ${dbPath}. Check the --db path, or start one with: attune scan DIR${isDefault ? '' : ` --db ${dbPath}`}`,
-      )
-    }
-    if (!isDefault && !existsSync(dirname(dbPath))) {
-      throw new CliError(
-        `The folder ${dirname(dbPath)} does not exist. Give a --db path in a folder that exists.`,
-      )
-    }
+export function checkCliDatabase(command: string, dbPath: string, isDefault: boolean): void {
+  if (existsSync(dbPath)) return
+  if (!CREATING_COMMANDS.has(command)) {
+    throw new CliError(
+      `There is no database at ${dbPath}. Check the --db path, or start one with: attune scan DIR${isDefault ? '' : ` --db ${dbPath}`}`,
+    )
   }
-  return openDatabase(dbPath, { createFolder: isDefault, onReadOnly: (note) => notes.push(note) })
+  if (!isDefault && !existsSync(dirname(dbPath))) {
+    throw new CliError(
+      `The folder ${dirname(dbPath)} does not exist. Give a --db path in a folder that exists.`,
+    )
+  }
 }
 
 export function parseCommon(args: string[]): CommonValues {
@@ -62,26 +65,43 @@ export function parseCommon(args: string[]): CommonValues {
   }
 }
 
-/** The command's context, and the closing of its database once the command is done. */
-export function createContext(
+/** The command's context, and the closing of its engine once the command is done. */
+export async function createContext(
   name: string,
   args: string[],
   io: Io,
-): { ctx: Context; close(): void } {
-  let db: Database | null = null
+): Promise<{ ctx: Context; close(): Promise<void> }> {
   const common = parseCommon(args)
+  const { defaultDbPath } = await import('../engine')
+  const isDefault = common.db === undefined
   const dbPath = resolve(common.db ?? defaultDbPath())
+  let engine: Promise<Engine> | null = null
   const ctx: Context = {
     io,
     json: common.json,
     dbPath,
-    open: () => {
-      if (db) return db
-      const notes: string[] = []
-      db = openCliDatabase(name, dbPath, common.db === undefined, notes)
-      for (const note of notes) io.stderr.write(`Note: ${note}\n`)
-      return db
+    engine: ({ warnings = true } = {}) => {
+      engine ??= (async () => {
+        checkCliDatabase(name, dbPath, isDefault)
+        const { Engine } = await import('../engine')
+        return new Engine({
+          dbPath,
+          createFolder: isDefault,
+          learnAsEventsArrive: false,
+          onReadOnly: (note) => io.stderr.write(`Note: ${note}\n`),
+          log: (level, message) => {
+            if (level === 'error' || (level === 'warn' && warnings)) io.stderr.write(message + '\n')
+          },
+        })
+      })()
+      return engine
     },
   }
-  return { ctx, close: () => db?.close() }
+  return {
+    ctx,
+    close: async () => {
+      const opened = await engine?.catch(() => null)
+      await opened?.close()
+    },
+  }
 }

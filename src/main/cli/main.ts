@@ -1,12 +1,14 @@
 // The command line. Each command loads the modules it needs when it runs: zod (the contract),
 // ml-matrix, music-metadata and the audio decoders cost more to load than better-sqlite3 itself, and
 // `attune stats` should start in about the time Node takes to load better-sqlite3 (bench/startup.ts).
-// This file only dispatches: each command is its own module in commands/, loaded when it runs.
-import { defaultDbPath } from '../paths'
+// This file only dispatches: each command is its own module in commands/, loaded when it runs, and
+// drives the Engine (the one composition root) through its contract calls.
 import { CliError, cliErrorText, processIo, type Io } from './output'
 import { createContext, type Command } from './context'
 
-const HELP = `attune: a music player that learns your taste (command line)
+const help = (
+  defaultDb: string,
+): string => `attune: a music player that learns your taste (command line)
 
 Usage: attune <command> [options]
 
@@ -47,7 +49,7 @@ Commands:
   serve               run the browser host (see README)
 
 Options for every command:
-  --db FILE           the database (default: ${defaultDbPath()})
+  --db FILE           the database (default: ${defaultDb})
   --json              machine-readable output on stdout
   -h, --help          this help
 `
@@ -78,7 +80,8 @@ const commands: Record<string, () => Promise<{ run: Command }>> = {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(HELP)
+    const { defaultDbPath } = await import('../engine')
+    io.stdout.write(help(defaultDbPath()))
     return name ? 0 : 2
   }
   const load = Object.hasOwn(commands, name) ? commands[name] : undefined
@@ -86,16 +89,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stderr.write(`attune: unknown command '${name}'. Run 'attune --help' for the list.\n`)
     return 2
   }
-  let close = (): void => undefined
+  let close = (): Promise<void> => Promise.resolve()
   try {
-    const context = createContext(name, rest, io)
+    const context = await createContext(name, rest, io)
     close = () => context.close()
     const { run } = await load()
-    return await run(context.ctx, rest)
+    const code = await run(context.ctx, rest)
+    await close()
+    return code
   } catch (error) {
+    await close().catch(() => undefined)
     io.stderr.write(`attune ${name}: ${cliErrorText(error)}\n`)
     return error instanceof CliError ? error.exitCode : 1
-  } finally {
-    close()
   }
 }

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import type { ErrorCode } from '../../shared/errors'
-import { errorBody } from '../errors'
+import { errorBody } from '../../shared/errors'
 
 /** A failure the listener can act on: printed without a stack, with what to do next. */
 export class CliError extends Error {

@@ -1,6 +1,6 @@
 // Naming tracks on the command line: by id or path, and in words.
 import { resolve } from 'node:path'
-import type { Engine } from '../engine'
+import type { Handlers } from '../../shared/contract'
 import type { Track } from '../../shared/domain'
 import { CliError } from './output'
 
@@ -9,15 +9,16 @@ export function fileName(path: string): string {
 }
 
 /** The track named by an id or a path (absolute, or relative to the current folder). */
-export function findTrack(
-  store: Pick<Engine['tracks'], 'getTrack' | 'getTrackByPath'>,
+export async function findTrack(
+  engine: Pick<Handlers, 'getTrack' | 'getTrackByPath'>,
   text: string | undefined,
   usage: string,
-): Track {
+): Promise<Track> {
   if (!text) throw new CliError(`Say which track: ${usage}`, 2)
   const track = /^\d+$/.test(text)
-    ? store.getTrack(Number(text))
-    : (store.getTrackByPath(resolve(text)) ?? store.getTrackByPath(text))
+    ? await engine.getTrack({ id: Number(text) })
+    : ((await engine.getTrackByPath({ path: resolve(text) })) ??
+      (await engine.getTrackByPath({ path: text })))
   if (!track) {
     throw new CliError(
       `There is no track '${text}' in the library. Find its id with: attune tracks --search WORDS`,

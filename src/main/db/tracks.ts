@@ -380,18 +380,8 @@ function sortedBy<T>(items: Iterable<T>, keysOf: (item: T) => string[]): T[] {
   return decorated.map((d) => d.item)
 }
 
-export interface LibraryStats {
-  /** Tracks whose file is present (readable or not). */
-  tracks: number
-  missing: number
-  /** Present files that could not be read. */
-  failed: number
-  byFormat: Partial<Record<AudioFormat, number>>
-  /** Seconds of playable audio. */
-  totalDuration: number
-  albums: number
-  artists: number
-}
+export type { LibraryStats } from '../../shared/reports'
+import type { LibraryStats } from '../../shared/reports'
 
 /**
  * Turns what a listener typed into an FTS5 query: each word becomes a quoted prefix term ("beat"*), all

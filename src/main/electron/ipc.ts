@@ -8,7 +8,7 @@ import {
   type Handlers,
 } from '../../shared/contract'
 import type { CallAnswer } from '../../shared/errors'
-import { errorBody } from '../errors'
+import { errorBody } from '../../shared/errors'
 
 /**
  * Binds every contract call to ipcMain.handle: check the sender, validate, then delegate. No

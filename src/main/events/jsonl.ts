@@ -37,21 +37,8 @@ export interface EventsFileLine {
   data: unknown
 }
 
-export interface ImportLineError {
-  /** 1-based line number in the file. */
-  line: number
-  message: string
-}
-
-export interface ImportResult {
-  imported: number
-  /** Events already in the log (same natural key), so not added again. */
-  duplicates: number
-  /** Placeholder tracks created for paths the database did not know yet (scanned later). */
-  createdTracks: number
-  /** Bad lines; only non-empty with `{ reportErrors: true }`, and then nothing was written. */
-  errors: ImportLineError[]
-}
+export type { ImportLineError, ImportResult } from '../../shared/reports'
+import type { ImportLineError, ImportResult } from '../../shared/reports'
 
 export interface ImportOptions {
   /** Return bad lines in `errors` (writing nothing) instead of throwing `EventImportError`. */

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as NodeWebStream } from 'node:stream/web'
 import { isCallName, parseArgs, type EngineEvent, type Handlers } from '../../shared/contract'
 import type { ErrorBody, ErrorCode } from '../../shared/errors'
-import { ENGINE_FAILED, errorBody } from '../errors'
+import { ENGINE_FAILED, errorBody } from '../../shared/errors'
 import { createAppFilesHandler, isMediaPath } from '../media/app-files'
 
 export interface HostEngine {

@@ -94,23 +94,8 @@ export interface BootstrapOptions {
   seed?: number
 }
 
-export interface Interval {
-  lower: number
-  upper: number
-  level: number
-}
-
-export interface OffPolicyEstimate {
-  /** The estimated value of the target policy (mean reward per round). */
-  value: number
-  /** Analytic standard error (sample sd / √n; delta method for SNIPS). */
-  standardError: number
-  /** Kish's effective sample size (Σw)²/Σw² of the importance weights w = π/μ. */
-  effectiveSampleSize: number
-  /** Percentile bootstrap interval over rounds. */
-  interval: Interval
-  rounds: number
-}
+export type { Interval, OffPolicyEstimate } from '../../shared/evaluation'
+import type { Interval, OffPolicyEstimate } from '../../shared/evaluation'
 
 interface RoundTerms {
   weights: Float64Array

@@ -36,8 +36,21 @@ import {
 } from './evaluation'
 import { MetricStore } from '../db/metric-store'
 import { stratifiedFolds } from '../../shared/folds'
-
-export type PcaSize = number | 'full'
+import type {
+  MeanAndSpread,
+  OfflineEvaluation,
+  PcaSize,
+  SpaceEvaluation,
+} from '../../shared/evaluation'
+export type {
+  ClassifierResult,
+  MeanAndSpread,
+  OfflineEvaluation,
+  OffPolicyResult,
+  PcaSize,
+  ReplayResult,
+  SpaceEvaluation,
+} from '../../shared/evaluation'
 
 export interface OfflineEvalOptions {
   /** Embedding spaces to evaluate; default every space with vectors. */
@@ -62,79 +75,6 @@ export interface OfflineEvalOptions {
 
 /** Both classes need this many songs before the classifier is cross-validated. */
 export const MIN_SONGS_PER_CLASS = 5
-
-export interface MeanAndSpread {
-  mean: number
-  /** Sample standard deviation over seeds (0 with one seed). */
-  sd: number
-}
-
-export interface ClassifierResult {
-  pcaSize: PcaSize
-  /** The dimension actually used: min(requested, D, N − 1). */
-  k: number
-  folds: number
-  accuracy: MeanAndSpread
-  rocAuc: MeanAndSpread
-}
-
-export interface ReplayResult {
-  pcaSize: PcaSize
-  k: number
-  /** e.g. "linucb α=1 λ=1". */
-  policy: string
-  kind: string
-  params: Record<string, number>
-  horizon: number
-  /** Figures after `horizon` picks, over seeds. */
-  cumulativeReward: MeanAndSpread
-  hitRate: MeanAndSpread
-  regret: MeanAndSpread
-  /** The runs holding the per-step curves (empty when not stored). */
-  runIds: number[]
-}
-
-export interface OffPolicyResult {
-  pcaSize: PcaSize
-  k: number
-  policy: string
-  alpha: number
-  lambda: number
-  ips: OffPolicyEstimate
-  snips: OffPolicyEstimate
-  doublyRobust: OffPolicyEstimate
-}
-
-export interface SpaceEvaluation {
-  space: string
-  dim: number
-  /** Vectors in the space (the preprocessing is fitted on all of them). */
-  vectors: number
-  /** Labelled songs that have a vector in this space. */
-  labelled: { likes: number; nots: number; total: number }
-  /** Why the classifier was not evaluated, in plain words; null when it was. */
-  classifierNote: string | null
-  classifier: ClassifierResult[]
-  replayNote: string | null
-  replay: ReplayResult[]
-  offPolicy: {
-    /** Logged auto-picks whose outcome is known and whose candidates all have vectors here. */
-    rounds: number
-    /** The logging policy's own mean reward over those rounds (what actually happened). */
-    loggedValue: number | null
-    note: string | null
-    estimates: OffPolicyResult[]
-  }
-}
-
-export interface OfflineEvaluation {
-  labels: { total: number; likes: number; nots: number }
-  /** Logged auto-picks, and how many of them have a known outcome. */
-  autoPicks: { logged: number; withOutcome: number }
-  /** A reason nothing could be evaluated, in plain words; null otherwise. */
-  note: string | null
-  spaces: SpaceEvaluation[]
-}
 
 interface LabelledSong {
   trackId: number
@@ -687,96 +627,3 @@ function meanAndSpread(values: readonly number[]): MeanAndSpread {
 
 // ---------------------------------------------------------------------------------------------
 // Plain-text report
-
-function fixed(value: number, digits = 2): string {
-  return value.toFixed(digits)
-}
-
-function spread(value: MeanAndSpread, digits = 2): string {
-  return `${fixed(value.mean, digits)} ± ${fixed(value.sd, digits)}`
-}
-
-/** The summary as text tables (what `attune eval` prints without --json). */
-export function formatOfflineEvaluation(
-  summary: OfflineEvaluation,
-  formatTable: (headers: string[], rows: (string | number | null)[][]) => string,
-): string {
-  const lines: string[] = []
-  const { labels } = summary
-  lines.push(
-    `Labelled songs: ${labels.total} (${labels.likes} liked, ${labels.nots} not for me). ` +
-      `Auto-queue picks logged: ${summary.autoPicks.logged} (${summary.autoPicks.withOutcome} with a known outcome).`,
-  )
-  if (summary.note) lines.push('', summary.note)
-  for (const space of summary.spaces) {
-    lines.push(
-      '',
-      `== ${space.space} (${space.dim} dims, ${space.vectors} songs; labelled with a vector: ` +
-        `${space.labelled.likes} liked, ${space.labelled.nots} not for me)`,
-      '',
-      'Taste model (ridge, like vs not for me, cross-validated):',
-    )
-    if (space.classifierNote) lines.push(`  ${space.classifierNote}`)
-    else {
-      lines.push(
-        formatTable(
-          ['PCA', 'k', 'folds', 'accuracy', 'ROC AUC'],
-          space.classifier.map((c) => [
-            String(c.pcaSize),
-            c.k,
-            c.folds,
-            spread(c.accuracy),
-            spread(c.rocAuc),
-          ]),
-        ),
-      )
-    }
-    lines.push('', 'Replay on the labelled songs (each song picked at most once):')
-    if (space.replayNote) lines.push(`  ${space.replayNote}`)
-    else {
-      lines.push(
-        formatTable(
-          ['PCA', 'k', 'policy', 'picks', 'reward', 'hit rate', 'regret'],
-          space.replay.map((r) => [
-            String(r.pcaSize),
-            r.k,
-            r.policy,
-            r.horizon,
-            spread(r.cumulativeReward, 1),
-            spread(r.hitRate),
-            spread(r.regret, 1),
-          ]),
-        ),
-      )
-    }
-    lines.push(
-      '',
-      'Off-policy estimates from the auto-queue (mean reward per pick, 95% bootstrap):',
-    )
-    if (space.offPolicy.loggedValue !== null) {
-      lines.push(
-        `  ${space.offPolicy.rounds} rounds; the live auto-queue earned ${fixed(space.offPolicy.loggedValue)} per pick.`,
-      )
-    }
-    if (space.offPolicy.note) lines.push(`  ${space.offPolicy.note}`)
-    if (space.offPolicy.estimates.length > 0) {
-      const interval = (e: OffPolicyEstimate): string =>
-        `${fixed(e.value)} [${fixed(e.interval.lower)}, ${fixed(e.interval.upper)}]`
-      lines.push(
-        formatTable(
-          ['PCA', 'k', 'policy', 'IPS', 'SNIPS', 'DR', 'ESS'],
-          space.offPolicy.estimates.map((e) => [
-            String(e.pcaSize),
-            e.k,
-            e.policy,
-            interval(e.ips),
-            interval(e.snips),
-            interval(e.doublyRobust),
-            fixed(e.ips.effectiveSampleSize, 1),
-          ]),
-        ),
-      )
-    }
-  }
-  return lines.join('\n')
-}

@@ -2,7 +2,7 @@
 // (`path,label`). Pure parsing; matching paths to tracks happens in label-import.ts.
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { MARKS, type Mark } from '../../shared/domain'
+import { parseMark, type Mark } from '../../shared/domain'
 import { UserError } from '../../shared/errors'
 import { parseCsv } from '../../shared/csv'
 
@@ -40,25 +40,7 @@ export function decodeListText(bytes: Uint8Array): string {
   }
 }
 
-const MARK_ALIASES: Record<string, Mark> = {
-  like: 'like',
-  liked: 'like',
-  love: 'love',
-  loved: 'love',
-  'near-miss': 'near_miss',
-  near_miss: 'near_miss',
-  nearmiss: 'near_miss',
-  almost: 'near_miss',
-  not: 'not_for_me',
-  'not-for-me': 'not_for_me',
-  not_for_me: 'not_for_me',
-  dislike: 'not_for_me',
-}
-
-export function parseMark(text: string): Mark | null {
-  const key = text.trim().toLowerCase()
-  return MARK_ALIASES[key] ?? ((MARKS as readonly string[]).includes(key) ? (key as Mark) : null)
-}
+export { parseMark } from '../../shared/domain'
 
 /** An M3U or M3U8 playlist (#EXTM3U or plain), every entry labelled `mark`. Paths resolve against the playlist's folder. */
 export function parsePlaylist(text: string, baseDir: string, mark: Mark): LabelLine[] {

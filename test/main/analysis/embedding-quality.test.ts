@@ -10,8 +10,8 @@ import {
   EmbeddingQualityError,
   evaluateEmbedding,
   folderLabels,
-  formatQualityReport,
 } from '../../../src/main/analysis/embedding-quality'
+import { formatQualityReport } from '../../../src/main/cli/reports'
 import {
   fitRidgeClassifier,
   leaveOneOutNeighbours,

@@ -25,9 +25,20 @@ function staticImports(file: string, seen = new Set<string>()): Set<string> {
 }
 
 describe('the built CLI', () => {
-  it('loads only better-sqlite3 and Node built-ins before a command asks for more', () => {
+  it('loads only Node built-ins before a command asks for more', () => {
     const loaded = [...staticImports('cli.js')].filter((m) => !m.startsWith('node:'))
-    expect(loaded).toEqual(['better-sqlite3'])
+    expect(loaded).toEqual([])
+  })
+
+  it('builds the Engine with only SQLite and zod: its heavy parts load when first used', () => {
+    const engine = readdirSync(BUILD_DIR).filter(
+      (f) =>
+        /^engine-.*\.js$/.test(f) &&
+        /\b(class Engine|Engine = class)\b/.test(readFileSync(join(BUILD_DIR, f), 'utf8')),
+    )
+    expect(engine).toHaveLength(1)
+    const loaded = [...staticImports(engine[0] ?? '')].filter((m) => !m.startsWith('node:'))
+    expect(loaded.sort()).toEqual(['better-sqlite3', 'zod'])
   })
 
   it('imports tsx nowhere: the shipped code runs as built', () => {

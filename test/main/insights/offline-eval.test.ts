@@ -10,11 +10,8 @@ import {
   seededRandom,
   standardNormal,
 } from '../../../src/main/insights/evaluation'
-import {
-  evaluateOffline,
-  formatOfflineEvaluation,
-  replayLabelled,
-} from '../../../src/main/insights/offline-eval'
+import { evaluateOffline, replayLabelled } from '../../../src/main/insights/offline-eval'
+import { formatOfflineEvaluation } from '../../../src/main/cli/reports'
 import { MetricStore } from '../../../src/main/db/metric-store'
 import { main } from '../../../src/main/cli/main'
 import { formatTable, type Io } from '../../../src/main/cli/output'

@@ -67,13 +67,25 @@ describe("lint: the engine's layers (no import runs upward)", () => {
   it('the front ends import the engine, the media route and src/shared only', async () => {
     expect(
       await problems(
-        ['../../engine', '../output', '../../../shared/contract'],
+        ['../../engine', '../output', '../../../shared/contract', '../../http/server'],
         'src/main/cli/commands/new-thing.ts',
       ),
     ).toEqual([])
     expect(
       await problems(['../../taste/service'], 'src/main/cli/commands/new-thing.ts'),
     ).toHaveLength(1)
+    // The command line reaches even the media route and the plumbing only through the engine.
+    for (const inside of [
+      '../../media',
+      '../../paths',
+      '../../workers/entries',
+      '../../db/database',
+    ]) {
+      expect(await problems([inside], 'src/main/cli/commands/new-thing.ts')).toEqual([
+        expect.stringContaining('command line may import only src/shared, engine, browser host'),
+      ])
+    }
+    expect(await problems(['../db/database'], 'src/main/cli/main.ts')).toHaveLength(1)
     expect(await problems(['../db/database'], 'src/main/http/new-thing.ts')).toHaveLength(1)
     expect(
       await problems(
@@ -113,7 +125,7 @@ describe("lint: the engine's layers (no import runs upward)", () => {
     })
     expect(result?.messages.map((m) => `${m.ruleId}: ${m.message}`)).toEqual([
       expect.stringContaining(
-        "no-restricted-syntax: The engine's layers (CONTRIBUTING.md): front ends may import only",
+        "no-restricted-syntax: The engine's layers (CONTRIBUTING.md): command line may import only",
       ),
     ])
     const allowed = `export const load = () => import('../../engine')\n`

@@ -1,7 +1,8 @@
 import { CliError, formatTable, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse, wholeNumber, numberList } from '../args'
-import type { PcaSize } from '../../insights/offline-eval'
+import type { PcaSize } from '../../../shared/evaluation'
+import { formatOfflineEvaluation } from '../reports'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { values } = parse(args, {
@@ -29,12 +30,8 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
       return size
     })
   }
-  const [{ EmbeddingStore }, { evaluateOffline, formatOfflineEvaluation }] = await Promise.all([
-    import('../../db/embeddings'),
-    import('../../insights/offline-eval'),
-  ])
-  const db = ctx.open()
-  const known = new EmbeddingStore(db).spaces().filter((s) => s.vectors > 0)
+  const engine = (await ctx.engine()).handlers
+  const known = (await engine.listSpaces({})).filter((s) => s.vectors > 0)
   const spaces = Array.isArray(values.space) ? values.space : undefined
   for (const space of spaces ?? []) {
     if (!known.some((s) => s.space === space)) {
@@ -43,7 +40,7 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
       )
     }
   }
-  const summary = evaluateOffline(db, {
+  const summary = await engine.evaluateOffline({
     ...(spaces ? { spaces } : {}),
     ...(pcaSizes ? { pcaSizes } : {}),
     folds: wholeNumber(values.folds, '--folds', 2) ?? 5,

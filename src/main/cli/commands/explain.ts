@@ -2,14 +2,12 @@ import { CliError, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
 import { findTrack, trackName, score } from '../tracks'
-import { withEngine } from '../engine'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
-  const { track, explanation } = await withEngine(ctx, async (engine) => {
-    const track = findTrack(engine.tracks, positionals[0], 'attune explain TRACK')
-    return { track, explanation: await engine.handlers.explain({ trackId: track.id }) }
-  })
+  const engine = (await ctx.engine()).handlers
+  const track = await findTrack(engine, positionals[0], 'attune explain TRACK')
+  const explanation = await engine.explain({ trackId: track.id })
   if (!explanation) {
     throw new CliError(
       `${trackName(track)} has no audio vector in the model's space yet. Run: attune analyze`,

@@ -5,15 +5,13 @@ import { parse } from '../args'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
-  const db = ctx.open()
+  const engine = await ctx.engine()
   const file = positionals[0]
   if (!file) {
-    const { exportEvents } = await import('../../events/jsonl')
-    await exportEvents(db, ctx.io.stdout)
+    await engine.exportEvents(ctx.io.stdout)
     return 0
   }
-  const { exportEventsToFile } = await import('../../events/backup-file')
-  const { events } = await exportEventsToFile(db, resolve(file))
+  const { events } = await engine.exportEvents(resolve(file))
   if (ctx.json) writeJson(ctx.io, { file: resolve(file), events })
   else ctx.io.stdout.write(`Wrote ${events} events to ${resolve(file)}.\n`)
   return 0

@@ -18,32 +18,26 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   if (format !== undefined && format !== 'csv' && format !== 'jsonl' && format !== 'npy') {
     throw new CliError('--format is csv, jsonl or npy.', 2)
   }
-  const { importEmbeddings, EmbeddingImportError } =
-    await import('../../analysis/import-embeddings')
-  try {
-    const report = await importEmbeddings(ctx.open(), {
-      file: resolve(file),
-      space: values.space,
-      ...(typeof values.paths === 'string' ? { pathsFile: resolve(values.paths) } : {}),
-      ...(format ? { format } : {}),
-      dryRun: values['dry-run'] === true,
-    })
-    if (ctx.json) writeJson(ctx.io, report)
-    else {
-      ctx.io.stdout.write(
-        `Imported ${report.imported} vectors of ${report.dim} numbers into ${report.space}` +
-          (report.unmatchedCount
-            ? `; ${report.unmatchedCount} rows named no track in the library`
-            : '') +
-          '.\n',
-      )
-      for (const u of report.unmatched.slice(0, 20))
-        ctx.io.stdout.write(`  line ${u.line}: ${u.key}\n`)
-    }
-    return 0
-  } catch (error) {
-    if (error instanceof EmbeddingImportError)
-      throw new CliError(`${error.message} Nothing was imported.`)
-    throw error
+  const report = await (
+    await ctx.engine()
+  ).handlers.importEmbeddings({
+    path: resolve(file),
+    space: values.space,
+    ...(typeof values.paths === 'string' ? { paths: resolve(values.paths) } : {}),
+    ...(format ? { format } : {}),
+    dryRun: values['dry-run'] === true,
+  })
+  if (ctx.json) writeJson(ctx.io, report)
+  else {
+    ctx.io.stdout.write(
+      `Imported ${report.imported} vectors of ${report.dim} numbers into ${report.space}` +
+        (report.unmatchedCount
+          ? `; ${report.unmatchedCount} rows named no track in the library`
+          : '') +
+        '.\n',
+    )
+    for (const u of report.unmatched.slice(0, 20))
+      ctx.io.stdout.write(`  line ${u.line}: ${u.key}\n`)
   }
+  return 0
 }

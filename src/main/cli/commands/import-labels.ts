@@ -1,6 +1,7 @@
 import { CliError, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
+import { parseMark } from '../../../shared/domain'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -11,16 +12,14 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   const file = positionals[0]
   if (!file)
     throw new CliError('Say which file: attune import-labels FILE --as like|love|near-miss|not', 2)
-  const [{ parseMark }, { importLabels }] = await Promise.all([
-    import('../../taste/label-files'),
-    import('../../taste/label-import'),
-  ])
   const mark = typeof values.as === 'string' ? parseMark(values.as) : undefined
   if (mark === null) throw new CliError('--as is like, love, near-miss or not.', 2)
-  const result = await importLabels(ctx.open(), {
-    file,
+  const result = await (
+    await ctx.engine()
+  ).handlers.importLabels({
+    path: file,
     ...(mark ? { as: mark } : {}),
-    othersInAlbumsNot: values['others-not'] === true,
+    othersNot: values['others-not'] === true,
     dryRun: values['dry-run'] === true,
   })
   if (ctx.json) writeJson(ctx.io, result)

@@ -7,8 +7,7 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   const { positionals } = parse(args, {})
   const file = positionals[0]
   if (!file) throw new CliError('Say which file to import: attune import FILE.jsonl', 2)
-  const { importEventsFromFile } = await import('../../events/backup-file')
-  const result = await importEventsFromFile(ctx.open(), resolve(file))
+  const result = await (await ctx.engine()).handlers.importEvents({ path: resolve(file) })
   if (ctx.json) writeJson(ctx.io, result)
   else
     ctx.io.stdout.write(

@@ -2,18 +2,16 @@ import { writeJson } from '../output'
 import type { Context } from '../context'
 import { parse, wholeNumber } from '../args'
 import { findTrack, trackName } from '../tracks'
-import { withEngine } from '../engine'
 
 /** `attune path A B [--steps N]`: the songs from A to B through the model's space (the app's call). */
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { steps: { type: 'string' } })
   const steps = wholeNumber(values.steps, '--steps') ?? 8
-  const path = await withEngine(ctx, (engine) => {
-    const usage = 'attune path A B [--steps N]'
-    const from = findTrack(engine.tracks, positionals[0], usage)
-    const to = findTrack(engine.tracks, positionals[1], usage)
-    return engine.handlers.path({ from: from.id, to: to.id, steps })
-  })
+  const engine = (await ctx.engine()).handlers
+  const usage = 'attune path A B [--steps N]'
+  const from = await findTrack(engine, positionals[0], usage)
+  const to = await findTrack(engine, positionals[1], usage)
+  const path = await engine.path({ from: from.id, to: to.id, steps })
   if (ctx.json) {
     writeJson(
       ctx.io,

@@ -2,7 +2,6 @@ import { resolve } from 'node:path'
 import { writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
-import { withEngine } from '../engine'
 import { CliError } from '../output'
 import type { Engine } from '../../engine'
 import { TOP_PLAYLIST_ID, TOP_PLAYLIST_NAME, type PlaylistId } from '../../../shared/playlists'
@@ -19,12 +18,12 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   if (action === 'import') {
     const [file] = rest
     if (!file || rest.length > 1) throw new CliError(`Say which file to import: ${USAGE}`, 2)
-    const summary = await withEngine(ctx, (engine) =>
-      engine.handlers.importPlaylist({
-        path: resolve(file),
-        ...(values.name !== undefined ? { name: values.name } : {}),
-      }),
-    )
+    const summary = await (
+      await ctx.engine()
+    ).handlers.importPlaylist({
+      path: resolve(file),
+      ...(values.name !== undefined ? { name: values.name } : {}),
+    })
     if (ctx.json) {
       writeJson(ctx.io, summary)
       return 0
@@ -44,9 +43,11 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
     const [name, file] = rest
     if (!name || !file || rest.length > 2)
       throw new CliError(`Say which playlist and which file: ${USAGE}`, 2)
-    const written = await withEngine(ctx, async (engine) =>
-      engine.handlers.exportPlaylist({ id: await playlistId(engine, name), path: resolve(file) }),
-    )
+    const engine = await ctx.engine()
+    const written = await engine.handlers.exportPlaylist({
+      id: await playlistId(engine, name),
+      path: resolve(file),
+    })
     if (ctx.json) {
       writeJson(ctx.io, { ...written, text: undefined })
       return 0
@@ -61,9 +62,8 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   if (action === 'show') {
     const [name] = rest
     if (!name || rest.length > 1) throw new CliError(`Say which playlist: ${USAGE}`, 2)
-    const playlist = await withEngine(ctx, async (engine) =>
-      engine.handlers.getPlaylist({ id: await playlistId(engine, name) }),
-    )
+    const engine = await ctx.engine()
+    const playlist = await engine.handlers.getPlaylist({ id: await playlistId(engine, name) })
     if (ctx.json) {
       writeJson(ctx.io, playlist)
       return 0

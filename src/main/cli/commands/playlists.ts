@@ -1,12 +1,11 @@
 import { writeJson, formatDuration, formatTable } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
-import { withEngine } from '../engine'
 
 /** `attune playlists`: the playlists (the live "Top 50 for me now" first), with their sizes. */
 export async function run(ctx: Context, args: string[]): Promise<number> {
   parse(args, {})
-  const playlists = await withEngine(ctx, (engine) => engine.handlers.listPlaylists({}))
+  const playlists = await (await ctx.engine()).handlers.listPlaylists({})
   if (ctx.json) {
     writeJson(ctx.io, playlists)
     return 0

@@ -3,7 +3,6 @@ import { formatTable, CliError, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse, wholeNumber } from '../args'
 import { fileName, findTrack } from '../tracks'
-import { withEngine } from '../engine'
 import { suggestionJson } from './recommend'
 import type { Engine } from '../../engine'
 import { closenessWords, type RadioSeed, type RadioStatus } from '../../../shared/radio'
@@ -31,17 +30,15 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   if (values.stop && positionals.length > 0)
     throw new CliError(`Either a SEED or --stop: ${USAGE}`, 2)
   const text = positionals.join(' ').trim()
-  const { status, next } = await withEngine(ctx, async (engine) => {
-    if (closeness !== undefined) {
-      await engine.handlers.updateSettings({ section: 'radio', patch: { closeness } })
-    }
-    let status: RadioStatus
-    if (values.stop) status = await engine.handlers.stopRadio(undefined)
-    else if (text) status = await engine.handlers.startRadio({ seed: await seedOf(engine, text) })
-    else status = await engine.handlers.radioStatus(undefined)
-    const next = status.radio ? await engine.handlers.recommend({ n }) : []
-    return { status, next }
-  })
+  const engine = await ctx.engine()
+  if (closeness !== undefined) {
+    await engine.handlers.updateSettings({ section: 'radio', patch: { closeness } })
+  }
+  let status: RadioStatus
+  if (values.stop) status = await engine.handlers.stopRadio(undefined)
+  else if (text) status = await engine.handlers.startRadio({ seed: await seedOf(engine, text) })
+  else status = await engine.handlers.radioStatus(undefined)
+  const next = status.radio ? await engine.handlers.recommend({ n }) : []
   if (ctx.json) {
     writeJson(ctx.io, {
       radio: status.radio,
@@ -110,6 +107,6 @@ async function seedOf(engine: Engine, text: string): Promise<RadioSeed> {
       return { kind: 'album', album: album.key }
     }
     default:
-      return { kind: 'track', trackId: findTrack(engine.tracks, text, USAGE).id }
+      return { kind: 'track', trackId: (await findTrack(engine.handlers, text, USAGE)).id }
   }
 }

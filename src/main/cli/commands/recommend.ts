@@ -2,13 +2,12 @@ import { formatTable, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse, wholeNumber } from '../args'
 import { fileName, score } from '../tracks'
-import { withEngine } from '../engine'
 import type { Suggestion } from '../../../shared/contract'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { values } = parse(args, { n: { type: 'string' } })
   const n = wholeNumber(values.n, '--n') ?? 10
-  const suggestions = await withEngine(ctx, (engine) => engine.handlers.recommend({ n }))
+  const suggestions = await (await ctx.engine()).handlers.recommend({ n })
   const rows = suggestions.map(({ track, ...pick }) => ({
     trackId: track?.id ?? null,
     ...pick,

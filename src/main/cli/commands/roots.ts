@@ -1,25 +1,28 @@
 import { resolve } from 'node:path'
-import { TrackStore } from '../../library/track-store'
 import { CliError, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
+import { errorCodeOf } from '../../../shared/errors'
 
-export function run(ctx: Context, args: string[]): number {
+export async function run(ctx: Context, args: string[]): Promise<number> {
   const { positionals, values } = parse(args, { confirm: { type: 'boolean', default: false } })
   const [action, dir] = positionals
-  const store = new TrackStore(ctx.open())
+  const engine = (await ctx.engine()).handlers
   if (action === 'add' || action === 'remove') {
     if (!dir) throw new CliError(`Say which folder: attune roots ${action} DIR`, 2)
-    if (action === 'add') store.addRoot(resolve(dir), { confirmHome: values.confirm === true })
-    else if (!store.removeRoot(resolve(dir))) {
-      throw new CliError(
-        `${resolve(dir)} is not one of the library's folders. List them with: attune roots`,
-      )
+    if (action === 'add') await engine.addRoot({ path: resolve(dir), confirm: values.confirm })
+    else {
+      try {
+        await engine.removeRoot({ path: resolve(dir) })
+      } catch (error) {
+        if (errorCodeOf(error) !== 'not-found') throw error
+        throw new CliError(`${(error as Error).message} List them with: attune roots`)
+      }
     }
   } else if (action !== undefined) {
     throw new CliError(`Unknown action '${action}': use add or remove.`, 2)
   }
-  const roots = store.listRoots()
+  const roots = await engine.listRoots({})
   if (ctx.json) writeJson(ctx.io, roots)
   else
     ctx.io.stdout.write(

@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { BUILD_DIR } from '../../workers/entries'
 import { CliError, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse, wholeNumber } from '../args'
@@ -18,6 +17,10 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError('--port takes a port number.', 2)
+  const [{ Engine, BUILD_DIR }, { startHost }] = await Promise.all([
+    import('../../engine'),
+    import('../../http/server'),
+  ])
   const staticDir = resolve(
     typeof values['static-dir'] === 'string'
       ? values['static-dir']
@@ -26,10 +29,6 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new CliError(`The app is not built (no ${staticDir}/index.html). Run: npm run build`)
   }
-  const [{ Engine }, { startHost }] = await Promise.all([
-    import('../../engine'),
-    import('../../http/server'),
-  ])
   const engine = new Engine({
     dbPath: ctx.dbPath,
     watch: true,

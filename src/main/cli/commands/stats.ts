@@ -1,18 +1,11 @@
-import { TrackStore } from '../../library/track-store'
 import { writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   parse(args, {})
-  const db = ctx.open()
-  const stats = new TrackStore(db).stats()
-  const { EventLog } = await import('../../db/events')
-  const result = {
-    database: ctx.dbPath,
-    ...stats,
-    events: new EventLog(db).countsByKind(),
-  }
+  const stats = await (await ctx.engine()).handlers.getStats({})
+  const result = { database: ctx.dbPath, ...stats }
   if (ctx.json) writeJson(ctx.io, result)
   else {
     const lines = Object.entries(result).map(

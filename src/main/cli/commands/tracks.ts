@@ -1,10 +1,13 @@
-import { TrackStore } from '../../library/track-store'
+import type { Track } from '../../../shared/domain'
 import { CliError, formatDuration, formatTable, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
 import { fileName } from '../tracks'
 
-export function run(ctx: Context, args: string[]): number {
+/** The contract's largest page: longer lists are read page after page. */
+const PAGE = 5000
+
+export async function run(ctx: Context, args: string[]): Promise<number> {
   const { values } = parse(args, {
     search: { type: 'string' },
     limit: { type: 'string' },
@@ -14,12 +17,19 @@ export function run(ctx: Context, args: string[]): number {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
     throw new CliError('--limit takes a whole number.', 2)
   }
-  const store = new TrackStore(ctx.open())
-  const tracks = store.listTracks({
-    ...(typeof values.search === 'string' ? { search: values.search } : {}),
-    includeMissing: values.missing === true,
-    ...(limit !== undefined ? { limit } : {}),
-  })
+  const engine = (await ctx.engine()).handlers
+  const tracks: Track[] = []
+  while (limit === undefined || tracks.length < limit) {
+    const want = limit === undefined ? PAGE : Math.min(PAGE, limit - tracks.length)
+    const page = await engine.listTracks({
+      ...(typeof values.search === 'string' ? { search: values.search } : {}),
+      includeMissing: values.missing === true,
+      offset: tracks.length,
+      limit: want,
+    })
+    tracks.push(...page.tracks)
+    if (page.tracks.length < want) break
+  }
   if (ctx.json) {
     writeJson(ctx.io, tracks)
     return 0
