@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { Database } from '../db/database'
 import { parseCsv } from '../../shared/csv'
+import { UserError } from '../../shared/errors'
 import type {
   AblationFigures,
   EmbeddingQualityReport,
@@ -63,7 +64,8 @@ export interface EvaluateEmbeddingOptions {
   maxTracks?: number
 }
 
-export class EmbeddingQualityError extends Error {
+/** Why a space cannot be compared, in words for the listener (bad input, or too few tracks yet). */
+export class EmbeddingQualityError extends UserError {
   override name = 'EmbeddingQualityError'
 }
 
@@ -179,6 +181,7 @@ export function evaluateEmbedding(
     throw new EmbeddingQualityError(
       `Comparing needs at least two groups of ${folds} or more tracks with vectors in ${options.space}; ` +
         `found ${included.length}${excludedClasses.length ? ` (and ${excludedClasses.length} smaller ones)` : ''}.`,
+      'conflict',
     )
   }
 

@@ -75,9 +75,10 @@ describe('events reach the taste worker at once', () => {
     const before = taste.status.lastEventId
     const [song] = allTracks(engine)
     const returned: unknown = engine.handlers.setMark({ trackId: song!.id, mark: 'love' })
-    expect(returned).toBeUndefined() // not a promise: nothing waits on the worker
     const logged = engine.events.list({ sinceId: before })
     expect(logged).toHaveLength(1)
+    // The logged event's id at once, not a promise: nothing waits on the worker.
+    expect(returned).toEqual({ eventId: logged[0]!.id })
     await until(() => ofKind(events, 'modelUpdated').length > 0, 'the model update')
     expect(ofKind(events, 'modelUpdated')[0]).toEqual({ lastEventId: logged[0]!.id })
     // The service learned it from the notification alone: its last status is the update's.
