@@ -1,6 +1,7 @@
 // The listener's settings, with their defaults (DESIGN.md) and a schema that validates them at
 // the boundary. Stored as JSON in the `settings` table, one row per section.
 import { z } from 'zod'
+import { MAX_CROSSFADE_SECONDS } from './crossfade'
 import { DEFAULT_REWARDS } from './rewards'
 import { DEFAULT_CLOSENESS, radioStateSchema } from './radio'
 import { sliderWords } from './slider-words'
@@ -61,6 +62,11 @@ export const settingsSchema = z.object({
     skipOnNotForMe: z.boolean(),
     /** Evens out loudness with the files' ReplayGain tags: per track, per album, or not. */
     replayGain: z.enum(['track', 'album', 'off']),
+    /**
+     * Seconds the end of a song and the start of the next overlap; 0 = off: songs follow each
+     * other without a gap. Never between consecutive songs of one album (src/shared/crossfade.ts).
+     */
+    crossfadeSeconds: z.number().min(0).max(MAX_CROSSFADE_SECONDS),
   }),
   /** Radio from a seed (see radio.ts): how close to the seed it stays, and the one running. */
   radio: z.object({
@@ -100,7 +106,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exploration: { alpha: 0.5, temperature: 0.1, topN: 10, rediscoverAfterDays: 30 },
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },
   analysis: { workers: null, autoStart: true },
-  playback: { skipOnNotForMe: true, replayGain: 'track' },
+  playback: { skipOnNotForMe: true, replayGain: 'track', crossfadeSeconds: 0 },
   radio: { closeness: DEFAULT_CLOSENESS, current: null },
   scrobbling: {
     listenbrainz: { enabled: false, token: '', url: 'https://api.listenbrainz.org' },

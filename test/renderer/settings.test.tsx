@@ -160,4 +160,16 @@ describe('settings: two levels', () => {
     })
     await waitFor(() => expect(bridge.settings.playback.replayGain).toBe('album'))
   })
+
+  it('offers a crossfade in words, off by default, and saves its seconds', async () => {
+    const bridge = renderBasic()
+    const crossfade = await screen.findByRole<HTMLSelectElement>('combobox', {
+      name: 'Crossfade',
+    })
+    expect(crossfade.value).toBe('0')
+    expect(crossfade.selectedOptions[0]?.textContent).toBe('Off: each song follows without a gap')
+    expect([...crossfade.options].map((o) => o.textContent)).toContain('6 seconds')
+    fireEvent.change(crossfade, { target: { value: '6' } })
+    await waitFor(() => expect(bridge.settings.playback.crossfadeSeconds).toBe(6))
+  })
 })

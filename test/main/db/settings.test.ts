@@ -63,7 +63,7 @@ describe('settings', () => {
 })
 
 describe('settings of the Basic level', () => {
-  it('fills the Rediscover delay and ReplayGain in sections stored before they existed', () => {
+  it('fills the Rediscover delay, ReplayGain and crossfade in sections stored before they existed', () => {
     db.prepare(
       `INSERT INTO settings (key, value) VALUES ('settings.exploration', '{"alpha": 2}'),
          ('settings.playback', '{"skipOnNotForMe": false}')`,
@@ -71,7 +71,11 @@ describe('settings of the Basic level', () => {
     const settings = new SettingsStore(db).get()
     expect(settings.exploration.rediscoverAfterDays).toBe(30)
     expect(settings.exploration.alpha).toBe(2)
-    expect(settings.playback).toEqual({ skipOnNotForMe: false, replayGain: 'track' })
+    expect(settings.playback).toEqual({
+      skipOnNotForMe: false,
+      replayGain: 'track',
+      crossfadeSeconds: 0,
+    })
   })
 })
 

@@ -29,6 +29,14 @@ export interface SettingsViewProps {
   onError: (message: string) => void
 }
 
+/** The crossfades offered, in seconds (0 = off); a stored value in between is kept on the list. */
+const CROSSFADE_CHOICES = [0, 2, 4, 6, 8, 10, 12] as const
+
+function crossfadeChoices(current: number): number[] {
+  const choices: number[] = [...CROSSFADE_CHOICES]
+  return choices.includes(current) ? choices : [...choices, current].sort((a, b) => a - b)
+}
+
 const SETTINGS_LEVELS = [
   { id: 'basic', label: 'Basic' },
   { id: 'advanced', label: 'Advanced' },
@@ -197,6 +205,35 @@ export function SettingsView({ bridge, status, scanning, onError }: SettingsView
                 </select>
               </label>
               <span className="hint">Uses the ReplayGain tags your files carry, if any.</span>
+            </div>
+          ) : null}
+          {settings ? (
+            <div className="field">
+              <label>
+                <span className="field-label">Crossfade between songs</span>
+                <select
+                  aria-label="Crossfade"
+                  value={String(settings.playback.crossfadeSeconds)}
+                  onChange={(e) =>
+                    void save({
+                      section: 'playback',
+                      patch: { crossfadeSeconds: Number(e.target.value) },
+                    })
+                  }
+                >
+                  {crossfadeChoices(settings.playback.crossfadeSeconds).map((seconds) => (
+                    <option key={seconds} value={String(seconds)}>
+                      {seconds === 0
+                        ? 'Off: each song follows without a gap'
+                        : `${seconds} seconds`}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <span className="hint">
+                The end of a song fades into the next. Songs of one album played in order always
+                follow each other without a gap.
+              </span>
             </div>
           ) : null}
         </div>
