@@ -33,7 +33,12 @@ import { reasonLine, type PickReason, type ReasonSong } from '../../src/shared/r
 import type { MetricPointView, RunSummary, TasteInsights } from '../../src/shared/insights'
 import { BridgeError, type Bridge } from '../../src/renderer/src/lib/bridge'
 import type { ErrorBody } from '../../src/shared/errors'
-import type { Sound, SoundEvent, SoundFactory } from '../../src/renderer/src/features/player/sound'
+import type {
+  Scheduling,
+  Sound,
+  SoundEvent,
+  SoundFactory,
+} from '../../src/renderer/src/features/player/sound'
 
 export function fakeTrack(id: number, overrides: Partial<Track> = {}): Track {
   return {
@@ -837,6 +842,82 @@ export function fakeSounds(): { create: SoundFactory; made: FakeSound[] } {
     made,
     create: (url) => {
       const sound = new FakeSound(url)
+      made.push(sound)
+      return sound
+    },
+  }
+}
+
+/**
+ * A sound on a shared clock that can be scheduled the way the Web Audio one can: tests move the
+ * clock and read what the player scheduled.
+ */
+export class FakeScheduledSound extends FakeSound implements Scheduling {
+  readonly scheduling: Scheduling = this
+  /** Decoded and ready to start at an exact time. */
+  decoded = true
+  /** The start the player scheduled (and has not taken back). */
+  start: { when: number; fadeIn: number } | null = null
+  fadeOut: { when: number; seconds: number } | null = null
+  constructor(
+    url: string,
+    private readonly clock: { now: number },
+    length = 200,
+  ) {
+    super(url, length)
+    this.since = clock.now
+  }
+  /** The clock when `at` was last right; the position runs on with the clock while playing. */
+  private since: number
+  override position(): number {
+    return Math.min(this.length, this.at + (this.playing ? this.clock.now - this.since : 0))
+  }
+  override pause(): void {
+    this.at = this.position()
+    super.pause()
+  }
+  override seek(seconds: number): void {
+    super.seek(seconds)
+    this.since = this.clock.now
+  }
+  now(): number {
+    return this.clock.now
+  }
+  ready(): boolean {
+    return this.decoded
+  }
+  endsAt(): number | null {
+    return this.playing && !this.start ? this.clock.now + (this.length - this.position()) : null
+  }
+  startAt(when: number, fadeIn: number): void {
+    this.start = { when, fadeIn }
+  }
+  fadeOutAt(when: number, seconds: number): void {
+    this.fadeOut = { when, seconds }
+  }
+  unschedule(): void {
+    this.start = null
+    this.fadeOut = null
+  }
+  override play(): void {
+    // A scheduled start that came due is what plays now.
+    if (this.start) this.at = Math.max(0, this.clock.now - this.start.when)
+    this.start = null
+    this.since = this.clock.now
+    super.play()
+  }
+}
+
+/** Like fakeSounds, with sounds that can be scheduled on `clock`. */
+export function fakeScheduledSounds(clock: { now: number }): {
+  create: SoundFactory
+  made: FakeScheduledSound[]
+} {
+  const made: FakeScheduledSound[] = []
+  return {
+    made,
+    create: (url) => {
+      const sound = new FakeScheduledSound(url, clock)
       made.push(sound)
       return sound
     },

@@ -16,7 +16,8 @@ import { NowPlayingView } from './features/player/NowPlayingView'
 import { Player } from './features/player/player'
 import { QueueSaver, type QueueSaverOptions } from './features/player/queue-saver'
 import { connectMediaSession } from './features/player/media-session'
-import { createHowlerSound, type SoundFactory } from './features/player/sound'
+import type { SoundFactory } from './features/player/sound'
+import { createPlaybackSound } from './features/player/web-audio-sound'
 import { usePlayerSnapshot } from './features/player/usePlayer'
 import { QueuePanel } from './features/queue/QueuePanel'
 import { useAutoQueue } from './features/queue/auto-queue'
@@ -69,7 +70,7 @@ const REPEAT_WORDS = { off: 'Repeat off', all: 'Repeat all', one: 'Repeat one' }
 
 export interface AppProps {
   bridge: Bridge
-  /** How sounds are made; howler in the app, an in-memory sound in component tests. */
+  /** How sounds are made; Web Audio (or howler) in the app, an in-memory sound in component tests. */
   createSound?: SoundFactory
   /** A ready player (tests); otherwise the app makes its own. */
   player?: Player
@@ -78,7 +79,7 @@ export interface AppProps {
 
 export function App({
   bridge,
-  createSound = createHowlerSound,
+  createSound = createPlaybackSound,
   player: givenPlayer,
   saverOptions,
 }: AppProps) {
@@ -266,6 +267,7 @@ export function App({
         case 'settingsChanged':
           skipOnNotForMe.current = event.payload.playback.skipOnNotForMe
           player.setReplayGain(event.payload.playback.replayGain)
+          player.setCrossfade(event.payload.playback.crossfadeSeconds)
           break
         case 'error':
           setError(errorText(event.payload))
@@ -279,6 +281,7 @@ export function App({
       .then((settings) => {
         skipOnNotForMe.current = settings.playback.skipOnNotForMe
         player.setReplayGain(settings.playback.replayGain)
+        player.setCrossfade(settings.playback.crossfadeSeconds)
       })
       .catch(() => undefined) // the default (on) stays; Settings says why it cannot read them
     return () => {

@@ -1,7 +1,9 @@
 // The player: a plain class around the queue (pure functions from src/shared/queue) and one or two
-// sounds (the playing one and the next one, preloaded so the change has no gap). It reports every
-// play start, play end and progress to the engine exactly once, and emits typed events; React reads
-// it with useSyncExternalStore (see usePlayer.ts).
+// sounds (the playing one and the next one, preloaded). When both can be scheduled (Web Audio), the
+// next one is started on the exact sample where the current one ends, or overlapping it by the
+// crossfade (src/shared/crossfade.ts decides how long; docs/playback.md). It reports every play
+// start, play end and progress to the engine exactly once, and emits typed events; React reads it
+// with useSyncExternalStore (see usePlayer.ts).
 import type { CallArgs, HistoryEntry, QueueEntry, QueueState } from '../../../../shared/contract'
 import type { EndReason, Track } from '../../../../shared/domain'
 import {
@@ -37,6 +39,7 @@ import {
 import type { Bridge } from '../../lib/bridge'
 import type { Sound, SoundFactory } from './sound'
 import type { ReplayGainMode } from '../../../../shared/settings'
+import { crossfadeSeconds } from '../../../../shared/crossfade'
 
 export type QueueTrack = QueueEntry & { track: Track | null }
 
@@ -161,6 +164,12 @@ export class Player {
   private currentPosition = 0
   private session: Session | null = null
   private preloaded: { key: number; sound: Sound } | null = null
+  /** The preloaded sound is scheduled to start at `start` (clock seconds), overlapping `fade` s. */
+  private handoff: { key: number; start: number; fade: number } | null = null
+  /** The song before, still fading out under the current one (a crossfade's tail). */
+  private fading: Sound | null = null
+  /** The listener's crossfade in seconds; 0 = off (gapless). */
+  private crossfade = 0
   private preloadFailedKey: number | null = null
   private pendingSeek: number | null = null
   private ticker: unknown = null
@@ -330,6 +339,8 @@ export class Player {
 
   pause(): void {
     if (!this.session) return
+    this.cancelHandoff()
+    this.stopFading()
     this.session.sound.pause()
     this.setPosition(this.session.sound.position())
     this.update({ status: 'paused' })
@@ -347,6 +358,7 @@ export class Player {
       0,
       Math.min(seconds, Number.isFinite(duration) ? Math.max(0, duration - 0.25) : seconds),
     )
+    this.cancelHandoff()
     if (this.session) this.session.sound.seek(target)
     else this.pendingSeek = target
     this.setPosition(target)
@@ -399,7 +411,7 @@ export class Player {
   setVolume(volume: number): void {
     const clamped = Math.max(0, Math.min(1, volume))
     this.update({ volume: clamped })
-    if (this.session) this.session.sound.setVolume(this.effectiveVolume(this.session.track))
+    this.applyVolume()
   }
 
   private replayGain: ReplayGainMode = 'track'
@@ -408,7 +420,28 @@ export class Player {
   setReplayGain(mode: ReplayGainMode): void {
     if (mode === this.replayGain) return
     this.replayGain = mode
+    this.applyVolume()
+  }
+
+  /**
+   * Sets the playing song's volume, and the next one's: a scheduled start sounds at the right
+   * level from its first sample.
+   */
+  private applyVolume(): void {
     if (this.session) this.session.sound.setVolume(this.effectiveVolume(this.session.track))
+    const next = this.preloaded && upcoming(this.snapshot.queue)?.entry.track
+    if (this.preloaded && next) this.preloaded.sound.setVolume(this.effectiveVolume(next))
+  }
+
+  /**
+   * How many seconds the end of a song and the start of the next overlap (Settings; 0 = off, the
+   * songs follow each other without a gap). Takes effect at the next change of song.
+   */
+  setCrossfade(seconds: number): void {
+    const clamped = Number.isFinite(seconds) ? Math.max(0, seconds) : 0
+    if (clamped === this.crossfade) return
+    this.crossfade = clamped
+    this.cancelHandoff()
   }
 
   /** The volume to come back to when unmuted. */
@@ -579,6 +612,7 @@ export class Player {
 
   dispose(): void {
     this.stopTicker()
+    this.stopFading()
     this.session?.sound.unload()
     this.preloaded?.sound.unload()
     this.session = null
@@ -590,6 +624,7 @@ export class Player {
   private setQueue(queue: PlayQueue<QueueTrack>): void {
     // A different entry coming up next invalidates the preloaded sound.
     if (this.preloaded && upcoming(queue)?.key !== this.preloaded.key) {
+      this.cancelHandoff()
       this.preloaded.sound.unload()
       this.preloaded = null
     }
@@ -642,13 +677,18 @@ export class Player {
   }
 
   /** Ends the session once: the first reason wins, later calls do nothing. */
-  private endSession(session: Session, reason: EndReason, atPosition?: number): void {
+  private endSession(
+    session: Session,
+    reason: EndReason,
+    atPosition?: number,
+    keepSounding = false,
+  ): void {
     if (session.ended) return
     session.ended = true
     const position = Math.max(0, atPosition ?? session.sound.position())
     const duration = this.knownDuration(session)
     const trackId = session.track.id
-    session.sound.unload()
+    if (!keepSounding) session.sound.unload()
     const started = session.playId
     if (!started) return
     void this.report(async () => {
@@ -661,6 +701,8 @@ export class Player {
 
   /** Stops playback; the queue becomes `queue`, its current entry paused at 0. */
   private stopAll(reason: EndReason, queue: PlayQueue<QueueTrack>, atEnd = false): void {
+    this.cancelHandoff()
+    this.stopFading()
     if (this.session) this.endSession(this.session, reason)
     this.session = null
     this.stopTicker()
@@ -685,7 +727,16 @@ export class Player {
    * Ends the current play with `endReason` (null: nothing to end) and starts the current entry of
    * `queue` from the top (or from a restored position).
    */
-  private startCurrent(queue: PlayQueue<QueueTrack>, endReason: EndReason | null): void {
+  private startCurrent(
+    queue: PlayQueue<QueueTrack>,
+    endReason: EndReason | null,
+    handingOff = false,
+  ): void {
+    if (!handingOff) {
+      // The listener moved on: nothing scheduled starts, nothing of the song before sounds on.
+      this.cancelHandoff()
+      this.stopFading()
+    }
     const old = this.session
     if (old) this.endSession(old, endReason ?? 'picked')
     this.session = null
@@ -700,7 +751,7 @@ export class Player {
       sound = this.preloaded.sound
       this.preloaded = null
     } else {
-      sound = this.createSound(this.bridge.mediaUrl(track.id), track.format)
+      sound = this.createSound(this.bridge.mediaUrl(track.id), track.format, track.duration)
     }
     const session: Session = {
       item,
@@ -743,6 +794,10 @@ export class Player {
     })
     sound.on('end', () => {
       if (this.session !== session) return
+      if (this.handoff) {
+        this.handOff()
+        return
+      }
       this.endSession(session, 'ended', this.knownDuration(session) ?? sound.position())
       const after = next(this.snapshot.queue, 'auto')
       if (after.current === null) this.endOfQueue('ended')
@@ -769,7 +824,11 @@ export class Player {
       // The browser's demuxer refused the file: ask once for the engine's own decode of it.
       session.decoded = true
       session.sound.unload()
-      const sound = this.createSound(decodedUrl(this.bridge.mediaUrl(track.id)), 'wav')
+      const sound = this.createSound(
+        decodedUrl(this.bridge.mediaUrl(track.id)),
+        'wav',
+        track.duration,
+      )
       session.sound = sound
       this.listenTo(session, sound)
       sound.play()
@@ -832,8 +891,10 @@ export class Player {
     const position = session.sound.position()
     this.setPosition(position)
     const duration = this.knownDuration(session)
-    if (duration !== null && duration - position < this.options.preloadSeconds)
+    if (duration !== null && duration - position < this.options.preloadSeconds) {
       this.preloadUpcoming()
+      this.planHandoff()
+    }
     const now = Date.now()
     if (
       session.knownPlayId &&
@@ -855,7 +916,8 @@ export class Player {
       return
     if (this.preloadFailedKey === item.key) return
     this.preloaded?.sound.unload()
-    const sound = this.createSound(this.bridge.mediaUrl(track.id), track.format)
+    const sound = this.createSound(this.bridge.mediaUrl(track.id), track.format, track.duration)
+    sound.setVolume(this.effectiveVolume(track))
     // A preload that fails is dropped: the entry gets a fresh sound (and the usual error handling)
     // when its turn comes, instead of a dead one that never starts.
     sound.on('loaderror', () => {
@@ -865,6 +927,84 @@ export class Player {
       this.preloadFailedKey = item.key
     })
     this.preloaded = { key: item.key, sound }
+  }
+
+  /**
+   * Schedules the preloaded song to start where the playing one ends (less the crossfade), once
+   * both can be scheduled and the next one is decoded; re-schedules when the end moved. Called on
+   * every tick in the last seconds of a song.
+   */
+  private planHandoff(): void {
+    const session = this.session
+    const preloaded = this.preloaded
+    const current = session?.sound.scheduling
+    const next = preloaded?.sound.scheduling
+    const nextTrack = preloaded ? upcoming(this.snapshot.queue)?.entry.track : null
+    if (!session || session.ended || !preloaded || !current || !next || !nextTrack) return
+    if (this.snapshot.status !== 'playing' || !next.ready()) return
+    const end = current.endsAt()
+    if (end === null) return
+    const fade = crossfadeSeconds(
+      this.crossfade,
+      session.track,
+      nextTrack,
+      session.sound.duration(),
+      preloaded.sound.duration(),
+    )
+    const start = end - fade
+    const planned = this.handoff
+    if (planned && planned.key === preloaded.key && Math.abs(planned.start - start) < 0.001) {
+      if (current.now() >= planned.start) this.handOff()
+      return
+    }
+    this.cancelHandoff()
+    if (start <= current.now()) return // too late to start it on time: the end event takes over
+    next.startAt(start, fade)
+    current.fadeOutAt(start, fade)
+    this.handoff = { key: preloaded.key, start, fade }
+  }
+
+  /** Takes back a scheduled start of the next song and the current song's fade-out. */
+  private cancelHandoff(): void {
+    if (!this.handoff) return
+    this.handoff = null
+    this.preloaded?.sound.scheduling?.unschedule()
+    this.session?.sound.scheduling?.unschedule()
+  }
+
+  /**
+   * The scheduled song has started: the playing one ended naturally (its fade-out, if any, goes on
+   * sounding until its own end) and the next becomes current, already playing.
+   */
+  private handOff(): void {
+    const session = this.session
+    const handoff = this.handoff
+    if (!session || !handoff) return
+    this.handoff = null
+    const after = next(this.snapshot.queue, 'auto')
+    if (after.current === null || currentItem(after)?.key !== handoff.key) {
+      // The queue no longer leads there: stop what was scheduled, end the usual way.
+      this.preloaded?.sound.scheduling?.unschedule()
+      session.sound.scheduling?.unschedule()
+      this.endSession(session, 'ended', this.knownDuration(session) ?? session.sound.position())
+      if (after.current === null) this.endOfQueue('ended')
+      else this.startCurrent(after, null)
+      return
+    }
+    const tail = session.sound
+    this.stopFading()
+    this.fading = tail
+    tail.on('end', () => {
+      if (this.fading === tail) this.stopFading()
+    })
+    this.endSession(session, 'ended', this.knownDuration(session) ?? tail.position(), true)
+    this.session = null
+    this.startCurrent(after, null, true)
+  }
+
+  private stopFading(): void {
+    this.fading?.unload()
+    this.fading = null
   }
 }
 

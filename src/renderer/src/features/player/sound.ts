@@ -1,5 +1,6 @@
-// The one place that touches howler. The Player works against the small Sound interface, so
-// component tests run it with an in-memory sound and the real thing streams through HTML5 audio.
+// The Sound interface the Player works against, and its streaming kind: howler over HTML5 audio.
+// Component tests run the player with an in-memory sound; the app plays songs decoded with Web
+// Audio (web-audio-sound.ts), which can be scheduled to the sample, and streams very long files.
 import { Howl } from 'howler'
 
 export type SoundEvent = 'load' | 'play' | 'pause' | 'end' | 'loaderror' | 'playerror'
@@ -16,9 +17,31 @@ export interface Sound {
   duration(): number
   setVolume(volume: number): void
   on(event: SoundEvent, listener: (detail?: unknown) => void): void
+  /** Present when the sound can start at an exact time (gapless playback and crossfades). */
+  readonly scheduling?: Scheduling
 }
 
-export type SoundFactory = (url: string, format: string | null) => Sound
+/**
+ * Sample-exact starts on one clock (the AudioContext's, in seconds): what the player needs to
+ * start the next song exactly where the current one ends, or to overlap the two by a crossfade.
+ */
+export interface Scheduling {
+  /** The clock now. */
+  now(): number
+  /** Whether the whole song is decoded, so it can start at once. */
+  ready(): boolean
+  /** When the last sample will have played, on the clock; null unless playing. */
+  endsAt(): number | null
+  /** Starts from the top at `when`, fading in over `fadeIn` seconds (0: at full volume). */
+  startAt(when: number, fadeIn: number): void
+  /** Fades out over `seconds` from `when` (the crossfade's other half). */
+  fadeOutAt(when: number, seconds: number): void
+  /** Takes back startAt and fadeOutAt that have not happened yet. */
+  unschedule(): void
+}
+
+/** `duration`: the song's length from its tags (null if unknown), to choose how it is played. */
+export type SoundFactory = (url: string, format: string | null, duration?: number | null) => Sound
 
 // howler probes codec support by these names; an unknown one (aiff) is left to the browser.
 const HOWLER_FORMATS: Record<string, string> = {
