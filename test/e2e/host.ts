@@ -115,14 +115,35 @@ export interface AudioNode {
   paused: boolean
 }
 
-/** The <audio> elements howler plays through in a page (html5 mode keeps them out of the DOM). */
-export function howlerAudio(page: Page): Promise<AudioNode[]> {
+/**
+ * The sounds the player holds in a page: the songs decoded with Web Audio (the app's diagnostics,
+ * `window.attuneAudio`) and the <audio> elements howler streams very long files through (html5
+ * mode keeps them out of the DOM). `paused` is true for a song scheduled but not yet sounding.
+ */
+export function playerAudio(page: Page): Promise<AudioNode[]> {
   return page.evaluate<AudioNode[]>(`(() => {
+    const decoded = window.attuneAudio ? window.attuneAudio.sounds().map((s) => ({
+      src: s.src, time: s.time, paused: s.paused,
+    })) : []
     const howler = window.Howler
-    if (!howler) return []
-    return howler._howls.flatMap((h) => h._sounds.filter((s) => s._node).map((s) => ({
+    const streamed = howler ? howler._howls.flatMap((h) => h._sounds.filter((s) => s._node).map((s) => ({
       src: s._node.currentSrc || String(h._src), time: s._node.currentTime, paused: s._node.paused,
-    })))
+    }))) : []
+    return [...decoded, ...streamed]
+  })()`)
+}
+
+/**
+ * Moves the playing song to `seconds` (negative: that many seconds before its end) behind the
+ * player's back, as the tests' shortcut to a later part of a song.
+ */
+export function setPlayingTime(page: Page, seconds: number): Promise<void> {
+  return page.evaluate(`(() => {
+    const at = (duration) => (${seconds} < 0 ? duration + ${seconds} : ${seconds})
+    const decoded = window.attuneAudio ? window.attuneAudio.sounds().find((s) => !s.paused) : null
+    if (decoded) return decoded.seek(at(decoded.duration))
+    const s = window.Howler._howls.flatMap((h) => h._sounds).find((s) => s._node && !s._node.paused)
+    s._node.currentTime = at(s._node.duration)
   })()`)
 }
 

@@ -13,7 +13,7 @@ import { axeViolations } from './axe'
 import { REPO } from './build'
 import {
   callApi,
-  howlerAudio,
+  playerAudio,
   openLibraryPage,
   playAutoPicks,
   until,
@@ -126,7 +126,7 @@ describe('Insights for listeners, end to end', () => {
     await first.getByRole('button', { name: `Play ${title}` }).click()
     const chosen = tracks.find((t) => t.title === title) as Track
     await until(
-      () => howlerAudio(page),
+      () => playerAudio(page),
       (nodes) => nodes.some((n) => n.src.includes(`/${chosen.id}`) && !n.paused && n.time > 0),
       `${title} playing`,
     )

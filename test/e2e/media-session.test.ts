@@ -13,7 +13,7 @@ import type { Track } from '../../src/shared/domain'
 import { ensureBuilt, REPO } from './build'
 import {
   callApi,
-  howlerAudio,
+  playerAudio,
   launchChromium,
   startHost,
   stopHost,
@@ -74,12 +74,12 @@ function act(action: string, details: Record<string, unknown> = {}): Promise<voi
 
 /** The element playing (or paused on) a track, by the track's media URL. */
 async function audioOf(track: Track): Promise<AudioNode | null> {
-  const nodes = await howlerAudio(page)
+  const nodes = await playerAudio(page)
   return nodes.filter((n) => n.src.endsWith(`/media/${track.id}`)).at(-1) ?? null
 }
 
 function playingTrack(): Promise<Track | null> {
-  return howlerAudio(page).then((nodes) => {
+  return playerAudio(page).then((nodes) => {
     const playing = nodes.find((n) => !n.paused)
     return tracks.find((t) => playing?.src.endsWith(`/media/${t.id}`)) ?? null
   })

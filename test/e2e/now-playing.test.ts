@@ -10,7 +10,8 @@ import { axeViolations } from './axe'
 import { REPO } from './build'
 import {
   callApi,
-  howlerAudio,
+  playerAudio,
+  setPlayingTime,
   openLibraryPage,
   searchFor,
   until,
@@ -47,7 +48,7 @@ const view = () => page.getByRole('region', { name: 'Now playing view' })
 const activeLine = () => view().locator('.lyrics li[aria-current="true"]')
 
 async function audioTime(): Promise<number> {
-  return (await howlerAudio(page)).find((n) => !n.paused)?.time ?? -1
+  return (await playerAudio(page)).find((n) => !n.paused)?.time ?? -1
 }
 
 beforeAll(async () => {
@@ -110,10 +111,7 @@ describe('the now-playing view', () => {
       )
     }
     // A seek: the second time the chorus comes, highlighted and scrolled into view.
-    await page.evaluate(`(() => {
-      const s = window.Howler._howls.flatMap((h) => h._sounds).find((s) => s._node && !s._node.paused)
-      s._node.currentTime = 22
-    })()`)
+    await setPlayingTime(page, 22)
     await until(
       () => activeLine().textContent(),
       (text) => text === 'Chorus',

@@ -9,7 +9,7 @@ import type { QueueState, Suggestion, TrackPage } from '../../src/shared/contrac
 import { REPO } from './build'
 import {
   callApi,
-  howlerAudio,
+  playerAudio,
   openLibraryPage,
   until,
   type Host,
@@ -30,7 +30,7 @@ const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(hos
 
 /** The song the page is playing (its audio element running), by track id; null when none plays. */
 async function playingId(): Promise<number | null> {
-  const node = (await howlerAudio(page)).find((n) => !n.paused && n.time > 0.1)
+  const node = (await playerAudio(page)).find((n) => !n.paused && n.time > 0.1)
   const match = node ? /\/media\/(\d+)/.exec(node.src) : null
   return match ? Number(match[1]) : null
 }
@@ -114,10 +114,10 @@ describe('the queue', () => {
     expect(await notice.textContent()).toContain(`Cleared ${upNext.length} songs from Up next.`)
     await queuePanel().getByTestId('up-next-empty').waitFor()
     // Nothing stopped: the same song still plays, and its time runs on.
-    const before = (await howlerAudio(page)).find((n) => !n.paused)?.time ?? 0
+    const before = (await playerAudio(page)).find((n) => !n.paused)?.time ?? 0
     await page.waitForTimeout(500)
     expect(await playingId()).toBe(playing)
-    expect((await howlerAudio(page)).find((n) => !n.paused)?.time ?? 0).toBeGreaterThan(before)
+    expect((await playerAudio(page)).find((n) => !n.paused)?.time ?? 0).toBeGreaterThan(before)
     await notice.getByRole('button', { name: 'Undo' }).click()
     expect(await upNextIds()).toEqual(upNext)
     await until(

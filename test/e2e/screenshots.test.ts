@@ -13,7 +13,7 @@ import type { Track } from '../../src/shared/domain'
 import { REPO } from './build'
 import {
   callApi,
-  howlerAudio,
+  playerAudio,
   openLibraryPage,
   playAutoPicks,
   until,
@@ -97,7 +97,7 @@ describe.skipIf(!WANTED)('README screenshots (ATTUNE_SCREENSHOTS=1)', () => {
       .first()
       .dblclick()
     await until(
-      () => howlerAudio(page),
+      () => playerAudio(page),
       (nodes) => nodes.some((n) => n.src.endsWith(`/media/${song.id}`) && !n.paused && n.time > 1),
       'the song to play',
     )

@@ -12,7 +12,7 @@ import { seededRandom } from '../../src/shared/random'
 import { REPO } from './build'
 import {
   callApi,
-  howlerAudio,
+  playerAudio,
   openLibraryPage,
   searchFor,
   until,
@@ -32,7 +32,7 @@ const mediaRequests: { path: string; status: number }[] = []
 
 const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
 
-const audioNodes = (): Promise<AudioNode[]> => howlerAudio(page)
+const audioNodes = (): Promise<AudioNode[]> => playerAudio(page)
 
 /** What the row shows: the title, or (untagged) the file name without its extension. */
 const nameOf = (track: Track): string =>
