@@ -159,6 +159,19 @@ export const BENCHMARKS: Benchmark[] = [
   },
   { name: 'pages', args: ['--rounds', '5'], checkArgs: null, targets: [] },
   {
+    // docs/playback.md: the silence between two songs at the output, in Chromium.
+    name: 'gapless',
+    args: ['--rounds', '5'],
+    checkArgs: ['--rounds', '3'],
+    targets: [
+      {
+        result: 'gapless.decoded.gapMsMax',
+        label: 'silence between two songs, decoded and scheduled, ms (worst change)',
+        atMost: 5,
+      },
+    ],
+  },
+  {
     // Issue 10's targets for the styles corpus (bench/README.md, docs/learning.md): not met yet.
     name: 'learning',
     args: [],
