@@ -35,6 +35,7 @@ describe('Settings in two levels, end to end', () => {
       'Rediscover after (days)',
       'Theme',
       'ReplayGain',
+      'Crossfade',
     ])
       expect(await basic.getByLabel(name, { exact: true }).count(), name).toBeGreaterThan(0)
     expect(await basic.innerText()).not.toMatch(MODEL_WORDS)
