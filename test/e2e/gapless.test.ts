@@ -6,12 +6,10 @@
 // songs apart. A recorder (an AudioWorklet) on the graph's output keeps every sample it renders.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LibraryStatus, TrackPage } from '../../src/shared/contract'
-import { ensureBuilt } from './build'
-import { callApi, launchChromium, playerAudio, startHost, stopHost, until, type Host } from './host'
-import { tempDir } from '../helpers/temp'
+import type { TrackPage } from '../../src/shared/contract'
+import { callApi, openLibraryPage, playerAudio, until, type LibrarySession } from './host'
 
 const RATE = 44_100
 const SECONDS = 8
@@ -20,9 +18,7 @@ const HIGH = 660
 /** Below this a sample counts as silence (the tones' samples next to a zero crossing are ~0.03). */
 const SILENT = 1e-4
 
-let temp: { dir: string; cleanup: () => void }
-let host: Host
-let browser: Browser
+let session: LibrarySession
 let page: Page
 
 /** A mono 16-bit WAV of a cosine at `hz`: full amplitude at its first sample and its last. */
@@ -143,7 +139,8 @@ function stopRecording(): Promise<Recording> {
   })()`)
 }
 
-const call = <T>(name: string, args: unknown = {}): Promise<T> => callApi<T>(host, name, args)
+const call = <T>(name: string, args: unknown = {}): Promise<T> =>
+  callApi<T>(session.host, name, args)
 
 /**
  * Plays the low tone (and so the list from it: the high tone next) and records the change, until
@@ -172,33 +169,25 @@ async function recordTheChange(fade = 0): Promise<Recording> {
 let high = 0
 
 beforeAll(async () => {
-  ensureBuilt()
-  temp = tempDir()
-  const music = join(temp.dir, 'music')
-  mkdirSync(join(music, 'Tones', 'First Album'), { recursive: true })
-  mkdirSync(join(music, 'Tones', 'Second Album'), { recursive: true })
-  toneWav(join(music, 'Tones', 'First Album', 'Low tone.wav'), LOW)
-  toneWav(join(music, 'Tones', 'Second Album', 'High tone.wav'), HIGH)
-  host = await startHost(music, join(temp.dir, 'library.db'))
-  await until(
-    () => call<LibraryStatus>('getStatus'),
-    (s) => s.tracks === 2 && !s.scanning,
-    'the scan',
-    60_000,
+  session = await openLibraryPage(
+    (dir) => {
+      const music = join(dir, 'music')
+      mkdirSync(join(music, 'Tones', 'First Album'), { recursive: true })
+      mkdirSync(join(music, 'Tones', 'Second Album'), { recursive: true })
+      toneWav(join(music, 'Tones', 'First Album', 'Low tone.wav'), LOW)
+      toneWav(join(music, 'Tones', 'Second Album', 'High tone.wav'), HIGH)
+      return music
+    },
+    // The recorder is an AudioWorklet loaded from a blob: the app's CSP rightly refuses that.
+    { bypassCSP: true },
   )
+  page = session.page
   const { tracks } = await call<TrackPage>('listTracks', { limit: 10 })
   high = tracks.find((t) => t.path.endsWith('High tone.wav'))!.id
-  browser = await launchChromium()
-  // The recorder is an AudioWorklet loaded from a blob: the app's CSP rightly refuses that.
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 }, bypassCSP: true })
-  page.on('pageerror', (error) => console.error('page error:', error.message))
-  await page.goto(host.url)
 }, 240_000)
 
 afterAll(async () => {
-  await browser?.close()
-  if (host) await stopHost(host)
-  temp?.cleanup()
+  await session?.close()
 })
 
 describe('the change from one song to the next', () => {
