@@ -7,9 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { TrackPage } from '../../src/shared/contract'
-import { callApi, openLibraryPage, playerAudio, until, type LibrarySession } from './host'
+import { callApi, playerAudio, until, useLibraryPage } from './host'
 
 const RATE = 44_100
 const SECONDS = 8
@@ -18,7 +18,6 @@ const HIGH = 660
 /** Below this a sample counts as silence (the tones' samples next to a zero crossing are ~0.03). */
 const SILENT = 1e-4
 
-let session: LibrarySession
 let page: Page
 
 /** A mono 16-bit WAV of a cosine at `hz`: full amplitude at its first sample and its last. */
@@ -168,27 +167,25 @@ async function recordTheChange(fade = 0): Promise<Recording> {
 
 let high = 0
 
-beforeAll(async () => {
-  session = await openLibraryPage(
-    (dir) => {
-      const music = join(dir, 'music')
-      mkdirSync(join(music, 'Tones', 'First Album'), { recursive: true })
-      mkdirSync(join(music, 'Tones', 'Second Album'), { recursive: true })
-      toneWav(join(music, 'Tones', 'First Album', 'Low tone.wav'), LOW)
-      toneWav(join(music, 'Tones', 'Second Album', 'High tone.wav'), HIGH)
-      return music
-    },
+const session = useLibraryPage(
+  (dir) => {
+    const music = join(dir, 'music')
+    mkdirSync(join(music, 'Tones', 'First Album'), { recursive: true })
+    mkdirSync(join(music, 'Tones', 'Second Album'), { recursive: true })
+    toneWav(join(music, 'Tones', 'First Album', 'Low tone.wav'), LOW)
+    toneWav(join(music, 'Tones', 'Second Album', 'High tone.wav'), HIGH)
+    return music
+  },
+  {
     // The recorder is an AudioWorklet loaded from a blob: the app's CSP rightly refuses that.
-    { bypassCSP: true },
-  )
-  page = session.page
-  const { tracks } = await call<TrackPage>('listTracks', { limit: 10 })
-  high = tracks.find((t) => t.path.endsWith('High tone.wav'))!.id
-}, 240_000)
-
-afterAll(async () => {
-  await session?.close()
-})
+    bypassCSP: true,
+    setUp: async ({ host, page: opened }) => {
+      page = opened
+      const { tracks } = await callApi<TrackPage>(host, 'listTracks', { limit: 10 })
+      high = tracks.find((t) => t.path.endsWith('High tone.wav'))!.id
+    },
+  },
+)
 
 describe('the change from one song to the next', () => {
   it('has no gap: under 5 ms of silence at the output between the last sample and the first', async () => {
