@@ -79,7 +79,7 @@ const engineParts = {
   },
   // The one composition root.
   engine: {
-    files: ['src/main/engine.ts'],
+    files: ['src/main/engine.ts', 'src/main/engine-defaults.ts'],
     may: [
       'db',
       'media-formats',
@@ -101,8 +101,8 @@ const engineParts = {
   'browser host': { files: ['src/main/http/**'], may: ['engine', 'media', 'base'] },
   'electron shell': { files: ['src/main/electron/**'], may: ['engine', 'media', 'base'] },
   // The command line imports only the engine's entry (engine.ts: the Engine and what a front end
-  // needs besides, such as the default database path) and src/shared; `attune serve` starts the
-  // browser host.
+  // needs besides; engine-defaults.ts: the default paths, without SQLite) and src/shared;
+  // `attune serve` starts the browser host.
   'command line': { files: ['src/main/cli/**'], may: ['engine', 'browser host'] },
 }
 
@@ -121,7 +121,7 @@ const partImports = {
   scrobble: 'scrobble(/|$)',
   playlists: 'playlists(/|$)',
   'worker entries': 'workers/[\\w-]+\\.worker$',
-  engine: 'engine$',
+  engine: 'engine(-defaults)?$',
   'browser host': 'http(/|$)',
   'electron shell': 'electron(/|$)',
   'command line': 'cli(/|$)',

@@ -46,7 +46,7 @@ import { withPickContext } from '../shared/reasons'
 
 // What front ends need besides the Engine: they import nothing else of the engine's interior.
 export { electronSqliteBinding } from './db/native-binding'
-export { defaultDbPath, defaultMusicDir } from './paths'
+export { defaultDbPath, defaultMusicDir } from './engine-defaults'
 export { BUILD_DIR } from './workers/entries'
 /** The space of Attune's own audio features (`attune analyze` computes it; others are imported). */
 export const BUILT_IN_SPACE = EXTRACTOR.space

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Engine } from '../engine'
+import { defaultDbPath } from '../engine-defaults'
 import { CliError, type Io } from './output'
 
 export const COMMON = {
@@ -66,13 +67,12 @@ export function parseCommon(args: string[]): CommonValues {
 }
 
 /** The command's context, and the closing of its engine once the command is done. */
-export async function createContext(
+export function createContext(
   name: string,
   args: string[],
   io: Io,
-): Promise<{ ctx: Context; close(): Promise<void> }> {
+): { ctx: Context; close(): Promise<void> } {
   const common = parseCommon(args)
-  const { defaultDbPath } = await import('../engine')
   const isDefault = common.db === undefined
   const dbPath = resolve(common.db ?? defaultDbPath())
   let engine: Promise<Engine> | null = null

@@ -3,6 +3,7 @@
 // `attune stats` should start in about the time Node takes to load better-sqlite3 (bench/startup.ts).
 // This file only dispatches: each command is its own module in commands/, loaded when it runs, and
 // drives the Engine (the one composition root) through its contract calls.
+import { defaultDbPath } from '../engine-defaults'
 import { CliError, cliErrorText, processIo, type Io } from './output'
 import { createContext, type Command } from './context'
 
@@ -80,7 +81,6 @@ const commands: Record<string, () => Promise<{ run: Command }>> = {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const { defaultDbPath } = await import('../engine')
     io.stdout.write(help(defaultDbPath()))
     return name ? 0 : 2
   }
@@ -91,7 +91,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   let close = (): Promise<void> => Promise.resolve()
   try {
-    const context = await createContext(name, rest, io)
+    const context = createContext(name, rest, io)
     close = () => context.close()
     const { run } = await load()
     const code = await run(context.ctx, rest)

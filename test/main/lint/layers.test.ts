@@ -67,7 +67,13 @@ describe("lint: the engine's layers (no import runs upward)", () => {
   it('the front ends import the engine, the media route and src/shared only', async () => {
     expect(
       await problems(
-        ['../../engine', '../output', '../../../shared/contract', '../../http/server'],
+        [
+          '../../engine',
+          '../../engine-defaults',
+          '../output',
+          '../../../shared/contract',
+          '../../http/server',
+        ],
         'src/main/cli/commands/new-thing.ts',
       ),
     ).toEqual([])

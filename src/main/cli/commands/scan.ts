@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { CLI_NEXT_STEP, CliError, ProgressReporter, writeJson } from '../output'
 import type { Context } from '../context'
 import { parse } from '../args'
+import { defaultMusicDir } from '../../engine-defaults'
 
 export async function run(ctx: Context, args: string[]): Promise<number> {
   const { positionals, values } = parse(args, { confirm: { type: 'boolean', default: false } })
@@ -17,7 +18,6 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
     requested.push((await calls.addRoot({ path, confirm: values.confirm })).path)
   }
   if ((await calls.listRoots({})).length === 0) {
-    const { defaultMusicDir } = await import('../../engine')
     const music = defaultMusicDir()
     if (!music) throw new CliError('No library folder yet. Run: attune scan /path/to/your/music')
     await calls.addRoot({ path: music })
