@@ -347,7 +347,12 @@ export class AutoPicker {
       probability: before?.probability ?? null,
       radio: radioContext(
         this.options.settings.get().radio.current,
-        { mean: worded.mean, bonus: worded.bonus, ...(seed === undefined ? {} : { seed }) },
+        {
+          mean: worded.mean,
+          bonus: worded.bonus,
+          why: worded.why,
+          ...(seed === undefined ? {} : { seed }),
+        },
         ranked?.bestTaste[place],
       ),
     })

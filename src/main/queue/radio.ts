@@ -86,17 +86,19 @@ export function radioRanking(settings: Settings['radio']): {
   }
 }
 
-/** A ranked song as radioContext reads it. */
+/** A ranked song as radioContext reads it (`why.coldStart`: nothing learned yet). */
 export interface RadioScored {
   mean: number
   bonus: number
   seed?: number
+  why?: { coldStart: boolean }
 }
 
 /**
  * The radio's part of a pick's reason: its seed term, and whether the seed decided the pick: it
  * is closer to the seed than most songs (a positive term) and, by the taste score alone, another
- * song would hold its place (`tasteAtPlace`, the best taste score at that place). Null without a
+ * song would hold its place (`tasteAtPlace`, the best taste score at that place), or nothing is
+ * learned yet (every taste score is the same: the seed alone orders the songs). Null without a
  * radio or a seed term.
  */
 export function radioContext(
@@ -106,6 +108,7 @@ export function radioContext(
 ): { label: string; term: number; decided: boolean } | null {
   if (!current || song.seed === undefined) return null
   const taste = song.mean + song.bonus
-  const decided = song.seed > 0 && tasteAtPlace !== undefined && tasteAtPlace > taste + 1e-12
+  const outranked = tasteAtPlace !== undefined && tasteAtPlace > taste + 1e-12
+  const decided = song.seed > 0 && (outranked || song.why?.coldStart === true)
   return { label: current.label, term: song.seed, decided }
 }

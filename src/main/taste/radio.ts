@@ -8,7 +8,14 @@
 // deviation of their taste scores: the closeness is standardised and put on the taste score's own
 // scale, so w (the listener's control, 0.25 "wander" … 4 "close to the seed") means the same at
 // any point of learning. Before anything is learned every song has the same taste score (σ_u = 0):
-// then σ_u counts as 1 and the seed alone orders the songs.
+// then σ_u counts as 1 (a spread below 1e-6 of their size is rounding) and the seed alone
+// orders the songs.
+
+/**
+ * A spread of the taste scores below this (relative to their size) is rounding, not learning:
+ * the seed term then uses a spread of 1.
+ */
+const TASTE_SPREAD_FLOOR = 1e-6
 
 /** The mean of the seed rows' vectors, as a unit vector; null without a row or with a ~0 mean. */
 export function seedDirection(
@@ -86,7 +93,9 @@ export function seedTerms(
   const cStd = Math.sqrt(cVar / count)
   const uStd = Math.sqrt(uVar / count)
   if (!(cStd > 1e-12)) return terms
-  const scale = (weight * (uStd > 1e-9 ? uStd : 1)) / cStd
+  // Before anything is learned the taste scores differ only by float32 rounding (~1e-8).
+  const learned = uStd > TASTE_SPREAD_FLOOR * Math.max(1, Math.abs(uMean))
+  const scale = (weight * (learned ? uStd : 1)) / cStd
   for (let i = 0; i < n; i++) {
     if (mask[i] !== 0) terms[i] = scale * ((similarities[i] as number) - cMean)
   }

@@ -24,6 +24,8 @@ import { useAutoQueue } from './features/queue/auto-queue'
 import { DiscoverView } from './features/discover/DiscoverView'
 import { InsightsView } from './features/insights/InsightsView'
 import { SettingsView } from './features/settings/SettingsView'
+import { RadioBanner, useRadio } from './features/radio/radio'
+import type { RadioSeed } from '../../shared/radio'
 import type { Bridge } from './lib/bridge'
 import { errorText, trackTitle } from './lib/format'
 import { MARK_INFO, markNotice } from './lib/marks'
@@ -86,6 +88,7 @@ export function App({
   const [player] = useState(() => givenPlayer ?? new Player({ bridge, createSound }))
   const snapshot = usePlayerSnapshot(player)
   const autoQueue = useAutoQueue(player, bridge)
+  const radio = useRadio(bridge)
   const [status, setStatus] = useState<LibraryStatus | null>(null)
   const [progress, setProgress] = useState<ScanProgress | null>(null)
   const [analysis, setAnalysis] = useState<AnalysisProgress | null>(null)
@@ -492,6 +495,30 @@ export function App({
     [bridge, player, showNotice],
   )
 
+  /**
+   * "Start radio": the auto-queue (switched on) keeps to songs close to the seed; the song playing
+   * goes on. Undo in the notice ends the radio.
+   */
+  const stopRadio = useCallback(() => {
+    bridge.api
+      .stopRadio()
+      .catch((e: unknown) => setError(`The radio could not be ended: ${errorText(e)}`))
+  }, [bridge])
+  const startRadio = useCallback(
+    (seed: RadioSeed) => {
+      bridge.api
+        .startRadio({ seed })
+        .then((status) =>
+          showNotice({
+            message: `Radio from ${status.radio?.label ?? 'your choice'}: the auto-queue now picks songs close to it, and keeps learning from you.`,
+            undo: stopRadio,
+          }),
+        )
+        .catch((e: unknown) => setError(`The radio could not start: ${errorText(e)}`))
+    },
+    [bridge, showNotice, stopRadio],
+  )
+
   const menuItems = (track: Track): MenuItem[] => {
     const albumArtist = track.albumArtist ?? track.artist
     return [
@@ -530,6 +557,7 @@ export function App({
               })
             },
           },
+      { label: 'Start radio', onSelect: () => startRadio({ kind: 'track', trackId: track.id }) },
       ...(track.artist
         ? [
             {
@@ -686,6 +714,9 @@ export function App({
               mark={currentTrack ? (labels.get(currentTrack.id) ?? null) : null}
               onMark={markCurrent}
               onClose={closeNowPlaying}
+              radio={radio}
+              onStartRadio={startRadio}
+              onStopRadio={stopRadio}
             />
           ) : firstRun && view !== 'settings' ? (
             <FirstRun bridge={bridge} onError={setError} />
@@ -710,6 +741,7 @@ export function App({
               refreshKey={refreshKey}
               onPlay={playList}
               onQueue={(tracks) => player.addTracks(tracks)}
+              onStartRadio={startRadio}
               onNeverPlay={(path) => neverPlay({ kind: 'folder', path })}
             />
           ) : view === 'playlists' ? (
@@ -728,6 +760,7 @@ export function App({
               refreshKey={refreshKey}
               onPlay={playList}
               onQueue={(tracks) => player.addTracks(tracks)}
+              onStartRadio={startRadio}
             />
           ) : view === 'discover' || view === 'rediscover' ? (
             <DiscoverView
@@ -763,6 +796,7 @@ export function App({
           autoQueue={autoQueue}
           onNotice={showNotice}
           onSaveAsPlaylist={saveQueueAsPlaylist}
+          banner={<RadioBanner bridge={bridge} status={radio} onError={setError} />}
         />
       ) : null}
 

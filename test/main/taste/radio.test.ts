@@ -70,6 +70,14 @@ describe('the seed term', () => {
     expect(terms[0]).toBeCloseTo(2 * 0.5 * Math.sqrt(6), 9)
     expect(terms[1]).toBeCloseTo(-2 * 0.5 * Math.sqrt(6), 9)
     expect(terms[2]).toBeCloseTo(0, 12)
+    // Scores that differ by float32 rounding alone are the same scores.
+    const rounded = seedTerms(
+      Float64Array.from([1, 0, 0.5]),
+      Float64Array.from([0.70710677, 0.70710678, 0.70710679]),
+      Uint8Array.from([1, 1, 1]),
+      2,
+    )
+    expect(rounded[0]).toBeCloseTo(2 * 0.5 * Math.sqrt(6), 9)
   })
 
   it('is 0 for every song when all are equally close to the seed, or none may be picked', () => {
@@ -190,5 +198,16 @@ describe('the reason on a radio', () => {
     expect(after.seed).toBeUndefined()
     expect(after.details.seedTerm).toBeUndefined()
     expect(radioContext(null, { mean: 0, bonus: 0, seed: 1 }, 2)).toBeNull()
+  })
+
+  it('names the seed when nothing is learned yet: the seed alone ordered the songs', () => {
+    const cold = { mean: 0, bonus: 1, seed: 0.5, why: { coldStart: true } }
+    expect(radioContext(current, cold, 1)?.decided).toBe(true)
+    expect(radioContext(current, { ...cold, seed: -0.5 }, 1)?.decided).toBe(false)
+    const why = withPickContext(
+      { ...reason, coldStart: true },
+      { wildCard: false, radio: radioContext(current, cold, 1) },
+    )
+    expect(why.line).toBe(seedSentence('Northerners'))
   })
 })

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState, type MouseEvent } from 'react'
 import type { FolderListing, FolderSummary } from '../../../../shared/contract'
 import type { Track } from '../../../../shared/domain'
+import type { RadioSeed } from '../../../../shared/radio'
 import { ContextMenu, type MenuItem } from '../../components/ContextMenu'
 import type { Bridge } from '../../lib/bridge'
 import { errorText, formatTime, trackArtist, trackTitle } from '../../lib/format'
@@ -15,6 +16,8 @@ export interface FoldersViewProps {
   onQueue: (tracks: Track[]) => void
   /** "Never play this folder": the folder's songs are not picked for the listener any more. */
   onNeverPlay: (folderPath: string) => void
+  /** "Start radio" from a folder (everything inside it). */
+  onStartRadio?: ((seed: RadioSeed) => void) | undefined
 }
 
 function plural(n: number, one: string): string {
@@ -27,6 +30,7 @@ export function FoldersView({
   onPlay,
   onQueue,
   onNeverPlay,
+  onStartRadio,
 }: FoldersViewProps) {
   const [path, setPath] = useState<string | null>(null)
   const [menu, setMenu] = useState<{ folder: FolderSummary; x: number; y: number } | null>(null)
@@ -82,6 +86,14 @@ export function FoldersView({
   const menuItems = (folder: FolderSummary): MenuItem[] => [
     { label: 'Play', onSelect: () => withFolder(folder, onPlay) },
     { label: 'Add to queue', onSelect: () => withFolder(folder, onQueue) },
+    ...(onStartRadio
+      ? [
+          {
+            label: 'Start radio',
+            onSelect: () => onStartRadio({ kind: 'folder', path: folder.path }),
+          },
+        ]
+      : []),
     {
       label: 'Never play this folder',
       separatorBefore: true,
@@ -116,6 +128,11 @@ export function FoldersView({
         <div className="group-actions">
           <button onClick={() => withFolder(here.path, onPlay)}>Play folder</button>
           <button onClick={() => withFolder(here.path, onQueue)}>Add folder to queue</button>
+          {onStartRadio ? (
+            <button onClick={() => onStartRadio({ kind: 'folder', path: here.path })}>
+              Start radio
+            </button>
+          ) : null}
         </div>
       ) : null}
       {error ? (

@@ -12,6 +12,7 @@ import {
 } from 'react'
 import type { AlbumSummary, ArtistSummary } from '../../../../shared/contract'
 import type { Track } from '../../../../shared/domain'
+import type { RadioSeed } from '../../../../shared/radio'
 import type { Bridge } from '../../lib/bridge'
 import { errorText, formatTime, trackArtist, trackTitle } from '../../lib/format'
 
@@ -27,12 +28,22 @@ export interface GroupedViewProps {
   refreshKey: number
   onPlay: (tracks: Track[]) => void
   onQueue: (tracks: Track[]) => void
+  /** "Start radio" from an album or an artist. */
+  onStartRadio?: ((seed: RadioSeed) => void) | undefined
 }
 
 /** Where the listener is: the top list, then an artist, then an album. */
 type Step = { kind: 'artist'; name: string } | { kind: 'album'; album: AlbumSummary }
 
-export function GroupedView({ bridge, by, search, refreshKey, onPlay, onQueue }: GroupedViewProps) {
+export function GroupedView({
+  bridge,
+  by,
+  search,
+  refreshKey,
+  onPlay,
+  onQueue,
+  onStartRadio,
+}: GroupedViewProps) {
   const [trail, setTrail] = useState<{ by: string; search: string; steps: Step[] }>({
     by,
     search,
@@ -117,6 +128,7 @@ export function GroupedView({ bridge, by, search, refreshKey, onPlay, onQueue }:
               what="artist"
               onPlay={onPlay}
               onQueue={onQueue}
+              onStartRadio={onStartRadio}
             />
             <AlbumGrid
               bridge={bridge}
@@ -135,6 +147,7 @@ export function GroupedView({ bridge, by, search, refreshKey, onPlay, onQueue }:
             refreshKey={refreshKey}
             onPlay={onPlay}
             onQueue={onQueue}
+            onStartRadio={onStartRadio}
           />
         ) : null,
       )}
@@ -408,6 +421,7 @@ interface GroupActionsProps {
   what: 'album' | 'artist'
   onPlay: (tracks: Track[]) => void
   onQueue: (tracks: Track[]) => void
+  onStartRadio?: ((seed: RadioSeed) => void) | undefined
   /** Tracks already loaded (the album view has them); else they are fetched on a click. */
   tracks?: Track[]
   children?: ReactNode
@@ -415,7 +429,7 @@ interface GroupActionsProps {
 
 /** The heading of an album or artist with Play all / Add all to queue. */
 function GroupActions(props: GroupActionsProps) {
-  const { bridge, group, onPlay, onQueue, tracks } = props
+  const { bridge, group, onPlay, onQueue, onStartRadio, tracks } = props
   const [error, setError] = useState<string | null>(null)
   const [cut, setCut] = useState<string | null>(null)
   const withTracks = (hand: (tracks: Track[]) => void) => {
@@ -450,6 +464,20 @@ function GroupActions(props: GroupActionsProps) {
           <button onClick={() => withTracks(onQueue)} disabled={tracks?.length === 0}>
             Add all to queue
           </button>
+          {onStartRadio ? (
+            <button
+              onClick={() =>
+                onStartRadio(
+                  'album' in group
+                    ? { kind: 'album', album: group.album }
+                    : { kind: 'artist', artist: group.artist },
+                )
+              }
+              disabled={tracks?.length === 0}
+            >
+              Start radio
+            </button>
+          ) : null}
         </div>
         {error ? <p className="inline-error">{error}</p> : null}
         {cut ? <p className="group-cut">{cut}</p> : null}
@@ -464,9 +492,17 @@ interface AlbumTracksProps {
   refreshKey: number
   onPlay: (tracks: Track[]) => void
   onQueue: (tracks: Track[]) => void
+  onStartRadio?: ((seed: RadioSeed) => void) | undefined
 }
 
-function AlbumTracks({ bridge, album, refreshKey, onPlay, onQueue }: AlbumTracksProps) {
+function AlbumTracks({
+  bridge,
+  album,
+  refreshKey,
+  onPlay,
+  onQueue,
+  onStartRadio,
+}: AlbumTracksProps) {
   const [tracks, setTracks] = useState<Track[] | null>(null)
   const [total, setTotal] = useState(0)
   const [error, setError] = useState<string | null>(null)
@@ -500,6 +536,7 @@ function AlbumTracks({ bridge, album, refreshKey, onPlay, onQueue }: AlbumTracks
         what="album"
         onPlay={onPlay}
         onQueue={onQueue}
+        onStartRadio={onStartRadio}
         {...(tracks ? { tracks } : {})}
       >
         <Cover bridge={bridge} coverId={album.coverId} label={`Cover of ${album.title}`} />

@@ -3,6 +3,7 @@
 // and kept in view. Escape or Back closes it.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { Mark, Track } from '../../../../shared/domain'
+import type { RadioSeed, RadioStatus } from '../../../../shared/radio'
 import { currentItem } from '../../../../shared/queue'
 import { lineAt, type Lyrics } from '../../../../shared/lyrics'
 import { MarkButtons } from '../../components/MarkButtons'
@@ -18,9 +19,22 @@ export interface NowPlayingViewProps {
   mark: Mark | null
   onMark: (mark: Mark) => void
   onClose: () => void
+  /** The radio running, if any (its End button is here too). */
+  radio?: RadioStatus | null
+  onStartRadio?: ((seed: RadioSeed) => void) | undefined
+  onStopRadio?: (() => void) | undefined
 }
 
-export function NowPlayingView({ player, bridge, mark, onMark, onClose }: NowPlayingViewProps) {
+export function NowPlayingView({
+  player,
+  bridge,
+  mark,
+  onMark,
+  onClose,
+  radio = null,
+  onStartRadio,
+  onStopRadio,
+}: NowPlayingViewProps) {
   const { track, queue, atEnd } = usePlayerSnapshot(player)
   const back = useRef<HTMLButtonElement>(null)
   useEffect(() => back.current?.focus(), [])
@@ -65,6 +79,20 @@ export function NowPlayingView({ player, bridge, mark, onMark, onClose }: NowPla
               )}
             </div>
             <MarkButtons current={mark} onMark={onMark} subject={trackTitle(track)} />
+            <div className="np-view-radio">
+              {radio?.radio ? (
+                <>
+                  <span className="muted" data-testid="np-view-radio">
+                    On the radio from {radio.radio.label}
+                  </span>
+                  {onStopRadio ? <button onClick={onStopRadio}>End radio</button> : null}
+                </>
+              ) : onStartRadio ? (
+                <button onClick={() => onStartRadio({ kind: 'track', trackId: track.id })}>
+                  Start radio from this song
+                </button>
+              ) : null}
+            </div>
           </div>
           <LyricsPanel key={track.id} bridge={bridge} player={player} trackId={track.id} />
         </div>

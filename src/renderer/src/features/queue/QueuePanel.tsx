@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { HistoryEntry } from '../../../../shared/contract'
 import type { Bridge } from '../../lib/bridge'
 import { useDragReorder } from '../../lib/drag-reorder'
@@ -21,6 +21,8 @@ export interface QueuePanelProps {
   onNotice?: ((notice: NoticeContent) => void) | null
   /** "Save as playlist": the queue's songs in order; none in tests that do not need it. */
   onSaveAsPlaylist?: ((trackIds: number[]) => void) | null
+  /** Shown above the queue (the radio's banner while a radio runs). */
+  banner?: ReactNode
 }
 
 export type NoticeContent = Omit<Notice, 'id'>
@@ -32,6 +34,7 @@ export function QueuePanel({
   autoQueue = null,
   onNotice = null,
   onSaveAsPlaylist = null,
+  banner = null,
 }: QueuePanelProps) {
   const [tab, setTab] = useState<'queue' | 'history'>('queue')
   return (
@@ -45,6 +48,7 @@ export function QueuePanel({
         </button>
       </div>
       {tab === 'queue' ? <AutoQueueToggle filler={autoQueue} /> : null}
+      {tab === 'queue' ? banner : null}
       {tab === 'queue' ? (
         <QueueList
           player={player}
