@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react'
 import { closenessWords, radioStatus, type RadioStatus } from '../../../../shared/radio'
 import type { Bridge } from '../../lib/bridge'
 import { errorText } from '../../lib/format'
+import { WordedSlider } from '../../components/WordedSlider'
 
 /** The radio as the engine has it; null until read. */
 export function useRadio(bridge: Bridge): RadioStatus | null {
@@ -78,20 +79,16 @@ export function RadioBanner({ bridge, status, onError }: RadioBannerProps) {
         </span>
         <button onClick={end}>End radio</button>
       </div>
-      <label className="slider-row radio-closeness">
-        <span className="muted">Wander</span>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.05}
-          aria-label="How close the radio stays to where it started"
-          aria-valuetext={words}
-          value={shown}
-          onChange={(e) => move(Number(e.target.value))}
-        />
-        <span className="muted">Close</span>
-      </label>
+      <WordedSlider
+        className="radio-closeness"
+        label="How close the radio stays to where it started"
+        words={words}
+        value={shown}
+        step={0.05}
+        low="Wander"
+        high="Close"
+        onChange={move}
+      />
       <p className="muted radio-words" data-testid="radio-closeness">
         {words}
       </p>

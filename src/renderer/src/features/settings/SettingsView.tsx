@@ -8,6 +8,7 @@ import {
   type Settings,
 } from '../../../../shared/settings'
 import { NumberField } from '../../components/NumberField'
+import { WordedSlider } from '../../components/WordedSlider'
 import { TabPanel, Tabs } from '../../components/Tabs'
 import { usePersistedState } from '../../lib/persisted'
 import { setTheme, useTheme, type ThemeChoice } from '../../lib/theme'
@@ -340,29 +341,19 @@ function ListeningSettings({ settings, save }: { settings: Settings; save: SaveS
         <label htmlFor="exploration-slider" className="field-label">
           Exploration: <strong data-testid="exploration-words">{words}</strong>
         </label>
-        <span className="slider-row">
-          <span className="muted" aria-hidden="true">
-            Safe bets
-          </span>
-          <input
-            id="exploration-slider"
-            type="range"
-            min={0}
-            max={1}
-            step={0.01}
-            aria-label="Exploration"
-            aria-valuetext={words}
-            value={sliderPosition}
-            onChange={(e) => {
-              const position = Number(e.target.value)
-              setSliderPosition(position)
-              void save({ section: 'exploration', patch: { alpha: alphaFromSlider(position) } })
-            }}
-          />
-          <span className="muted" aria-hidden="true">
-            Surprise me
-          </span>
-        </span>
+        <WordedSlider
+          id="exploration-slider"
+          label="Exploration"
+          words={words}
+          value={sliderPosition}
+          step={0.01}
+          low="Safe bets"
+          high="Surprise me"
+          onChange={(position) => {
+            setSliderPosition(position)
+            void save({ section: 'exploration', patch: { alpha: alphaFromSlider(position) } })
+          }}
+        />
       </div>
       <NumberField
         name="Rediscover after (days)"
