@@ -64,6 +64,18 @@ describe("lint: the engine's layers (no import runs upward)", () => {
     )
   })
 
+  it('playlists read the library and list files; only the engine imports them', async () => {
+    expect(
+      await problems(
+        ['../db/playlists', '../library/sniff', '../taste/label-files', '../files'],
+        'src/main/playlists/new-thing.ts',
+      ),
+    ).toEqual([])
+    expect(await problems(['../queue/radio'], 'src/main/playlists/new-thing.ts')).toHaveLength(1)
+    expect(await problems(['../playlists/service'], 'src/main/queue/new-thing.ts')).toHaveLength(1)
+    expect(await problems(['./playlists/service'], 'src/main/engine.ts')).toEqual([])
+  })
+
   it('the front ends import the engine, the media route and src/shared only', async () => {
     expect(
       await problems(
