@@ -14,10 +14,10 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
-import { chromium } from 'playwright-core'
+import { chromium, type Page } from 'playwright-core'
 import { listFlag, median, report } from './report'
+import { HIGH, LOW, startRecording, stopRecording, toneWav } from '../test/e2e/gap-recorder'
 
-const RATE = 44_100
 const SECONDS = 3
 const [rounds = 5] = listFlag('--rounds', [5])
 const MUSIC = resolve(process.cwd(), '../shared/fixtures/music')
@@ -33,27 +33,6 @@ const FORMAT_FILES = [
   'opus.opus',
 ]
 
-function toneWav(hz: number): Buffer {
-  const frames = RATE * SECONDS
-  const data = Buffer.alloc(frames * 2)
-  for (let n = 0; n < frames; n++)
-    data.writeInt16LE(Math.round(16_000 * Math.cos((2 * Math.PI * hz * n) / RATE)), n * 2)
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0)
-  header.writeUInt32LE(36 + data.length, 4)
-  header.write('WAVEfmt ', 8)
-  header.writeUInt32LE(16, 16)
-  header.writeUInt16LE(1, 20)
-  header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(RATE, 24)
-  header.writeUInt32LE(RATE * 2, 28)
-  header.writeUInt16LE(2, 32)
-  header.writeUInt16LE(16, 34)
-  header.write('data', 36)
-  header.writeUInt32LE(data.length, 40)
-  return Buffer.concat([header, data])
-}
-
 function musicFiles(dir: string): string[] {
   return readdirSync(dir)
     .sort()
@@ -64,7 +43,10 @@ function musicFiles(dir: string): string[] {
 }
 
 const files = musicFiles(MUSIC)
-const tones: Record<string, Buffer> = { '/low.wav': toneWav(440), '/high.wav': toneWav(660) }
+const tones: Record<string, Buffer> = {
+  '/low.wav': toneWav(LOW, SECONDS),
+  '/high.wav': toneWav(HIGH, SECONDS),
+}
 const server = createServer((req, res) => {
   const path = req.url ?? '/'
   if (path === '/') {
@@ -98,87 +80,24 @@ const browser = await chromium.launch({
   ],
 })
 
-// Runs in the page: the recorder, the three methods and the measure of the change.
+// Runs in the page: the three methods (the recorder and the measure: ../test/e2e/gap-recorder.ts).
 const PAGE_CODE = `
-window.setUp = async () => {
-  const context = new AudioContext({ latencyHint: 'playback' })
-  const code = \`registerProcessor('tap', class extends AudioWorkletProcessor {
-    constructor() { super(); this.chunk = new Float32Array(4096); this.fill = 0; this.first = 0 }
-    process(inputs) {
-      const channel = inputs[0] && inputs[0][0]
-      if (this.fill === 0) this.first = currentFrame
-      for (let i = 0; i < 128; i++) this.chunk[this.fill + i] = channel ? channel[i] : 0
-      this.fill += 128
-      if (this.fill === this.chunk.length) {
-        this.port.postMessage({ frame: this.first, samples: this.chunk }, [this.chunk.buffer])
-        this.chunk = new Float32Array(4096)
-        this.fill = 0
-      }
-      return true
-    }
-  })\`
-  await context.audioWorklet.addModule(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })))
-  const tap = new AudioWorkletNode(context, 'tap')
-  tap.connect(context.destination)
-  let chunks = null
-  let from = 0
-  tap.port.onmessage = (e) => { if (chunks) chunks.push(e.data) }
-  // Samples rendered before start() (the chunk being filled then) are left out.
-  window.audio = { context, tap,
-    start: () => { chunks = []; from = Math.round(context.currentTime * context.sampleRate) },
-    stop: () => {
-      const c = chunks
-      chunks = null
-      return c.filter((k) => k.frame + k.samples.length > from)
-        .map((k) => k.frame >= from ? k : { frame: from, samples: k.samples.subarray(from - k.frame) })
-    },
-  }
+window.setUp = () => {
+  window.audio = { context: new AudioContext({ latencyHint: 'playback' }) }
+}
+
+// A fresh output for one change (the recorder listens to it: ../test/e2e/gap-recorder.ts).
+window.newOutput = async () => {
+  const { context } = window.audio
+  await context.resume()
+  window.audio.out = context.createGain()
+  window.audio.out.connect(context.destination)
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-function measure(chunks, sampleRate) {
-  // Quanta the graph never rendered (the whole page starved of CPU: every sound drops out, not
-  // only the change) are counted apart; the silence measured is rendered silence.
-  let lost = 0
-  for (let i = 1; i < chunks.length; i++)
-    lost += chunks[i].frame - (chunks[i - 1].frame + chunks[i - 1].samples.length)
-  const all = new Float32Array(chunks.reduce((n, c) => n + c.samples.length, 0))
-  let at = 0
-  for (const c of chunks) { all.set(c.samples, at); at += c.samples.length }
-  const first = all.findIndex((x) => Math.abs(x) >= 1e-4)
-  let last = all.length - 1
-  while (last > 0 && Math.abs(all[last]) < 1e-4) last--
-  const amplitude = (from, size, hz) => {
-    const w = 2 * Math.cos((2 * Math.PI * hz) / sampleRate)
-    let s1 = 0, s2 = 0
-    for (let i = from; i < from + size; i++) { const s = all[i] + w * s1 - s2; s2 = s1; s1 = s }
-    return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - w * s1 * s2))) / size
-  }
-  const size = Math.round(sampleRate / 50)
-  let change = -1, both = 0
-  for (let from = first; from + size <= last; from += size) {
-    const low = amplitude(from, size, 440), high = amplitude(from, size, 660)
-    if (change < 0 && high > low) change = from
-    if (low > 0.05 && high > 0.05) both++
-  }
-  let longest = 0, run = 0
-  const margin = Math.round(0.5 * sampleRate)
-  for (let i = Math.max(first, change - margin); i <= Math.min(last, change + margin); i++) {
-    run = Math.abs(all[i]) < 1e-4 ? run + 1 : 0
-    if (run > longest) longest = run
-  }
-  return { gapMs: (longest / sampleRate) * 1000, overlapMs: both * 20, heard: change >= 0,
-    lostMs: (lost / sampleRate) * 1000 }
-}
-
 window.runMethod = async (method) => {
-  const { context, tap } = window.audio
-  await context.resume()
-  const out = context.createGain()
-  out.connect(tap)
-  out.connect(context.destination)
-  window.audio.start()
+  const { context, out } = window.audio
   if (method === 'decoded') {
     const [a, b] = await Promise.all(['/low.wav', '/high.wav'].map(async (u) =>
       context.decodeAudioData(await (await fetch(u)).arrayBuffer())))
@@ -199,9 +118,6 @@ window.runMethod = async (method) => {
     while (b.currentTime < 1) await sleep(50)
     a.pause(); b.pause()
   }
-  const chunks = window.audio.stop()
-  out.disconnect()
-  return measure(chunks, context.sampleRate)
 }
 
 // Each format's decoded length and first sound against the WAV's: what an encoder added (MP3's
@@ -242,6 +158,22 @@ interface Measure {
   heard: boolean
 }
 
+/** One change with `method`, recorded: windows of 20 ms, silence within 0.5 s of the change. */
+async function change(page: Page, method: string): Promise<Measure> {
+  await page.evaluate('window.newOutput()')
+  await startRecording(page, 'window.audio.context', 'window.audio.out')
+  await page.evaluate(`window.runMethod('${method}')`)
+  const recording = await stopRecording(page, 0.02, 0.5)
+  await page.evaluate('window.audio.out.disconnect()')
+  const ms = (samples: number) => (samples / recording.sampleRate) * 1000
+  return {
+    gapMs: ms(recording.longestSilence),
+    lostMs: ms(recording.lost),
+    overlapMs: recording.windows.filter((w) => w.low > 0.05 && w.high > 0.05).length * 20,
+    heard: recording.changed,
+  }
+}
+
 try {
   const page = await browser.newPage()
   await page.goto(origin)
@@ -258,8 +190,7 @@ try {
   console.log('| --- | --- | --- | --- | --- |')
   for (const method of methods) {
     const results: Measure[] = []
-    for (let r = 0; r < rounds; r++)
-      results.push(await page.evaluate<Measure>(`window.runMethod('${method.key}')`))
+    for (let r = 0; r < rounds; r++) results.push(await change(page, method.key))
     if (results.some((m) => !m.heard))
       throw new Error(`${method.key}: the second tone never sounded`)
     const gaps = results.map((m) => m.gapMs)
