@@ -174,26 +174,23 @@ describe('crossfade', () => {
     expect(s.sounds.made[0]!.unloaded).toBe(true)
   })
 
-  it('plays consecutive songs of one album gapless even with a crossfade set', async () => {
+  it.each([
+    {
+      order: 'in order (gapless, even with a crossfade set)',
+      trackNos: [3, 4],
+      start: 110,
+      fade: 0,
+    },
+    { order: 'out of order (crossfaded)', trackNos: [7, 4], start: 102, fade: 8 },
+  ])('plays two songs of one album $order', async ({ trackNos, start, fade }) => {
     const album = { album: 'Live at the Fillmore', albumArtist: 'The Band', discNo: 1 }
     const s = setup()
     s.player.setCrossfade(8)
     await nearTheEnd(s, [
-      fakeTrack(1, { ...album, trackNo: 3 }),
-      fakeTrack(2, { ...album, trackNo: 4 }),
+      fakeTrack(1, { ...album, trackNo: trackNos[0]! }),
+      fakeTrack(2, { ...album, trackNo: trackNos[1]! }),
     ])
-    expect(s.sounds.made[1]!.start).toEqual({ when: 110, fadeIn: 0 })
-  })
-
-  it('crossfades songs of one album played out of order', async () => {
-    const album = { album: 'Live at the Fillmore', albumArtist: 'The Band', discNo: 1 }
-    const s = setup()
-    s.player.setCrossfade(8)
-    await nearTheEnd(s, [
-      fakeTrack(1, { ...album, trackNo: 7 }),
-      fakeTrack(2, { ...album, trackNo: 4 }),
-    ])
-    expect(s.sounds.made[1]!.start).toEqual({ when: 102, fadeIn: 8 })
+    expect(s.sounds.made[1]!.start).toEqual({ when: start, fadeIn: fade })
   })
 
   it('applies a changed setting to the handoff already scheduled', async () => {
