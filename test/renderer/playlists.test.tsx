@@ -38,6 +38,12 @@ describe('the Playlists view', () => {
       expect.stringMatching(/Top 50 for me now.*live · 10 songs/),
       expect.stringMatching(/Road trip.*4 songs · 1 missing/),
     ])
+    // The live list is shown first, and read again when the model has learned.
+    await screen.findByText('Top 50 for me now', { selector: 'h2' })
+    expect(titles()[0]).toBe('Song 1')
+    bridge.tracks = [...bridge.tracks.slice(1), bridge.tracks[0]!]
+    bridge.emit('modelUpdated', { lastEventId: 1 })
+    await waitFor(() => expect(titles()[0]).toBe('Song 2'))
     fireEvent.click(within(list).getByRole('button', { name: /^Road trip/ }))
     await screen.findByText('Road trip', { selector: 'h2' })
     expect(titles()).toEqual(['Song 3', '99.mp3', 'Song 1', 'Song 2'])

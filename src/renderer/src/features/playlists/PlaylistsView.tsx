@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { Track } from '../../../../shared/domain'
 import {
+  TOP_PLAYLIST_ID,
   type Playlist,
   type PlaylistId,
   type PlaylistImportSummary,
@@ -68,6 +69,14 @@ export function PlaylistsView({
       current = false
     }
   }, [bridge, refreshKey, listKey])
+
+  // The live list follows the model: read again when it has learned (a mark, a play's end).
+  useEffect(() => {
+    if (selected !== TOP_PLAYLIST_ID) return
+    return bridge.onEvent((event) => {
+      if (event.name === 'modelUpdated') reload()
+    })
+  }, [bridge, selected, reload])
 
   useEffect(() => {
     // With none chosen, nothing is shown (the detail shows only the chosen playlist).
