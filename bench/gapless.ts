@@ -151,6 +151,9 @@ window.decodeSpeed = async (count) => {
 }
 `
 
+/** Milliseconds to one decimal, without a "-0.0". */
+const tenths = (ms: number): string => (Math.round(ms * 10) / 10 || 0).toFixed(1)
+
 interface Measure {
   gapMs: number
   lostMs: number
@@ -221,7 +224,7 @@ try {
   console.log('| --- | --- | --- | --- |')
   for (const row of edges)
     console.log(
-      `| ${row.name} | ${((row.seconds - wav.seconds) * 1000).toFixed(1)} | ${(row.firstMs - wav.firstMs).toFixed(1)} | ${(row.tailMs - wav.tailMs).toFixed(1)} |`,
+      `| ${row.name} | ${tenths((row.seconds - wav.seconds) * 1000)} | ${tenths(row.firstMs - wav.firstMs)} | ${tenths(row.tailMs - wav.tailMs)} |`,
     )
 } finally {
   await browser.close()
