@@ -1,8 +1,9 @@
 // Time a thread spent waiting for a core. On a machine shared by other work, a wall-clock timing
 // includes the time the thread was ready to run but the scheduler ran something else; Linux counts
 // it per thread (/proc/<pid>/task/<tid>/schedstat: time on a core, time waiting on a run queue,
-// in ns). Subtracting the wait of the threads on a timed path gives what the path would have
-// taken with a core free for it: the code's own cost, not the neighbours' load.
+// in ns). Subtracting the wait on a timed path gives about what the path would have taken with a
+// core free for it: the code's own cost, not the neighbours' load (see pathWaitMs: the count
+// errs on the side of too little, so the figure errs on the side of too slow).
 import { readdirSync, readFileSync } from 'node:fs'
 
 /** Nanoseconds a thread of this process ran and waited for a core so far; null off Linux. */
@@ -18,11 +19,21 @@ export function schedstat(tid: number): { runNs: number; waitNs: number } | null
   }
 }
 
-/** Milliseconds the given threads have waited for a core so far (0 where unknown). */
-export function waitedMs(tids: readonly number[]): number {
-  let total = 0
-  for (const tid of tids) total += schedstat(tid)?.waitNs ?? 0
-  return total / 1e6
+/** Milliseconds each of the given threads has waited for a core so far (0 where unknown). */
+export function waitedMs(tids: readonly number[]): number[] {
+  return tids.map((tid) => (schedstat(tid)?.waitNs ?? 0) / 1e6)
+}
+
+/**
+ * The part of a timed stretch the threads spent waiting for a core, counted so that it is never
+ * too much: while one thread works and the other waits for it, only the working one's wait holds
+ * the answer back; both may wait at once (one on the path, one running idle work beside it), so
+ * of the two only the larger wait is taken. `from` and `to` are `waitedMs` readings.
+ */
+export function pathWaitMs(from: readonly number[], to: readonly number[]): number {
+  let most = 0
+  for (let i = 0; i < from.length; i++) most = Math.max(most, (to[i] ?? 0) - (from[i] ?? 0))
+  return most
 }
 
 /**

@@ -35,7 +35,7 @@ import { seededRandom } from '../src/shared/random'
 import { standardNormal } from '../src/main/insights/evaluation'
 import { checking, listFlag, median, percentile, report } from './report'
 import { plainPass } from './stream-pass'
-import { busiestThread, waitedMs } from './core-wait'
+import { busiestThread, pathWaitMs, waitedMs } from './core-wait'
 import { STALL_1M_MEMORY_MB } from './targets'
 
 const quick = process.argv.includes('--quick')
@@ -392,10 +392,13 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         const waited = waitedMs(threads)
         const started = performance.now()
         events.mark(trackId, markOf(trackId), 'bench')
+        const marked = waitedMs(threads)
         await service.recommend({ n: 2 })
         const wall = performance.now() - started
         row.rewards.push(wall)
-        row.rewardsWithCore.push(wall - (waitedMs(threads) - waited))
+        // Logging the mark: the main thread alone is on the path; then main and worker in turn.
+        const onPath = pathWaitMs(waited.slice(0, 1), marked.slice(0, 1))
+        row.rewardsWithCore.push(wall - onPath - pathWaitMs(marked, waitedMs(threads)))
         if (stallGapMs > 0) await pause(stallGapMs)
         if (r % 10 === 9) {
           // No new event: a cheap answer with the refresh's state. The pass runs only while the
@@ -408,7 +411,7 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
             plainPass(matrix, n, k, weights, out)
             const passWall = performance.now() - at
             row.passes.push(passWall)
-            row.passesWithCore.push(passWall - (waitedMs([process.pid]) - passWaited))
+            row.passesWithCore.push(passWall - pathWaitMs(passWaited, waitedMs([process.pid])))
           }
         }
       }
