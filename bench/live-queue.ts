@@ -4,9 +4,7 @@
 // a replacement, saves the queue and pushes `queueChanged`. Timed from the mark to that event (what
 // the renderer applies on arrival). Side by side in the same run, on the same worker: one reward's
 // round trip as bench/taste-worker.ts measures it (log a mark, update(), recommend({ n: 2 })).
-// DESIGN.md's target: mark → waiting picks re-ranked ≤ that round trip, at 100k × 128. Both are
-// also given less the time their threads waited for a core (bench/core-wait.ts): on two cores
-// shared with other work, the wall times measure that load as much as the code.
+// DESIGN.md's target: mark → waiting picks re-ranked ≤ that round trip, at 100k × 128.
 // Synthetic 160-dim vectors (12 clusters) in an imported space, pcaDims 128.
 // Run: node bin/run-ts.js bench/live-queue.ts [--quick] [--sizes 10000,100000] [--trials 30]
 // (--check: the checker's run, 10k only; the ratio at the largest size is reported to it.)
@@ -21,7 +19,6 @@ import { seededRandom } from '../src/shared/random'
 import { standardNormal } from '../src/main/insights/evaluation'
 import type { EngineEvent, QueueEntry } from '../src/shared/contract'
 import { checking, listFlag, median, percentile, report } from './report'
-import { busiestThread, pathWaitMs, waitedMs } from './core-wait'
 
 const quick = process.argv.includes('--quick') || checking
 const sizes = listFlag('--sizes', quick ? [10_000] : [10_000, 100_000])
@@ -75,10 +72,6 @@ interface Row {
   markToQueueChanged: number[]
   markToModelUpdated: number[]
   roundTrip: number[]
-  /** The same two timings less the time the main thread and the worker waited for a core. */
-  markToQueueChangedWithCore: number[]
-  roundTripWithCore: number[]
-  load: [number, number]
 }
 
 async function benchSize(n: number): Promise<Row> {
@@ -97,9 +90,7 @@ async function benchSize(n: number): Promise<Row> {
     }
     started = performance.now()
     const taste = await engine.tasteService()
-    // The candidates are scored once, lazily: the thread that does it is the worker.
-    const workerThread = await busiestThread(() => taste.recommend({ n: 2 }))
-    const threads = workerThread === null ? [process.pid] : [process.pid, workerThread]
+    await taste.recommend({ n: 2 }) // the candidates are scored once, lazily
     console.error(`N = ${n}: taste worker ready in ${ms(performance.now() - started)} ms`)
 
     // The queue: one song playing, two auto-picks waiting.
@@ -129,9 +120,6 @@ async function benchSize(n: number): Promise<Row> {
       markToQueueChanged: [],
       markToModelUpdated: [],
       roundTrip: [],
-      markToQueueChangedWithCore: [],
-      roundTripWithCore: [],
-      load: [loadavg()[0] as number, 0],
     }
     let next = 1
     for (let t = 0; t < trials; t++) {
@@ -140,49 +128,32 @@ async function benchSize(n: number): Promise<Row> {
       const target = queue.entries[1]!.trackId
       let modelAt: number | null = null
       let queueAt: number | null = null
-      let queueWaited: number[] = []
       const off = engine.subscribe((event: EngineEvent) => {
         if (event.name === 'modelUpdated') modelAt ??= performance.now()
         if (
           event.name === 'queueChanged' &&
-          (event.payload as { replaced: unknown[] }).replaced.length &&
-          queueAt === null
-        ) {
-          queueAt = performance.now()
-          queueWaited = waitedMs(threads)
-        }
+          (event.payload as { replaced: unknown[] }).replaced.length
+        )
+          queueAt ??= performance.now()
       })
-      const waited = waitedMs(threads)
       const marked = performance.now()
       void engine.handlers.setMark({ trackId: target, mark: 'not_for_me' })
-      const logged = waitedMs(threads)
       await engine.settled()
       off()
       if (queueAt !== null) {
         row.replaced++
         row.markToQueueChanged.push(queueAt - marked)
-        // Logging the mark: the main thread alone; then main and worker in turn (pathWaitMs).
-        const onPath = pathWaitMs(waited.slice(0, 1), logged.slice(0, 1))
-        row.markToQueueChangedWithCore.push(
-          queueAt - marked - onPath - pathWaitMs(logged, queueWaited),
-        )
       }
       if (modelAt !== null) row.markToModelUpdated.push(modelAt - marked)
 
       // One reward's worker round trip, as bench/taste-worker.ts measures it.
       while (engine.queue.load().entries.some((e) => e.trackId === next)) next++
-      const tripWaited = waitedMs(threads)
       const begun = performance.now()
       engine.events.mark(next++, 'like', 'bench')
-      const tripLogged = waitedMs(threads)
       await taste.update()
       await taste.recommend({ n: 2 })
-      const trip = performance.now() - begun
-      row.roundTrip.push(trip)
-      const tripOnPath = pathWaitMs(tripWaited.slice(0, 1), tripLogged.slice(0, 1))
-      row.roundTripWithCore.push(trip - tripOnPath - pathWaitMs(tripLogged, waitedMs(threads)))
+      row.roundTrip.push(performance.now() - begun)
     }
-    row.load[1] = loadavg()[0] as number
     return row
   } finally {
     await engine.close()
@@ -191,36 +162,30 @@ async function benchSize(n: number): Promise<Row> {
 }
 
 const rows: Row[] = []
+const loadBefore = loadavg()[0] as number
 for (const n of sizes) rows.push(await benchSize(n))
+const loadAfter = loadavg()[0] as number
 
 console.log(
   `Mark → re-ranked waiting auto-picks, k = ${PCA_DIMS} (from ${DIMS}-dim vectors), ${trials} marks per size, ms: median (p95); ` +
-    '"with a core free": less the time the main thread and the worker waited for a core (Linux schedstat; ' +
-    'bench/core-wait.ts counts too little rather than too much)\n',
+    `load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n`,
 )
 console.log(
-  '| N | load average | picks replaced | mark → queueChanged (re-ranked, worded, logged, saved) | mark → modelUpdated | one reward round trip (mark + update + recommend 2) | re-rank ÷ round trip | with a core free: re-rank, round trip, ratio |',
+  '| N | picks replaced | mark → queueChanged (re-ranked, logged, saved) | mark → modelUpdated | one reward round trip (mark + update + recommend 2) | re-rank ÷ round trip |',
 )
-console.log('|---|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|')
 for (const row of rows) {
   const rerank = median(row.markToQueueChanged)
   const trip = median(row.roundTrip)
-  const rerankFree = median(row.markToQueueChangedWithCore)
-  const tripFree = median(row.roundTripWithCore)
   console.log(
-    `| ${row.n.toLocaleString('en')} | ${row.load[0].toFixed(1)} → ${row.load[1].toFixed(1)} | ${row.replaced} of ${trials} | ${ms(rerank)} (${ms(p95(row.markToQueueChanged))}) | ` +
-      `${ms(median(row.markToModelUpdated))} | ${ms(trip)} (${ms(p95(row.roundTrip))}) | ${(rerank / trip).toFixed(2)}× | ` +
-      `${ms(rerankFree)}, ${ms(tripFree)}, ${(rerankFree / tripFree).toFixed(2)}× |`,
+    `| ${row.n.toLocaleString('en')} | ${row.replaced} of ${trials} | ${ms(rerank)} (${ms(p95(row.markToQueueChanged))}) | ` +
+      `${ms(median(row.markToModelUpdated))} | ${ms(trip)} (${ms(p95(row.roundTrip))}) | ${(rerank / trip).toFixed(2)}× |`,
   )
 }
 const largest = rows[rows.length - 1]
 if (largest) {
   report(
     'liveQueue.rerankOverRoundTrip',
-    median(largest.markToQueueChangedWithCore) / median(largest.roundTripWithCore),
-  )
-  report(
-    'liveQueue.wallRerankOverRoundTrip',
     median(largest.markToQueueChanged) / median(largest.roundTrip),
   )
 }

@@ -68,10 +68,6 @@ if (check) {
     for (const target of benchmark.targets) {
       const { measured, pass, limit } = verdict(target)
       const shown = measured === undefined ? 'not measured' : measured.toPrecision(3)
-      if (target.info) {
-        console.log(`info  ${target.label}: ${shown} [${target.result}]`)
-        continue
-      }
       console.log(
         `${pass ? 'pass' : 'FAIL'}  ${target.label}: ${shown} (target ${limit}) [${target.result}]`,
       )

@@ -15,8 +15,7 @@
 // consecutive rewards 50 ms apart, each a new mark logged and then `recommend({ n: 2 })`, which
 // applies it and picks: p50, p99 and the maximum, beside one streaming pass over an N×k float32
 // matrix timed in the main thread in the same run (only while the worker is idle: no refresh
-// pending), as wall times and with a core free (less the time the threads waited for a core,
-// bench/core-wait.ts). At 100,000 × 128 and 1,000,000 × 32; the process's peak memory with it.
+// pending). At 100,000 × 128 and 1,000,000 × 32; the process's peak memory with it.
 // Run: node bin/run-ts.js bench/taste-worker.ts [--quick] [--sizes 10000,100000] [--rewards 50]
 //        [--stall 100000x128,1000000x32] [--stall-rewards 2000] [--stall-gap-ms 50] [--stall-only]
 //      (--check: the stall table only, for `npm run bench -- --check`)
@@ -35,7 +34,6 @@ import { seededRandom } from '../src/shared/random'
 import { standardNormal } from '../src/main/insights/evaluation'
 import { checking, listFlag, median, percentile, report } from './report'
 import { plainPass } from './stream-pass'
-import { busiestThread, pathWaitMs, waitedMs } from './core-wait'
 import { STALL_1M_MEMORY_MB } from './targets'
 
 const quick = process.argv.includes('--quick')
@@ -307,11 +305,9 @@ interface StallRow {
   n: number
   k: number
   inputDims: number
-  /** Reward → pick, wall ms, and the same without the time its two threads waited for a core. */
+  /** Reward → pick, wall ms. */
   rewards: number[]
-  rewardsWithCore: number[]
   passes: number[]
-  passesWithCore: number[]
   refresh: TasteStatus['refresh']
   refreshesBefore: number
   peakRssMb: number
@@ -361,9 +357,7 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
     const service = await TasteService.start({ db, dbPath })
     try {
       if (service.status.k !== k) throw new Error(`expected k = ${k}, got ${service.status.k}`)
-      // The candidates are scored once, lazily; the thread that does it is the worker.
-      const workerThread = await busiestThread(() => service.recommend({ n: 2 }))
-      const threads = workerThread === null ? [process.pid] : [process.pid, workerThread]
+      await service.recommend({ n: 2 }) // the candidates are scored once, lazily
       const before = await service.update()
       console.error(
         `stall ${n} × ${k}: ready in ${((performance.now() - setupStarted) / 1000).toFixed(0)} s`,
@@ -379,9 +373,7 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         k,
         inputDims,
         rewards: [],
-        rewardsWithCore: [],
         passes: [],
-        passesWithCore: [],
         refresh: before.refresh,
         refreshesBefore: before.refresh.cycles,
         peakRssMb: 0,
@@ -389,16 +381,10 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
       }
       for (let r = 0; r < count; r++) {
         const trackId = prefill + 1 + (r % (n - prefill))
-        const waited = waitedMs(threads)
         const started = performance.now()
         events.mark(trackId, markOf(trackId), 'bench')
-        const marked = waitedMs(threads)
         await service.recommend({ n: 2 })
-        const wall = performance.now() - started
-        row.rewards.push(wall)
-        // Logging the mark: the main thread alone is on the path; then main and worker in turn.
-        const onPath = pathWaitMs(waited.slice(0, 1), marked.slice(0, 1))
-        row.rewardsWithCore.push(wall - onPath - pathWaitMs(marked, waitedMs(threads)))
+        row.rewards.push(performance.now() - started)
         if (stallGapMs > 0) await pause(stallGapMs)
         if (r % 10 === 9) {
           // No new event: a cheap answer with the refresh's state. The pass runs only while the
@@ -406,12 +392,9 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
           const status = await service.update()
           if (!status.refresh.pending) {
             weights[r % k] = random()
-            const passWaited = waitedMs([process.pid])
             const at = performance.now()
             plainPass(matrix, n, k, weights, out)
-            const passWall = performance.now() - at
-            row.passes.push(passWall)
-            row.passesWithCore.push(passWall - pathWaitMs(passWaited, waitedMs([process.pid])))
+            row.passes.push(performance.now() - at)
           }
         }
       }
@@ -450,40 +433,30 @@ for (const [n, k] of stallSizes()) stallRows.push(await benchStall(n, k, stallRe
 console.log(
   `Reward → next pick with the shipped defaults (exact refresh every ${STALL_REFRESH_EVERY} changes, ` +
     `in idle-time slices; forgetting window on, W = ${STALL_WINDOW}, full), ${stallRewards} consecutive ` +
-    `rewards ${stallGapMs} ms apart (mark logged + recommend(2) through the worker), ms, beside one ` +
-    'streaming pass over the N×k float32 matrix (median of the passes timed while the worker was ' +
-    'idle). "With a core free": the same timings less the time their threads waited for a core ' +
-    '(Linux schedstat), which is what the load of other processes adds.\n',
+    `rewards ${stallGapMs} ms apart (mark logged + recommend(2) through the worker), ms, wall clock, ` +
+    'beside one streaming pass over the N×k float32 matrix (median of the passes timed while the ' +
+    'worker was idle), with the load average at the start and the end of each run\n',
 )
 console.log(
-  '| N × k (input dims) | load average | p50 | p99 | max | one pass: median (max), passes | p50 ÷ pass | p99 ÷ pass | max ÷ pass | with a core free: p50 / p99 / max ÷ pass (≤ 2, ≤ 5) | exact refreshes done / slices / cut short for a request | peak RSS MB |',
+  '| N × k (input dims) | load average | p50 | p99 | max | one pass: median (max), passes | p50 ÷ pass | **p99 ÷ pass** (≤ 2) | **max ÷ pass** (≤ 5) | exact refreshes done / slices / cut short for a request | peak RSS MB |',
 )
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|---|---|---|---|---|')
 for (const row of stallRows) {
   const pass = median(row.passes)
   const p50 = percentile(row.rewards, 0.5)
   const p99 = percentile(row.rewards, 0.99)
   const max = Math.max(...row.rewards)
-  const passFree = median(row.passesWithCore)
-  const free = [
-    percentile(row.rewardsWithCore, 0.5),
-    percentile(row.rewardsWithCore, 0.99),
-    Math.max(...row.rewardsWithCore),
-  ].map((value) => value / passFree) as [number, number, number]
   console.log(
     `| ${row.n.toLocaleString('en')} × ${row.k} (${row.inputDims}) | ${row.load[0].toFixed(1)} → ${row.load[1].toFixed(1)} | ` +
       `${ms(p50)} | ${ms(p99)} | ${ms(max)} | ` +
-      `${ms(pass)} (${ms(Math.max(...row.passes))}), ${row.passes.length} | ${(p50 / pass).toFixed(2)}× | ${(p99 / pass).toFixed(2)}× | ` +
-      `${(max / pass).toFixed(2)}× | ${free.map((value) => `${value.toFixed(2)}×`).join(' / ')} | ` +
-      `${row.refresh.cycles - row.refreshesBefore} / ${row.refresh.slices} / ` +
+      `${ms(pass)} (${ms(Math.max(...row.passes))}), ${row.passes.length} | ${(p50 / pass).toFixed(2)}× | **${(p99 / pass).toFixed(2)}×** | ` +
+      `**${(max / pass).toFixed(2)}×** | ${row.refresh.cycles - row.refreshesBefore} / ${row.refresh.slices} / ` +
       `${row.refresh.interruptedSlices} | ${row.peakRssMb.toFixed(0)} |`,
   )
   // Reported by shape (k = 128: the wide case, k = 32: the long one), whatever the N of the run.
   const tag = row.k >= 64 ? `wide` : `long`
-  report(`taste-worker.stall.${tag}.p99OverPass`, free[1])
-  report(`taste-worker.stall.${tag}.maxOverPass`, free[2])
-  report(`taste-worker.stall.${tag}.wallP99OverPass`, p99 / pass)
-  report(`taste-worker.stall.${tag}.wallMaxOverPass`, max / pass)
+  report(`taste-worker.stall.${tag}.p99OverPass`, p99 / pass)
+  report(`taste-worker.stall.${tag}.maxOverPass`, max / pass)
   report(`taste-worker.stall.${tag}.refreshes`, row.refresh.cycles - row.refreshesBefore)
   if (row.n === 1_000_000 && row.k === 32) {
     console.log(
