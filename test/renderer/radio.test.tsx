@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The radio in the app, on the fake bridge: "Start radio" from a song's menu shows the banner above
 // the queue with the seed, the closeness in words (saved after the slider stops), Undo or End radio
-// ends it; an album’s page starts one from the album.
+// ends it; an album’s page and the now-playing view start one too.
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { renderApp } from './render-app'
@@ -73,5 +73,26 @@ describe('the radio in the app', () => {
     const opened = bridge.callsOf('listGroupTracks')[0]!
     expect('album' in opened).toBe(true)
     expect(bridge.callsOf('startRadio')).toEqual([{ seed: { kind: 'album', ...opened } }])
+  })
+
+  it('starts from the song playing in the now-playing view, which then says so and can end it', async () => {
+    const { bridge, player } = renderApp()
+    act(() => player.playTracksNow([bridge.tracks[2]!]))
+    fireEvent.click(screen.getByRole('button', { name: 'Now playing view: Song 3' }))
+    const view = screen.getByRole('region', { name: 'Now playing view' })
+    fireEvent.click(within(view).getByRole('button', { name: 'Start radio from this song' }))
+    await waitFor(() =>
+      expect(within(view).getByTestId('np-view-radio').textContent).toBe(
+        'On the radio from Song 3',
+      ),
+    )
+    expect(bridge.callsOf('startRadio')).toEqual([
+      { seed: { kind: 'track', trackId: bridge.tracks[2]!.id } },
+    ])
+    // The song goes on playing: starting a radio does not touch the player.
+    expect(player.getSnapshot().track?.id).toBe(bridge.tracks[2]!.id)
+    fireEvent.click(within(view).getByRole('button', { name: 'End radio' }))
+    await within(view).findByRole('button', { name: 'Start radio from this song' })
+    expect(bridge.callsOf('stopRadio')).toHaveLength(1)
   })
 })
