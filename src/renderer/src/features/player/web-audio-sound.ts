@@ -282,16 +282,29 @@ class DecodedSound implements Sound, Scheduling {
 }
 
 /**
- * The app's sounds: decoded whole (gapless, crossfades) when Web Audio is there and the song is
- * not too long to hold in memory; streamed through an <audio> element otherwise, and when the
- * length is unknown.
+ * Whether the page may read `url`'s bytes (fetch and decodeAudioData need that; an <audio> element
+ * does not): the same scheme and host as the page. In the packaged app and the browser host the
+ * media route is; under `npm run dev` the page comes from Vite's server and the media from
+ * attune://, which refuses a cross-origin read.
+ */
+function readableByPage(url: string): boolean {
+  if (typeof location === 'undefined') return false
+  const target = new URL(url, location.href)
+  return target.protocol === location.protocol && target.host === location.host
+}
+
+/**
+ * The app's sounds: decoded whole (gapless, crossfades) when Web Audio is there, the page may read
+ * the song's bytes and the song is not too long to hold in memory; streamed through an <audio>
+ * element otherwise, and when the length is unknown.
  */
 export const createPlaybackSound: SoundFactory = (url, format, duration) => {
   if (
     typeof AudioContext === 'undefined' ||
     duration === null ||
     duration === undefined ||
-    duration > DECODE_WHOLE_UP_TO_SECONDS
+    duration > DECODE_WHOLE_UP_TO_SECONDS ||
+    !readableByPage(url)
   )
     return createHowlerSound(url, format)
   return new DecodedSound(audioOutput(), url)
