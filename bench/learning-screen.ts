@@ -13,14 +13,14 @@
 import { realpathSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { openDatabase } from '../src/main/db/database'
-import { TrackStore } from '../src/main/library'
 import { Preprocessor } from '../src/main/taste/preprocess'
 import { LinUcb } from '../src/main/taste/linucb'
 import { farthestPointSample } from '../src/main/taste/model'
 import { chooseAutoPick, type AutoQueueCandidate } from '../src/main/queue/auto-queue'
 import { DEFAULT_SETTINGS } from '../src/shared/settings'
 import { labelRow, listenRow, type RewardRow, type RewardSettings } from '../src/shared/rewards'
-import { folderArtistAlbum } from '../src/shared/folder-tags'
+import { TasteLibrary, type SongTags } from '../src/main/db/taste-library'
+import { TAG_DIMENSIONS, tagWords, writeTagVector, type TagField } from '../src/main/taste/tags'
 import { seededRandom } from '../src/shared/random'
 import {
   analysedLibrary,
@@ -39,9 +39,6 @@ import {
   type TasteSummary,
 } from './learning-sim'
 
-/** Which tags go beside the audio (hashed one-hot, Li et al. 2010's hybrid model). */
-type TagField = 'album' | 'artist' | 'genre' | 'decade'
-
 export interface Lever {
   /** PCA dimensions (k). */
   k: number
@@ -52,10 +49,12 @@ export interface Lever {
   rewards: RewardSettings
   /** Keep the farthest-point spread until the first liked song (not only before the first reward). */
   spreadUntilLiked: boolean
-  /** Tag context: fields hashed into `tagDims` extra dimensions of weight `tagWeight`. */
-  tags: TagField[]
+  /** Tag context: fields hashed into `tagDims` extra dimensions of weight `tagWeight` (tags.ts). */
+  tags: readonly TagField[]
   tagDims: number
   tagWeight: number
+  /** Each PCA dimension divided by its standard deviation before the unit length. */
+  whiten: boolean
 }
 
 const model = DEFAULT_SETTINGS.model
@@ -70,8 +69,9 @@ export const DEFAULT_LEVER: Lever = {
   rewards,
   spreadUntilLiked: false,
   tags: [],
-  tagDims: 64,
+  tagDims: TAG_DIMENSIONS,
   tagWeight: 0.5,
+  whiten: false,
 }
 
 const withRewards = (patch: Partial<RewardSettings>): Partial<Lever> => ({
@@ -104,46 +104,61 @@ export const LEVERS: Record<string, Partial<Lever>> = {
   'tags-album': { tags: ['album'] },
   'tags-all': { tags: ['album', 'artist', 'genre', 'decade'] },
   'tags-all-weight-1': { tags: ['album', 'artist', 'genre', 'decade'], tagWeight: 1 },
+  'tags-all-weight-0.25': { tags: ['album', 'artist', 'genre', 'decade'], tagWeight: 0.25 },
+  'tags-album-artist': { tags: ['album', 'artist'] },
+  whiten: { whiten: true },
+  'whiten-k-16': { whiten: true, k: 16 },
+  'whiten-tags-all': { whiten: true, tags: ['album', 'artist', 'genre', 'decade'] },
 }
 
-interface TrackTags {
-  album: string | null
-  artist: string | null
-  genre: string | null
-  year: number | null
-}
-
-/** Tags as a scan of today stores them: a missing album or artist comes from the folders. */
-function tagsOf(library: AnalysedLibrary, root: string): Map<number, TrackTags> {
+/** Every song's tags as the engine reads them (a file without tags: what its folders name). */
+function tagsOf(library: AnalysedLibrary): Map<number, SongTags> {
   const db = openDatabase(library.dbPath, { readonly: true })
   try {
-    const out = new Map<number, TrackTags>()
-    for (const t of new TrackStore(db).listTracks({ limit: 1_000_000 })) {
-      const folders = folderArtistAlbum(t.path, root)
-      out.set(t.id, {
-        album: t.album ?? folders.album,
-        artist: t.artist ?? t.albumArtist ?? folders.artist,
-        genre: t.genre,
-        year: t.year,
-      })
-    }
-    return out
+    return new TasteLibrary(db).songTags()
   } finally {
     db.close()
   }
 }
 
-/** FNV-1a of a string, for hashing a tag into one of the tag dimensions. */
-function hash(text: string): number {
-  let h = 2166136261
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0
-  return h
+/**
+ * PCA then, per component, division by its standard deviation (√eigenvalue) before the unit
+ * length: every kept direction weighs alike ("whitening"), instead of the first few dominating.
+ */
+function whitened(
+  preprocessor: Preprocessor,
+  raw: Float64Array,
+  n: number,
+  d: number,
+): Float32Array {
+  const means = preprocessor.means()
+  const stds = preprocessor.standardDeviations()
+  const components = preprocessor.components()
+  const scales = Array.from(preprocessor.eigenvalues(), (e) => 1 / Math.sqrt(Math.max(e, 1e-12)))
+  const k = components.length
+  const out = new Float32Array(n * k)
+  const z = new Float64Array(d)
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < d; a++)
+      z[a] = ((raw[i * d + a] as number) - (means[a] as number)) / (stds[a] as number)
+    let norm = 0
+    const row = components.map((c, j) => {
+      let sum = 0
+      for (let a = 0; a < d; a++) sum += (c[a] as number) * (z[a] as number)
+      const value = sum * (scales[j] as number)
+      norm += value * value
+      return value
+    })
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
+    row.forEach((value, j) => (out[i * k + j] = value * scale))
+  }
+  return out
 }
 
 /** The model's candidate vectors for a lever: unit PCA vectors, then the tag dimensions. */
 function candidateVectors(
   library: AnalysedLibrary,
-  tags: Map<number, TrackTags>,
+  tags: Map<number, SongTags>,
   lever: Lever,
 ): { vectors: Float32Array; dim: number } {
   const tracks = library.tracks
@@ -153,27 +168,18 @@ function candidateVectors(
   const preprocessor = new Preprocessor(d)
   preprocessor.addVectors(raw, tracks.length)
   const { k } = preprocessor.fit(lever.k)
-  const audio = preprocessor.transformAll(raw, tracks.length, d)
+  const audio = lever.whiten
+    ? whitened(preprocessor, raw, tracks.length, d)
+    : preprocessor.transformAll(raw, tracks.length, d)
   if (lever.tags.length === 0) return { vectors: audio, dim: k }
   const dim = k + lever.tagDims
   const vectors = new Float32Array(tracks.length * dim)
+  const none: SongTags = { artist: null, albumArtist: null, album: null, genre: null, year: null }
+  const tagged = new Float32Array(lever.tagDims)
   tracks.forEach((t, i) => {
     vectors.set(audio.subarray(i * k, (i + 1) * k), i * dim)
-    const tag = tags.get(t.id)
-    const words: string[] = []
-    for (const field of lever.tags) {
-      const value =
-        field === 'decade'
-          ? tag?.year
-            ? String(Math.floor(tag.year / 10) * 10)
-            : null
-          : (tag?.[field] ?? null)
-      if (value) words.push(`${field}:${value.trim().toLowerCase()}`)
-    }
-    for (const word of words) {
-      const at = i * dim + k + (hash(word) % lever.tagDims)
-      vectors[at] = (vectors[at] as number) + lever.tagWeight / Math.sqrt(words.length)
-    }
+    writeTagVector(tagWords(tags.get(t.id) ?? none, lever.tags), lever.tagDims, tagged, 0)
+    tagged.forEach((value, j) => (vectors[i * dim + k + j] = value * lever.tagWeight))
   })
   return { vectors, dim }
 }
@@ -288,7 +294,7 @@ if (process.argv[1]?.endsWith('learning-screen.ts')) {
   ].filter((l) => !arg('library') || l.name.startsWith(arg('library') as string))
   for (const { name, root } of libraries) {
     const library = await analysedLibrary(name, root)
-    const tags = tagsOf(library, root)
+    const tags = tagsOf(library)
     const tastes = tastesOf(library)
     console.log(
       `\n${library.tracks.length} songs, ${tastes.length} tastes × ${seeds} seeds (${first}–${first + seeds - 1}, ${name}); medians over tastes of the medians over seeds:\n`,

@@ -34,6 +34,13 @@ export const settingsSchema = z.object({
     /** Sliding window of the last W rewards, or null for no forgetting. */
     forgettingWindow: z.number().int().min(10).nullable(),
     paused: z.boolean(),
+    /**
+     * Tag context: a song's artist, album, genre and decade (or what its folders name) join its
+     * sound in the model, so songs of an album or artist you like come sooner (docs/learning.md).
+     */
+    useTags: z.boolean(),
+    /** How much the tags weigh beside the sound (the sound's part has length 1). */
+    tagWeight: z.number().min(0).max(4),
   }),
   exploration: z.object({
     /** α: 0.1 "safe bets" … 3 "surprise me". */
@@ -102,7 +109,15 @@ export type SettingsSection = keyof Settings
 
 export const DEFAULT_SETTINGS: Settings = {
   rewards: DEFAULT_REWARDS,
-  model: { space: 'attune-dsp-v1', pcaDims: 64, lambda: 1, forgettingWindow: null, paused: false },
+  model: {
+    space: 'attune-dsp-v1',
+    pcaDims: 64,
+    lambda: 1,
+    forgettingWindow: null,
+    paused: false,
+    useTags: true,
+    tagWeight: 0.5,
+  },
   exploration: { alpha: 0.5, temperature: 0.1, topN: 10, rediscoverAfterDays: 30 },
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },
   analysis: { workers: null, autoStart: true },

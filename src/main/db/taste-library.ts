@@ -38,6 +38,15 @@ export const VECTORS_COMPUTED_AFTER_SQL = `
 export const SONGS_COMPUTED_UP_TO_SQL = `
   SELECT track_id FROM embeddings WHERE space = ? AND error IS NULL AND computed_at <= ?`
 
+/** A song's tags as the taste model's tag context reads them (taste/tags.ts). */
+export interface SongTags {
+  artist: string | null
+  albumArtist: string | null
+  album: string | null
+  genre: string | null
+  year: number | null
+}
+
 /** A song as a label list is matched against it: by path, and by album for "others not". */
 export interface SongToMatch {
   id: number
@@ -135,6 +144,32 @@ export class TasteLibrary {
                 (SELECT version FROM embeddings_version) AS embeddings`,
       )
       .get() as { tracks: number; embeddings: number }
+  }
+
+  /**
+   * Every song's tags as the taste model's tag context reads them (the shown artist and album:
+   * a file without tags has those its folders name), by track id.
+   */
+  songTags(): Map<number, SongTags> {
+    const out = new Map<number, SongTags>()
+    const rows = this.statements
+      .get<[], SongTags & { id: number }>(
+        `SELECT id, artist, album_artist AS albumArtist, album, genre, year FROM tracks`,
+      )
+      .all()
+    for (const { id, ...tags } of rows) out.set(id, tags)
+    return out
+  }
+
+  /** One song's tags (as `songTags`), or null when it is not in the library. */
+  tagsOf(trackId: number): SongTags | null {
+    return (
+      this.statements
+        .get<[number], SongTags>(
+          `SELECT artist, album_artist AS albumArtist, album, genre, year FROM tracks WHERE id = ?`,
+        )
+        .get(trackId) ?? null
+    )
   }
 
   /** Every song's duration in seconds (null when unknown), by track id. */

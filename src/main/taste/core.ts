@@ -25,6 +25,7 @@ import {
   type RadioRequest,
 } from './model'
 import { TrainingLedger } from './training'
+import { TAG_DIMENSIONS, tagMatrix, type SongTags } from './tags'
 import type { RefreshStats } from './linucb'
 import { tasteInsights } from './insights'
 import type { TasteInsights } from '../../shared/insights'
@@ -38,6 +39,8 @@ export interface ModelParams {
   lambda: number
   forgettingWindow: number | null
   rewards: RewardSettings
+  /** Tag context (tags.ts): hashed tag dimensions and their weight; null: audio only. */
+  tags: { dims: number; weight: number } | null
 }
 
 export interface TasteStatus {
@@ -101,6 +104,10 @@ interface LibraryVectors {
   idSum: number
   /** The newest `computed_at` among them. */
   latest: number
+  /** The songs' tag dimensions (n × tag dims, tags.ts) when the model uses tags, else null. */
+  tags: Float32Array | null
+  /** Every song's tags (read with `tags`), for the check of the songs the model knows. */
+  songTags: Map<number, SongTags> | null
 }
 
 /** Rewards observed under one parameter set, oldest first (the main thread logs them). */
@@ -137,6 +144,10 @@ export function paramsOf(settings: Settings): ModelParams {
     lambda: settings.model.lambda,
     forgettingWindow: settings.model.forgettingWindow,
     rewards: settings.rewards,
+    tags:
+      settings.model.useTags && settings.model.tagWeight > 0
+        ? { dims: TAG_DIMENSIONS, weight: settings.model.tagWeight }
+        : null,
   }
 }
 
@@ -164,10 +175,17 @@ export class TasteCore {
   private libraryChange: LibraryChange | null = null
   /** The newest `computed_at` of the space when its vectors were last read. */
   private latestComputedAt = 0
+  /** library_version when every song's tags were last read (see attachTags). */
+  private tagsReadAt: number | null = null
   /** Checksum of the model's songs and vectors, cached until they change. */
   private vectorsChecksum: string | null = null
   /** The last library fingerprint and what it was computed from (see libraryFingerprint). */
-  private libraryCheck: { space: string; version: string; value: string } | null = null
+  private libraryCheck: {
+    space: string
+    version: string
+    value: string
+    withTags: boolean
+  } | null = null
   /** Observed rewards not yet handed to the main thread, grouped by parameter set. */
   private readonly pendingObservations: ObservationBatch[] = []
   private pendingObservationCount = 0
@@ -203,7 +221,7 @@ export class TasteCore {
     const current = this.learner
     if (!options.force && current && key === this.key && this.params?.space === params.space) {
       // Only the vectors computed since the last look are read (plus every song's id).
-      const { library, fingerprint } = this.readLibrary(params.space, {
+      const { library, fingerprint } = this.readLibrary(params.space, params.tags, {
         since: this.latestComputedAt,
         known: current.model,
       })
@@ -223,7 +241,7 @@ export class TasteCore {
         return status
       }
     }
-    const { library, fingerprint } = this.readLibrary(params.space)
+    const { library, fingerprint } = this.readLibrary(params.space, params.tags)
     if (library.trackIds.length === 0) {
       this.learner = null
       throw params.space.startsWith('attune-')
@@ -238,6 +256,7 @@ export class TasteCore {
       lambda: params.lambda,
       alpha: settings.exploration.alpha,
       forgettingWindow: params.forgettingWindow,
+      ...(params.tags ? { tagDims: params.tags.dims, tagWeight: params.tags.weight } : {}),
     }
     let learner: TasteLearner | null = null
     this.libraryChange = null
@@ -250,7 +269,14 @@ export class TasteCore {
     this.source = learner ? 'snapshot' : 'replay'
     if (!learner) {
       learner = new TasteLearner(
-        TasteModel.build(params.space, library.trackIds, library.data, library.dim, modelSettings),
+        TasteModel.build(
+          params.space,
+          library.trackIds,
+          library.data,
+          library.dim,
+          modelSettings,
+          library.tags,
+        ),
         new TrainingLedger(params.rewards, durations),
       )
       learner.model.setAbsent(library.missing)
@@ -277,10 +303,11 @@ export class TasteCore {
     const started = Date.now()
     const settings = this.settingsStore.get()
     const learner = this.learner
+    const params = paramsOf(settings)
     if (
       !learner ||
-      modelKey(paramsOf(settings)) !== this.key ||
-      this.libraryFingerprint(settings.model.space) !== this.library
+      modelKey(params) !== this.key ||
+      this.libraryFingerprint(params.space, params.tags !== null) !== this.library
     ) {
       return this.rebuild()
     }
@@ -411,7 +438,11 @@ export class TasteCore {
   snapshot(): TasteSnapshot {
     const learner = this.require()
     const params = this.params as ModelParams
-    this.vectorsChecksum ??= vectorsChecksum(learner.model.trackIds, learner.model.rawVectors())
+    this.vectorsChecksum ??= vectorsChecksum(
+      learner.model.trackIds,
+      learner.model.rawVectors(),
+      learner.model.tagVectors(),
+    )
     const state: SavedState = {
       library: this.library,
       vectors: this.vectorsChecksum,
@@ -452,7 +483,8 @@ export class TasteCore {
       const inModelOrder = vectorsInOrder(library, songs)
       if (
         inModelOrder === null ||
-        vectorsChecksum(inModelOrder.trackIds, inModelOrder.data) !== saved.vectors
+        vectorsChecksum(inModelOrder.trackIds, inModelOrder.data, inModelOrder.tags) !==
+          saved.vectors
       ) {
         this.log(
           'info',
@@ -497,9 +529,15 @@ export class TasteCore {
   ): LibraryChange | null {
     const model = learner.model
     if (library.trackIds.length > 0 && library.dim !== model.dimension) return null
-    const { added, changed } = model.diffLibrary(library.trackIds, library.data)
+    const { added, changed } = model.diffLibrary(library.trackIds, library.data, library.tags)
     const removed = library.count < model.trackIds.length + added.length
     if (changed.length > 0 || removed) return null
+    // A re-tag shows in the vectors only once the file is analysed again: the songs the model
+    // knows are checked against the tags read with the library (a change means a replay).
+    if (library.songTags && model.changedTags((id) => library.songTags?.get(id)).length > 0) {
+      this.log('info', "a song's tags changed; replaying the history with the new tags")
+      return null
+    }
     let change: LibraryChange = 'unchanged'
     if (added.length > 0) {
       const d = library.dim
@@ -508,7 +546,13 @@ export class TasteCore {
         return null
       const matrix = new Float32Array(added.length * d)
       added.forEach((i, j) => matrix.set(library.data.subarray(i * d, (i + 1) * d), j * d))
-      const grown = learner.addSongs(trackIds, matrix)
+      const t = model.tagDims
+      const tags = library.tags === null ? null : new Float32Array(added.length * t)
+      if (tags !== null)
+        added.forEach((i, j) =>
+          tags.set((library.tags as Float32Array).subarray(i * t, (i + 1) * t), j * t),
+        )
+      const grown = learner.addSongs(trackIds, matrix, tags)
       if (grown === null) return null
       change = grown
     }
@@ -524,12 +568,39 @@ export class TasteCore {
    */
   private readLibrary(
     space: string,
+    tags: ModelParams['tags'],
     incremental?: { since: number; known: TasteModel },
   ): { library: LibraryVectors; fingerprint: string } {
     return this.reads.consistently(() => {
       const library = this.libraryVectors(space, incremental)
-      return { library, fingerprint: this.libraryFingerprint(space, library) }
+      if (tags) this.attachTags(library, tags.dims, incremental !== undefined)
+      return { library, fingerprint: this.libraryFingerprint(space, tags !== null, library) }
     })
+  }
+
+  /**
+   * The tag dimensions of the songs read. When what the library shows changed since the tags
+   * were last read (library_version: a scan, a re-tag), every song's tags are read (~N short
+   * rows) and kept on the read, so the songs the model already knows are checked too; otherwise
+   * (an analysis batch: only vectors changed) only the tags of the songs read.
+   */
+  private attachTags(library: LibraryVectors, dims: number, incremental: boolean): void {
+    const shown = this.reads.libraryVersions().tracks
+    const none: SongTags = { artist: null, albumArtist: null, album: null, genre: null, year: null }
+    if (incremental && shown === this.tagsReadAt) {
+      library.tags = tagMatrix(
+        Array.from(library.trackIds, (id) => this.reads.tagsOf(id) ?? none),
+        dims,
+      )
+      return
+    }
+    const songTags = this.reads.songTags()
+    library.tags = tagMatrix(
+      Array.from(library.trackIds, (id) => songTags.get(id) ?? none),
+      dims,
+    )
+    library.songTags = songTags
+    this.tagsReadAt = shown
   }
 
   /**
@@ -598,7 +669,7 @@ export class TasteCore {
       data.set(fromBlob(r.vector), i * dim)
     })
     const missing = this.reads.missingTrackIds()
-    return { trackIds, dim, data, missing, count, idSum, latest }
+    return { trackIds, dim, data, missing, count, idSum, latest, tags: null, songTags: null }
   }
 
   private applyNewEvents(learner: TasteLearner): number {
@@ -633,6 +704,7 @@ export class TasteCore {
    */
   private libraryFingerprint(
     space: string,
+    withTags: boolean,
     vectors?: { count: number; idSum: number; latest: number },
   ): string {
     // Two counters the schema's triggers move with every change of the tracks (added, removed,
@@ -641,11 +713,15 @@ export class TasteCore {
     const counters = this.reads.libraryVersions()
     const version = `${counters.tracks}:${counters.embeddings}`
     const last = this.libraryCheck
-    if (last?.space === space && last.version === version) return last.value
+    if (last?.space === space && last.version === version && last.withTags === withTags)
+      return last.value
     const { count, idSum, latest } = vectors ?? this.reads.vectorSummary(space)
     const missing = this.reads.missingSummary()
-    const value = `${count}:${idSum}:${latest}:${missing.n}:${missing.ids}`
-    this.libraryCheck = { space, version, value }
+    // With tags, any change of what the library shows (a tag, a folder-derived artist or album
+    // included) is a change: the tags are then read again and compared (followLibraryChanges).
+    const shown = withTags ? `:${counters.tracks}` : ''
+    const value = `${count}:${idSum}:${latest}:${missing.n}:${missing.ids}${shown}`
+    this.libraryCheck = { space, version, value, withTags }
     return value
   }
 
@@ -678,24 +754,34 @@ export class TasteCore {
 function vectorsInOrder(
   library: LibraryVectors,
   songs: readonly number[],
-): { trackIds: Int32Array; data: Float32Array; dim: number } | null {
+): { trackIds: Int32Array; data: Float32Array; dim: number; tags: Float32Array | null } | null {
   const d = library.dim
   const positions = new Map<number, number>()
   library.trackIds.forEach((id, i) => positions.set(id, i))
   const trackIds = Int32Array.from(songs)
   const data = new Float32Array(songs.length * d)
+  const libraryTags = library.tags
+  const t = libraryTags === null ? 0 : libraryTags.length / Math.max(1, library.trackIds.length)
+  const tags = libraryTags === null ? null : new Float32Array(songs.length * t)
   for (let j = 0; j < songs.length; j++) {
     const i = positions.get(songs[j] as number)
     if (i === undefined) return null
     data.set(library.data.subarray(i * d, (i + 1) * d), j * d)
+    if (tags !== null) tags.set((libraryTags as Float32Array).subarray(i * t, (i + 1) * t), j * t)
   }
-  return { trackIds, data, dim: d }
+  return { trackIds, data, dim: d, tags }
 }
 
-/** SHA-256 over the songs' ids and vectors (their bytes), in the model's order. */
-function vectorsChecksum(trackIds: Int32Array, vectors: Float32Array): string {
-  return createHash('sha256')
+/** SHA-256 over the songs' ids, vectors and tag dimensions (their bytes), in the model's order. */
+function vectorsChecksum(
+  trackIds: Int32Array,
+  vectors: Float32Array,
+  tags: Float32Array | null,
+): string {
+  const hash = createHash('sha256')
     .update(new Uint8Array(trackIds.buffer, trackIds.byteOffset, trackIds.byteLength))
     .update(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength))
-    .digest('hex')
+  if (tags !== null && tags.length > 0)
+    hash.update(new Uint8Array(tags.buffer, tags.byteOffset, tags.byteLength))
+  return hash.digest('hex')
 }

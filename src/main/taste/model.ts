@@ -11,6 +11,7 @@ import { LinUcb, type LinUcbJson, type RefreshStats } from './linucb'
 import { Preprocessor, type PreprocessorJson } from './preprocess'
 import { TrainingLedger, type LedgerEvent, type ModelRow, type RowOp } from './training'
 import { contributions, topReasons } from './explain'
+import { tagWords, writeTagVector, type SongTags } from './tags'
 import { composeReason, feelingOf, type SongShare } from './reasons'
 import type { PickReason } from '../../shared/reasons'
 import type { TasteExample } from '../../shared/insights'
@@ -27,6 +28,12 @@ export interface TasteModelSettings {
   alpha: number
   /** Sliding window of the last W rows, or null for no forgetting. */
   forgettingWindow: number | null
+  /**
+   * Tag context (tags.ts): this many hashed tag dimensions follow each song's unit audio vector,
+   * scaled by `tagWeight`; 0 or absent: audio only.
+   */
+  tagDims?: number
+  tagWeight?: number
 }
 
 export type { Recommendation, ScoredSong, ScoreExplanation }
@@ -127,7 +134,11 @@ export class TasteModel {
   private raw: Float32Array
   private kValue: number
   private readonly indexOf = new Map<number, number>()
-  /** N × k unit vectors (float32), the model's candidates. */
+  /** Hashed tag dimensions after the audio ones (0: audio only). */
+  readonly tagDims: number
+  /** N × tagDims tag dimensions (tags.ts, unscaled), in the model's order; empty without tags. */
+  private tagRaw: Float32Array
+  /** N × width vectors (float32), the model's candidates: k unit audio dims, then the tag dims. */
   private vectors: Float32Array
   private components: Float64Array
   private candidatesSet = false
@@ -155,14 +166,17 @@ export class TasteModel {
     private readonly preprocessor: Preprocessor,
     private linucb: LinUcb,
     appliedRows: Iterable<number> = [],
+    tags: Float32Array | null = null,
   ) {
     this.trackIdBuffer = trackIds
     this.songCount = trackIds.length
     this.raw = raw
     this.dimension = preprocessor.inputDimension
     this.kValue = preprocessor.outputDimension
+    this.tagDims = tagDimsOf(settings)
+    this.tagRaw = checkedTags(tags, trackIds.length, this.tagDims)
     trackIds.forEach((id, i) => this.indexOf.set(id, i))
-    this.vectors = preprocessor.transformAll(raw, trackIds.length, this.dimension)
+    this.vectors = this.project(raw, this.tagRaw, trackIds.length)
     this.components = componentMatrix(preprocessor)
     this.appliedRows = new Set(appliedRows)
     this.reserveUntilRefit()
@@ -176,6 +190,35 @@ export class TasteModel {
   /** PCA dimensions in use. */
   get k(): number {
     return this.kValue
+  }
+
+  /** The candidates' length: the k audio dimensions and the tag dimensions. */
+  get width(): number {
+    return this.kValue + this.tagDims
+  }
+
+  /** The songs' tag dimensions, N × tagDims in the model's order (a view; empty without tags). */
+  tagVectors(): Float32Array {
+    return this.tagRaw.subarray(0, this.songCount * this.tagDims)
+  }
+
+  /**
+   * n songs' candidate vectors (n × width): the unit PCA vector of the audio, then the tag
+   * dimensions times the tag weight.
+   */
+  private project(audio: Float32Array, tags: Float32Array, n: number): Float32Array {
+    const projected = this.preprocessor.transformAll(audio, n, this.dimension)
+    const t = this.tagDims
+    if (t === 0) return projected
+    const k = this.kValue
+    const width = k + t
+    const weight = this.settings.tagWeight ?? 0
+    const out = new Float32Array(n * width)
+    for (let i = 0; i < n; i++) {
+      out.set(projected.subarray(i * k, (i + 1) * k), i * width)
+      for (let j = 0; j < t; j++) out[i * width + k + j] = (tags[i * t + j] as number) * weight
+    }
+    return out
   }
 
   /** How many vectors the PCA was fitted on; songs added since extend the model. */
@@ -196,8 +239,10 @@ export class TasteModel {
   diffLibrary(
     trackIds: Int32Array,
     matrix: Float32Array,
+    tags: Float32Array | null = null,
   ): { added: number[]; changed: number[]; removed: number[] } {
     const d = this.dimension
+    const t = this.tagDims
     const added: number[] = []
     const changed: number[] = []
     const seen = new Set<number>()
@@ -209,16 +254,40 @@ export class TasteModel {
         continue
       }
       seen.add(id)
-      for (let a = 0; a < d; a++) {
-        if (this.raw[position * d + a] !== matrix[i * d + a]) {
+      let differs = false
+      for (let a = 0; a < d && !differs; a++)
+        differs = this.raw[position * d + a] !== matrix[i * d + a]
+      for (let a = 0; a < t && !differs && tags !== null; a++)
+        differs = this.tagRaw[position * t + a] !== tags[i * t + a]
+      if (differs) changed.push(id)
+    }
+    const removed =
+      seen.size === this.songCount ? [] : [...this.trackIds].filter((id) => !seen.has(id))
+    return { added, changed, removed }
+  }
+
+  /**
+   * Songs of the model whose tags now give other tag dimensions than those it holds: a re-tag
+   * the vectors did not show (the library's tags re-read without the vectors). `tagsOf` gives a
+   * song's current tags (undefined: none, as a song without tags).
+   */
+  changedTags(tagsOf: (trackId: number) => SongTags | undefined): number[] {
+    const t = this.tagDims
+    if (t === 0) return []
+    const changed: number[] = []
+    const current = new Float32Array(t)
+    for (let i = 0; i < this.songCount; i++) {
+      const id = this.trackIdBuffer[i] as number
+      const tags = tagsOf(id)
+      writeTagVector(tags ? tagWords(tags) : [], t, current, 0)
+      for (let a = 0; a < t; a++) {
+        if (this.tagRaw[i * t + a] !== current[a]) {
           changed.push(id)
           break
         }
       }
     }
-    const removed =
-      seen.size === this.songCount ? [] : [...this.trackIds].filter((id) => !seen.has(id))
-    return { added, changed, removed }
+    return changed
   }
 
   /**
@@ -243,14 +312,17 @@ export class TasteModel {
     trackIds: Int32Array,
     matrix: Float32Array,
     rows: readonly ModelRow[],
+    tags: Float32Array | null = null,
   ): 'extended' | 'refitted' {
     const added = trackIds.length
     const d = this.dimension
+    const t = this.tagDims
     if (matrix.length < added * d) {
       throw new Error(
         `The new songs' matrix holds ${matrix.length} values, fewer than ${added} × ${d}.`,
       )
     }
+    const newTags = checkedTags(tags, added, t)
     const fresh = new Set<number>()
     for (const id of trackIds) {
       if (this.indexOf.has(id) || fresh.has(id)) {
@@ -268,6 +340,7 @@ export class TasteModel {
     const first = this.songCount
     this.reserve(first + added)
     this.raw.set(matrix.subarray(0, added * d), first * d)
+    this.tagRaw.set(newTags.subarray(0, added * t), first * t)
     this.trackIdBuffer.set(trackIds, first)
     trackIds.forEach((id, j) => this.indexOf.set(id, first + j))
     this.songCount = first + added
@@ -275,7 +348,7 @@ export class TasteModel {
       this.refit(replay)
       return 'refitted'
     }
-    this.vectors.set(this.preprocessor.transformAll(matrix, added, d), first * this.k)
+    this.vectors.set(this.project(matrix, newTags, added), first * this.width)
     if (this.candidatesSet) this.linucb.appendCandidates(this.vectors, this.songCount)
     return 'extended'
   }
@@ -286,7 +359,7 @@ export class TasteModel {
    * set again (O(N·k²)) at the next query.
    */
   addRows(rows: readonly ModelRow[]): ModelRow[] {
-    if (rows.length > this.k && this.candidatesSet) {
+    if (rows.length > this.width && this.candidatesSet) {
       this.linucb.setCandidates(new Float32Array(0), 0)
       this.candidatesSet = false
     }
@@ -310,12 +383,11 @@ export class TasteModel {
 
   /** Re-fit from the running sums, re-projection of every song, and a replay of `replay`. */
   private refit(replay: readonly ModelRow[]): void {
-    const d = this.dimension
     const { k } = this.preprocessor.fit(this.settings.pcaDims)
     this.kValue = k
     this.components = componentMatrix(this.preprocessor)
-    this.vectors = this.preprocessor.transformAll(this.raw, this.songCount, d)
-    this.linucb = newLinUcb(k, { ...this.settings, alpha: this.linucb.alpha })
+    this.vectors = this.project(this.raw, this.tagRaw, this.songCount)
+    this.linucb = newLinUcb(this.width, { ...this.settings, alpha: this.linucb.alpha })
     // Lazy candidates again: each replayed row costs O(k²), then one O(N·k²) scoring.
     this.candidatesSet = false
     for (const row of replay) {
@@ -344,7 +416,8 @@ export class TasteModel {
     const grow = (current: number): number =>
       exact ? needed : Math.max(needed, Math.ceil(current * 1.5))
     const d = this.dimension
-    const k = this.kValue
+    const k = this.width
+    const t = this.tagDims
     if (this.trackIdBuffer.length < needed) {
       const ids = new Int32Array(grow(this.trackIdBuffer.length))
       ids.set(this.trackIdBuffer.subarray(0, this.songCount))
@@ -354,6 +427,11 @@ export class TasteModel {
       const raw = new Float32Array(grow(this.raw.length / d) * d)
       raw.set(this.raw.subarray(0, this.songCount * d))
       this.raw = raw
+    }
+    if (t > 0 && this.tagRaw.length < needed * t) {
+      const tags = new Float32Array(grow(this.tagRaw.length / t) * t)
+      tags.set(this.tagRaw.subarray(0, this.songCount * t))
+      this.tagRaw = tags
     }
     if (this.vectors.length < needed * k) {
       const vectors = new Float32Array(grow(this.vectors.length / k) * k)
@@ -369,6 +447,7 @@ export class TasteModel {
     matrix: Float32Array,
     dim: number,
     settings: TasteModelSettings,
+    tags: Float32Array | null = null,
   ): TasteModel {
     const n = trackIds.length
     if (n < 2) {
@@ -382,7 +461,16 @@ export class TasteModel {
     const preprocessor = new Preprocessor(dim)
     preprocessor.addVectors(matrix, n)
     const { k } = preprocessor.fit(Math.min(settings.pcaDims, n - 1, dim))
-    return new TasteModel(space, settings, trackIds, matrix, preprocessor, newLinUcb(k, settings))
+    return new TasteModel(
+      space,
+      settings,
+      trackIds,
+      matrix,
+      preprocessor,
+      newLinUcb(k + tagDimsOf(settings), settings),
+      [],
+      tags,
+    )
   }
 
   /**
@@ -394,6 +482,7 @@ export class TasteModel {
     trackIds: Int32Array,
     matrix: Float32Array,
     dim: number,
+    tags: Float32Array | null = null,
   ): TasteModel {
     if (json.format !== 'attune-taste-model' || json.version !== 2) {
       throw new Error('This saved taste model has an unknown format; rebuild it from the history.')
@@ -416,6 +505,7 @@ export class TasteModel {
       preprocessor,
       LinUcb.fromJSON(json.linucb),
       json.appliedRows,
+      tags,
     )
   }
 
@@ -476,7 +566,8 @@ export class TasteModel {
   /** The preprocessed (k-dim, unit) vector of a song, or null when it has none. */
   vectorOf(trackId: number): Float32Array | null {
     const i = this.indexOf.get(trackId)
-    return i === undefined ? null : this.vectors.subarray(i * this.k, (i + 1) * this.k)
+    const w = this.width
+    return i === undefined ? null : this.vectors.subarray(i * w, (i + 1) * w)
   }
 
   /**
@@ -541,7 +632,7 @@ export class TasteModel {
       k: this.k,
       explainedVariance: this.preprocessor.explainedVariance(),
       components: Float64Array.from(this.components),
-      theta: this.linucb.theta(),
+      theta: this.audioTheta(),
       means,
       bonuses,
       rows: this.linucb.rowCount,
@@ -569,7 +660,9 @@ export class TasteModel {
     for (const id of this.absent) this.clearInMask(mask, id)
     for (const id of ineligible) this.clearInMask(mask, id)
     const ids = this.trackIdBuffer
-    return pathBetween(this.vectors, this.k, n, from, to, steps, mask).map((i) => ids[i] as number)
+    return pathBetween(this.vectors, this.width, n, from, to, steps, mask).map(
+      (i) => ids[i] as number,
+    )
   }
 
   /** The best `n` eligible songs by UCB (or, before anything is learned, spread across the space). */
@@ -596,7 +689,7 @@ export class TasteModel {
     const count = Math.max(0, Math.floor(options.n))
     const similarities = options.radio ? this.seedSimilaritiesOf(options.radio.seed) : null
     if (this.linucb.rowCount === 0 && similarities === null) {
-      return farthestPointSample(this.vectors, this.k, mask, count).map((i) => {
+      return farthestPointSample(this.vectors, this.width, mask, count).map((i) => {
         const scored = this.scoreAt(i)
         return { ...scored, meanAtRank: scored.mean }
       })
@@ -639,9 +732,9 @@ export class TasteModel {
       if (cached.similarities.length === this.songCount) return cached.similarities
     }
     const rows = seed.flatMap((trackId) => this.indexOf.get(trackId) ?? [])
-    const direction = seedDirection(this.vectors, this.k, rows)
+    const direction = seedDirection(this.vectors, this.width, rows)
     if (direction === null) return null
-    const similarities = seedSimilarities(this.vectors, this.k, this.songCount, direction)
+    const similarities = seedSimilarities(this.vectors, this.width, this.songCount, direction)
     this.seedCache = { key, vectors: this.vectors, similarities }
     return similarities
   }
@@ -658,7 +751,8 @@ export class TasteModel {
   songContributions(trackId: number, rows: readonly ModelRow[]): Map<number, number> | null {
     const x = this.vectorOf(trackId)
     if (x === null) return null
-    const size = this.k + 1
+    const w = this.width
+    const size = w + 1
     const { inverse, inWindow } = this.similarityInputs()
     const extended = new Float64Array(size)
     extended.set(x) // and 0 in the intercept's place: the share beyond the baseline
@@ -674,8 +768,8 @@ export class TasteModel {
       if (!this.appliedRows.has(row.eventId) || (inWindow && !inWindow.has(row.eventId))) continue
       const other = this.vectorOf(row.trackId)
       if (other === null) continue
-      let similarity = u[this.k] as number
-      for (let c = 0; c < this.k; c++) similarity += (u[c] as number) * (other[c] as number)
+      let similarity = u[w] as number
+      for (let c = 0; c < w; c++) similarity += (u[c] as number) * (other[c] as number)
       shares.set(row.trackId, (shares.get(row.trackId) ?? 0) + row.weight * row.reward * similarity)
     }
     return shares
@@ -730,7 +824,17 @@ export class TasteModel {
 
   /** θ's intercept (the mean of a song exactly at the library's average). */
   intercept(): number {
-    return this.linucb.theta()[this.k] as number
+    return this.linucb.theta()[this.width] as number
+  }
+
+  /** θ's k audio weights followed by its intercept (the tag weights left out), for the Insights. */
+  private audioTheta(): Float64Array {
+    const theta = this.linucb.theta()
+    if (this.tagDims === 0) return theta
+    const out = new Float64Array(this.k + 1)
+    out.set(theta.subarray(0, this.k))
+    out[this.k] = theta[this.width] as number
+    return out
   }
 
   private contributionsAt(i: number): { contribution: Float64Array; z: Float64Array } {
@@ -762,6 +866,22 @@ export class TasteModel {
     this.linucb.setCandidates(this.vectors, this.songCount)
     this.candidatesSet = true
   }
+}
+
+/** The tag dimensions a model's settings ask for (0: audio only). */
+function tagDimsOf(settings: TasteModelSettings): number {
+  return settings.tagDims !== undefined && settings.tagDims > 0 ? settings.tagDims : 0
+}
+
+/** The tag matrix of n songs, checked against the model's tag dimensions (empty without tags). */
+function checkedTags(tags: Float32Array | null, n: number, dims: number): Float32Array {
+  if (dims === 0) return new Float32Array(0)
+  if (tags === null || tags.length < n * dims) {
+    throw new Error(
+      `The taste model uses ${dims} tag dimensions per song, but ${tags === null ? 'no tags were' : `only ${tags.length} values were`} given for ${n} songs.`,
+    )
+  }
+  return tags
 }
 
 /** The preprocessor's k PCA components as one k × D row-major matrix. */
@@ -964,12 +1084,16 @@ export class TasteLearner {
    * nothing, when a forgetting window is on and such rows exist: they would enter the window out
    * of log order, so only a replay of the log gives the exact model.
    */
-  addSongs(trackIds: Int32Array, matrix: Float32Array): 'extended' | 'refitted' | null {
+  addSongs(
+    trackIds: Int32Array,
+    matrix: Float32Array,
+    tags: Float32Array | null = null,
+  ): 'extended' | 'refitted' | null {
     const waiting = [...trackIds]
       .flatMap((id) => this.ledger.rowsOf(id))
       .sort((a, b) => a.eventId - b.eventId)
     if (waiting.length > 0 && (this.model.settings.forgettingWindow ?? 0) > 0) return null
-    const change = this.model.addSongs(trackIds, matrix, this.ledger.rows())
+    const change = this.model.addSongs(trackIds, matrix, this.ledger.rows(), tags)
     this.model.addRows(waiting)
     return change
   }
@@ -1140,14 +1264,20 @@ export class TasteLearner {
 
   static fromJSON(
     json: TasteLearnerJson,
-    library: { trackIds: Int32Array; data: Float32Array; dim: number },
+    library: { trackIds: Int32Array; data: Float32Array; dim: number; tags?: Float32Array | null },
     rewards: RewardSettings = DEFAULT_REWARDS,
     trackDuration?: (trackId: number) => number | null,
   ): TasteLearner {
     if (json.format !== 'attune-taste-learner' || json.version !== 1) {
       throw new Error('This saved taste model has an unknown format; rebuild it from the history.')
     }
-    const model = TasteModel.fromJSON(json.model, library.trackIds, library.data, library.dim)
+    const model = TasteModel.fromJSON(
+      json.model,
+      library.trackIds,
+      library.data,
+      library.dim,
+      library.tags ?? null,
+    )
     const learner = new TasteLearner(
       model,
       TrainingLedger.fromRows(json.rows, rewards, trackDuration),

@@ -14,6 +14,7 @@ const MIN_PCA_DIMS = 2
 const MAX_PCA_DIMS = 256
 const MAX_LAMBDA = 1000
 const MIN_FORGETTING_WINDOW = 10
+const MAX_TAG_WEIGHT = 4
 /** The window offered when forgetting is first turned on. */
 export const DEFAULT_FORGETTING_WINDOW = 200
 
@@ -137,6 +138,31 @@ export function ModelSettings({ bridge, settings, onChange, onError }: SettingsC
         value={model.lambda}
         hint="Regularisation: how cautiously it generalises from few marks (more is more cautious)."
         onSave={(lambda) => void save({ lambda })}
+      />
+      <p>
+        <label>
+          <input
+            type="checkbox"
+            aria-label="Use tags"
+            checked={model.useTags}
+            onChange={(e) => void save({ useTags: e.target.checked })}
+          />{' '}
+          Use tags
+        </label>{' '}
+        <span className="hint">
+          Songs by the same artist, on the same album, of the same genre or decade count as alike
+          too, not only songs that sound alike (folder names stand in for missing tags).
+        </span>
+      </p>
+      <NumberField
+        name="Weight of tags"
+        min={0}
+        max={MAX_TAG_WEIGHT}
+        step={0.05}
+        disabled={!model.useTags}
+        value={model.tagWeight}
+        hint={`How much tags count beside the sound (the sound counts 1; 0 to ${MAX_TAG_WEIGHT}).`}
+        onSave={(tagWeight) => void save({ tagWeight })}
       />
       <p>
         <label>
