@@ -20,7 +20,7 @@ import { chooseAutoPick, type AutoQueueCandidate } from '../src/main/queue/auto-
 import { DEFAULT_SETTINGS } from '../src/shared/settings'
 import { labelRow, listenRow, type RewardRow, type RewardSettings } from '../src/shared/rewards'
 import { TasteLibrary, type SongTags } from '../src/main/db/taste-library'
-import { TAG_DIMENSIONS, tagWords, writeTagVector, type TagField } from '../src/main/taste/tags'
+import { tagWords, writeTagVector, type TagField } from '../src/main/taste/tags'
 import { seededRandom } from '../src/shared/random'
 import {
   analysedLibrary,
@@ -69,7 +69,7 @@ export const DEFAULT_LEVER: Lever = {
   rewards,
   spreadUntilLiked: false,
   tags: [],
-  tagDims: TAG_DIMENSIONS,
+  tagDims: 64,
   tagWeight: 0.5,
   whiten: false,
 }
@@ -106,6 +106,10 @@ export const LEVERS: Record<string, Partial<Lever>> = {
   'tags-all-weight-1': { tags: ['album', 'artist', 'genre', 'decade'], tagWeight: 1 },
   'tags-all-weight-0.25': { tags: ['album', 'artist', 'genre', 'decade'], tagWeight: 0.25 },
   'tags-album-artist': { tags: ['album', 'artist'] },
+  // What the engine ships (tags.ts, tagDimensionsFor): the tags take half of the 64 dimensions.
+  'tags-all-k-32-dims-32': { tags: ['album', 'artist', 'genre', 'decade'], k: 32, tagDims: 32 },
+  'tags-all-k-48-dims-16': { tags: ['album', 'artist', 'genre', 'decade'], k: 48, tagDims: 16 },
+  'tags-all-dims-32': { tags: ['album', 'artist', 'genre', 'decade'], tagDims: 32 },
   whiten: { whiten: true },
   'whiten-k-16': { whiten: true, k: 16 },
   'whiten-tags-all': { whiten: true, tags: ['album', 'artist', 'genre', 'decade'] },

@@ -25,7 +25,7 @@ import {
   type RadioRequest,
 } from './model'
 import { TrainingLedger } from './training'
-import { TAG_DIMENSIONS, tagMatrix, type SongTags } from './tags'
+import { tagDimensionsFor, tagMatrix, type SongTags } from './tags'
 import type { RefreshStats } from './linucb'
 import { tasteInsights } from './insights'
 import type { TasteInsights } from '../../shared/insights'
@@ -39,7 +39,10 @@ export interface ModelParams {
   lambda: number
   forgettingWindow: number | null
   rewards: RewardSettings
-  /** Tag context (tags.ts): hashed tag dimensions and their weight; null: audio only. */
+  /**
+   * Tag context (tags.ts): hashed tag dimensions (taken from `pcaDims`) and their weight; null:
+   * audio only.
+   */
   tags: { dims: number; weight: number } | null
 }
 
@@ -108,6 +111,8 @@ interface LibraryVectors {
   tags: Float32Array | null
   /** Every song's tags (read with `tags`), for the check of the songs the model knows. */
   songTags: Map<number, SongTags> | null
+  /** The tags of the read before (when `songTags` is set), to compare with. */
+  previousSongTags?: Map<number, SongTags> | null
 }
 
 /** Rewards observed under one parameter set, oldest first (the main thread logs them). */
@@ -146,7 +151,7 @@ export function paramsOf(settings: Settings): ModelParams {
     rewards: settings.rewards,
     tags:
       settings.model.useTags && settings.model.tagWeight > 0
-        ? { dims: TAG_DIMENSIONS, weight: settings.model.tagWeight }
+        ? { dims: tagDimensionsFor(settings.model.pcaDims), weight: settings.model.tagWeight }
         : null,
   }
 }
@@ -177,6 +182,8 @@ export class TasteCore {
   private latestComputedAt = 0
   /** library_version when every song's tags were last read (see attachTags). */
   private tagsReadAt: number | null = null
+  /** Every song's tags at that read. */
+  private lastSongTags: Map<number, SongTags> | null = null
   /** Checksum of the model's songs and vectors, cached until they change. */
   private vectorsChecksum: string | null = null
   /** The last library fingerprint and what it was computed from (see libraryFingerprint). */
@@ -252,7 +259,8 @@ export class TasteCore {
     this.latestComputedAt = library.latest
     const durations = this.trackDurations()
     const modelSettings: TasteModelSettings = {
-      pcaDims: params.pcaDims,
+      // With tags, they take their share of the model's dimensions (tagDimensionsFor).
+      pcaDims: params.pcaDims - (params.tags?.dims ?? 0),
       lambda: params.lambda,
       alpha: settings.exploration.alpha,
       forgettingWindow: params.forgettingWindow,
@@ -534,7 +542,7 @@ export class TasteCore {
     if (changed.length > 0 || removed) return null
     // A re-tag shows in the vectors only once the file is analysed again: the songs the model
     // knows are checked against the tags read with the library (a change means a replay).
-    if (library.songTags && model.changedTags((id) => library.songTags?.get(id)).length > 0) {
+    if (library.songTags && retagged(model, library.songTags, library.previousSongTags)) {
       this.log('info', "a song's tags changed; replaying the history with the new tags")
       return null
     }
@@ -600,6 +608,8 @@ export class TasteCore {
       dims,
     )
     library.songTags = songTags
+    library.previousSongTags = this.lastSongTags
+    this.lastSongTags = songTags
     this.tagsReadAt = shown
   }
 
@@ -748,6 +758,36 @@ export class TasteCore {
       refresh: { ...learner.model.refreshStats(), pending: learner.model.refreshPending },
     }
   }
+}
+
+/**
+ * Whether a song of the model has other tags now than when it got its tag dimensions: compared
+ * field by field with the tags of the read before (cheap), and by its tag dimensions for the songs
+ * that read did not have (added since, their tags read one by one).
+ */
+function retagged(
+  model: TasteModel,
+  now: Map<number, SongTags>,
+  before: Map<number, SongTags> | null | undefined,
+): boolean {
+  const unknown: number[] = []
+  for (const id of model.trackIds) {
+    const previous = before?.get(id)
+    if (previous === undefined) unknown.push(id)
+    else if (!sameTags(previous, now.get(id))) return true
+  }
+  return unknown.length > 0 && model.changedTags(unknown, (id) => now.get(id)).length > 0
+}
+
+function sameTags(a: SongTags, b: SongTags | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.artist === b.artist &&
+    a.albumArtist === b.albumArtist &&
+    a.album === b.album &&
+    a.genre === b.genre &&
+    a.year === b.year
+  )
 }
 
 /** The library's vectors of `songs`, in that order; null when one of them has no vector now. */

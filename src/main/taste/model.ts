@@ -267,17 +267,21 @@ export class TasteModel {
   }
 
   /**
-   * Songs of the model whose tags now give other tag dimensions than those it holds: a re-tag
-   * the vectors did not show (the library's tags re-read without the vectors). `tagsOf` gives a
-   * song's current tags (undefined: none, as a song without tags).
+   * Which of `trackIds` (songs of the model) now have tags that give other tag dimensions than
+   * those it holds: a re-tag the vectors did not show. `tagsOf` gives a song's current tags
+   * (undefined: none, as a song without tags); songs the model does not know are left out.
    */
-  changedTags(tagsOf: (trackId: number) => SongTags | undefined): number[] {
+  changedTags(
+    trackIds: Iterable<number>,
+    tagsOf: (trackId: number) => SongTags | undefined,
+  ): number[] {
     const t = this.tagDims
     if (t === 0) return []
     const changed: number[] = []
     const current = new Float32Array(t)
-    for (let i = 0; i < this.songCount; i++) {
-      const id = this.trackIdBuffer[i] as number
+    for (const id of trackIds) {
+      const i = this.indexOf.get(id)
+      if (i === undefined) continue
       const tags = tagsOf(id)
       writeTagVector(tags ? tagWords(tags) : [], t, current, 0)
       for (let a = 0; a < t; a++) {

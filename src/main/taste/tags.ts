@@ -14,8 +14,14 @@ export type TagField = 'album' | 'artist' | 'genre' | 'decade'
 /** The fields the engine uses (docs/learning.md says why these). */
 export const ENGINE_TAG_FIELDS: readonly TagField[] = ['album', 'artist', 'genre', 'decade']
 
-/** How many hashed dimensions the tags share (collisions are rare at a few thousand albums per 64). */
-export const TAG_DIMENSIONS = 64
+/**
+ * How many of the model's dimensions (the "PCA dimensions" setting) the tags take when they are
+ * on: half, so the model is no wider, and no slower, than without tags (the sound keeps the other
+ * half; 32 + 32 at the default 64 measured best, docs/learning.md).
+ */
+export function tagDimensionsFor(modelDims: number): number {
+  return Math.floor(modelDims / 2)
+}
 
 const tidy = (value: string | null): string | null => {
   const text = value?.trim().toLowerCase() ?? ''

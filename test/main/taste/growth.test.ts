@@ -14,7 +14,7 @@ import { Preprocessor } from '../../../src/main/taste/preprocess'
 import type { TasteLearnerJson } from '../../../src/main/taste/model'
 import { tempDir } from '../../helpers/temp'
 import { correlatedData } from './random'
-import { TAG_DIMENSIONS, tagMatrix, type SongTags } from '../../../src/main/taste/tags'
+import { tagDimensionsFor, tagMatrix, type SongTags } from '../../../src/main/taste/tags'
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings'
 
 const SPACE = 'import:growth'
@@ -179,9 +179,12 @@ describe('the taste model follows a growing library', () => {
     const expected = range(1, 210).flatMap((id) => {
       // The unit audio vector, then the song's tag dimensions times the tag weight.
       const audio = preprocessor.transform(vectorOf(id))
-      const x = new Float32Array(audio.length + TAG_DIMENSIONS)
+      // The tags take half of the 6 model dimensions: 3 for the sound, 3 for the tags.
+      const tagDims = tagDimensionsFor(6)
+      expect(audio.length).toBe(6 - tagDims)
+      const x = new Float32Array(audio.length + tagDims)
       x.set(audio)
-      const tags = tagMatrix([tagsOf(id)], TAG_DIMENSIONS)
+      const tags = tagMatrix([tagsOf(id)], tagDims)
       tags.forEach((value, j) => (x[audio.length + j] = value * DEFAULT_SETTINGS.model.tagWeight))
       expect(linucb.dimension).toBe(x.length)
       const { mean, bonus, ucb } = linucb.predict(x)

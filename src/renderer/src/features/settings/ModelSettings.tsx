@@ -126,7 +126,7 @@ export function ModelSettings({ bridge, settings, onChange, onError }: SettingsC
         whole
         step={1}
         value={model.pcaDims}
-        hint={`Fewer: learns faster from few marks; more: finer distinctions (${MIN_PCA_DIMS} to ${maxPcaDims}).`}
+        hint={`Fewer: learns faster from few marks; more: finer distinctions (${MIN_PCA_DIMS} to ${maxPcaDims}; with tags on, half of them describe the tags).`}
         onSave={(pcaDims) => void save({ pcaDims })}
       />
       <NumberField
