@@ -25,6 +25,7 @@ import { seededRandom } from '../src/shared/random'
 import {
   analysedLibrary,
   listenerFor,
+  meanShare,
   median,
   PICKS,
   runBaseline,
@@ -256,16 +257,6 @@ function runModel(
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–')
-
-/**
- * The mean over every run of hits / what was left: steadier than a median over tastes, which
- * jumps between the large tastes and the small ones (see bench/README.md), so levers are compared
- * on it too.
- */
-function meanShare(runs: readonly RunResult[], policy: PolicyName): number {
-  const shares = runs.filter((r) => r.policy === policy && r.ceiling > 0)
-  return shares.reduce((sum, r) => sum + r.hits / r.ceiling, 0) / shares.length
-}
 
 function line(
   name: string,

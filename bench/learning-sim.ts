@@ -382,6 +382,16 @@ function cosine(a: Float64Array, b: Float64Array): number {
   return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0
 }
 
+/**
+ * The mean over every run of hits / what was left: steadier than a median over tastes, which
+ * jumps between the large tastes and the small ones (see bench/README.md), so levers are compared
+ * on it too.
+ */
+export function meanShare(runs: readonly RunResult[], policy: PolicyName): number {
+  const shares = runs.filter((r) => r.policy === policy && r.ceiling > 0)
+  return shares.reduce((sum, r) => sum + r.hits / r.ceiling, 0) / shares.length
+}
+
 export function median(values: readonly number[]): number {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
   if (sorted.length === 0) return NaN

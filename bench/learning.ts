@@ -14,6 +14,7 @@ import { DEFAULT_SETTINGS } from '../src/shared/settings'
 import { report } from './report'
 import {
   analysedLibrary,
+  meanShare,
   median,
   PICKS,
   runBaseline,
@@ -114,10 +115,10 @@ function table(library: AnalysedLibrary, summaries: TasteSummary[]): string {
   return lines.join('\n')
 }
 
-function medianLine(variant: Variant, summaries: TasteSummary[]): string {
+function medianLine(variant: Variant, summaries: TasteSummary[], runs: RunResult[]): string {
   const med = (pick: (s: TasteSummary) => number) => pct(median(summaries.map(pick)))
   const a = (s: TasteSummary) => s.policies.attune
-  return `| ${variant.name} | ${med((s) => a(s).hitRate)} | ${med((s) => a(s).hitShareOfCeiling)} | ${summaries.filter((s) => !a(s).twiceBase).length} | ${med((s) => a(s).picksToFive)} | ${med((s) => a(s).cameBack)} |`
+  return `| ${variant.name} | ${med((s) => a(s).hitRate)} | ${med((s) => a(s).hitShareOfCeiling)} | ${pct(meanShare(runs, 'attune'))} | ${summaries.filter((s) => !a(s).twiceBase).length} | ${med((s) => a(s).picksToFive)} | ${med((s) => a(s).cameBack)} |`
 }
 
 const work = mkdtempSync(join(tmpdir(), 'attune-learning-'))
@@ -132,7 +133,7 @@ try {
     const tastes = tastesOf(library)
     if (MEDIANS_ONLY) {
       console.log(
-        `| variant (${name}) | hit rate 11–30 | of what was left | tastes below 2× base | picks to 5 liked | style back after "not for me" |\n| --- | ---: | ---: | ---: | ---: | ---: |`,
+        `| variant (${name}) | hit rate 11–30 | of what was left | of what was left, mean of all runs | tastes below 2× base | picks to 5 liked | style back after "not for me" |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
       )
     }
     for (const variant of variants) {
@@ -154,7 +155,7 @@ try {
         )
       }
       if (MEDIANS_ONLY) {
-        console.log(medianLine(variant, summaries))
+        console.log(medianLine(variant, summaries, runs))
         continue
       }
       console.log(`Variant \`${variant.name}\`:\n`)

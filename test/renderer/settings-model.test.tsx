@@ -168,6 +168,26 @@ describe('settings: taste model', () => {
     )
   })
 
+  it('uses tags by default, changes their weight, refuses a weight above 4 in words, and turns them off', async () => {
+    const { bridge } = renderSettings()
+    const card = await modelCard()
+    const tags = card.getByRole<HTMLInputElement>('checkbox', { name: 'Use tags' })
+    const weight = card.getByRole<HTMLInputElement>('spinbutton', { name: 'Weight of tags' })
+    expect(tags.checked).toBe(true)
+    expect(weight.value).toBe('0.5')
+    typeAndLeave(weight, '5')
+    expect((await card.findByRole('alert')).textContent).toMatch(/^Weight of tags: /)
+    typeAndLeave(weight, '1')
+    await waitFor(() => expect(bridge.settings.model.tagWeight).toBe(1))
+    fireEvent.click(tags)
+    await waitFor(() => expect(bridge.settings.model.useTags).toBe(false))
+    expect(bridge.callsOf('updateSettings')).toEqual([
+      { section: 'model', patch: { tagWeight: 1 } },
+      { section: 'model', patch: { useTags: false } },
+    ])
+    await waitFor(() => expect(weight.disabled).toBe(true))
+  })
+
   it('turns forgetting on with a window of 200, changes the window, and turns it off', async () => {
     const { bridge } = renderSettings()
     const card = await modelCard()

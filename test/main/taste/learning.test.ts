@@ -12,6 +12,7 @@ import { memoryIo } from '../../helpers/io'
 import { FIXTURES, tempDir } from '../../helpers/temp'
 import {
   analysedLibrary,
+  meanShare,
   median,
   runBaseline,
   runEngine,
@@ -109,11 +110,7 @@ describe('learning from feedback over many hidden tastes (bench/learning-sim.ts)
     // Tag context (on by default): the mean over the tastes of hits / what was left is above the
     // same listeners served on the sound alone (measured 0.550 against 0.512; the corpus files
     // are mostly untagged, so the folder names stand in). Equal would mean the tags did nothing.
-    const meanShare = (list: RunResult[]) => {
-      const runs = list.filter((r) => r.policy === 'attune' && r.ceiling > 0)
-      return runs.reduce((sum, r) => sum + r.hits / r.ceiling, 0) / runs.length
-    }
-    expect(meanShare(runs)).toBeGreaterThan(meanShare(audioOnly))
+    expect(meanShare(runs, 'attune')).toBeGreaterThan(meanShare(audioOnly, 'attune'))
     // No stopwatch: analysing the corpus and ~10 simulated listeners take ~30 s on an idle
     // 2-core machine and several times that at load 8; the limit only catches a hang.
   }, 900_000)
