@@ -143,7 +143,6 @@ export function ModelSettings({ bridge, settings, onChange, onError }: SettingsC
         <label>
           <input
             type="checkbox"
-            aria-label="Use tags"
             checked={model.useTags}
             onChange={(e) => void save({ useTags: e.target.checked })}
           />{' '}
