@@ -114,6 +114,7 @@ export const BENCHMARKS: Benchmark[] = [
       },
     ],
   },
+  { name: 'linucb-drift', args: [], checkArgs: null, targets: [] },
   {
     name: 'pca',
     args: [],
