@@ -32,7 +32,7 @@ import { ScrobbleRepository } from './db/scrobbles'
 import { ExclusionRepository } from './db/exclusions'
 import { exclusionKey, type Exclusion, type ExclusionRule } from '../shared/exclusions'
 import { Scrobbler } from './scrobble/scrobbler'
-import { LastfmClient } from './scrobble/lastfm'
+import { LastfmConnection } from './scrobble/lastfm-connect'
 import { APP_VERSION } from '../shared/version'
 import { PlaylistService } from './playlists/service'
 import { TOP_PLAYLIST_ID, TOP_PLAYLIST_SIZE, type Playlist } from '../shared/playlists'
@@ -121,7 +121,7 @@ export class Engine {
   private readonly exclusions: ExclusionRepository
   private readonly playlists: PlaylistService
   /** The Last.fm request token between Connect and Finish. */
-  private lastfmToken: string | null = null
+  private readonly lastfm: LastfmConnection
   /** Picks the auto-queue's songs and re-ranks the waiting ones. */
   private readonly autoPicker: AutoPicker
   /** Learns from new events and re-ranks the waiting auto-picks, once per burst of events. */
@@ -147,6 +147,7 @@ export class Engine {
     this.events = new EventLog(this.db)
     this.queue = new QueueStore(this.db)
     this.settings = new SettingsStore(this.db)
+    this.lastfm = new LastfmConnection(this.settings)
     this.embeddings = new EmbeddingStore(this.db)
     this.metrics = new MetricStore(this.db)
     this.exclusions = new ExclusionRepository(this.db, this.events)
@@ -812,32 +813,9 @@ export class Engine {
       return importPlaylist(this.playlists, request, roots)
     },
     scrobblingStatus: () => this.scrobbler.status(),
-    connectLastfm: async ({ apiKey, apiSecret }) => {
-      const current = this.settings.get().scrobbling.lastfm
-      const client = new LastfmClient(current.url, apiKey.trim(), apiSecret.trim(), '')
-      const request = await client.requestToken()
-      if ('error' in request) throw new UserError(request.error)
-      this.settings.update('scrobbling', {
-        lastfm: { ...current, apiKey: apiKey.trim(), apiSecret: apiSecret.trim() },
-      })
-      this.lastfmToken = request.token
-      return { page: request.page }
-    },
+    connectLastfm: ({ apiKey, apiSecret }) => this.lastfm.connect(apiKey, apiSecret),
     finishLastfm: async () => {
-      const current = this.settings.get().scrobbling.lastfm
-      if (this.lastfmToken === null) {
-        throw new UserError(
-          'Press Connect first, then allow Attune on the Last.fm page.',
-          'conflict',
-        )
-      }
-      const client = new LastfmClient(current.url, current.apiKey, current.apiSecret, '')
-      const session = await client.session(this.lastfmToken)
-      if ('error' in session) throw new UserError(session.error, 'conflict')
-      this.lastfmToken = null
-      const next = this.settings.update('scrobbling', {
-        lastfm: { ...current, enabled: true, sessionKey: session.key, user: session.user },
-      })
+      const next = await this.lastfm.finish()
       this.scrobbler.settingsChanged()
       this.emit('settingsChanged', next)
       return this.scrobbler.status()
