@@ -49,9 +49,14 @@ export const VARIANTS: Record<string, Variant> = {
   'pca-64': { name: 'pca-64', settings: { model: { pcaDims: 64 } } },
   'lambda-0.3': { name: 'lambda-0.3', settings: { model: { lambda: 0.3 } } },
   'lambda-3': { name: 'lambda-3', settings: { model: { lambda: 3 } } },
+  // Tag context (off by default since the radio's end-to-end test, docs/learning.md).
+  tags: { name: 'tags', settings: { model: { useTags: true } } },
   'no-tags': { name: 'no-tags', settings: { model: { useTags: false } } },
-  'tags-weight-0.25': { name: 'tags-weight-0.25', settings: { model: { tagWeight: 0.25 } } },
-  'tags-weight-1': { name: 'tags-weight-1', settings: { model: { tagWeight: 1 } } },
+  'tags-weight-0.25': {
+    name: 'tags-weight-0.25',
+    settings: { model: { useTags: true, tagWeight: 0.25 } },
+  },
+  'tags-weight-1': { name: 'tags-weight-1', settings: { model: { useTags: true, tagWeight: 1 } } },
   'no-artist-spacing': { name: 'no-artist-spacing', settings: { autoQueue: { artistSpacing: 0 } } },
   'skips-weight-1': {
     name: 'skips-weight-1',
