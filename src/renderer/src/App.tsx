@@ -116,7 +116,13 @@ export function App({
   const searchInput = useRef<HTMLInputElement>(null)
   // Docked beside the content in a wide window; below 1200 px a drawer, closed at first.
   const [queueOpen, setQueueOpen] = useState(() => window.innerWidth >= QUEUE_DOCK_WIDTH)
-  const [menu, setMenu] = useState<{ track: Track; x: number; y: number } | null>(null)
+  /** The song menu: the song it was opened on, and the songs it acts on (a selection). */
+  const [menu, setMenu] = useState<{
+    track: Track
+    tracks: readonly Track[]
+    x: number
+    y: number
+  } | null>(null)
   const labelsRef = useRef(labels)
   const [notice, setNotice] = useState<Notice | null>(null)
   const noticeCount = useRef(0)
@@ -453,7 +459,17 @@ export function App({
   )
   const playList = useCallback((tracks: Track[]) => player.playList(tracks), [player])
   const playTrack = useCallback((track: Track) => player.playTracksNow([track]), [player])
-  const openMenu = useCallback((track: Track, x: number, y: number) => setMenu({ track, x, y }), [])
+  const openMenu = useCallback(
+    (track: Track, x: number, y: number, tracks: readonly Track[] = [track]) =>
+      setMenu({ track, tracks, x, y }),
+    [],
+  )
+  /** "Add to playlist…" for an album's or an artist's songs. */
+  const addGroupToPlaylist = useCallback(
+    (tracks: Track[], name: string) =>
+      setPlaylistDialog({ title: `Add ${name} to a playlist`, tracks, existing: true }),
+    [],
+  )
   const closeMenu = useCallback(() => setMenu(null), [])
   const closeHelp = useCallback(() => setHelpOpen(false), [])
 
@@ -518,6 +534,22 @@ export function App({
     },
     [bridge, showNotice, stopRadio],
   )
+
+  /** The menu of two or more selected songs: it acts on them all, in the table's order. */
+  const selectionItems = (tracks: readonly Track[]): MenuItem[] => {
+    const songs = `${tracks.length} songs`
+    const list = [...tracks]
+    return [
+      { label: `Play ${songs} now`, onSelect: () => player.playTracksNow(list) },
+      { label: `Play ${songs} next`, onSelect: () => player.playTracksNext(list) },
+      { label: `Add ${songs} to queue`, onSelect: () => player.addTracks(list) },
+      {
+        label: `Add ${songs} to playlist…`,
+        onSelect: () =>
+          setPlaylistDialog({ title: `Add ${songs} to a playlist`, tracks: list, existing: true }),
+      },
+    ]
+  }
 
   const menuItems = (track: Track): MenuItem[] => {
     const albumArtist = track.albumArtist ?? track.artist
@@ -761,6 +793,7 @@ export function App({
               onPlay={playList}
               onQueue={(tracks) => player.addTracks(tracks)}
               onStartRadio={startRadio}
+              onAddToPlaylist={addGroupToPlaylist}
             />
           ) : view === 'discover' || view === 'rediscover' ? (
             <DiscoverView
@@ -817,8 +850,8 @@ export function App({
         <ContextMenu
           x={menu.x}
           y={menu.y}
-          title={trackTitle(menu.track)}
-          items={menuItems(menu.track)}
+          title={menu.tracks.length > 1 ? `${menu.tracks.length} songs` : trackTitle(menu.track)}
+          items={menu.tracks.length > 1 ? selectionItems(menu.tracks) : menuItems(menu.track)}
           onClose={closeMenu}
         />
       ) : null}

@@ -30,6 +30,8 @@ export interface GroupedViewProps {
   onQueue: (tracks: Track[]) => void
   /** "Start radio" from an album or an artist. */
   onStartRadio?: ((seed: RadioSeed) => void) | undefined
+  /** "Add to playlist…" with the album's or artist's songs (`name` says which, in words). */
+  onAddToPlaylist?: ((tracks: Track[], name: string) => void) | undefined
 }
 
 /** Where the listener is: the top list, then an artist, then an album. */
@@ -43,6 +45,7 @@ export function GroupedView({
   onPlay,
   onQueue,
   onStartRadio,
+  onAddToPlaylist,
 }: GroupedViewProps) {
   const [trail, setTrail] = useState<{ by: string; search: string; steps: Step[] }>({
     by,
@@ -129,6 +132,7 @@ export function GroupedView({
               onPlay={onPlay}
               onQueue={onQueue}
               onStartRadio={onStartRadio}
+              onAddToPlaylist={onAddToPlaylist}
             />
             <AlbumGrid
               bridge={bridge}
@@ -148,6 +152,7 @@ export function GroupedView({
             onPlay={onPlay}
             onQueue={onQueue}
             onStartRadio={onStartRadio}
+            onAddToPlaylist={onAddToPlaylist}
           />
         ) : null,
       )}
@@ -422,6 +427,7 @@ interface GroupActionsProps {
   onPlay: (tracks: Track[]) => void
   onQueue: (tracks: Track[]) => void
   onStartRadio?: ((seed: RadioSeed) => void) | undefined
+  onAddToPlaylist?: ((tracks: Track[], name: string) => void) | undefined
   /** Tracks already loaded (the album view has them); else they are fetched on a click. */
   tracks?: Track[]
   children?: ReactNode
@@ -478,6 +484,14 @@ function GroupActions(props: GroupActionsProps) {
               Start radio
             </button>
           ) : null}
+          {props.onAddToPlaylist ? (
+            <button
+              onClick={() => withTracks((t) => props.onAddToPlaylist?.(t, props.heading))}
+              disabled={tracks?.length === 0}
+            >
+              Add to playlist…
+            </button>
+          ) : null}
         </div>
         {error ? <p className="inline-error">{error}</p> : null}
         {cut ? <p className="group-cut">{cut}</p> : null}
@@ -493,6 +507,7 @@ interface AlbumTracksProps {
   onPlay: (tracks: Track[]) => void
   onQueue: (tracks: Track[]) => void
   onStartRadio?: ((seed: RadioSeed) => void) | undefined
+  onAddToPlaylist?: ((tracks: Track[], name: string) => void) | undefined
 }
 
 function AlbumTracks({
@@ -502,6 +517,7 @@ function AlbumTracks({
   onPlay,
   onQueue,
   onStartRadio,
+  onAddToPlaylist,
 }: AlbumTracksProps) {
   const [tracks, setTracks] = useState<Track[] | null>(null)
   const [total, setTotal] = useState(0)
@@ -537,6 +553,7 @@ function AlbumTracks({
         onPlay={onPlay}
         onQueue={onQueue}
         onStartRadio={onStartRadio}
+        onAddToPlaylist={onAddToPlaylist}
         {...(tracks ? { tracks } : {})}
       >
         <Cover bridge={bridge} coverId={album.coverId} label={`Cover of ${album.title}`} />

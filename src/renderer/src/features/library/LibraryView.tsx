@@ -1,9 +1,12 @@
 // The library table: virtualised (only the rows in view are in the DOM, at a fixed height), paged
 // from the engine, sortable by column, searchable. Marks are set from each row's icons or its
-// context menu.
+// context menu. Rows are selected with a click, Ctrl/Cmd-click (toggles) and Shift-click (a range
+// from the last row clicked); Escape clears the selection, and the menu of a selected row acts on
+// all of it.
 import {
   memo,
   type CSSProperties,
+  useCallback,
   useEffect,
   useLayoutEffect,
   useRef,
@@ -90,7 +93,11 @@ export interface LibraryViewProps {
   /** Plays the list from this row on (`index` is the row's place in the list). */
   onPlay: (track: Track, index: number) => void
   onMark: (track: Track, mark: Mark) => void
-  onContextMenu: (track: Track, x: number, y: number) => void
+  /**
+   * The row's menu. `tracks` is what it acts on: the selection in the table's order when the row
+   * is one of two or more selected, else the row's song alone.
+   */
+  onContextMenu: (track: Track, x: number, y: number, tracks: Track[]) => void
   /** Optional columns the listener hid. */
   hiddenColumns?: readonly OptionalColumn[]
   onToggleColumn?: (column: OptionalColumn) => void
@@ -103,7 +110,6 @@ export function LibraryView(props: LibraryViewProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT)
-  const [selected, setSelected] = useState<number | null>(null)
   const frame = useRef<number | null>(null)
 
   useLayoutEffect(() => {
@@ -122,10 +128,60 @@ export function LibraryView(props: LibraryViewProps) {
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(total - 1, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN)
 
-  const { ensure } = pages
+  const { ensure, rowAt } = pages
   useEffect(() => {
     if (last >= first) ensure(first, last)
   }, [ensure, first, last])
+
+  // The selected rows by their place in the list, and the row a Shift-click extends from. They
+  // belong to one search and sort (one `ensure`): another one's places mean other songs.
+  const [picked, setPicked] = useState<Selection>({ of: ensure, rows: NOTHING, anchor: null })
+  const selection = picked.of === ensure ? picked : { of: ensure, rows: NOTHING, anchor: null }
+  const selected = selection.rows
+
+  const select = (index: number, track: Track, how: SelectHow) => {
+    const { anchor } = selection
+    let rows: Map<number, Track>
+    if (how.extend && anchor !== null) {
+      // From the last row clicked to this one (rows not loaded yet are left out).
+      rows = new Map()
+      for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
+        const row = i === index ? track : rowAt(i)
+        if (row) rows.set(i, row)
+      }
+      setPicked({ of: ensure, rows, anchor })
+      return
+    }
+    rows = how.toggle ? new Map(selected) : new Map<number, Track>()
+    if (how.toggle && rows.has(index)) rows.delete(index)
+    else rows.set(index, track)
+    setPicked({ of: ensure, rows, anchor: index })
+  }
+
+  const openMenu = (index: number, track: Track, x: number, y: number) => {
+    if (selected.has(index) && selected.size >= 2) {
+      const tracks = [...selected.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t)
+      props.onContextMenu(track, x, y, tracks)
+      return
+    }
+    // A row outside the selection: the menu is that song's, and it becomes the selection.
+    setPicked({ of: ensure, rows: new Map([[index, track]]), anchor: index })
+    props.onContextMenu(track, x, y, [track])
+  }
+  // The rows get stable handlers (they are memoised) that call the latest ones.
+  const latest = useRef({ select, openMenu })
+  useLayoutEffect(() => {
+    latest.current = { select, openMenu }
+  })
+  const onSelect = useCallback(
+    (index: number, track: Track, how: SelectHow) => latest.current.select(index, track, how),
+    [],
+  )
+  const onRowMenu = useCallback(
+    (index: number, track: Track, x: number, y: number) =>
+      latest.current.openMenu(index, track, x, y),
+    [],
+  )
 
   const onScroll = (event: UIEvent<HTMLDivElement>) => {
     const top = event.currentTarget.scrollTop
@@ -147,13 +203,13 @@ export function LibraryView(props: LibraryViewProps) {
           index={index}
           track={track}
           playing={track.id === props.playingTrackId}
-          selected={track.id === selected}
+          selected={selected.has(index)}
           mark={props.labels.get(track.id) ?? null}
           unplayable={props.unplayable?.get(track.id) ?? null}
-          onSelect={setSelected}
+          onSelect={onSelect}
           onPlay={props.onPlay}
           onMark={props.onMark}
-          onContextMenu={props.onContextMenu}
+          onContextMenu={onRowMenu}
           hidden={props.hiddenColumns ?? NONE_HIDDEN}
         />
       ) : (
@@ -175,6 +231,12 @@ export function LibraryView(props: LibraryViewProps) {
       role="table"
       aria-label="Tracks"
       aria-rowcount={total + 1}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape' || selected.size === 0) return
+        // Taken before the shortcuts see it: Escape here only clears the selection.
+        event.preventDefault()
+        setPicked({ of: ensure, rows: NOTHING, anchor: null })
+      }}
       style={{ '--track-columns': gridColumns(hidden) } as CSSProperties}
     >
       <div className="table-head" role="row">
@@ -250,6 +312,21 @@ export function LibraryView(props: LibraryViewProps) {
 }
 
 const NONE_HIDDEN: readonly OptionalColumn[] = []
+const NOTHING: ReadonlyMap<number, Track> = new Map()
+
+interface SelectHow {
+  /** Ctrl or Cmd: the row goes in or out of the selection. */
+  toggle: boolean
+  /** Shift: from the last row clicked to this one. */
+  extend: boolean
+}
+
+interface Selection {
+  /** The page loader of the search and sort the places belong to. */
+  of: TrackPages['ensure']
+  rows: ReadonlyMap<number, Track>
+  anchor: number | null
+}
 
 interface TrackRowProps {
   hidden: readonly OptionalColumn[]
@@ -260,11 +337,11 @@ interface TrackRowProps {
   mark: Mark | null
   /** Why its file would not play, or null. */
   unplayable: string | null
-  onSelect: (id: number) => void
+  onSelect: (index: number, track: Track, how: SelectHow) => void
   /** Plays the list from this row on (`index` is the row's place in the list). */
   onPlay: (track: Track, index: number) => void
   onMark: (track: Track, mark: Mark) => void
-  onContextMenu: (track: Track, x: number, y: number) => void
+  onContextMenu: (index: number, track: Track, x: number, y: number) => void
 }
 
 const TrackRow = memo(function TrackRow(props: TrackRowProps) {
@@ -273,7 +350,9 @@ const TrackRow = memo(function TrackRow(props: TrackRowProps) {
   const shows = (column: OptionalColumn) => !props.hidden.includes(column)
   const openMenu = (event: MouseEvent) => {
     event.preventDefault()
-    props.onContextMenu(track, event.clientX, event.clientY)
+    // The ⋯ button's click is not a click on the row: it keeps the selection.
+    event.stopPropagation()
+    props.onContextMenu(index, track, event.clientX, event.clientY)
   }
   return (
     <div
@@ -284,7 +363,13 @@ const TrackRow = memo(function TrackRow(props: TrackRowProps) {
       data-track-id={track.id}
       className={`row${props.playing ? ' playing' : ''}${props.selected ? ' selected' : ''}${track.error ? ' failed' : ''}`}
       style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
-      onClick={() => props.onSelect(track.id)}
+      onMouseDown={(e) => {
+        // Shift-click extends the selection; it should not select the page's text as well.
+        if (e.shiftKey) e.preventDefault()
+      }}
+      onClick={(e) =>
+        props.onSelect(index, track, { toggle: e.ctrlKey || e.metaKey, extend: e.shiftKey })
+      }
       onDoubleClick={() => props.onPlay(track, index)}
       onContextMenu={openMenu}
       onKeyDown={(e) => {
