@@ -76,6 +76,7 @@ describe('the Songs table selection', () => {
       'Play 3 songs next',
       'Add 3 songs to queue',
       'Add 3 songs to playlist…',
+      'Start radio from 3 songs',
     ])
     fireEvent.click(within(menu).getByRole('menuitemcheckbox', { name: 'Add 3 songs to queue' }))
     await waitFor(() =>
@@ -120,6 +121,25 @@ describe('the Songs table selection', () => {
       expect.arrayContaining([idOf(5), idOf(6), idOf(7)]),
     )
   })
+
+  it('starts a radio from a selection', async () => {
+    const bridge = new FakeBridge({ tracks: 10 })
+    renderApp(bridge)
+    await screen.findAllByTestId('track-row')
+    fireEvent.click(rows()[3]!)
+    fireEvent.click(rows()[1]!, { ctrlKey: true })
+    fireEvent.contextMenu(rows()[3]!)
+    fireEvent.click(
+      within(await screen.findByRole('menu')).getByRole('menuitemcheckbox', {
+        name: 'Start radio from 2 songs',
+      }),
+    )
+    await waitFor(() =>
+      expect(bridge.calls.find((c) => c.name === 'startRadio')?.args).toEqual({
+        seed: { kind: 'tracks', trackIds: [idOf(1), idOf(3)], name: 'the 2 songs you picked' },
+      }),
+    )
+  })
 })
 
 describe('albums and artists', () => {
@@ -139,5 +159,24 @@ describe('albums and artists', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'New playlist' }))
     await screen.findByText(/as the playlist Whole album\.$/)
     expect(bridge.playlists[0]!.trackIds).toHaveLength(tracks.length)
+  })
+
+  it('add an artist’s songs to a playlist', async () => {
+    const bridge = new FakeBridge({ tracks: 10 })
+    renderApp(bridge)
+    fireEvent.click(screen.getByRole('button', { name: 'Artists' }))
+    const artist = (await screen.findAllByRole('button', { name: /^Artist / }))[0]!
+    fireEvent.click(artist)
+    const name = (await screen.findByRole('heading', { level: 2 })).textContent
+    fireEvent.click(await screen.findByRole('button', { name: 'Add to playlist…' }))
+    const dialog = await screen.findByRole('dialog', { name: `Add ${name} to a playlist` })
+    fireEvent.change(await within(dialog).findByLabelText('New playlist name'), {
+      target: { value: 'Whole artist' },
+    })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'New playlist' }))
+    await screen.findByText(/as the playlist Whole artist\.$/)
+    const { tracks } = await bridge.api.listGroupTracks({ artist: name })
+    expect(tracks.length).toBeGreaterThan(0)
+    expect(bridge.playlists[0]!.trackIds).toEqual(tracks.map((t) => t.id))
   })
 })

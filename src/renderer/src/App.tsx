@@ -25,7 +25,7 @@ import { DiscoverView } from './features/discover/DiscoverView'
 import { InsightsView } from './features/insights/InsightsView'
 import { SettingsView } from './features/settings/SettingsView'
 import { RadioBanner, useRadio } from './features/radio/radio'
-import type { RadioSeed } from '../../shared/radio'
+import { MAX_SEED_SONGS, type RadioSeed } from '../../shared/radio'
 import type { Bridge } from './lib/bridge'
 import { errorText, trackTitle } from './lib/format'
 import { MARK_INFO, markNotice } from './lib/marks'
@@ -547,6 +547,16 @@ export function App({
         label: `Add ${songs} to playlist…`,
         onSelect: () =>
           setPlaylistDialog({ title: `Add ${songs} to a playlist`, tracks: list, existing: true }),
+      },
+      {
+        label: `Start radio from ${songs}`,
+        separatorBefore: true,
+        onSelect: () =>
+          startRadio({
+            kind: 'tracks',
+            trackIds: list.slice(0, MAX_SEED_SONGS).map((t) => t.id),
+            name: `the ${songs} you picked`,
+          }),
       },
     ]
   }
