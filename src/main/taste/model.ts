@@ -705,7 +705,13 @@ export class TasteModel {
       similarities === null || !options.radio
         ? undefined
         : {
-            terms: seedTerms(similarities, this.linucb.scoreAll(), mask, options.radio.weight),
+            terms: seedTerms(
+              similarities,
+              this.linucb.scoreAll(),
+              mask,
+              options.radio.weight,
+              this.linucb.rowCount > 0,
+            ),
             bestTaste: { values: [] as number[] },
           }
     const picks = this.linucb.topK(count, mask, bestMeans, radio)

@@ -7,9 +7,12 @@
 // the mean and standard deviation of c over the songs that may be picked now, σ_u the standard
 // deviation of their taste scores: the closeness is standardised and put on the taste score's own
 // scale, so w (the listener's control, 0.25 "wander" … 4 "close to the seed") means the same at
-// any point of learning. Before anything is learned every song has the same taste score (σ_u = 0):
-// then σ_u counts as 1 (a spread below 1e-6 of their size is rounding) and the seed alone
-// orders the songs.
+// any point of learning. Before anything is learned the taste scores are the exploration bonus
+// alone, which says nothing of taste: with the sound alone every song has the same one (σ_u = 0),
+// but with tag context a song's vector length, and so its bonus, depends on its tags (σ_u ≈ 0.01).
+// Then σ_u counts as 1 (as it does for a spread below 1e-6 of their size, rounding) and the seed
+// alone orders the songs; scaled by that spread instead, the seed term was ~0.01, the bonus
+// differences outranked it, and a radio's first picks were not close to its seed.
 
 /**
  * A spread of the taste scores below this (relative to their size) is rounding, not learning:
@@ -61,13 +64,15 @@ export function seedSimilarities(
 /**
  * The seed term of every song, w · σ_u · (c_i − c̄) / σ_c, with the statistics taken over the
  * songs `mask` allows (non-zero); 0 for the others, and for all when the closeness does not vary.
- * `taste` are the songs' taste scores u_i.
+ * `taste` are the songs' taste scores u_i; `learned` is false while the model has no reaction yet
+ * (the taste scores are then the exploration bonus alone and their spread counts as 1).
  */
 export function seedTerms(
   similarities: Float64Array,
   taste: ArrayLike<number>,
   mask: Uint8Array,
   weight: number,
+  learned = true,
 ): Float64Array {
   const n = similarities.length
   const terms = new Float64Array(n)
@@ -94,8 +99,8 @@ export function seedTerms(
   const uStd = Math.sqrt(uVar / count)
   if (!(cStd > 1e-12)) return terms
   // Before anything is learned the taste scores differ only by float32 rounding (~1e-8).
-  const learned = uStd > TASTE_SPREAD_FLOOR * Math.max(1, Math.abs(uMean))
-  const scale = (weight * (learned ? uStd : 1)) / cStd
+  const spread = learned && uStd > TASTE_SPREAD_FLOOR * Math.max(1, Math.abs(uMean))
+  const scale = (weight * (spread ? uStd : 1)) / cStd
   for (let i = 0; i < n; i++) {
     if (mask[i] !== 0) terms[i] = scale * ((similarities[i] as number) - cMean)
   }

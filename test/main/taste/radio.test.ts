@@ -80,6 +80,30 @@ describe('the seed term', () => {
     expect(rounded[0]).toBeCloseTo(2 * 0.5 * Math.sqrt(6), 9)
   })
 
+  it('orders by the seed alone before anything is learned, though tags make the bonus differ', () => {
+    // With tag context a song's vector length depends on its tags, so before any reaction the
+    // taste scores (the exploration bonus alone) differ by ~0.02: that is not taste, and the spread
+    // still counts as 1 (scaled by it, the term would be ~0.01 and the bonus would decide).
+    const cold = seedTerms(
+      Float64Array.from([1, 0, 0.5]),
+      Float64Array.from([0.75, 0.77, 0.75]),
+      Uint8Array.from([1, 1, 1]),
+      2,
+      false,
+    )
+    expect(cold[0]).toBeCloseTo(2 * 0.5 * Math.sqrt(6), 9)
+    expect(cold[1]).toBeCloseTo(-2 * 0.5 * Math.sqrt(6), 9)
+    // Once something is learned the same scores' spread (0.00943) is the taste's scale.
+    const learned = seedTerms(
+      Float64Array.from([1, 0, 0.5]),
+      Float64Array.from([0.75, 0.77, 0.75]),
+      Uint8Array.from([1, 1, 1]),
+      2,
+      true,
+    )
+    expect(learned[0]).toBeCloseTo(((2 * (0.02 * Math.SQRT2)) / 3) * 0.5 * Math.sqrt(6), 9)
+  })
+
   it('is 0 for every song when all are equally close to the seed, or none may be picked', () => {
     const same = seedTerms(
       Float64Array.from([0.3, 0.3]),
