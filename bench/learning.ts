@@ -49,7 +49,7 @@ export const VARIANTS: Record<string, Variant> = {
   'pca-64': { name: 'pca-64', settings: { model: { pcaDims: 64 } } },
   'lambda-0.3': { name: 'lambda-0.3', settings: { model: { lambda: 0.3 } } },
   'lambda-3': { name: 'lambda-3', settings: { model: { lambda: 3 } } },
-  // Tag context (off by default since the radio's end-to-end test, docs/learning.md).
+  // Tag context (on by default, docs/learning.md).
   tags: { name: 'tags', settings: { model: { useTags: true } } },
   'no-tags': { name: 'no-tags', settings: { model: { useTags: false } } },
   'tags-weight-0.25': {

@@ -115,7 +115,7 @@ export const DEFAULT_SETTINGS: Settings = {
     lambda: 1,
     forgettingWindow: null,
     paused: false,
-    useTags: false,
+    useTags: true,
     tagWeight: 0.5,
   },
   exploration: { alpha: 0.5, temperature: 0.1, topN: 10, rediscoverAfterDays: 30 },

@@ -65,8 +65,8 @@ describe('changing the PCA dimensions', () => {
     await engine.handlers.setMark({ trackId: rejected, mark: 'not_for_me' })
 
     const before = await engine.handlers.getInsights(undefined)
-    // Default 64 dimensions, limited by N − 1 = 15 songs' worth of variance (tags are off by
-    // default; with them on the sound would have half).
+    // Default 64 dimensions, 32 of them for the sound (the tags take the other half), limited by
+    // N − 1 = 15 songs' worth of variance.
     expect(before?.k).toBe(15)
     expect(before?.rows).toBe(3)
     const explainedBefore = await explainEach([loved, liked, rejected])
@@ -81,8 +81,9 @@ describe('changing the PCA dimensions', () => {
     const picks = await engine.handlers.recommend({ n: 5 })
     expect(picks).toHaveLength(5)
     const after = await engine.handlers.getInsights(undefined)
-    expect(after?.k).toBe(8)
-    expect(after?.explainedVariance).toHaveLength(8)
+    // 8 dimensions: 4 for the sound (the PCA's k), 4 for the tags.
+    expect(after?.k).toBe(4)
+    expect(after?.explainedVariance).toHaveLength(4)
     expect(after?.inputDims).toBe(EXTRACTOR.dims)
     expect(after?.rows).toBe(before?.rows)
     expect(after?.labels).toEqual(before?.labels)

@@ -168,16 +168,12 @@ describe('settings: taste model', () => {
     )
   })
 
-  it('turns tags on, changes their weight, refuses a weight above 4 in words, and turns them off', async () => {
+  it('uses tags by default, changes their weight, refuses a weight above 4 in words, and turns them off', async () => {
     const { bridge } = renderSettings()
     const card = await modelCard()
     const tags = card.getByRole<HTMLInputElement>('checkbox', { name: 'Use tags' })
     const weight = card.getByRole<HTMLInputElement>('spinbutton', { name: 'Weight of tags' })
-    expect(tags.checked).toBe(false)
-    expect(weight.disabled).toBe(true)
-    fireEvent.click(tags)
-    await waitFor(() => expect(bridge.settings.model.useTags).toBe(true))
-    await waitFor(() => expect(weight.disabled).toBe(false))
+    expect(tags.checked).toBe(true)
     expect(weight.value).toBe('0.5')
     typeAndLeave(weight, '5')
     expect((await card.findByRole('alert')).textContent).toMatch(/^Weight of tags: /)
@@ -186,7 +182,6 @@ describe('settings: taste model', () => {
     fireEvent.click(tags)
     await waitFor(() => expect(bridge.settings.model.useTags).toBe(false))
     expect(bridge.callsOf('updateSettings')).toEqual([
-      { section: 'model', patch: { useTags: true } },
       { section: 'model', patch: { tagWeight: 1 } },
       { section: 'model', patch: { useTags: false } },
     ])

@@ -63,12 +63,7 @@ function seedLibrary(analysed: number, forgettingWindow: number | null = null): 
     }
   })()
   storeVectors(1, analysed)
-  new SettingsStore(db).update('model', {
-    space: SPACE,
-    pcaDims: 6,
-    forgettingWindow,
-    useTags: true,
-  })
+  new SettingsStore(db).update('model', { space: SPACE, pcaDims: 6, forgettingWindow })
 }
 
 /** Stores the vectors of tracks first…last (as an analysis or import batch would). */

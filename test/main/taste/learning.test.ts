@@ -79,14 +79,12 @@ describe('learning from feedback over many hidden tastes (bench/learning-sim.ts)
     expect(tastes.length).toBeGreaterThanOrEqual(5)
     const runs: RunResult[] = []
     const audioOnly: RunResult[] = []
-    // The tags are off by default (docs/learning.md: they crowd a radio's short-list with one
-    // artist); the listeners are served with them on, and again with the default (the sound alone).
-    const withTags = { name: 'tags', settings: { model: { useTags: true } } }
+    const withoutTags = { name: 'no-tags', settings: { model: { useTags: false } } }
     for (const taste of tastes) {
-      runs.push(await runEngine(library, taste, 1, withTags, temp.dir))
+      runs.push(await runEngine(library, taste, 1, { name: 'default' }, temp.dir))
       runs.push(runBaseline('random', library, taste, 1))
       runs.push(runBaseline('centroid', library, taste, 1))
-      audioOnly.push(await runEngine(library, taste, 1, { name: 'default' }, temp.dir))
+      audioOnly.push(await runEngine(library, taste, 1, withoutTags, temp.dir))
     }
     const summaries = tastes.map((t) => summariseTaste(library, t, runs))
     const med = (
@@ -110,7 +108,7 @@ describe('learning from feedback over many hidden tastes (bench/learning-sim.ts)
     // "Not for me" steers away from the style: it comes back within 3 picks after 33 % of the
     // marks (random 65 %, centroid 46 %; 35 % without tags).
     expect(med('attune', 'cameBack')).toBeLessThanOrEqual(med('random', 'cameBack') - 0.1)
-    // Tag context: the mean over the tastes of hits / what was left is above the
+    // Tag context (on by default): the mean over the tastes of hits / what was left is above the
     // same listeners served on the sound alone (measured 0.562 against 0.512; the corpus files
     // are mostly untagged, so the folder names stand in). Equal would mean the tags did nothing.
     expect(meanShare(runs, 'attune')).toBeGreaterThan(meanShare(audioOnly, 'attune'))

@@ -89,7 +89,7 @@ describe('TasteService (a real worker on a real SQLite file)', () => {
     expect(service.status).toMatchObject({
       space: SPACE,
       tracks: 30,
-      k: 4,
+      k: 2, // 4 model dimensions: 2 for the sound, 2 for the tags (on by default)
       rows: 0,
       source: 'replay',
     })
@@ -143,7 +143,8 @@ describe('TasteService (a real worker on a real SQLite file)', () => {
     new SettingsStore(db).update('model', { pcaDims: 3 })
     const after = await service.update()
     expect(after.key).not.toBe(before)
-    expect(after).toMatchObject({ source: 'replay', k: 3, rows: 1, appliedEvents: 1 })
+    // 3 model dimensions: 2 for the sound, 1 for the tags.
+    expect(after).toMatchObject({ source: 'replay', k: 2, rows: 1, appliedEvents: 1 })
   })
 
   it('leaves out songs queued or started within the replay window', async () => {
