@@ -2,7 +2,7 @@
 // Selecting songs in the Songs table against the fake bridge: Ctrl/Cmd-click toggles a row,
 // Shift-click extends from the last row clicked, Escape clears, and the menu of a selected row
 // acts on the whole selection (play, queue, a new playlist). Albums and artists add to a playlist.
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeBridge } from './fake-bridge'
 import { renderApp } from './render-app'
@@ -140,6 +140,43 @@ describe('the Songs table selection', () => {
       }),
     )
   })
+})
+
+describe('a Shift range past rows not loaded yet', () => {
+  it('reads them, and the menu acts on every song of the range', async () => {
+    const bridge = new FakeBridge({ tracks: 1000 })
+    const { player } = renderApp(bridge)
+    await screen.findAllByTestId('track-row')
+    fireEvent.click(rows()[0]!)
+    // A jump down the scrollbar: pages 1 and 2 (rows 200-599) are never shown.
+    const scroller = screen.getByTestId('library-scroller')
+    scroller.scrollTop = 650 * 34
+    fireEvent.scroll(scroller)
+    const row = (place: number) =>
+      rows().find((r) => r.getAttribute('aria-rowindex') === String(place + 2))
+    await waitFor(() => expect(row(650)).toBeTruthy())
+    expect(bridge.callsOf('listTracks').some((c) => c?.offset === 400)).toBe(false)
+    fireEvent.click(row(650)!, { shiftKey: true })
+    expect(row(645)!.getAttribute('aria-selected')).toBe('true')
+    expect(row(655)!.getAttribute('aria-selected')).toBe('false')
+    // The rows between are asked for at once; the menu, opened once they came, counts them all.
+    await waitFor(() =>
+      expect(bridge.callsOf('listTracks').filter((c) => c?.offset === 400)).toHaveLength(1),
+    )
+    await act(() => new Promise((done) => setTimeout(done, 50)))
+    fireEvent.contextMenu(row(650)!)
+    fireEvent.click(
+      within(await screen.findByRole('menu')).getByRole('menuitemcheckbox', {
+        name: 'Add 651 songs to queue',
+      }),
+    )
+    const { tracks } = await bridge.api.listTracks({ sort: 'album', offset: 0, limit: 651 })
+    await waitFor(() =>
+      expect(player.getSnapshot().queue.items.map((i) => i.entry.trackId)).toEqual(
+        tracks.map((t) => t.id),
+      ),
+    )
+  }, 20_000)
 })
 
 describe('albums and artists', () => {

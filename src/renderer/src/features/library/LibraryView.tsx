@@ -141,18 +141,18 @@ export function LibraryView(props: LibraryViewProps) {
 
   const select = (index: number, track: Track, how: SelectHow) => {
     const { anchor } = selection
-    let rows: Map<number, Track>
+    let rows: Map<number, Track | null>
     if (how.extend && anchor !== null) {
-      // From the last row clicked to this one (rows not loaded yet are left out).
+      // From the last row clicked to this one. Rows not loaded yet (a jump down the scrollbar)
+      // are asked for now, and read when the menu opens.
+      const [from, to] = [Math.min(anchor, index), Math.max(anchor, index)]
       rows = new Map()
-      for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
-        const row = i === index ? track : rowAt(i)
-        if (row) rows.set(i, row)
-      }
+      for (let i = from; i <= to; i++) rows.set(i, i === index ? track : (rowAt(i) ?? null))
+      ensure(from, to)
       setPicked({ of: ensure, rows, anchor })
       return
     }
-    rows = how.toggle ? new Map(selected) : new Map<number, Track>()
+    rows = how.toggle ? new Map(selected) : new Map<number, Track | null>()
     if (how.toggle && rows.has(index)) rows.delete(index)
     else rows.set(index, track)
     setPicked({ of: ensure, rows, anchor: index })
@@ -160,7 +160,9 @@ export function LibraryView(props: LibraryViewProps) {
 
   const openMenu = (index: number, track: Track, x: number, y: number) => {
     if (selected.has(index) && selected.size >= 2) {
-      const tracks = [...selected.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t)
+      const tracks = [...selected.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .flatMap(([i, t]) => t ?? rowAt(i) ?? [])
       props.onContextMenu(track, x, y, tracks)
       return
     }
@@ -312,7 +314,7 @@ export function LibraryView(props: LibraryViewProps) {
 }
 
 const NONE_HIDDEN: readonly OptionalColumn[] = []
-const NOTHING: ReadonlyMap<number, Track> = new Map()
+const NOTHING: ReadonlyMap<number, Track | null> = new Map()
 
 interface SelectHow {
   /** Ctrl or Cmd: the row goes in or out of the selection. */
@@ -324,7 +326,8 @@ interface SelectHow {
 interface Selection {
   /** The page loader of the search and sort the places belong to. */
   of: TrackPages['ensure']
-  rows: ReadonlyMap<number, Track>
+  /** null: a row of a Shift range not loaded when it was selected. */
+  rows: ReadonlyMap<number, Track | null>
   anchor: number | null
 }
 
