@@ -50,8 +50,10 @@ export interface TasteStatus {
   key: string
   space: string
   tracks: number
-  /** PCA dimensions in use. */
+  /** PCA dimensions in use (the sound's part of each song's vector). */
   k: number
+  /** Each song's vector in the model: the k sound dimensions and the tag dimensions. */
+  width: number
   rows: number
   lastEventId: number
   /** How the model was last (re)built. */
@@ -747,6 +749,7 @@ export class TasteCore {
       space: learner.model.space,
       tracks: learner.model.trackIds.length,
       k: learner.model.k,
+      width: learner.model.width,
       rows: learner.model.rowCount,
       lastEventId: learner.lastEventId,
       source: this.source,
