@@ -80,6 +80,9 @@ describe('Settings in two levels, end to end', () => {
   it('keeps the model’s numbers under Advanced, and saves them too', async () => {
     await session.page.getByRole('tab', { name: 'Advanced' }).click()
     const advanced = session.page.getByRole('tabpanel', { name: 'Advanced' })
+    // The tab renders after the click's state update: wait for it before counting its controls
+    // (count() does not wait, and read too early it found none in one CI run).
+    await advanced.getByRole('spinbutton', { name: 'Temperature' }).waitFor()
     for (const name of ['Temperature', 'PCA dimensions', 'Caution (λ)', 'Like reward'])
       expect(await advanced.getByRole('spinbutton', { name }).count(), name).toBe(1)
     expect(await advanced.getByRole('button', { name: 'Reset model' }).count()).toBe(1)
