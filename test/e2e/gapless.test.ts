@@ -86,7 +86,10 @@ describe('the change from one song to the next', () => {
         `(${recording.longestSilence} samples at ${recording.sampleRate} Hz; ` +
         `${recording.lost} samples of the recording never rendered)`,
     )
-    expect(gapMs).toBeLessThan(5)
+    // A count of silent samples on the audio clock, not a stopwatch: the 5 ms of the issue is
+    // 5 ms worth of samples at the context's rate, whatever the machine's load (samples the
+    // audio thread failed to render are counted apart, as `lost`).
+    expect(recording.longestSilence).toBeLessThan(recording.sampleRate * 0.005)
     // Both songs were recorded: the low tone first, the high one after, never both at once.
     const { windows } = recording
     expect(windows[0]!.low).toBeGreaterThan(0.3)
