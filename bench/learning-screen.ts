@@ -6,11 +6,15 @@
  * measured through the engine by bench/learning.ts; the figures of the two differ by the noise of
  * the draws (the engine's pick draws use other random streams).
  *
- *   node bin/run-ts.js bench/learning-screen.ts [--library corpus|fixtures] [--seeds 20] [--first-seed 1] [--lever A,B]
+ *   node bin/run-ts.js bench/learning-screen.ts [--library corpus|fixtures] [--seeds 20] [--first-seed 1] [--lever A,B] [--vectors FILE]
+ *
+ * --vectors FILE: every song's vector from FILE (JSON, { "<path>": [numbers…] }, as written by
+ * `bench/embedding-probe.ts --export SET --out FILE`) instead of the analysed database's, to see
+ * what a candidate feature set does to learning before it is built into the extractor.
  *
  * Prints one line of medians per lever (and random and centroid), in the columns of learning.ts.
  */
-import { realpathSync } from 'node:fs'
+import { readFileSync, realpathSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { openDatabase } from '../src/main/db/database'
 import { Preprocessor } from '../src/main/taste/preprocess'
@@ -38,6 +42,7 @@ import {
   type RunResult,
   type Taste,
   type TasteSummary,
+  withVectors,
 } from './learning-sim'
 
 export interface Lever {
@@ -288,7 +293,18 @@ if (process.argv[1]?.endsWith('learning-screen.ts')) {
     { name: 'fixtures-music', root: join(shared, 'fixtures', 'music') },
   ].filter((l) => !arg('library') || l.name.startsWith(arg('library') as string))
   for (const { name, root } of libraries) {
-    const library = await analysedLibrary(name, root)
+    const analysed = await analysedLibrary(name, root)
+    const vectorsFile = arg('vectors')
+    const library = vectorsFile
+      ? withVectors(
+          analysed,
+          new Map(
+            Object.entries(
+              JSON.parse(readFileSync(vectorsFile, 'utf8')) as Record<string, number[]>,
+            ),
+          ),
+        )
+      : analysed
     const tags = tagsOf(library)
     const tastes = tastesOf(library)
     console.log(

@@ -174,6 +174,23 @@ function loadLibrary(name: string, dbPath: string, labels: Map<string, string>):
   }
 }
 
+/**
+ * The library with every song's vector replaced by the one `byPath` gives for its path (standardised
+ * as loadLibrary does), to measure a candidate feature set; a song without one is an error.
+ */
+export function withVectors(
+  library: AnalysedLibrary,
+  byPath: ReadonlyMap<string, ArrayLike<number>>,
+): AnalysedLibrary {
+  const raw = new Map<number, Float32Array>()
+  for (const track of library.tracks) {
+    const vector = byPath.get(track.path)
+    if (!vector) throw new Error(`no vector for ${track.path}`)
+    raw.set(track.id, Float32Array.from(vector))
+  }
+  return { ...library, vectors: standardise(raw) }
+}
+
 function standardise(raw: Map<number, Float32Array>): Map<number, Float64Array> {
   const rows = [...raw.values()]
   const d = rows[0]?.length ?? 0
