@@ -762,6 +762,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '1,11,21' },
     repeats: { type: 'string', default: '10' },
     export: { type: 'string' },
+    oracle: { type: 'string' },
     out: { type: 'string' },
   },
 })
@@ -786,7 +787,17 @@ if (values.export) {
   const make = candidate(values.export)
   const out: Record<string, number[]> = {}
   for (const library of libraries)
-    items.get(library)!.forEach((item, i) => (out[item.path] = make(frames.get(library)![i]!)))
+    items.get(library)!.forEach((item, i) => {
+      const vector = make(frames.get(library)![i]!)
+      // --oracle W: W copies of a one-hot of the excerpt's own label appended (a ceiling: what the
+      // screen reaches when the sound separates the styles perfectly).
+      if (values.oracle) {
+        const labels = [...new Set(items.get(library)!.map((x) => x.label))].sort()
+        for (let copy = 0; copy < Number(values.oracle); copy++)
+          for (const label of labels) vector.push(label === item.label ? 1 : 0)
+      }
+      out[item.path] = vector
+    })
   writeFileSync(values.out ?? `${values.export}.json`, JSON.stringify(out))
   console.error(
     `wrote ${Object.keys(out).length} vectors of ${values.export} to ${values.out ?? `${values.export}.json`}`,
