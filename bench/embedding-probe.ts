@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { decodeForAnalysis, decodeToMono } from '../src/main/analysis/decode'
-import { analyseWindows } from '../src/main/analysis/features'
+import { analyseWindows, getTables } from '../src/main/analysis/features'
 import { FEATURES } from '../src/main/analysis/feature-names'
 import {
   accuracyOf,
@@ -86,48 +86,7 @@ function libraryItems(name: string): Item[] {
 
 // --- frame data -----------------------------------------------------------------------------
 
-const hann = Float32Array.from(
-  { length: FRAME },
-  (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / FRAME),
-)
-const melFilters: { start: number; weights: Float64Array }[] = (() => {
-  const toMel = (hz: number): number => 2595 * Math.log10(1 + hz / 700)
-  const fromMel = (mel: number): number => 700 * (10 ** (mel / 2595) - 1)
-  const low = toMel(20)
-  const high = toMel(ANALYSIS_SAMPLE_RATE / 2)
-  const edges = Array.from({ length: MEL + 2 }, (_, i) =>
-    fromMel(low + ((high - low) * i) / (MEL + 1)),
-  )
-  return Array.from({ length: MEL }, (_, band) => {
-    const [left, centre, right] = [edges[band]!, edges[band + 1]!, edges[band + 2]!]
-    const weights: number[] = []
-    let start = -1
-    for (let bin = 0; bin < BINS; bin++) {
-      const hz = (bin * ANALYSIS_SAMPLE_RATE) / FRAME
-      const w =
-        hz <= left || hz >= right
-          ? 0
-          : hz <= centre
-            ? (hz - left) / (centre - left)
-            : (right - hz) / (right - centre)
-      if (w > 0) {
-        if (start < 0) start = bin
-        weights.push(w)
-      }
-    }
-    if (start < 0) {
-      start = Math.round((centre * FRAME) / ANALYSIS_SAMPLE_RATE)
-      weights.push(1)
-    }
-    return { start, weights: Float64Array.from(weights) }
-  })
-})()
-const chromaClass = Int8Array.from({ length: BINS }, (_, bin) => {
-  const hz = (bin * ANALYSIS_SAMPLE_RATE) / FRAME
-  if (bin === 0 || hz < 100 || hz > 5000) return -1
-  const semitones = Math.round(12 * Math.log2(hz / 440))
-  return (((semitones + 9) % 12) + 12) % 12
-})
+const { window: hann, mel: melFilters, chromaClass } = getTables()
 
 function frameData(windows: Float32Array[]): Frames {
   const fft = new RealFft(FRAME)
@@ -193,7 +152,7 @@ function cacheDir(): string {
   return dir
 }
 
-const CACHE_VERSION = 1
+const CACHE_VERSION = 2
 /** PROBE_WHOLE=1: each excerpt decoded and analysed whole (not the extractor's windows), to see what the window costs. */
 const WHOLE = process.env.PROBE_WHOLE === '1'
 
@@ -562,6 +521,26 @@ const LOG_MORE = new Set(
 )
 const NAMED = (name: string): number => FEATURES.findIndex((f) => f.name === name)
 
+/** Modulation rate bins (Hz) of the mod8 blocks. */
+const RATES_8: [number, number][] = [
+  [0.5, 1],
+  [1, 2],
+  [2, 3],
+  [3, 4],
+  [4, 6],
+  [6, 8],
+  [8, 12],
+]
+
+/** Modulation rate bins (Hz) of the mod12 blocks. */
+const RATES_12: [number, number][] = [
+  [0.3, 1],
+  [1, 2],
+  [2, 4],
+  [4, 7],
+  [7, 10],
+]
+
 const blocks: Record<string, Candidate> = {
   v4logmore: (fr) =>
     Array.from(fr.v4, (v, i) => (LOG_MORE.has(i) ? Math.log(Math.max(1e-4, v)) : v)),
@@ -606,38 +585,8 @@ const blocks: Record<string, Candidate> = {
     const kept = keptFrames(fr)
     return Array.from({ length: MEL }, (_, b) => meanStdOf(fr.mel, MEL, b, kept)[1])
   },
-  mod8: (fr) =>
-    modulation(
-      fr,
-      8,
-      [
-        [0.5, 1],
-        [1, 2],
-        [2, 3],
-        [3, 4],
-        [4, 6],
-        [6, 8],
-        [8, 12],
-      ],
-      128,
-      false,
-    ),
-  mod8s: (fr) =>
-    modulation(
-      fr,
-      8,
-      [
-        [0.5, 1],
-        [1, 2],
-        [2, 3],
-        [3, 4],
-        [4, 6],
-        [6, 8],
-        [8, 12],
-      ],
-      128,
-      true,
-    ),
+  mod8: (fr) => modulation(fr, 8, RATES_8, 128, false),
+  mod8s: (fr) => modulation(fr, 8, RATES_8, 128, true),
   mod4: (fr) =>
     modulation(
       fr,
@@ -651,34 +600,8 @@ const blocks: Record<string, Candidate> = {
       128,
       false,
     ),
-  mod12s: (fr) =>
-    modulation(
-      fr,
-      12,
-      [
-        [0.3, 1],
-        [1, 2],
-        [2, 4],
-        [4, 7],
-        [7, 10],
-      ],
-      128,
-      true,
-    ),
-  mod12: (fr) =>
-    modulation(
-      fr,
-      12,
-      [
-        [0.3, 1],
-        [1, 2],
-        [2, 4],
-        [4, 7],
-        [7, 10],
-      ],
-      128,
-      false,
-    ),
+  mod12s: (fr) => modulation(fr, 12, RATES_12, 128, true),
+  mod12: (fr) => modulation(fr, 12, RATES_12, 128, false),
   texmfcc: (fr) => texture(mfccFrames(fr), 13, fr, keptFrames(fr), Math.round(FRAME_RATE)),
   acf: (fr) => onsetAutocorrelation(fr, 12),
   flat: (fr) => {

@@ -60,7 +60,7 @@ interface SparseFilter {
 }
 
 /** Everything that depends only on the frame parameters, built once per process. */
-class AnalysisTables {
+export class AnalysisTables {
   readonly fft = new RealFft(FRAME_SIZE)
   readonly window = new Float32Array(FRAME_SIZE)
   readonly binHz = new Float32Array(BINS)
@@ -189,7 +189,8 @@ class AnalysisTables {
 }
 
 let tables: AnalysisTables | null = null
-function getTables(): AnalysisTables {
+/** The frame tables (window, mel filters, pitch class of each bin), built once; also for bench/embedding-probe.ts. */
+export function getTables(): AnalysisTables {
   tables ??= new AnalysisTables()
   return tables
 }
