@@ -2,7 +2,8 @@
 // the machines have two shared cores) and prints their Markdown tables. `npm run bench -- scan
 // linucb` runs some. `npm run bench -- --check` (`npm run bench:check`) runs them at the smaller
 // sizes of their `checkArgs` and exits non-zero when a target is missed, with one line per target:
-// name, measured, target, pass or FAIL.
+// name, measured, target, pass or FAIL. A benchmark with `checkOnlyWhenNamed` (the learning
+// targets) is checked only when named: `npm run bench -- --check learning`.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { RESULT_PREFIX } from './report'
@@ -11,9 +12,15 @@ import { BENCHMARKS, type Benchmark, type Target } from './targets'
 const check = process.argv.includes('--check')
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const unknown = chosen.filter((name) => !BENCHMARKS.some((b) => b.name === name))
+const named = (b: Benchmark): boolean => chosen.includes(b.name)
 const benchmarks = BENCHMARKS.filter(
-  (b) => (chosen.length === 0 || chosen.includes(b.name)) && (!check || b.checkArgs !== null),
+  (b) =>
+    (chosen.length === 0 || named(b)) &&
+    (!check || (b.checkArgs !== null && (b.checkOnlyWhenNamed === undefined || named(b)))),
 )
+const leftOut = check
+  ? BENCHMARKS.filter((b) => chosen.length === 0 && b.checkOnlyWhenNamed !== undefined)
+  : []
 let failed = unknown.length
 for (const name of unknown) console.error(`no benchmark ${name} in bench/targets.ts`)
 const results = new Map<string, number>()
@@ -74,5 +81,9 @@ if (check) {
       if (!pass) failed++
     }
   }
+  for (const benchmark of leftOut)
+    console.log(
+      `not checked: ${benchmark.name} (${benchmark.checkOnlyWhenNamed}; \`npm run bench -- --check ${benchmark.name}\`)`,
+    )
 }
 process.exitCode = failed > 0 ? 1 : 0

@@ -20,6 +20,11 @@ export interface Benchmark {
   args: string[]
   /** Arguments of the checker's run (all of them together fit in ~10 minutes on 2 cores). */
   checkArgs: string[] | null
+  /**
+   * Why `--check` leaves this benchmark out unless it is named (`npm run bench -- --check NAME`):
+   * the default check holds the speed targets of DESIGN's table (issue 14), not quality targets.
+   */
+  checkOnlyWhenNamed?: string
   targets: Target[]
 }
 
@@ -172,6 +177,7 @@ export const BENCHMARKS: Benchmark[] = [
     name: 'learning',
     args: [],
     checkArgs: ['--library', 'corpus', '--seeds', '1', '--medians'],
+    checkOnlyWhenNamed: "issue 10's learning targets, not a speed target",
     targets: [
       {
         result: 'learning.corpus.hitRate',
