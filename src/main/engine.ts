@@ -596,8 +596,10 @@ export class Engine {
       const { readLyrics } = await import('./library/lyrics')
       return readLyrics(track.path)
     },
-    playStarted: ({ trackId }) => {
+    playStarted: ({ trackId, pickId }) => {
       const playId = this.events.playStart(trackId, { source: 'ui' })
+      // Before anything else: from now on no re-rank replaces the pick playing.
+      if (pickId !== undefined) this.autoPicker.pickStarted(pickId)
       this.playing.clear() // one player: a new start supersedes any play whose end was lost
       this.playing.add(playId)
       this.scrobbler.playStarted(trackId, playId)
@@ -642,6 +644,7 @@ export class Engine {
         revision: this.autoPicker.revision,
       }
     },
+    declineReplacements: ({ declined }) => this.autoPicker.decline(declined),
     saveQueue: ({ revision, ...state }) => {
       const entries = this.autoPicker.rebase(revision, state.entries, state.current)
       this.queue.save({ ...state, entries })

@@ -21,7 +21,7 @@ import {
   type TrackLabel,
 } from './domain'
 import type { MetricSeriesView, PicksKept, RunSummary, TasteInsights } from './insights'
-import type { QueueReplacement } from './live-queue'
+import { DECLINE_REASONS, type QueueReplacement } from './live-queue'
 import { asAutoPickReason, type AutoPickReason } from './reasons'
 import type { Explanation, Recommendation } from './taste'
 import { UserError, type CallAnswer, type ErrorBody, type ErrorCode } from './errors'
@@ -312,7 +312,13 @@ export const calls = {
   getTrack: call<Track | null>()(z.object({ id }).strict()),
   /** The track whose file is at `path` (absolute, as the library stores it), or null. */
   getTrackByPath: call<Track | null>()(z.object({ path: z.string().min(1).max(5000) }).strict()),
-  playStarted: call<{ playId: string }>()(z.object({ trackId: id }).strict()),
+  /**
+   * The player started a song; `pickId` names the auto-pick whose entry it is (so the engine knows
+   * at once that this pick plays, and no re-rank replaces it: see docs/live-queue.md).
+   */
+  playStarted: call<{ playId: string }>()(
+    z.object({ trackId: id, pickId: id.optional() }).strict(),
+  ),
   playProgress: call<void>()(
     z.object({ trackId: id, playId: z.string().min(1), position: z.number().min(0) }).strict(),
   ),
@@ -347,6 +353,22 @@ export const calls = {
   ),
   listLabels: call<TrackLabel[]>()(none),
   getQueue: call<QueueState>()(none),
+  /**
+   * The player did not take these replacements of a re-rank (`pickId`: the new pick's auto_pick
+   * event): the pick it was to replace had started playing, or the listener moved or removed it,
+   * or the new song was queued already. Each is logged as declined, so the pick log keeps only
+   * the replacements that reached the queue (see docs/live-queue.md).
+   */
+  declineReplacements: call<void>()(
+    z
+      .object({
+        declined: z
+          .array(z.object({ pickId: id, reason: z.enum(DECLINE_REASONS) }).strict())
+          .min(1)
+          .max(1000),
+      })
+      .strict(),
+  ),
   /** Replaces the saved queue and player state (they survive a restart). */
   saveQueue: call<void>()(
     z

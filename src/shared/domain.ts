@@ -114,6 +114,11 @@ export const EVENT_KINDS = [
   'unplayable',
   /** A "never play" rule added or taken back; no track (data: src/shared/exclusions.ts). */
   'exclusion',
+  /**
+   * The player never took a re-rank's replacement (data: its auto_pick event's `pickId` and why,
+   * src/shared/live-queue.ts DECLINE_REASONS): the pick log leaves that pick out.
+   */
+  'pick_declined',
 ] as const
 export type EventKind = (typeof EVENT_KINDS)[number]
 

@@ -40,34 +40,89 @@ export function replacementIndex(
   replacement: Pick<QueueReplacement, 'pickId' | 'trackId'>,
 ): number {
   return entries.findIndex(
-    (entry, index) =>
-      isWaitingAutoPick(entry, index, current) &&
-      (replacement.pickId !== null && entry.pickId !== undefined
-        ? entry.pickId === replacement.pickId
-        : entry.trackId === replacement.trackId),
+    (entry, index) => isWaitingAutoPick(entry, index, current) && samePick(entry, replacement),
   )
 }
 
 /**
- * The entries with every replacement that still applies (its pick still waiting, its new song not
- * queued elsewhere already), in place; `applied` are those that did. A replacement by the same
- * song is the pick kept with a fresh reason.
+ * Why a replacement did not reach a queue: the pick it was to replace had started playing (it is
+ * the current entry or before it, or the player reported its start: `passed`), the listener moved
+ * it, it left the queue, or the new song is queued elsewhere already.
+ */
+export const DECLINE_REASONS = ['started', 'moved', 'gone', 'queued'] as const
+export type DeclineReason = (typeof DECLINE_REASONS)[number]
+
+/** Whether a replacement's new entry is a new pick (a replacement by the same song only re-words). */
+export function isNewPick(replacement: QueueReplacement): boolean {
+  return replacement.entry.trackId !== replacement.trackId
+}
+
+/**
+ * Where a replacement applies in `entries` (its pick, still waiting and not `passed`), or why it
+ * does not. `passed` names picks that started playing though the queue still shows them waiting
+ * (the engine's saved queue lags the player; see docs/live-queue.md).
+ */
+export function replacementFate(
+  entries: readonly LiveQueueEntry[],
+  current: number | null,
+  replacement: Pick<QueueReplacement, 'pickId' | 'trackId' | 'entry'>,
+  passed: (entry: LiveQueueEntry) => boolean = () => false,
+): { index: number } | { declined: DeclineReason } {
+  const index = replacementIndex(entries, current, replacement)
+  if (index >= 0) {
+    if (passed(entries[index] as LiveQueueEntry)) return { declined: 'started' }
+    if (queuedElsewhere(entries, index, replacement.entry.trackId)) return { declined: 'queued' }
+    return { index }
+  }
+  const at = entries.findIndex((entry) => entry.source === 'auto' && samePick(entry, replacement))
+  if (at < 0) return { declined: 'gone' }
+  const entry = entries[at] as LiveQueueEntry
+  return {
+    declined: entry.touched === true && (current === null || at > current) ? 'moved' : 'started',
+  }
+}
+
+function samePick(
+  entry: LiveQueueEntry,
+  replacement: Pick<QueueReplacement, 'pickId' | 'trackId'>,
+): boolean {
+  return replacement.pickId !== null && entry.pickId !== undefined
+    ? entry.pickId === replacement.pickId
+    : entry.trackId === replacement.trackId
+}
+
+/**
+ * The entries with every replacement that still applies (its pick still waiting and not
+ * `passed`, its new song not queued elsewhere already), in place; `applied` are those that did
+ * (with the entry each one took the place of, `before`), `declined` the others with why. A
+ * replacement by the same song is the pick kept with a fresh reason.
  */
 export function applyReplacements<E extends LiveQueueEntry>(
   entries: readonly E[],
   current: number | null,
   replacements: readonly QueueReplacement<E>[],
-): { entries: E[]; applied: QueueReplacement<E>[] } {
+  passed?: (entry: LiveQueueEntry) => boolean,
+): {
+  entries: E[]
+  applied: QueueReplacement<E>[]
+  before: E[]
+  declined: { replacement: QueueReplacement<E>; reason: DeclineReason }[]
+} {
   const out = [...entries]
   const applied: QueueReplacement<E>[] = []
+  const before: E[] = []
+  const declined: { replacement: QueueReplacement<E>; reason: DeclineReason }[] = []
   for (const replacement of replacements) {
-    const index = replacementIndex(out, current, replacement)
-    if (index < 0) continue
-    if (queuedElsewhere(out, index, replacement.entry.trackId)) continue
-    out[index] = replacement.entry
+    const fate = replacementFate(out, current, replacement, passed)
+    if ('declined' in fate) {
+      declined.push({ replacement, reason: fate.declined })
+      continue
+    }
+    before.push(out[fate.index] as E)
+    out[fate.index] = replacement.entry
     applied.push(replacement)
   }
-  return { entries: out, applied }
+  return { entries: out, applied, before, declined }
 }
 
 /** Whether `trackId` is queued at another index than `index` (a replacement may not repeat it). */

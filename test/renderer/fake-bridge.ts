@@ -373,6 +373,7 @@ export class FakeBridge implements Bridge {
           ts: 0,
         })),
       getQueue: () => this.queue,
+      declineReplacements: () => undefined,
       saveQueue: (args) => {
         if (!args) return
         this.queue = {

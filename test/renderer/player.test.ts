@@ -4,7 +4,9 @@ import {
   PLAYED_KEPT,
   Player,
   replayGainFactor,
+  type QueueTrack,
 } from '../../src/renderer/src/features/player/player'
+import type { Track } from '../../src/shared/domain'
 import { QueueSaver } from '../../src/renderer/src/features/player/queue-saver'
 import { FakeBridge, fakeSounds, fakeTrack } from './fake-bridge'
 
@@ -428,6 +430,63 @@ describe('Player', () => {
     await settle()
     expect(player.getSnapshot().track?.id).toBe(bridge.tracks[0]!.id)
     expect(bridge.callsOf('playEnded').at(-1)).toMatchObject({ reason: 'previous' })
+  })
+})
+
+describe('a re-rank’s replacements', () => {
+  const auto = (track: Track, pickId: number): QueueTrack => ({
+    trackId: track.id,
+    source: 'auto',
+    pickId,
+    track,
+  })
+
+  it('never replace the auto-pick playing: the start names the pick, and the player reports the replacement declined', async () => {
+    const { bridge, player } = setup()
+    const [a, b, c, d, e] = bridge.tracks as [Track, Track, Track, Track, Track]
+    player.playTracksNow([a])
+    player.addEntries([auto(b, 11), auto(c, 12)])
+    await settle()
+    player.next() // the first pick starts
+    await settle()
+    expect(bridge.callsOf('playStarted').at(-1)).toEqual({ trackId: b.id, pickId: 11 })
+    // The engine replaced both from a save that still showed the first one waiting.
+    player.applyReplacements(1, [
+      { pickId: 11, trackId: b.id, entry: auto(d, 21) },
+      { pickId: 12, trackId: c.id, entry: auto(e, 22) },
+    ])
+    await settle()
+    const queue = player.getSnapshot().queue
+    expect(queue.items.map((it) => it.entry.trackId)).toEqual([a.id, b.id, e.id])
+    expect(player.getSnapshot().track?.id).toBe(b.id)
+    expect(bridge.callsOf('declineReplacements')).toEqual([
+      { declined: [{ pickId: 21, reason: 'started' }] },
+    ])
+  })
+
+  it('decline a replacement of a pick that started even when Previous made it wait again', async () => {
+    const { bridge, player } = setup()
+    const [a, b, c] = bridge.tracks as [Track, Track, Track]
+    player.playTracksNow([a])
+    player.addEntries([auto(b, 11)])
+    await settle()
+    player.next()
+    await settle()
+    player.previous() // back to the first song: the pick waits again, but it was heard
+    await settle()
+    expect(player.getSnapshot().track?.id).toBe(a.id)
+    player.applyReplacements(1, [{ pickId: 11, trackId: b.id, entry: auto(c, 21) }])
+    await settle()
+    expect(player.getSnapshot().queue.items.map((it) => it.entry.trackId)).toEqual([a.id, b.id])
+    expect(bridge.callsOf('declineReplacements')).toEqual([
+      { declined: [{ pickId: 21, reason: 'started' }] },
+    ])
+    // A pick never started is replaced, and nothing is declined for it.
+    player.addEntries([auto(c, 31)])
+    player.applyReplacements(2, [{ pickId: 31, trackId: c.id, entry: auto(bridge.tracks[3]!, 41) }])
+    await settle()
+    expect(player.getSnapshot().queue.items.at(-1)!.entry.pickId).toBe(41)
+    expect(bridge.callsOf('declineReplacements')).toHaveLength(1)
   })
 })
 

@@ -69,4 +69,47 @@ describe('applyReplacements', () => {
     expect(out).toEqual([auto(1), fresh, auto(3, { pickId: 30 })])
     expect(applied.map((r) => r.trackId)).toEqual([2])
   })
+
+  it('declines, with why, a replacement of a pick that started, moved, left, or whose song is queued', () => {
+    const entries = [
+      auto(1, { pickId: 10 }),
+      auto(2, { pickId: 20 }),
+      auto(3, { pickId: 30, touched: true }),
+      auto(4, { pickId: 40 }),
+      auto(5, { pickId: 50 }),
+      auto(6, { pickId: 60 }),
+    ]
+    // The player reported pick 50 started, though the queue still shows it waiting.
+    const passed = (e: LiveQueueEntry) => e.pickId === 50
+    const {
+      entries: out,
+      applied,
+      before,
+      declined,
+    } = applyReplacements(
+      entries,
+      1,
+      [
+        { pickId: 20, trackId: 2, entry: auto(12, { pickId: 120 }) }, // playing
+        { pickId: 30, trackId: 3, entry: auto(13, { pickId: 130 }) }, // moved
+        { pickId: 99, trackId: 9, entry: auto(19, { pickId: 190 }) }, // gone
+        { pickId: 40, trackId: 4, entry: auto(6, { pickId: 160 }) }, // 6 is queued
+        { pickId: 50, trackId: 5, entry: auto(15, { pickId: 150 }) }, // started
+        { pickId: 60, trackId: 6, entry: auto(16, { pickId: 161 }) }, // applies
+        { pickId: 10, trackId: 1, entry: auto(11, { pickId: 110 }) }, // played before
+      ],
+      passed,
+    )
+    expect(out.map((e) => e.trackId)).toEqual([1, 2, 3, 4, 5, 16])
+    expect(applied.map((r) => r.entry.pickId)).toEqual([161])
+    expect(before).toEqual([auto(6, { pickId: 60 })])
+    expect(declined.map((d) => [d.replacement.entry.pickId, d.reason])).toEqual([
+      [120, 'started'],
+      [130, 'moved'],
+      [190, 'gone'],
+      [160, 'queued'],
+      [150, 'started'],
+      [110, 'started'],
+    ])
+  })
 })

@@ -8,6 +8,7 @@ import {
 } from '../../shared/domain'
 import { UserError } from '../../shared/errors'
 import { exclusionEventSchema } from '../../shared/exclusions'
+import { DECLINE_REASONS } from '../../shared/live-queue'
 
 /** An event as a caller describes it; `ts` defaults to now. */
 export interface NewEvent {
@@ -145,6 +146,19 @@ export function validateEventColumns(
     throw new InvalidEventError(
       'An exclusion event needs its data: whether a rule is added or removed, and the rule (an artist, album, folder or genre).',
     )
+  }
+  if (typedKind === 'pick_declined') {
+    const info = event.data as { pickId?: unknown; reason?: unknown } | null
+    if (
+      typeof info?.pickId !== 'number' ||
+      !Number.isSafeInteger(info.pickId) ||
+      info.pickId < 1 ||
+      !(DECLINE_REASONS as readonly unknown[]).includes(info.reason)
+    ) {
+      throw new InvalidEventError(
+        `A pick_declined event needs its data: the auto-pick it sets aside (pickId) and why (one of ${DECLINE_REASONS.join(', ')}).`,
+      )
+    }
   }
   if (typedKind === 'auto_pick' && data === null) {
     throw new InvalidEventError(

@@ -19,6 +19,7 @@ import {
 } from './event-columns'
 import { Statements } from './statements'
 import { exclusionEventSchema, type ExclusionEventData } from '../../shared/exclusions'
+import type { DeclineReason } from '../../shared/live-queue'
 
 /** One row of the log, as read back. */
 export interface LoggedEvent {
@@ -320,6 +321,50 @@ export class EventLog {
       source,
       ...(ts === undefined ? {} : { ts }),
     })
+  }
+
+  /**
+   * The player never took the re-rank's replacement logged as auto_pick `pickId` (a song playing
+   * is never cut: the pick it was to replace had started; or the listener moved or removed it
+   * first). The event stays in the log; readers of the pick log leave the pick out
+   * (declinedPickIds), so it holds only replacements that reached the queue.
+   */
+  pickDeclined(
+    trackId: number,
+    pickId: number,
+    reason: DeclineReason,
+    source = 'player',
+    ts?: number,
+  ): LoggedEvent {
+    return this.append({
+      kind: 'pick_declined',
+      trackId,
+      data: { pickId, reason },
+      source,
+      ...(ts === undefined ? {} : { ts }),
+    })
+  }
+
+  /** The auto-picks a pick_declined event sets aside (see pickDeclined). */
+  declinedPickIds(): Set<number> {
+    return new Set(
+      this.statements
+        .get<[], { pickId: number | null }>(
+          `SELECT json_extract(data, '$.pickId') AS pickId FROM events WHERE kind = 'pick_declined'`,
+        )
+        .all()
+        .flatMap((row) => (typeof row.pickId === 'number' ? [row.pickId] : [])),
+    )
+  }
+
+  /** The auto_pick event `id`, or null when there is none by that id. */
+  autoPickEvent(id: number): LoggedEvent | null {
+    const row = this.statements
+      .get<[number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE id = ? AND kind = 'auto_pick'`,
+      )
+      .get(id)
+    return row === undefined ? null : rowToEvent(row)
   }
 
   /**

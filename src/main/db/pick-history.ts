@@ -12,14 +12,21 @@ export class PickHistory {
     this.statements = new Statements(db)
   }
 
-  /** Artists (or album artists) of the latest `count` auto-picks, newest last. */
+  /**
+   * Artists (or album artists) of the latest `count` auto-picks, newest last; a replacement the
+   * player declined never reached the queue, so it is not among them.
+   */
   recentAutoPickArtists(count: number): (string | null)[] {
     if (count <= 0) return []
     const rows = this.statements
       .get<[number], { artist: string | null; albumArtist: string | null }>(
         `SELECT t.artist AS artist, t.album_artist AS albumArtist FROM events e
          LEFT JOIN tracks t ON t.id = e.track_id
-         WHERE e.kind = 'auto_pick' ORDER BY e.id DESC LIMIT ?`,
+         WHERE e.kind = 'auto_pick' AND NOT EXISTS (
+           SELECT 1 FROM events d
+           WHERE d.kind = 'pick_declined' AND json_extract(d.data, '$.pickId') = e.id
+         )
+         ORDER BY e.id DESC LIMIT ?`,
       )
       .all(count)
     return rows.map((r) => r.artist ?? r.albumArtist).reverse()

@@ -32,8 +32,10 @@ export async function listenerInsights(sources: ListenerInsightSources): Promise
   const now = sources.now ?? Date.now()
   const listens = events.listenOutcomes()
   const logged = events.list({ kinds: ['auto_pick', 'mark'], limit: WHOLE_LOG })
+  // A replacement the player declined never reached the queue: it is no pick to keep or drop.
+  const declined = events.declinedPickIds()
   const picks = logged.flatMap((e) =>
-    e.kind === 'auto_pick' && e.trackId !== null
+    e.kind === 'auto_pick' && e.trackId !== null && !declined.has(e.id)
       ? [{ id: e.id, ts: e.ts, trackId: e.trackId }]
       : [],
   )

@@ -504,7 +504,11 @@ interface AutoPickOutcome {
  * error or quitting say nothing and are passed over; a pick with no such outcome is left out.
  */
 function autoPickOutcomes(events: EventLog): { logged: number; outcomes: AutoPickOutcome[] } {
-  const picks = events.list({ kinds: ['auto_pick', 'mark'], limit: WHOLE_LOG })
+  // A replacement the player declined never reached the queue: nothing happened to it.
+  const declined = events.declinedPickIds()
+  const picks = events
+    .list({ kinds: ['auto_pick', 'mark'], limit: WHOLE_LOG })
+    .filter((e) => e.kind !== 'auto_pick' || !declined.has(e.id))
   const listens = events.listenOutcomes()
   const logged = picks.filter((e) => e.kind === 'auto_pick').length
   if (logged === 0) return { logged, outcomes: [] }

@@ -6,11 +6,14 @@ import type { AutoQueuePick, EngineEvents, EventName, QueueEntry } from '../../s
 import type { Track } from '../../shared/domain'
 import {
   applyReplacements,
+  isNewPick,
   isWaitingAutoPick,
+  type DeclineReason,
+  type LiveQueueEntry,
   type QueueReplacement,
 } from '../../shared/live-queue'
 import { withPickContext, type AutoPickReason } from '../../shared/reasons'
-import { isNothingToScore, type ErrorCode } from '../../shared/errors'
+import { isNothingToScore, UserError, type ErrorCode } from '../../shared/errors'
 import type { EventLog } from '../db/events'
 import type { QueueStore } from '../db/queue'
 import type { SettingsStore } from '../db/settings'
@@ -45,6 +48,8 @@ function nothingToPick(space: string): { message: string; code: ErrorCode } {
 
 /** How many queue revisions' replacements are kept for saves based on an older revision. */
 const REPLACEMENT_LOG = 50
+/** How many started auto-picks the engine remembers (far more than ever wait in a queue). */
+const STARTED_KEPT = 1000
 
 type QueuedTrack = QueueEntry & { track: Track | null }
 
@@ -69,16 +74,27 @@ export interface AutoPickerOptions {
  * Picks the auto-queue's songs and keeps the waiting ones current: every pick and replacement is
  * logged with its short-list and probability (what offline evaluation needs), and the queue's
  * revisions let a save based on an older one keep the replacements it missed.
+ *
+ * The saved queue lags the player (it saves after a pause), so a pick the engine still sees
+ * waiting may already be playing. No replacement of a started pick survives in the pick log
+ * (docs/live-queue.md): the engine learns a start from the player's play start (`pickStarted`) and
+ * from each save's current index, and never plans or applies a replacement of a started pick;
+ * what it had replaced before it knew, the player declines (it never cuts the song playing) and
+ * reports, and the engine logs the decline (`decline`) and puts the pick back in its saved queue.
+ * The engine declines on its own only what the player certainly declines too (a pick the player
+ * reported started or saved at or before its current entry), so the two never disagree.
  */
 export class AutoPicker {
   private readonly random: () => number
   /** See QueueState.revision. */
   private queueRevision = 0
-  /** The replacements of the latest revisions, oldest first. */
+  /** The replacements of the latest revisions, oldest first, each with the entry it replaced. */
   private readonly replacementLog: {
     revision: number
-    replaced: QueueReplacement<QueuedTrack>[]
+    replaced: { replacement: QueueReplacement<QueuedTrack>; before: QueueEntry }[]
   }[] = []
+  /** Auto-picks (pick ids) whose play the player reported started, oldest first. */
+  private readonly startedPicks = new Set<number>()
 
   constructor(private readonly options: AutoPickerOptions) {
     this.random = seededRandom(options.seed ?? Date.now() % 2 ** 32)
@@ -101,10 +117,99 @@ export class AutoPicker {
     const missed =
       revision === undefined
         ? []
-        : this.replacementLog.filter((r) => r.revision > revision).flatMap((r) => r.replaced)
-    return missed.length === 0
-      ? entries
-      : applyReplacements<QueueEntry>(entries, current, missed).entries
+        : this.replacementLog
+            .filter((r) => r.revision > revision)
+            .flatMap((r) => r.replaced.map((x) => x.replacement))
+    if (missed.length === 0) return entries
+    const rebased = applyReplacements<QueueEntry>(entries, current, missed, (e) => this.started(e))
+    // A pick this save shows at or before the player's current entry has started there: the
+    // player declines its replacement when it arrives (it never cuts the song playing), so the
+    // engine declines it now, also for a player that goes away before it hears of it.
+    this.decline(declinesOf(rebased.declined.filter((d) => d.reason === 'started')), 'engine')
+    return rebased.entries
+  }
+
+  /**
+   * The player started the auto-pick `pickId`: no re-rank replaces it from now on, and a
+   * replacement of it the engine made before it knew is declined (the player plays the pick).
+   */
+  pickStarted(pickId: number): void {
+    this.startedPicks.delete(pickId)
+    this.startedPicks.add(pickId)
+    if (this.startedPicks.size > STARTED_KEPT) {
+      const oldest = this.startedPicks.values().next().value
+      if (oldest !== undefined) this.startedPicks.delete(oldest)
+    }
+    const overtaken = this.replacementLog.flatMap((r) =>
+      r.replaced.filter((x) => x.replacement.pickId === pickId).map((x) => x.replacement),
+    )
+    this.decline(
+      declinesOf(overtaken.map((replacement) => ({ replacement, reason: 'started' }))),
+      'engine',
+    )
+  }
+
+  /**
+   * Replacements the player did not take (`pickId`: the new pick's auto_pick event): each is
+   * logged as declined once, leaves the replacement log (no later save re-applies it) and gives
+   * its place in the saved queue back to the pick it replaced. Refuses, writing nothing, a pick id
+   * that names no replacement.
+   */
+  decline(declined: readonly { pickId: number; reason: DeclineReason }[], source = 'player'): void {
+    const { events } = this.options
+    for (const { pickId } of declined) {
+      const data = events.autoPickEvent(pickId)?.data as { replaces?: unknown } | undefined
+      if (data?.replaces === undefined) {
+        throw new UserError(
+          `Auto-pick ${pickId} is not a replacement the engine made.`,
+          'not-found',
+        )
+      }
+    }
+    const written = this.logDeclines(declined, source)
+    if (written.size === 0) return
+    const before = new Map<number, QueueEntry>()
+    for (const revision of this.replacementLog) {
+      revision.replaced = revision.replaced.filter(({ replacement, before: old }) => {
+        const pickId = replacement.entry.pickId
+        if (pickId === undefined || !written.has(pickId)) return true
+        before.set(pickId, old)
+        return false
+      })
+    }
+    const saved = this.options.queue.load()
+    let reverted = false
+    const entries = saved.entries.map((entry) => {
+      const old = entry.pickId === undefined ? undefined : before.get(entry.pickId)
+      if (old === undefined) return entry
+      reverted = true
+      return old
+    })
+    if (reverted) this.options.queue.save({ ...saved, entries })
+  }
+
+  /** Logs the declines not logged yet; answers the pick ids it logged. */
+  private logDeclines(
+    declined: readonly { pickId: number; reason: DeclineReason }[],
+    source: string,
+  ): Set<number> {
+    const { events } = this.options
+    const written = new Set<number>()
+    if (declined.length === 0) return written
+    const already = events.declinedPickIds()
+    for (const { pickId, reason } of declined) {
+      if (already.has(pickId) || written.has(pickId)) continue
+      const pick = events.autoPickEvent(pickId)
+      if (pick?.trackId == null) continue
+      events.pickDeclined(pick.trackId, pickId, reason, source)
+      written.add(pickId)
+    }
+    return written
+  }
+
+  /** Whether the player reported this pick started (see pickStarted). */
+  private started(entry: LiveQueueEntry): boolean {
+    return entry.pickId !== undefined && this.startedPicks.has(entry.pickId)
   }
 
   /** Whether an auto-pick the listener has not moved waits in the queue. */
@@ -180,7 +285,10 @@ export class AutoPicker {
       throw error
     }
     const state = queue.load()
-    const waiting = state.entries.filter((e, i) => isWaitingAutoPick(e, i, state.current))
+    // Waiting as of the player's latest save and play start: a pick it started is not waiting.
+    const waiting = state.entries.filter(
+      (e, i) => isWaitingAutoPick(e, i, state.current) && !this.started(e),
+    )
     if (waiting.length === 0) {
       const status = await taste.update()
       if (!closed()) emit('modelUpdated', { lastEventId: status.lastEventId })
@@ -307,22 +415,48 @@ export class AutoPicker {
       ).map((w) => [w.trackId, w]),
     )
     if (this.options.closed()) return
-    const replaced = plan.flatMap(({ index, choice }) => {
+    // From here to the save nothing waits: the queue as saved now (the player may have saved, or
+    // started a pick, during the round trips) decides which replacements apply, and only those
+    // are logged. A new pick's entry stands in for itself by its song until it is logged.
+    const drawn = plan.flatMap(({ index, choice }) => {
       const worded = words.get(choice.pick.trackId)
       if (!worded) return []
       const old = waiting[index] as QueueEntry
       const from = { pickId: old.pickId ?? null, trackId: old.trackId }
       const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
-      return [{ ...from, entry: this.logAutoPick({ ...choice, pick }, from) }]
+      const stand: QueuedTrack = { trackId: pick.trackId, source: 'auto', track: null }
+      return [
+        {
+          replacement: { ...from, entry: stand },
+          log: () => this.logAutoPick({ ...choice, pick }, from),
+        },
+      ]
     })
     const refreshed = kept.flatMap((entry) => {
       const worded = words.get(entry.trackId)
       const fresh = worded ? this.refreshedReason(entry, worded, candidates) : null
       return fresh === null
         ? []
-        : [{ pickId: entry.pickId ?? null, trackId: entry.trackId, entry: fresh }]
+        : [{ replacement: { pickId: entry.pickId ?? null, trackId: entry.trackId, entry: fresh } }]
     })
-    this.applyQueueReplacements([...replaced, ...refreshed])
+    const proposed: { replacement: QueueReplacement<QueuedTrack>; log?: () => QueuedTrack }[] = [
+      ...drawn,
+      ...refreshed,
+    ]
+    const saved = this.options.queue.load()
+    const trial = applyReplacements<QueuedTrack>(
+      saved.entries.map((e) => ({ ...e, track: null })),
+      saved.current,
+      proposed.map((p) => p.replacement),
+      (e) => this.started(e),
+    )
+    const applies = new Set(trial.applied)
+    this.applyQueueReplacements(
+      saved,
+      proposed
+        .filter((p) => applies.has(p.replacement))
+        .map((p) => (p.log ? { ...p.replacement, entry: p.log() } : p.replacement)),
+    )
   }
 
   /**
@@ -373,17 +507,23 @@ export class AutoPicker {
     }
   }
 
-  private applyQueueReplacements(replaced: QueueReplacement<QueuedTrack>[]): void {
+  private applyQueueReplacements(
+    saved: ReturnType<QueueStore['load']>,
+    replaced: QueueReplacement<QueuedTrack>[],
+  ): void {
     const { queue, emit } = this.options
-    const saved = queue.load()
-    const { entries, applied } = applyReplacements<QueuedTrack>(
+    const { entries, applied, before } = applyReplacements<QueuedTrack>(
       saved.entries.map((e) => ({ ...e, track: null })),
       saved.current,
       replaced,
+      (e) => this.started(e),
     )
     if (applied.length === 0) return
     this.queueRevision += 1
-    this.replacementLog.push({ revision: this.queueRevision, replaced: applied })
+    this.replacementLog.push({
+      revision: this.queueRevision,
+      replaced: applied.map((replacement, i) => ({ replacement, before: before[i] as QueueEntry })),
+    })
     if (this.replacementLog.length > REPLACEMENT_LOG) this.replacementLog.shift()
     queue.save({ ...saved, entries })
     emit('queueChanged', { revision: this.queueRevision, replaced: applied })
@@ -409,4 +549,17 @@ type AutoPickCandidate = AutoQueueCandidate &
 function scoreOf(reason: AutoPickReason | undefined): number | null {
   const ucb = reason?.ucb
   return ucb !== undefined && Number.isFinite(ucb) ? ucb : null
+}
+
+/**
+ * Declined replacements as the pick log records them (the new pick's id and why); a replacement
+ * by the same song only re-worded a pick and logged nothing to decline.
+ */
+function declinesOf(
+  declined: readonly { replacement: QueueReplacement; reason: DeclineReason }[],
+): { pickId: number; reason: DeclineReason }[] {
+  return declined.flatMap(({ replacement, reason }) => {
+    const pickId = replacement.entry.pickId
+    return isNewPick(replacement) && pickId !== undefined ? [{ pickId, reason }] : []
+  })
 }

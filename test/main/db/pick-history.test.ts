@@ -43,6 +43,22 @@ describe('pick history (what the auto-queue reads)', () => {
     expect(history.recentAutoPickArtists(0)).toEqual([])
   })
 
+  it('leaves out a replacement the player declined, and checks a decline names its pick and why', () => {
+    const [a, b, c] = ids as [number, number, number]
+    events.autoPick(a, {})
+    const declined = events.autoPick(b, { replaces: { pickId: null, trackId: c } })
+    events.autoPick(c, {})
+    events.pickDeclined(b, declined.id, 'started')
+    expect(history.recentAutoPickArtists(10)).toEqual(['Ann', 'Cid'])
+    expect(events.declinedPickIds()).toEqual(new Set([declined.id]))
+    expect(() =>
+      events.append({ kind: 'pick_declined', trackId: b, data: { pickId: declined.id } }),
+    ).toThrow(/which auto-pick|pickId/)
+    expect(() =>
+      events.append({ kind: 'pick_declined', trackId: b, data: { reason: 'started' } }),
+    ).toThrow(/pickId/)
+  })
+
   it('lists every track ever started, once each', () => {
     const [a, , c] = ids as [number, number, number]
     expect(history.playedTrackIds()).toEqual([])

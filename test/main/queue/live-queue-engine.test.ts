@@ -8,6 +8,7 @@ import { scanLibrary } from '../../../src/main/library'
 import { analyseLibrary } from '../../../src/main/analysis/pool'
 import { Engine } from '../../../src/main/engine'
 import { EventLog } from '../../../src/main/db/events'
+import { PickHistory } from '../../../src/main/db/pick-history'
 import type { EngineEvent, EngineEvents, QueueEntry } from '../../../src/shared/contract'
 import type { Track } from '../../../src/shared/domain'
 import { FIXTURES, tempDir } from '../../helpers/temp'
@@ -401,5 +402,138 @@ describe('a waiting auto-pick never outlives a mark that makes the model prefer 
     }
     // The series did change the model's mind (a re-rank that went missing would show above).
     expect(changed).toBeGreaterThanOrEqual(3)
+  })
+})
+
+describe('a re-rank never logs a replacement for a pick that started playing', () => {
+  /** Three greedy auto-picks after a song playing, saved by the player at revision 0. */
+  async function playingThenPicks(e: Engine) {
+    e.settings.update('exploration', { temperature: 0, topN: 1 })
+    e.settings.update('autoQueue', { artistSpacing: 0 })
+    const [playing] = allTracks(e)
+    const picks: { trackId: number; pickId: number }[] = []
+    for (let i = 0; i < 3; i++) {
+      const { entry } = await e.autoQueueNext([playing!.id, ...picks.map((p) => p.trackId)])
+      picks.push({ trackId: entry!.trackId, pickId: entry!.pickId })
+    }
+    const entries: QueueEntry[] = [
+      { trackId: playing!.id, source: 'user' },
+      ...picks.map((p) => ({ ...p, source: 'auto' as const })),
+    ]
+    const state = { position: 3, shuffle: false, repeat: 'off' as const, volume: 1 }
+    void e.handlers.saveQueue({ entries, current: 0, ...state, revision: 0 })
+    return { playing: playing!, picks, entries, state }
+  }
+
+  /** The replacements the pick log holds: logged naming the pick replaced, and not declined. */
+  function loggedReplacements(e: Engine): { pickId: number; replaces: number | null }[] {
+    const declined = e.events.declinedPickIds()
+    return e.events.list({ kinds: ['auto_pick'] }).flatMap((p) => {
+      const replaces = (p.data as { replaces?: { pickId: number | null } }).replaces
+      return replaces && !declined.has(p.id) ? [{ pickId: p.id, replaces: replaces.pickId }] : []
+    })
+  }
+
+  /** Every replacement in the pick log is in the saved queue: the log holds only applied ones. */
+  async function expectOnlyAppliedReplacements(e: Engine): Promise<void> {
+    const queued = new Set((await e.handlers.getQueue({})).entries.map((x) => x.pickId))
+    for (const r of loggedReplacements(e))
+      expect(queued.has(r.pickId), `pick ${r.pickId}`).toBe(true)
+  }
+
+  it('knows from the play start that the player moved on, though its save still shows the pick waiting', async () => {
+    const { engine, events } = start()
+    const { picks } = await playingThenPicks(engine)
+    const [next] = picks
+    // The player advanced onto the first pick and reported the start; its save has not come yet.
+    void engine.handlers.playStarted({ trackId: next!.trackId, pickId: next!.pickId })
+    // The listener turns the song that just started down: the model no longer stands behind it.
+    void engine.handlers.setMark({ trackId: next!.trackId, mark: 'not_for_me' })
+    await engine.settled()
+    expect(ofKind(events, 'modelUpdated').length).toBeGreaterThan(0)
+    expect(loggedReplacements(engine).map((r) => r.replaces)).not.toContain(next!.pickId)
+    const after = await engine.handlers.getQueue({})
+    expect(after.entries[1]!.pickId).toBe(next!.pickId)
+    for (const changed of ofKind(events, 'queueChanged'))
+      expect(changed.replaced.map((r) => r.pickId)).not.toContain(next!.pickId)
+    await expectOnlyAppliedReplacements(engine)
+    // No decline was needed: nothing was logged for it in the first place.
+    expect(engine.events.list({ kinds: ['pick_declined'] })).toEqual([])
+  })
+
+  it('declines a replacement made before the play start reached it, and gives the pick its place back', async () => {
+    const { engine, events } = start()
+    const { picks, entries, state } = await playingThenPicks(engine)
+    const [next] = picks
+    // The mark arrives first: the engine still sees the first pick waiting and replaces it…
+    void engine.handlers.setMark({ trackId: next!.trackId, mark: 'not_for_me' })
+    await engine.settled()
+    const made = loggedReplacements(engine).find((r) => r.replaces === next!.pickId)
+    expect(made).toBeDefined()
+    const changed = ofKind(events, 'queueChanged').filter((c) => c.replaced.length > 0)
+    expect(changed.at(-1)!.revision).toBe(1)
+    // …while the player had started it: its play start arrives, then the player, hearing of the
+    // replacement with the pick playing, reports it declined (it never cuts the song playing).
+    void engine.handlers.playStarted({ trackId: next!.trackId, pickId: next!.pickId })
+    void engine.handlers.declineReplacements({
+      declined: [{ pickId: made!.pickId, reason: 'started' }],
+    })
+    const declined = engine.events.list({ kinds: ['pick_declined'] })
+    expect(declined.map((d) => d.data)).toEqual([{ pickId: made!.pickId, reason: 'started' }])
+    expect(declined[0]!.source).toBe('engine') // the play start told it first; once is enough
+    expect(loggedReplacements(engine).map((r) => r.replaces)).not.toContain(next!.pickId)
+    expect((await engine.handlers.getQueue({})).entries[1]!.pickId).toBe(next!.pickId)
+    // The player's save from before it heard of the replacement does not bring it back (the
+    // replacements of the picks still waiting it missed are re-applied, as ever).
+    void engine.handlers.saveQueue({ entries, current: 1, ...state, revision: 0 })
+    const resaved = (await engine.handlers.getQueue({})).entries.map((e) => e.pickId)
+    expect(resaved[1]).toBe(next!.pickId)
+    expect(resaved).not.toContain(made!.pickId)
+    await expectOnlyAppliedReplacements(engine)
+    // Artist spacing reads the pick log without it.
+    const other = openDatabase(engine.dbPath)
+    try {
+      expect(new PickHistory(other).recentAutoPickArtists(10)).toHaveLength(
+        engine.events.list({ kinds: ['auto_pick'] }).length - 1,
+      )
+    } finally {
+      other.close()
+    }
+  })
+
+  it('declines on a save that shows the pick at the player’s current entry, before the player hears of it', async () => {
+    const { engine } = start()
+    const { picks, entries, state } = await playingThenPicks(engine)
+    const [next] = picks
+    void engine.handlers.setMark({ trackId: next!.trackId, mark: 'not_for_me' })
+    await engine.settled()
+    const made = loggedReplacements(engine).find((r) => r.replaces === next!.pickId)
+    expect(made).toBeDefined()
+    // The player's save based on revision 0 says it plays the first pick (index 1) now.
+    void engine.handlers.saveQueue({ entries, current: 1, ...state, revision: 0 })
+    const saved = await engine.handlers.getQueue({})
+    expect(saved.entries[1]!.pickId).toBe(next!.pickId)
+    expect(saved.current).toBe(1)
+    expect(engine.events.list({ kinds: ['pick_declined'] }).map((d) => d.data)).toEqual([
+      { pickId: made!.pickId, reason: 'started' },
+    ])
+    await expectOnlyAppliedReplacements(engine)
+    // The player reporting it too logs nothing more.
+    void engine.handlers.declineReplacements({
+      declined: [{ pickId: made!.pickId, reason: 'started' }],
+    })
+    expect(engine.events.list({ kinds: ['pick_declined'] })).toHaveLength(1)
+  })
+
+  it('refuses to decline a pick that is no replacement, and writes nothing', async () => {
+    const { engine } = start()
+    const { picks } = await playingThenPicks(engine)
+    const before = engine.events.lastId()
+    expect(() =>
+      engine.handlers.declineReplacements({
+        declined: [{ pickId: picks[0]!.pickId, reason: 'started' }],
+      }),
+    ).toThrow(/not a replacement/)
+    expect(engine.events.lastId()).toBe(before)
   })
 })

@@ -32,8 +32,10 @@ import {
   type RepeatMode,
 } from '../../../../shared/queue'
 import {
-  queuedElsewhere,
-  replacementIndex,
+  isNewPick,
+  replacementFate,
+  type DeclineReason,
+  type LiveQueueEntry,
   type QueueReplacement,
 } from '../../../../shared/live-queue'
 import type { Bridge } from '../../lib/bridge'
@@ -112,6 +114,8 @@ export const PLAYED_KEPT = 5
 export const RECENT_KEPT = 20
 /** Played songs dropped from the queue that Previous can still go back to (a long day's listening). */
 export const EARLIER_KEPT = 2000
+/** How many started (or saved as played) auto-picks the player remembers (see passedPicks). */
+const PASSED_KEPT = 2000
 /** After a restore, how many plays of the History Previous can reach beyond the saved queue. */
 export const EARLIER_FROM_HISTORY = 200
 
@@ -178,6 +182,12 @@ export class Player {
   private consecutiveErrors = 0
   /** The engine's queue revision this queue is based on (see QueueState.revision). */
   private revision = 0
+  /**
+   * Auto-picks this player started, or saved at or before its current entry (by pick id; by song
+   * for an entry without one), oldest first: a re-rank's replacement of one of them is declined
+   * even if Previous made it wait again, as the engine declines it too (docs/live-queue.md).
+   */
+  private readonly passedPicks = new Set<string>()
   /** Track ids of the songs started last, oldest first (at most RECENT_KEPT). */
   private recent: number[] = []
   /**
@@ -255,6 +265,11 @@ export class Player {
   /** The saved state, as saveQueue takes it. */
   toSaved(): NonNullable<CallArgs<'saveQueue'>> {
     const { queue, volume } = this.snapshot
+    // The engine takes every pick at or before the current entry as started (see passedPicks).
+    for (let i = 0; i <= (queue.current ?? -1); i++) {
+      const item = queue.items[i]
+      if (item) this.pass(item.entry)
+    }
     return {
       entries: queue.items.map(({ entry }) => ({
         trackId: entry.trackId,
@@ -521,10 +536,19 @@ export class Player {
   applyReplacements(revision: number, replaced: readonly QueueReplacement<QueueTrack>[]): void {
     this.revision = Math.max(this.revision, revision)
     let queue = this.snapshot.queue
+    const declined: { pickId: number; reason: DeclineReason }[] = []
     for (const replacement of replaced) {
       const entries = queue.items.map((item) => item.entry)
-      const index = replacementIndex(entries, queue.current, replacement)
-      if (index < 0 || queuedElsewhere(entries, index, replacement.entry.trackId)) continue
+      const fate = replacementFate(entries, queue.current, replacement, (e) => this.passed(e))
+      if ('declined' in fate) {
+        // Never taken: the engine logs it as declined, so its pick log holds only what played.
+        const pickId = replacement.entry.pickId
+        if (isNewPick(replacement) && pickId !== undefined) {
+          declined.push({ pickId, reason: fate.declined })
+        }
+        continue
+      }
+      const index = fate.index
       const old = queue.items[index] as QueueItem<QueueTrack>
       if (old.entry.trackId === replacement.entry.trackId) {
         queue = {
@@ -546,6 +570,25 @@ export class Player {
       }
     }
     if (queue !== this.snapshot.queue) this.setQueue(queue)
+    if (declined.length > 0) {
+      void this.report(() => this.bridge.api.declineReplacements({ declined }))
+    }
+  }
+
+  /** Remembers an auto-pick as started (see passedPicks). */
+  private pass(entry: LiveQueueEntry): void {
+    if (entry.source !== 'auto') return
+    const key = passKey(entry)
+    this.passedPicks.delete(key)
+    this.passedPicks.add(key)
+    if (this.passedPicks.size > PASSED_KEPT) {
+      const oldest = this.passedPicks.values().next().value
+      if (oldest !== undefined) this.passedPicks.delete(oldest)
+    }
+  }
+
+  private passed(entry: LiveQueueEntry): boolean {
+    return this.passedPicks.has(passKey(entry))
   }
 
   removeEntry(index: number): void {
@@ -667,8 +710,14 @@ export class Player {
   private reportStart(session: Session): void {
     if (session.playId) return
     const trackId = session.track.id
+    const { entry } = session.item
+    // The engine learns at once that this pick plays (no re-rank replaces it from now on).
+    const pickId = entry.source === 'auto' ? entry.pickId : undefined
     session.playId = this.report(async () => {
-      const { playId } = await this.bridge.api.playStarted({ trackId })
+      const { playId } = await this.bridge.api.playStarted({
+        trackId,
+        ...(pickId === undefined ? {} : { pickId }),
+      })
       session.knownPlayId = playId
       session.lastProgressAt = Date.now()
       this.emit('playStarted', { trackId, playId })
@@ -764,6 +813,8 @@ export class Player {
       decoded: false,
     }
     this.session = session
+    // Started here: a replacement of it arriving from now on is declined, whatever the engine saw.
+    this.pass(item.entry)
     this.recent = [...this.recent.filter((id) => id !== track.id), track.id].slice(-RECENT_KEPT)
     const startAt = this.pendingSeek
     this.pendingSeek = null
@@ -1024,4 +1075,9 @@ async function answersNotFound(url: string): Promise<boolean> {
 
 function userEntry(track: Track): QueueTrack {
   return { trackId: track.id, source: 'user', track }
+}
+
+/** An auto-pick's key in Player.passedPicks: its pick id, or its song when it has none. */
+function passKey(entry: LiveQueueEntry): string {
+  return entry.pickId === undefined ? `song:${entry.trackId}` : `pick:${entry.pickId}`
 }
