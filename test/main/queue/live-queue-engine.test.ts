@@ -441,21 +441,32 @@ describe('a re-rank never logs a replacement for a pick that started playing', (
       expect(queued.has(r.pickId), `pick ${r.pickId}`).toBe(true)
   }
 
+  /** The first pick turned down before the engine hears that it started: it is replaced. */
+  async function turnedDownBeforeTheStart(e: Engine) {
+    const { picks, entries, state } = await playingThenPicks(e)
+    const next = picks[0]!
+    void e.handlers.setMark({ trackId: next.trackId, mark: 'not_for_me' })
+    await e.settled()
+    const made = loggedReplacements(e).find((r) => r.replaces === next.pickId)
+    expect(made).toBeDefined()
+    return { next, made: made!, entries, state }
+  }
+
   it('knows from the play start that the player moved on, though its save still shows the pick waiting', async () => {
     const { engine, events } = start()
     const { picks } = await playingThenPicks(engine)
-    const [next] = picks
+    const next = picks[0]!
     // The player advanced onto the first pick and reported the start; its save has not come yet.
-    void engine.handlers.playStarted({ trackId: next!.trackId, pickId: next!.pickId })
+    void engine.handlers.playStarted({ trackId: next.trackId, pickId: next.pickId })
     // The listener turns the song that just started down: the model no longer stands behind it.
-    void engine.handlers.setMark({ trackId: next!.trackId, mark: 'not_for_me' })
+    void engine.handlers.setMark({ trackId: next.trackId, mark: 'not_for_me' })
     await engine.settled()
     expect(ofKind(events, 'modelUpdated').length).toBeGreaterThan(0)
-    expect(loggedReplacements(engine).map((r) => r.replaces)).not.toContain(next!.pickId)
+    expect(loggedReplacements(engine).map((r) => r.replaces)).not.toContain(next.pickId)
     const after = await engine.handlers.getQueue({})
-    expect(after.entries[1]!.pickId).toBe(next!.pickId)
+    expect(after.entries[1]!.pickId).toBe(next.pickId)
     for (const changed of ofKind(events, 'queueChanged'))
-      expect(changed.replaced.map((r) => r.pickId)).not.toContain(next!.pickId)
+      expect(changed.replaced.map((r) => r.pickId)).not.toContain(next.pickId)
     await expectOnlyAppliedReplacements(engine)
     // No decline was needed: nothing was logged for it in the first place.
     expect(engine.events.list({ kinds: ['pick_declined'] })).toEqual([])
@@ -463,32 +474,27 @@ describe('a re-rank never logs a replacement for a pick that started playing', (
 
   it('declines a replacement made before the play start reached it, and gives the pick its place back', async () => {
     const { engine, events } = start()
-    const { picks, entries, state } = await playingThenPicks(engine)
-    const [next] = picks
     // The mark arrives first: the engine still sees the first pick waiting and replaces it…
-    void engine.handlers.setMark({ trackId: next!.trackId, mark: 'not_for_me' })
-    await engine.settled()
-    const made = loggedReplacements(engine).find((r) => r.replaces === next!.pickId)
-    expect(made).toBeDefined()
+    const { next, made, entries, state } = await turnedDownBeforeTheStart(engine)
     const changed = ofKind(events, 'queueChanged').filter((c) => c.replaced.length > 0)
     expect(changed.at(-1)!.revision).toBe(1)
     // …while the player had started it: its play start arrives, then the player, hearing of the
     // replacement with the pick playing, reports it declined (it never cuts the song playing).
-    void engine.handlers.playStarted({ trackId: next!.trackId, pickId: next!.pickId })
+    void engine.handlers.playStarted({ trackId: next.trackId, pickId: next.pickId })
     void engine.handlers.declineReplacements({
-      declined: [{ pickId: made!.pickId, reason: 'started' }],
+      declined: [{ pickId: made.pickId, reason: 'started' }],
     })
     const declined = engine.events.list({ kinds: ['pick_declined'] })
-    expect(declined.map((d) => d.data)).toEqual([{ pickId: made!.pickId, reason: 'started' }])
+    expect(declined.map((d) => d.data)).toEqual([{ pickId: made.pickId, reason: 'started' }])
     expect(declined[0]!.source).toBe('engine') // the play start told it first; once is enough
-    expect(loggedReplacements(engine).map((r) => r.replaces)).not.toContain(next!.pickId)
-    expect((await engine.handlers.getQueue({})).entries[1]!.pickId).toBe(next!.pickId)
+    expect(loggedReplacements(engine).map((r) => r.replaces)).not.toContain(next.pickId)
+    expect((await engine.handlers.getQueue({})).entries[1]!.pickId).toBe(next.pickId)
     // The player's save from before it heard of the replacement does not bring it back (the
     // replacements of the picks still waiting it missed are re-applied, as ever).
     void engine.handlers.saveQueue({ entries, current: 1, ...state, revision: 0 })
     const resaved = (await engine.handlers.getQueue({})).entries.map((e) => e.pickId)
-    expect(resaved[1]).toBe(next!.pickId)
-    expect(resaved).not.toContain(made!.pickId)
+    expect(resaved[1]).toBe(next.pickId)
+    expect(resaved).not.toContain(made.pickId)
     await expectOnlyAppliedReplacements(engine)
     // Artist spacing reads the pick log without it.
     const other = openDatabase(engine.dbPath)
@@ -503,24 +509,19 @@ describe('a re-rank never logs a replacement for a pick that started playing', (
 
   it('declines on a save that shows the pick at the player’s current entry, before the player hears of it', async () => {
     const { engine } = start()
-    const { picks, entries, state } = await playingThenPicks(engine)
-    const [next] = picks
-    void engine.handlers.setMark({ trackId: next!.trackId, mark: 'not_for_me' })
-    await engine.settled()
-    const made = loggedReplacements(engine).find((r) => r.replaces === next!.pickId)
-    expect(made).toBeDefined()
+    const { next, made, entries, state } = await turnedDownBeforeTheStart(engine)
     // The player's save based on revision 0 says it plays the first pick (index 1) now.
     void engine.handlers.saveQueue({ entries, current: 1, ...state, revision: 0 })
     const saved = await engine.handlers.getQueue({})
-    expect(saved.entries[1]!.pickId).toBe(next!.pickId)
+    expect(saved.entries[1]!.pickId).toBe(next.pickId)
     expect(saved.current).toBe(1)
     expect(engine.events.list({ kinds: ['pick_declined'] }).map((d) => d.data)).toEqual([
-      { pickId: made!.pickId, reason: 'started' },
+      { pickId: made.pickId, reason: 'started' },
     ])
     await expectOnlyAppliedReplacements(engine)
     // The player reporting it too logs nothing more.
     void engine.handlers.declineReplacements({
-      declined: [{ pickId: made!.pickId, reason: 'started' }],
+      declined: [{ pickId: made.pickId, reason: 'started' }],
     })
     expect(engine.events.list({ kinds: ['pick_declined'] })).toHaveLength(1)
   })
