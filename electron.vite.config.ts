@@ -12,6 +12,7 @@ export default defineConfig({
           index: resolve('src/main/electron/main.ts'),
           cli: resolve('src/main/cli/main.ts'),
           'analysis-worker': resolve('src/main/workers/analysis.worker.ts'),
+          'eval-worker': resolve('src/main/workers/eval.worker.ts'),
           'read-worker': resolve('src/main/library/read-worker.ts'),
           'taste-worker': resolve('src/main/workers/taste.worker.ts'),
         },

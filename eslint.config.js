@@ -75,7 +75,7 @@ const engineParts = {
   // A worker thread's entry is the top of its own small stack: it serves one domain's classes.
   'worker entries': {
     files: ['src/main/workers/*.worker.ts'],
-    may: ['db', 'media-formats', 'events', 'library', 'analysis', 'taste', 'base'],
+    may: ['db', 'media-formats', 'events', 'library', 'analysis', 'taste', 'insights', 'base'],
   },
   // The one composition root.
   engine: {

@@ -23,6 +23,8 @@ import type {
 } from '../shared/contract'
 import { AutoPicker } from './queue/auto-pick'
 import { Coalescer } from './queue/rerank'
+import type { WorkerClient } from './workers/rpc'
+import type { OfflineEvalProtocol } from './insights/offline-eval-run'
 import { rediscover, turnedDownSongs } from './taste/rediscover'
 import { MetricStore } from './db/metric-store'
 import type { RunSummary, TasteInsights } from '../shared/insights'
@@ -126,6 +128,8 @@ export class Engine {
   private readonly autoPicker: AutoPicker
   /** Learns from new events and re-ranks the waiting auto-picks, once per burst of events. */
   private readonly learning: Coalescer
+  /** Offline evaluations running, each in its worker thread (stopped on close). */
+  private readonly evaluations = new Set<WorkerClient<OfflineEvalProtocol>>()
   private otherWriters: ReturnType<typeof setInterval> | null = null
   /** Set when the database could only be opened for reading (a read-only file, folder or disk). */
   private readOnlyNote: string | null = null
@@ -849,8 +853,17 @@ export class Engine {
       }),
     listSpaces: () => this.embeddings.spaces(),
     evaluateOffline: async (options) => {
-      const { evaluateOffline } = await import('./insights/offline-eval')
-      return evaluateOffline(this.db, options)
+      // In a worker thread: a long evaluation never holds up the engine's other calls.
+      const { evaluateOfflineInWorker } = await import('./insights/offline-eval-run')
+      return evaluateOfflineInWorker(
+        {
+          dbPath: this.dbPath,
+          ...(this.nativeBinding ? { nativeBinding: this.nativeBinding } : {}),
+        },
+        options,
+        this.evaluations,
+        (level, message) => this.log(level, message),
+      )
     },
     evaluateEmbedding: async ({ space = EXTRACTOR.space, labels, folds, seed, repeats }) => {
       const known = this.embeddings.spaces().find((s) => s.space === space)
@@ -879,6 +892,7 @@ export class Engine {
     await this.watcherStarting
     await this.watcher?.close()
     this.analysisAbort?.abort()
+    await Promise.all([...this.evaluations].map((worker) => worker.terminate()))
     await this.scanning?.catch(() => undefined)
     await this.analysing?.catch(() => undefined)
     const taste = await this.taste?.catch(() => null)

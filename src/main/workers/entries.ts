@@ -1,7 +1,7 @@
 import { basename, dirname, join, resolve } from 'node:path'
 
 /** The engine's worker threads; each has a `<name>-worker` entry in electron.vite.config.ts. */
-export const WORKER_NAMES = ['analysis', 'read', 'taste'] as const
+export const WORKER_NAMES = ['analysis', 'eval', 'read', 'taste'] as const
 export type WorkerName = (typeof WORKER_NAMES)[number]
 
 /**

@@ -16,6 +16,8 @@ import { MetricStore } from '../../../src/main/db/metric-store'
 import { main } from '../../../src/main/cli/main'
 import { formatTable, type Io } from '../../../src/main/cli/output'
 import { tempDir } from '../../helpers/temp'
+import { Engine } from '../../../src/main/engine'
+import type { PcaSize } from '../../../src/shared/evaluation'
 
 const SPACE = 'synthetic-v1'
 const DIM = 12
@@ -231,6 +233,65 @@ describe('evaluateOffline', () => {
       expect(estimate.snips.value).toBeGreaterThan(offPolicy!.loggedValue!)
     }
   })
+})
+
+describe('evaluateOffline through the engine', () => {
+  it('runs in a worker thread: a call issued after an evaluation starts is answered before it ends', async () => {
+    const { db, path } = open()
+    // A history large enough to take a while: 600 labelled songs and 600 auto-picks, each
+    // played through or skipped.
+    const clusters = library(db, 300)
+    labelClusters(db, clusters)
+    const events = new EventLog(db)
+    db.transaction(() => {
+      clusters.near.forEach((near, i) => {
+        const far = clusters.far[i] as number
+        for (const picked of [near, far]) {
+          events.autoPick(picked, {
+            candidates: [
+              { trackId: near, probability: 0.5 },
+              { trackId: far, probability: 0.5 },
+            ],
+            probability: 0.5,
+            alpha: 1,
+            temperature: 0.1,
+          })
+          const playId = events.playStart(picked)
+          const through = picked === near
+          events.playEnd(picked, playId, {
+            position: through ? 200 : 5,
+            duration: 200,
+            reason: through ? 'ended' : 'next',
+          })
+        }
+      })
+    })()
+    const options = { ...QUICK, pcaSizes: [4, 'full'] as PcaSize[], store: false }
+    const engine = new Engine({ dbPath: path })
+    try {
+      const order: string[] = []
+      const evaluation = Promise.resolve(engine.handlers.evaluateOffline(options)).then(
+        (summary) => {
+          order.push('evaluation')
+          return summary
+        },
+      )
+      // A call that arrives on a later turn of the event loop, as the app's next request would.
+      await new Promise((resolve) => setImmediate(resolve))
+      const status = await Promise.resolve(engine.handlers.getStatus({}))
+      order.push('status')
+      expect(status.tracks).toBe(600)
+      const summary = await evaluation
+      expect(order).toEqual(['status', 'evaluation'])
+      // The worker's answer is the evaluation's, as the engine's thread would have computed it.
+      expect(summary.autoPicks).toEqual({ logged: 600, withOutcome: 600 })
+      expect(JSON.parse(JSON.stringify(summary))).toEqual(
+        JSON.parse(JSON.stringify(evaluateOffline(db, options))),
+      )
+    } finally {
+      await engine.close()
+    }
+  }, 120_000)
 })
 
 describe('replayLabelled', () => {
