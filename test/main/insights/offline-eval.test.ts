@@ -74,6 +74,28 @@ function labelClusters(db: Database, clusters: { near: number[]; far: number[] }
   clusters.far.forEach((id) => events.mark(id, 'not_for_me'))
 }
 
+/**
+ * One round of a uniform logging policy over a liked-cluster and a far-cluster song: the pick, and
+ * its play (the near song played through, the far one skipped early).
+ */
+function pickAndListen(events: EventLog, picked: number, near: number, far: number): void {
+  events.autoPick(picked, {
+    candidates: [
+      { trackId: near, probability: 0.5 },
+      { trackId: far, probability: 0.5 },
+    ],
+    probability: 0.5,
+    alpha: 1,
+    temperature: 0.1,
+  })
+  const playId = events.playStart(picked)
+  if (picked === near) {
+    events.playEnd(picked, playId, { position: 200, duration: 200, reason: 'ended' })
+  } else {
+    events.playEnd(picked, playId, { position: 5, duration: 200, reason: 'next' })
+  }
+}
+
 function captureIo(): { io: Io; out: () => string; err: () => string } {
   let out = ''
   let err = ''
@@ -195,22 +217,7 @@ describe('evaluateOffline', () => {
     for (let i = 0; i < 10; i++) {
       const near = clusters.near[i] as number
       const far = clusters.far[i] as number
-      const picked = i % 2 === 0 ? near : far
-      events.autoPick(picked, {
-        candidates: [
-          { trackId: near, probability: 0.5 },
-          { trackId: far, probability: 0.5 },
-        ],
-        probability: 0.5,
-        alpha: 1,
-        temperature: 0.1,
-      })
-      const playId = events.playStart(picked)
-      if (picked === near) {
-        events.playEnd(picked, playId, { position: 200, duration: 200, reason: 'ended' })
-      } else {
-        events.playEnd(picked, playId, { position: 5, duration: 200, reason: 'next' })
-      }
+      pickAndListen(events, i % 2 === 0 ? near : far, near, far)
     }
     const summary = evaluateOffline(db, {
       ...QUICK,
@@ -246,24 +253,7 @@ describe('evaluateOffline through the engine', () => {
     db.transaction(() => {
       clusters.near.forEach((near, i) => {
         const far = clusters.far[i] as number
-        for (const picked of [near, far]) {
-          events.autoPick(picked, {
-            candidates: [
-              { trackId: near, probability: 0.5 },
-              { trackId: far, probability: 0.5 },
-            ],
-            probability: 0.5,
-            alpha: 1,
-            temperature: 0.1,
-          })
-          const playId = events.playStart(picked)
-          const through = picked === near
-          events.playEnd(picked, playId, {
-            position: through ? 200 : 5,
-            duration: 200,
-            reason: through ? 'ended' : 'next',
-          })
-        }
+        for (const picked of [near, far]) pickAndListen(events, picked, near, far)
       })
     })()
     const options = { ...QUICK, pcaSizes: [4, 'full'] as PcaSize[], store: false }
