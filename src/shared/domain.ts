@@ -115,8 +115,9 @@ export const EVENT_KINDS = [
   /** A "never play" rule added or taken back; no track (data: src/shared/exclusions.ts). */
   'exclusion',
   /**
-   * The player never took a re-rank's replacement (data: its auto_pick event's `pickId` and why,
-   * src/shared/live-queue.ts DECLINE_REASONS): the pick log leaves that pick out.
+   * The player never took a re-rank's replacement (data: its auto_pick event's `pickId` and
+   * `pickTs`, the pick found by the event's track and that time; and why, DECLINE_REASONS in
+   * src/shared/live-queue.ts): the pick log leaves that pick out (docs/live-queue.md).
    */
   'pick_declined',
 ] as const

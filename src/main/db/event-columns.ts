@@ -148,15 +148,16 @@ export function validateEventColumns(
     )
   }
   if (typedKind === 'pick_declined') {
-    const info = event.data as { pickId?: unknown; reason?: unknown } | null
+    const info = event.data as { pickId?: unknown; pickTs?: unknown; reason?: unknown } | null
+    const whole = (value: unknown, least: number): boolean =>
+      typeof value === 'number' && Number.isSafeInteger(value) && value >= least
     if (
-      typeof info?.pickId !== 'number' ||
-      !Number.isSafeInteger(info.pickId) ||
-      info.pickId < 1 ||
-      !(DECLINE_REASONS as readonly unknown[]).includes(info.reason)
+      !whole(info?.pickId, 1) ||
+      !whole(info?.pickTs, 0) ||
+      !(DECLINE_REASONS as readonly unknown[]).includes(info?.reason)
     ) {
       throw new InvalidEventError(
-        `A pick_declined event needs its data: the auto-pick it sets aside (pickId) and why (one of ${DECLINE_REASONS.join(', ')}).`,
+        `A pick_declined event needs its data: the auto-pick it sets aside (pickId, and pickTs, its time) and why (one of ${DECLINE_REASONS.join(', ')}).`,
       )
     }
   }

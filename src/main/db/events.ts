@@ -324,36 +324,38 @@ export class EventLog {
   }
 
   /**
-   * The player never took the re-rank's replacement logged as auto_pick `pickId` (a song playing
-   * is never cut: the pick it was to replace had started; or the listener moved or removed it
-   * first). The event stays in the log; readers of the pick log leave the pick out
-   * (declinedPickIds), so it holds only replacements that reached the queue.
+   * The player never took the re-rank's replacement logged as `pick` (a song playing is never cut:
+   * the pick it was to replace had started; or the listener moved or removed it first). The event
+   * stays in the log; readers of the pick log leave the pick out (declinedPickIds), so it holds
+   * only replacements that reached the queue. It names the pick by its song (the event's track)
+   * and time as well as its id: ids change when a backup is imported into another database.
    */
   pickDeclined(
-    trackId: number,
-    pickId: number,
+    pick: Pick<LoggedEvent, 'id' | 'ts'> & { trackId: number },
     reason: DeclineReason,
     source = 'player',
     ts?: number,
   ): LoggedEvent {
     return this.append({
       kind: 'pick_declined',
-      trackId,
-      data: { pickId, reason },
+      trackId: pick.trackId,
+      data: { pickId: pick.id, pickTs: pick.ts, reason },
       source,
       ...(ts === undefined ? {} : { ts }),
     })
   }
 
-  /** The auto-picks a pick_declined event sets aside (see pickDeclined). */
+  /** The auto-picks a pick_declined event sets aside (see pickDeclined), by their song and time. */
   declinedPickIds(): Set<number> {
     return new Set(
       this.statements
-        .get<[], { pickId: number | null }>(
-          `SELECT json_extract(data, '$.pickId') AS pickId FROM events WHERE kind = 'pick_declined'`,
+        .get<[], { pickId: number }>(
+          `SELECT a.id AS pickId FROM events d
+           JOIN events a ON a.track_id = d.track_id AND a.ts = json_extract(d.data, '$.pickTs')
+           WHERE d.kind = 'pick_declined' AND a.kind = 'auto_pick'`,
         )
         .all()
-        .flatMap((row) => (typeof row.pickId === 'number' ? [row.pickId] : [])),
+        .map((row) => row.pickId),
     )
   }
 

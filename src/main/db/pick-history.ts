@@ -24,7 +24,8 @@ export class PickHistory {
          LEFT JOIN tracks t ON t.id = e.track_id
          WHERE e.kind = 'auto_pick' AND NOT EXISTS (
            SELECT 1 FROM events d
-           WHERE d.kind = 'pick_declined' AND json_extract(d.data, '$.pickId') = e.id
+           WHERE d.kind = 'pick_declined' AND d.track_id = e.track_id
+             AND json_extract(d.data, '$.pickTs') = e.ts
          )
          ORDER BY e.id DESC LIMIT ?`,
       )

@@ -201,7 +201,7 @@ export class AutoPicker {
       if (already.has(pickId) || written.has(pickId)) continue
       const pick = events.autoPickEvent(pickId)
       if (pick?.trackId == null) continue
-      events.pickDeclined(pick.trackId, pickId, reason, source)
+      events.pickDeclined({ id: pick.id, ts: pick.ts, trackId: pick.trackId }, reason, source)
       written.add(pickId)
     }
     return written

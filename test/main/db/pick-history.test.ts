@@ -48,12 +48,12 @@ describe('pick history (what the auto-queue reads)', () => {
     events.autoPick(a, {})
     const declined = events.autoPick(b, { replaces: { pickId: null, trackId: c } })
     events.autoPick(c, {})
-    events.pickDeclined(b, declined.id, 'started')
+    events.pickDeclined({ id: declined.id, ts: declined.ts, trackId: b }, 'started')
     expect(history.recentAutoPickArtists(10)).toEqual(['Ann', 'Cid'])
     expect(events.declinedPickIds()).toEqual(new Set([declined.id]))
     expect(() =>
       events.append({ kind: 'pick_declined', trackId: b, data: { pickId: declined.id } }),
-    ).toThrow(/which auto-pick|pickId/)
+    ).toThrow(/pickTs/)
     expect(() =>
       events.append({ kind: 'pick_declined', trackId: b, data: { reason: 'started' } }),
     ).toThrow(/pickId/)

@@ -191,6 +191,26 @@ describe('event backup: import', () => {
     )
   })
 
+  it('keeps a declined replacement with its own pick where the ids differ in the database imported into', async () => {
+    const [pick] = sourceLog.list({ kinds: ['auto_pick'] })
+    sourceLog.pickDeclined({ id: pick!.id, ts: pick!.ts, trackId: pick!.trackId! }, 'started')
+    const file = join(source.dir, 'events.jsonl')
+    await exportToFile(source.db, file)
+    // The target's own log holds an auto-pick with the id the declined pick has in the source.
+    const target = newLibrary()
+    const own = insertTrack(target.db, { path: join(FIXTURES, 'music/elsewhere.ogg') })
+    const targetLog = new EventLog(target.db)
+    for (let i = 1; i < pick!.id; i++) targetLog.mark(own, 'like', 'ui', i)
+    const ownPick = targetLog.autoPick(own, { candidates: [], probability: 1 }, 'auto-queue', 100)
+    expect(ownPick.id).toBe(pick!.id)
+    await importEvents(target.db, createReadStream(file))
+    const imported = targetLog
+      .list({ kinds: ['auto_pick'], limit: 100 })
+      .find((e) => e.ts === pick!.ts)
+    expect(imported!.id).not.toBe(pick!.id)
+    expect(targetLog.declinedPickIds()).toEqual(new Set([imported!.id]))
+  })
+
   it('remembers unknown paths as placeholder tracks, not yet scanned, so a later scan fills them in', async () => {
     const file = join(source.dir, 'events.jsonl')
     await exportToFile(source.db, file)
