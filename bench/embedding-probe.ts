@@ -8,6 +8,11 @@
 //
 //   node bin/run-ts.js bench/embedding-probe.ts [--sets v4,v4+modulation,…] [--library corpus|fixtures|both]
 //
+// `bofK` / `bofmK` are bags of frames: a codebook of K centroids (k-means over frames of MFCCs and
+// deltas, or of mel-band shape) learned from the library being measured (no label read, as the app
+// would learn it from the listener's library), each excerpt its histogram of nearest centroids
+// (`boftK`: TF-IDF weighted, which the probe's and the model's standardisation undo).
+//
 // Cache: $ATTUNE_BENCH_CACHE (default $TMPDIR/attune-bench-cache)/embedding-probe/.
 import { createHash } from 'node:crypto'
 import {
@@ -34,6 +39,7 @@ import {
 } from '../src/main/analysis/linear-probe'
 import { RealFft } from '../src/main/analysis/real-fft'
 import { ANALYSIS_SAMPLE_RATE } from '../src/main/analysis/resample'
+import { seededRandom } from '../src/shared/random'
 
 const SHARED = realpathSync(resolve(import.meta.dirname, '../../shared'))
 const FRAME = 2048
@@ -634,10 +640,158 @@ const blocks: Record<string, Candidate> = {
   },
 }
 
-function candidate(spec: string): Candidate {
+// --- a codebook learned from the library (bag of frames) -------------------------------------
+
+/**
+ * Per-frame descriptors for the codebook: 13 MFCCs and their deltas (`bof…`), or the 40 mel bands'
+ * levels against the frame's mean level, a spectral shape (`bofm…`); kept (audible) frames only.
+ */
+function frameDescriptors(fr: Frames, kind: 'mfcc' | 'mel'): { rows: Float64Array; dim: number } {
+  const kept = keptFrames(fr)
+  if (kind === 'mel') {
+    const rows: number[] = []
+    for (let f = 0; f < fr.count; f++) {
+      if (!kept[f]) continue
+      let mean = 0
+      for (let b = 0; b < MEL; b++) mean += fr.mel[f * MEL + b]! / MEL
+      for (let b = 0; b < MEL; b++) rows.push(fr.mel[f * MEL + b]! - mean)
+    }
+    return { rows: Float64Array.from(rows), dim: MEL }
+  }
+  const mfcc = mfccFrames(fr)
+  const rows: number[] = []
+  for (let f = 1; f < fr.count; f++) {
+    if (!kept[f] || !kept[f - 1]) continue
+    for (let k = 0; k < 13; k++) rows.push(mfcc[f * 13 + k]!)
+    for (let k = 0; k < 13; k++) rows.push(mfcc[f * 13 + k]! - mfcc[(f - 1) * 13 + k]!)
+  }
+  return { rows: Float64Array.from(rows), dim: 26 }
+}
+
+function nearest(
+  centroids: Float64Array,
+  k: number,
+  dim: number,
+  x: Float64Array,
+  at: number,
+): number {
+  let best = 0
+  let bestDistance = Infinity
+  for (let c = 0; c < k; c++) {
+    let dist = 0
+    for (let j = 0; j < dim; j++) dist += (x[at + j]! - centroids[c * dim + j]!) ** 2
+    if (dist < bestDistance) {
+      bestDistance = dist
+      best = c
+    }
+  }
+  return best
+}
+
+/**
+ * k-means (k-means++ start, 25 Lloyd rounds, seeded) over up to 200 frames of every excerpt of the
+ * library, each descriptor standardised over that sample; each excerpt is then its histogram of
+ * nearest centroids over all its kept frames, as shares (TF-IDF weighted with `tfidf`). The
+ * codebook is learned from the library being measured, as the app would learn it from the
+ * listener's library at analysis time (no label is read).
+ */
+function codebook(all: Frames[], k: number, kind: 'mfcc' | 'mel', tfidf: boolean): Candidate {
+  const random = seededRandom(12_345 + k)
+  const per = all.map((fr) => frameDescriptors(fr, kind))
+  const dim = per[0]!.dim
+  const sample: number[] = []
+  for (const { rows } of per) {
+    const count = rows.length / dim
+    const take = Math.min(200, count)
+    for (let t = 0; t < take; t++) {
+      const f = Math.floor((t * count) / take)
+      for (let j = 0; j < dim; j++) sample.push(rows[f * dim + j]!)
+    }
+  }
+  const x = Float64Array.from(sample)
+  const n = x.length / dim
+  const mean = new Float64Array(dim)
+  const sd = new Float64Array(dim)
+  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j]! += x[i * dim + j]! / n
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < dim; j++) sd[j]! += (x[i * dim + j]! - mean[j]!) ** 2 / n
+  for (let j = 0; j < dim; j++) sd[j] = Math.sqrt(sd[j]!) || 1
+  const standardise = (rows: Float64Array): Float64Array =>
+    rows.map((v, i) => (v - mean[i % dim]!) / sd[i % dim]!)
+  const z = standardise(x)
+  // k-means++ start.
+  const centroids = new Float64Array(k * dim)
+  const first = Math.floor(random() * n)
+  centroids.set(z.subarray(first * dim, (first + 1) * dim), 0)
+  const closest = new Float64Array(n).fill(Infinity)
+  for (let c = 1; c < k; c++) {
+    let total = 0
+    for (let i = 0; i < n; i++) {
+      let dist = 0
+      for (let j = 0; j < dim; j++) dist += (z[i * dim + j]! - centroids[(c - 1) * dim + j]!) ** 2
+      if (dist < closest[i]!) closest[i] = dist
+      total += closest[i]!
+    }
+    let target = random() * total
+    let pick = n - 1
+    for (let i = 0; i < n; i++) {
+      target -= closest[i]!
+      if (target <= 0) {
+        pick = i
+        break
+      }
+    }
+    centroids.set(z.subarray(pick * dim, (pick + 1) * dim), c * dim)
+  }
+  const assignment = new Int32Array(n)
+  for (let round = 0; round < 25; round++) {
+    for (let i = 0; i < n; i++) assignment[i] = nearest(centroids, k, dim, z, i * dim)
+    const sums = new Float64Array(k * dim)
+    const counts = new Float64Array(k)
+    for (let i = 0; i < n; i++) {
+      const c = assignment[i]!
+      counts[c]! += 1
+      for (let j = 0; j < dim; j++) sums[c * dim + j]! += z[i * dim + j]!
+    }
+    for (let c = 0; c < k; c++)
+      if (counts[c]! > 0)
+        for (let j = 0; j < dim; j++) centroids[c * dim + j] = sums[c * dim + j]! / counts[c]!
+  }
+  const histograms = per.map(({ rows }) => {
+    const zr = standardise(rows)
+    const h = new Float64Array(k)
+    const count = zr.length / dim
+    for (let f = 0; f < count; f++)
+      h[nearest(centroids, k, dim, zr, f * dim)]! += 1 / Math.max(1, count)
+    return h
+  })
+  const idf = new Float64Array(k)
+  for (let c = 0; c < k; c++) {
+    const df = histograms.filter((h) => h[c]! > 0).length
+    idf[c] = tfidf ? Math.log((1 + histograms.length) / (1 + df)) + 1 : 1
+  }
+  const byFrames = new Map(all.map((fr, i) => [fr, histograms[i]!]))
+  return (fr) => {
+    const h = byFrames.get(fr)
+    if (!h) throw new Error('a codebook block serves only the library it was learned from')
+    return Array.from(h, (v, c) => v * idf[c]!)
+  }
+}
+
+/** `bof64` (MFCC + deltas, 64 centroids), `boft64` (TF-IDF), `bofm64` (mel shape). */
+function libraryBlock(name: string, all: Frames[]): Candidate | undefined {
+  const match = /^bof(m|t)?(\d+)$/.exec(name)
+  if (!match) return undefined
+  return codebook(all, Number(match[2]), match[1] === 'm' ? 'mel' : 'mfcc', match[1] === 't')
+}
+
+function candidate(spec: string, all: Frames[] = []): Candidate {
   const parts = spec.split('+').map((name) => {
-    const block = blocks[name]
-    if (!block) throw new Error(`unknown block ${name} (${Object.keys(blocks).join(', ')})`)
+    const block = blocks[name] ?? libraryBlock(name, all)
+    if (!block)
+      throw new Error(
+        `unknown block ${name} (${Object.keys(blocks).join(', ')}, bofK, boftK, bofmK)`,
+      )
     return block
   })
   return (fr) => parts.flatMap((part) => part(fr))
@@ -707,9 +861,9 @@ for (const library of libraries) {
 }
 if (values.export) {
   // Every excerpt's vector of one set, by path, for bench/learning-screen.ts --vectors.
-  const make = candidate(values.export)
   const out: Record<string, number[]> = {}
-  for (const library of libraries)
+  for (const library of libraries) {
+    const make = candidate(values.export, frames.get(library))
     items.get(library)!.forEach((item, i) => {
       const vector = make(frames.get(library)![i]!)
       // --oracle W: W copies of a one-hot of the excerpt's own label appended (a ceiling: what the
@@ -721,6 +875,7 @@ if (values.export) {
       }
       out[item.path] = vector
     })
+  }
   writeFileSync(values.out ?? `${values.export}.json`, JSON.stringify(out))
   console.error(
     `wrote ${Object.keys(out).length} vectors of ${values.export} to ${values.out ?? `${values.export}.json`}`,
@@ -733,10 +888,10 @@ console.log(
 )
 console.log(`|---|---:|${libraries.map(() => '---:|---:|---:').join('|')}|`)
 for (const spec of values.sets.split(',')) {
-  const make = candidate(spec)
   const cells: string[] = []
   let dims = 0
   for (const library of libraries) {
+    const make = candidate(spec, frames.get(library))
     const vectors = frames.get(library)!.map(make)
     dims = vectors[0]!.length
     const f = probe(

@@ -12,6 +12,12 @@
  * `bench/embedding-probe.ts --export SET --out FILE`) instead of the analysed database's, to see
  * what a candidate feature set does to learning before it is built into the extractor.
  *
+ * Levers named NAME+tags are NAME as shipped (tags 32 + sound 32) instead of audio only at k = 64.
+ * The preprocessing levers (group balance, k by explained variance, no PCA, album weighting, kernel
+ * PCA, neighbour smoothing, sound clusters: bench/preprocess-levers.ts) are fitted on the library
+ * being screened, as the app would fit them on the listener's library; no style label is read
+ * (the clusters' purity against the styles is printed on stderr, for the report only).
+ *
  * Prints one line of medians per lever (and random and centroid), in the columns of learning.ts.
  */
 import { readFileSync, realpathSync } from 'node:fs'
@@ -26,6 +32,12 @@ import { labelRow, listenRow, type RewardRow, type RewardSettings } from '../src
 import { TasteLibrary, type SongTags } from '../src/main/db/taste-library'
 import { tagWords, writeTagVector, type TagField } from '../src/main/taste/tags'
 import { seededRandom } from '../src/shared/random'
+import {
+  audioCandidates,
+  DEFAULT_AUDIO_LEVER,
+  sphericalKMeans,
+  type AudioLever,
+} from './preprocess-levers'
 import {
   analysedLibrary,
   listenerFor,
@@ -61,6 +73,15 @@ export interface Lever {
   tagWeight: number
   /** Each PCA dimension divided by its standard deviation before the unit length. */
   whiten: boolean
+  /** Another preprocessing of the sound (bench/preprocess-levers.ts) instead of the Preprocessor's. */
+  audio: Partial<AudioLever> | null
+  /**
+   * Clusters of the library's own sound (spherical k-means of the sound vectors, one run per
+   * count) appended after the sound as one-hot dimensions of weight `clusterWeight` (split over
+   * the counts): the oracle's one-hot of the style, with clusters found without labels.
+   */
+  clusters: readonly number[]
+  clusterWeight: number
 }
 
 const model = DEFAULT_SETTINGS.model
@@ -78,6 +99,9 @@ export const DEFAULT_LEVER: Lever = {
   tagDims: 64,
   tagWeight: 0.5,
   whiten: false,
+  audio: null,
+  clusters: [],
+  clusterWeight: 0.5,
 }
 
 const withRewards = (patch: Partial<RewardSettings>): Partial<Lever> => ({
@@ -89,12 +113,10 @@ export const LEVERS: Record<string, Partial<Lever>> = {
   'k-16': { k: 16 },
   'k-32': { k: 32 },
   'k-96': { k: 96 },
-  'alpha-0.25': { alpha: 0.25 },
   'alpha-1': { alpha: 1 },
   argmax: { temperature: 0 },
   'temperature-0.3': { temperature: 0.3 },
   'lambda-0.3': { lambda: 0.3 },
-  'lambda-3': { lambda: 3 },
   'love-weight-4': withRewards({ marks: { ...rewards.marks, love: { reward: 1, weight: 4 } } }),
   'not-for-me-weight-1': withRewards({
     marks: { ...rewards.marks, not_for_me: { reward: -1, weight: 1 } },
@@ -119,6 +141,65 @@ export const LEVERS: Record<string, Partial<Lever>> = {
   whiten: { whiten: true },
   'whiten-k-16': { whiten: true, k: 16 },
   'whiten-tags-all': { whiten: true, tags: ['album', 'artist', 'genre', 'decade'] },
+  ...preprocessLevers(),
+}
+
+/**
+ * The preprocessing levers (bench/preprocess-levers.ts), each audio only at k = 64 (NAME) and as
+ * shipped, tags 32 + sound 32 (NAME+tags).
+ */
+function preprocessLevers(): Record<string, Partial<Lever>> {
+  const variants: Record<string, Partial<Lever>> = {
+    // The same standardise → PCA → unit length as the Preprocessor, by the lever code: reproduces default.
+    pca: { audio: {} },
+    'groups-coarse': { audio: { groups: 'coarse' } },
+    'groups-fine': { audio: { groups: 'fine' } },
+    'share-0.8': { audio: { share: 0.8 } },
+    'share-0.9': { audio: { share: 0.9 } },
+    'share-0.7': { audio: { share: 0.7 } },
+    'groups-fine-share-0.8': { audio: { groups: 'fine', share: 0.8 } },
+    'no-pca': { audio: { noPca: true } },
+    'no-pca-lambda-3': { audio: { noPca: true }, lambda: 3 },
+    'no-pca-lambda-10': { audio: { noPca: true }, lambda: 10 },
+    'album-diag': { audio: { album: 'diag' } },
+    'album-full-0.2': { audio: { album: 'full', albumShrink: 0.2 } },
+    'album-full-0.5': { audio: { album: 'full', albumShrink: 0.5 } },
+    'album-full-0.8': { audio: { album: 'full', albumShrink: 0.8 } },
+    'smooth-5': { audio: { smooth: 5 } },
+    'smooth-10': { audio: { smooth: 10 } },
+    'lambda-3': { lambda: 3 },
+    'lambda-10': { lambda: 10 },
+    'lambda-30': { lambda: 30 },
+    'lambda-100': { lambda: 100 },
+    'lambda-10-alpha-1': { lambda: 10, alpha: 1 },
+    'lambda-10-temperature-0.03': { lambda: 10, temperature: 0.03 },
+    'lambda-30-temperature-0.03': { lambda: 30, temperature: 0.03 },
+    'lambda-10-argmax': { lambda: 10, temperature: 0 },
+    'alpha-0.25': { alpha: 0.25 },
+    'groups-fine-lambda-10': { audio: { groups: 'fine' }, lambda: 10 },
+    'clusters-6': { clusters: [6] },
+    'clusters-6-weight-1': { clusters: [6], clusterWeight: 1 },
+    'clusters-10': { clusters: [10] },
+    'clusters-10-weight-1': { clusters: [10], clusterWeight: 1 },
+    'clusters-16': { clusters: [16] },
+    'clusters-4-8-16': { clusters: [4, 8, 16] },
+    'clusters-4-8-16-weight-1': { clusters: [4, 8, 16], clusterWeight: 1 },
+    'kernel-0.1': { audio: { kernel: 0.1 } },
+    'kernel-0.2': { audio: { kernel: 0.2 } },
+    'kernel-0.5': { audio: { kernel: 0.5 } },
+    'kernel-1': { audio: { kernel: 1 } },
+  }
+  const out: Record<string, Partial<Lever>> = {}
+  for (const [name, lever] of Object.entries(variants)) {
+    out[name] = lever
+    out[`${name}+tags`] = {
+      ...lever,
+      k: 32,
+      tags: ['album', 'artist', 'genre', 'decade'],
+      tagDims: 32,
+    }
+  }
+  return out
 }
 
 /** Every song's tags as the engine reads them (a file without tags: what its folders name). */
@@ -165,6 +246,8 @@ function whitened(
   return out
 }
 
+const NO_TAGS: SongTags = { artist: null, albumArtist: null, album: null, genre: null, year: null }
+
 /** The model's candidate vectors for a lever: unit PCA vectors, then the tag dimensions. */
 function candidateVectors(
   library: AnalysedLibrary,
@@ -175,16 +258,51 @@ function candidateVectors(
   const d = library.vectors.get(tracks[0]?.id ?? -1)?.length ?? 0
   const raw = new Float64Array(tracks.length * d)
   tracks.forEach((t, i) => raw.set(library.vectors.get(t.id) as Float64Array, i * d))
-  const preprocessor = new Preprocessor(d)
-  preprocessor.addVectors(raw, tracks.length)
-  const { k } = preprocessor.fit(lever.k)
-  const audio = lever.whiten
-    ? whitened(preprocessor, raw, tracks.length, d)
-    : preprocessor.transformAll(raw, tracks.length, d)
+  let k: number
+  let audio: Float32Array
+  if (lever.audio) {
+    const albums = tracks.map((t) => tagWords(tags.get(t.id) ?? NO_TAGS, ['album'])[0] ?? null)
+    const fitted = audioCandidates(
+      raw,
+      tracks.length,
+      d,
+      { ...DEFAULT_AUDIO_LEVER, k: lever.k, whiten: lever.whiten, ...lever.audio },
+      albums,
+    )
+    k = fitted.dim
+    audio = fitted.vectors
+    console.error(
+      `  sound: ${k} dimensions, ${(100 * fitted.explained).toFixed(0)} % of the variance`,
+    )
+  } else {
+    const preprocessor = new Preprocessor(d)
+    preprocessor.addVectors(raw, tracks.length)
+    k = preprocessor.fit(lever.k).k
+    audio = lever.whiten
+      ? whitened(preprocessor, raw, tracks.length, d)
+      : preprocessor.transformAll(raw, tracks.length, d)
+  }
+  if (lever.clusters.length > 0) {
+    const random = seededRandom(4_242)
+    const width = k + lever.clusters.reduce((a, b) => a + b, 0)
+    const withClusters = new Float32Array(tracks.length * width)
+    for (let i = 0; i < tracks.length; i++)
+      withClusters.set(audio.subarray(i * k, (i + 1) * k), i * width)
+    let offset = k
+    const weight = lever.clusterWeight / Math.sqrt(lever.clusters.length)
+    for (const count of lever.clusters) {
+      const assignment = sphericalKMeans(audio, tracks.length, k, count, random)
+      console.error(`  ${count} clusters: ${purity(assignment, tracks)}`)
+      assignment.forEach((c, i) => (withClusters[i * width + offset + c] = weight))
+      offset += count
+    }
+    audio = withClusters
+    k = width
+  }
   if (lever.tags.length === 0) return { vectors: audio, dim: k }
   const dim = k + lever.tagDims
   const vectors = new Float32Array(tracks.length * dim)
-  const none: SongTags = { artist: null, albumArtist: null, album: null, genre: null, year: null }
+  const none = NO_TAGS
   const tagged = new Float32Array(lever.tagDims)
   tracks.forEach((t, i) => {
     vectors.set(audio.subarray(i * k, (i + 1) * k), i * dim)
@@ -192,6 +310,26 @@ function candidateVectors(
     tagged.forEach((value, j) => (vectors[i * dim + k + j] = value * lever.tagWeight))
   })
   return { vectors, dim }
+}
+
+/**
+ * How well clusters match the styles (read for this report only): the share of songs whose
+ * cluster's most common style is theirs, against the largest style's share.
+ */
+function purity(assignment: Int32Array, tracks: readonly { style: string }[]): string {
+  const counts = new Map<number, Map<string, number>>()
+  const styles = new Map<string, number>()
+  tracks.forEach((t, i) => {
+    const c = assignment[i] as number
+    const inCluster = counts.get(c) ?? new Map<string, number>()
+    inCluster.set(t.style, (inCluster.get(t.style) ?? 0) + 1)
+    counts.set(c, inCluster)
+    styles.set(t.style, (styles.get(t.style) ?? 0) + 1)
+  })
+  let pure = 0
+  for (const inCluster of counts.values()) pure += Math.max(...inCluster.values())
+  const share = (x: number): string => `${((100 * x) / tracks.length).toFixed(0)} %`
+  return `purity ${share(pure)} (largest style ${share(Math.max(...styles.values()))})`
 }
 
 /** One listener served by the shipped model for `lever`. */
