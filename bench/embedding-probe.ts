@@ -40,6 +40,7 @@ import {
 import { RealFft } from '../src/main/analysis/real-fft'
 import { ANALYSIS_SAMPLE_RATE } from '../src/main/analysis/resample'
 import { seededRandom } from '../src/shared/random'
+import { drawByWeight } from './preprocess-levers'
 
 const SHARED = realpathSync(resolve(import.meta.dirname, '../../shared'))
 const FRAME = 2048
@@ -732,15 +733,7 @@ function codebook(all: Frames[], k: number, kind: 'mfcc' | 'mel', tfidf: boolean
       if (dist < closest[i]!) closest[i] = dist
       total += closest[i]!
     }
-    let target = random() * total
-    let pick = n - 1
-    for (let i = 0; i < n; i++) {
-      target -= closest[i]!
-      if (target <= 0) {
-        pick = i
-        break
-      }
-    }
+    const pick = drawByWeight(closest, total, random)
     centroids.set(z.subarray(pick * dim, (pick + 1) * dim), c * dim)
   }
   const assignment = new Int32Array(n)

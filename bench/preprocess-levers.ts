@@ -334,6 +334,16 @@ function kernelPca(
   return { vectors: unitRows(out, n, k), dim: k, explained: total > 0 ? explained / total : 0 }
 }
 
+/** An index drawn with probability weights[i] / total (k-means++: the next centre, far ones likelier). */
+export function drawByWeight(weights: Float64Array, total: number, random: () => number): number {
+  let target = random() * total
+  for (let i = 0; i < weights.length; i++) {
+    target -= weights[i]!
+    if (target <= 0) return i
+  }
+  return weights.length - 1
+}
+
 /**
  * Spherical k-means of unit rows (k-means++ start from a seeded draw, 30 rounds; the best of
  * `restarts` by total similarity): each row's cluster.
@@ -364,15 +374,7 @@ export function sphericalKMeans(
         closest[i] = Math.min(closest[i]!, Math.max(0, 1 - dot(i, centres, (c - 1) * d)))
         total += closest[i]!
       }
-      let target = random() * total
-      let pick = n - 1
-      for (let i = 0; i < n; i++) {
-        target -= closest[i]!
-        if (target <= 0) {
-          pick = i
-          break
-        }
-      }
+      const pick = drawByWeight(closest, total, random)
       for (let a = 0; a < d; a++) centres[c * d + a] = x[pick * d + a]!
     }
     const assignment = new Int32Array(n)
