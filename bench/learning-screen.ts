@@ -31,10 +31,12 @@ import { DEFAULT_SETTINGS } from '../src/shared/settings'
 import { labelRow, listenRow, type RewardRow, type RewardSettings } from '../src/shared/rewards'
 import { TasteLibrary, type SongTags } from '../src/main/db/taste-library'
 import { tagWords, writeTagVector, type TagField } from '../src/main/taste/tags'
-import { seededRandom } from '../src/shared/random'
+import { seededRandom, shuffleInPlace } from '../src/shared/random'
 import {
+  albumMixed,
   audioCandidates,
   DEFAULT_AUDIO_LEVER,
+  unitRows,
   sphericalKMeans,
   type AudioLever,
 } from './preprocess-levers'
@@ -82,6 +84,19 @@ export interface Lever {
    */
   clusters: readonly number[]
   clusterWeight: number
+  /**
+   * After the shipped projection, each song's unit sound vector mixed with the mean of its album's
+   * ((1 − β)·u + β·mean, then unit length again; β = `albumMix`, 0: off): the album's average sound
+   * as a less noisy estimate of each of its songs'.
+   */
+  albumMix: number
+  /** A control: the album names dealt to the songs at random (the same album sizes). */
+  shuffleAlbums: boolean
+  /**
+   * Before the shipped Preprocessor, each song's vector mixed with its album's mean vector
+   * ((1 − β)·x + β·mean; β = `albumSound`, 0: off), as the engine's "album sound" setting does.
+   */
+  albumSound: number
 }
 
 const model = DEFAULT_SETTINGS.model
@@ -102,6 +117,9 @@ export const DEFAULT_LEVER: Lever = {
   audio: null,
   clusters: [],
   clusterWeight: 0.5,
+  albumMix: 0,
+  shuffleAlbums: false,
+  albumSound: 0,
 }
 
 const withRewards = (patch: Partial<RewardSettings>): Partial<Lever> => ({
@@ -167,6 +185,19 @@ function preprocessLevers(): Record<string, Partial<Lever>> {
     'album-full-0.8': { audio: { album: 'full', albumShrink: 0.8 } },
     'smooth-5': { audio: { smooth: 5 } },
     'smooth-10': { audio: { smooth: 10 } },
+    'album-mean-0.5': { audio: { albumMean: 0.5 } },
+    'album-mean-0.6': { audio: { albumMean: 0.6 } },
+    'album-mean-0.75': { audio: { albumMean: 0.75 } },
+    'album-mean-0.9': { audio: { albumMean: 0.9 } },
+    'album-mean-1': { audio: { albumMean: 1 } },
+    'album-mean-0.75-shuffled': { audio: { albumMean: 0.75 }, shuffleAlbums: true },
+    'album-sound-0.5': { albumSound: 0.5 },
+    'album-sound-0.75': { albumSound: 0.75 },
+    'album-sound-0.75-shuffled': { albumSound: 0.75, shuffleAlbums: true },
+    'album-mix-0.5': { albumMix: 0.5 },
+    'album-mix-0.6': { albumMix: 0.6 },
+    'album-mix-0.75': { albumMix: 0.75 },
+    'album-mix-0.75-shuffled': { albumMix: 0.75, shuffleAlbums: true },
     'lambda-3': { lambda: 3 },
     'lambda-10': { lambda: 10 },
     'lambda-30': { lambda: 30 },
@@ -260,8 +291,21 @@ function candidateVectors(
   tracks.forEach((t, i) => raw.set(library.vectors.get(t.id) as Float64Array, i * d))
   let k: number
   let audio: Float32Array
+  const albums = tracks.map((t) => tagWords(tags.get(t.id) ?? NO_TAGS, ['album'])[0] ?? null)
+  if (lever.shuffleAlbums) shuffleInPlace(albums, seededRandom(9_001))
+  const usesAlbums =
+    lever.albumSound > 0 ||
+    lever.albumMix > 0 ||
+    (lever.audio?.albumMean ?? 0) > 0 ||
+    (lever.audio?.album ?? 'none') !== 'none'
+  if (usesAlbums) {
+    const index = new Map<string, number>()
+    const groups = Int32Array.from(albums, (album, i) =>
+      album === null ? -1 - i : (index.get(album) ?? index.set(album, index.size).get(album)!),
+    )
+    console.error(`  ${index.size} albums: ${purity(groups, tracks)}`)
+  }
   if (lever.audio) {
-    const albums = tracks.map((t) => tagWords(tags.get(t.id) ?? NO_TAGS, ['album'])[0] ?? null)
     const fitted = audioCandidates(
       raw,
       tracks.length,
@@ -275,6 +319,7 @@ function candidateVectors(
       `  sound: ${k} dimensions, ${(100 * fitted.explained).toFixed(0)} % of the variance`,
     )
   } else {
+    if (lever.albumSound > 0) raw.set(albumMixed(raw, d, albums, lever.albumSound))
     const preprocessor = new Preprocessor(d)
     preprocessor.addVectors(raw, tracks.length)
     k = preprocessor.fit(lever.k).k
@@ -282,6 +327,8 @@ function candidateVectors(
       ? whitened(preprocessor, raw, tracks.length, d)
       : preprocessor.transformAll(raw, tracks.length, d)
   }
+  if (lever.albumMix > 0)
+    audio = unitRows(albumMixed(audio, k, albums, lever.albumMix), tracks.length, k)
   if (lever.clusters.length > 0) {
     const random = seededRandom(4_242)
     const width = k + lever.clusters.reduce((a, b) => a + b, 0)

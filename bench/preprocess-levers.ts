@@ -33,6 +33,12 @@ export interface AudioLever {
   albumShrink: number
   /** Each vector replaced by the mean of itself and its m nearest neighbours (cosine) before the PCA. */
   smooth: number
+  /**
+   * Each vector mixed with its album's mean vector before the PCA: (1 − β)·z + β·mean of the album
+   * (β = `albumMean`; 0: off, 1: every song of an album sounds like the album's average). Songs
+   * without an album keep their own.
+   */
+  albumMean: number
   /** Each PCA dimension divided by its standard deviation before the unit length. */
   whiten: boolean
   /**
@@ -51,6 +57,7 @@ export const DEFAULT_AUDIO_LEVER: AudioLever = {
   album: 'none',
   albumShrink: 0.5,
   smooth: 0,
+  albumMean: 0,
   whiten: false,
   kernel: 0,
 }
@@ -175,13 +182,34 @@ function times(z: Float64Array, n: number, d: number, m: Matrix, cols: number): 
   return out
 }
 
-function unitRows(x: Float64Array, n: number, d: number): Float32Array {
+export function unitRows(x: Float64Array, n: number, d: number): Float32Array {
   const out = new Float32Array(n * d)
   for (let i = 0; i < n; i++) {
     let sq = 0
     for (let a = 0; a < d; a++) sq += x[i * d + a]! ** 2
     const s = sq > 0 ? 1 / Math.sqrt(sq) : 0
     for (let a = 0; a < d; a++) out[i * d + a] = x[i * d + a]! * s
+  }
+  return out
+}
+
+/** Each row mixed with its album's mean row (see AudioLever.albumMean). */
+export function albumMixed(
+  z: ArrayLike<number>,
+  d: number,
+  albums: readonly (string | null)[],
+  beta: number,
+): Float64Array {
+  const members = new Map<string, number[]>()
+  albums.forEach((album, i) => {
+    if (album !== null) members.set(album, [...(members.get(album) ?? []), i])
+  })
+  const out = Float64Array.from(z)
+  for (const rows of members.values()) {
+    const mean = new Float64Array(d)
+    for (const i of rows) for (let a = 0; a < d; a++) mean[a]! += z[i * d + a]! / rows.length
+    for (const i of rows)
+      for (let a = 0; a < d; a++) out[i * d + a] = (1 - beta) * z[i * d + a]! + beta * mean[a]!
   }
   return out
 }
@@ -263,6 +291,7 @@ export function audioCandidates(
     }
   }
   if (lever.smooth > 0) z = smoothRows(z, n, d, lever.smooth)
+  if (lever.albumMean > 0) z = albumMixed(z, d, albums, lever.albumMean)
   if (lever.kernel > 0) return kernelPca(z, n, d, lever)
   if (lever.noPca) return { vectors: unitRows(z, n, d), dim: d, explained: 1 }
   const { values, vectors } = eigenDescending(covarianceOf(z, n, d))
