@@ -19,7 +19,7 @@
 // Run: node bin/run-ts.js bench/taste-worker.ts [--quick] [--sizes 10000,100000] [--rewards 50]
 //        [--stall 100000x128,1000000x32] [--stall-rewards 2000] [--stall-gap-ms 50] [--stall-only]
 //      (--check: the stall table only, for `npm run bench -- --check`)
-import { performance } from 'node:perf_hooks'
+import { performance, PerformanceObserver } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -27,8 +27,9 @@ import { openDatabase, type Database } from '../src/main/db/database'
 import { EmbeddingStore } from '../src/main/db/embeddings'
 import { EventLog } from '../src/main/db/events'
 import { SettingsStore } from '../src/main/db/settings'
+import { MetricStore } from '../src/main/db/metric-store'
 import { TasteCore, type TasteStatus } from '../src/main/taste/core'
-import { TasteService } from '../src/main/taste/service'
+import { TasteService, type TasteTrace } from '../src/main/taste/service'
 import { LinUcb } from '../src/main/taste/linucb'
 import { seededRandom } from '../src/shared/random'
 import { standardNormal } from '../src/main/insights/evaluation'
@@ -301,12 +302,27 @@ async function benchSize(n: number, rewardRows: RewardRow[], growthRows: GrowthR
   }
 }
 
+/** One reward of the stall run, for `--trace`: ms since the epoch (as the worker's trace). */
+interface RewardTimes {
+  started: number
+  marked: number
+  /** The last message from the worker before `done` (its answer). */
+  replied: number
+  done: number
+}
+
 interface StallRow {
   n: number
   k: number
   inputDims: number
   /** Reward → pick, wall ms. */
   rewards: number[]
+  /** With `--trace`: each reward's timestamps, the worker's trace, the main thread's GCs. */
+  times: RewardTimes[]
+  trace: TasteTrace
+  mainGcs: TasteTrace['gcs']
+  /** With `--trace`: each write of the live metrics (MetricStore.flush) on the main thread. */
+  flushes: { start: number; end: number }[]
   passes: number[]
   refresh: TasteStatus['refresh']
   refreshesBefore: number
@@ -325,6 +341,14 @@ const STALL_REFRESH_EVERY = 500
 const stallGapMs = listFlag('--stall-gap-ms', [50])[0] as number
 
 const pause = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms))
+
+/**
+ * `--trace`: the worker records where its time goes (TasteServiceOptions.trace: a request applies
+ * its new events on their own first, so learning and answering are timed apart), the main thread
+ * its GCs and each reward's timestamps; a breakdown of the round trip is printed per size.
+ */
+const tracing = process.argv.includes('--trace')
+const clock = (): number => performance.timeOrigin + performance.now()
 
 /**
  * Reward → next pick with the shipped defaults at N × k: 2,000 consecutive marks, each logged then
@@ -354,7 +378,38 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
     // A full window before measuring: every reward adds a row and forgets the oldest.
     const prefill = STALL_WINDOW + 50
     for (let id = 1; id <= prefill; id++) events.mark(id, markOf(id), 'bench')
-    const service = await TasteService.start({ db, dbPath })
+    // The service's metric store, as it would make it, with its writes timed (--trace).
+    const metrics = new MetricStore(db)
+    const flushes: StallRow['flushes'] = []
+    if (tracing) {
+      const flush = metrics.flush.bind(metrics)
+      metrics.flush = () => {
+        const start = clock()
+        flush()
+        flushes.push({ start, end: clock() })
+      }
+    }
+    const service = await TasteService.start({
+      db,
+      dbPath,
+      metrics,
+      ...(tracing ? { trace: true } : {}),
+    })
+    let replied = 0
+    // Reading a private field: the bench's own view of when the worker's answers arrive.
+    if (tracing) service['client'].worker.on('message', () => (replied = clock()))
+    const mainGcs: TasteTrace['gcs'] = []
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const { detail } = entry as { detail?: { kind?: number } }
+        mainGcs.push({
+          start: performance.timeOrigin + entry.startTime,
+          duration: entry.duration,
+          kind: detail?.kind ?? 0,
+        })
+      }
+    })
+    if (tracing) gcObserver.observe({ entryTypes: ['gc'] })
     try {
       // With the shipped tag context, k counts the sound and the tags share the vector's width
       // (all zero here: the bench's songs have no tags); the kernel's cost follows the width.
@@ -376,20 +431,39 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         k,
         inputDims,
         rewards: [],
+        times: [],
+        trace: { requests: [], slices: [], gcs: [] },
+        mainGcs,
+        flushes,
         passes: [],
         refresh: before.refresh,
         refreshesBefore: before.refresh.cycles,
         peakRssMb: 0,
         load: [loadavg()[0] as number, 0],
       }
+      const takeTrace = async (): Promise<void> => {
+        if (!tracing) return
+        const taken = await service.trace()
+        row.trace.requests.push(...taken.requests)
+        row.trace.slices.push(...taken.slices)
+        row.trace.gcs.push(...taken.gcs)
+      }
+      await takeTrace() // what set-up left behind
+      row.trace = { requests: [], slices: [], gcs: [] }
+      mainGcs.length = 0
+      flushes.length = 0
       for (let r = 0; r < count; r++) {
         const trackId = prefill + 1 + (r % (n - prefill))
         const started = performance.now()
+        const startedAt = clock()
         events.mark(trackId, markOf(trackId), 'bench')
+        const marked = clock()
         await service.recommend({ n: 2 })
         row.rewards.push(performance.now() - started)
+        if (tracing) row.times.push({ started: startedAt, marked, replied, done: clock() })
         if (stallGapMs > 0) await pause(stallGapMs)
         if (r % 10 === 9) {
+          await takeTrace()
           // No new event: a cheap answer with the refresh's state. The pass runs only while the
           // worker is idle (nothing pending), so the two never share the cores.
           const status = await service.update()
@@ -402,6 +476,8 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         }
       }
       row.refresh = (await service.update()).refresh
+      await takeTrace()
+      gcObserver.disconnect()
       // The kernel's peak resident set of the whole process (main thread, worker, SQLite),
       // set-up included.
       row.peakRssMb = process.resourceUsage().maxRSS / 1024
@@ -409,6 +485,7 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
       return row
     } finally {
       await service.close()
+      metrics.close()
     }
   } finally {
     db.close()
@@ -468,6 +545,110 @@ for (const row of stallRows) {
     )
   }
 }
+
+/** V8's GC kinds (perf_hooks constants): 1 scavenge, 2 minor mark-sweep, 4 major, 8 incremental, 16 weak callbacks. */
+const MAJOR_GC = 4
+
+/**
+ * `--trace`: each reward's round trip split into its parts, median over all rewards and mean over
+ * the slowest 1 % (and the slowest one), to show which part makes the tail.
+ */
+function printBreakdown(row: StallRow): void {
+  const requests = row.trace.requests.filter((r) => r.type === 'recommend')
+  const parts = row.times.map((t) => {
+    const request = requests.find((r) => r.received >= t.marked && r.answered <= t.done)
+    const received = request?.received ?? t.marked
+    const applied = request?.applied ?? received
+    const answered = request?.answered ?? t.done
+    const overlap = (start: number, end: number, from: number, to: number): number =>
+      Math.max(0, Math.min(end, to) - Math.max(start, from))
+    const slices = row.trace.slices.filter((s) => s.end > t.marked && s.start < received)
+    const workerGcs = row.trace.gcs.filter(
+      (g) => g.start + g.duration > t.marked && g.start < answered,
+    )
+    const mainGcs = row.mainGcs.filter((g) => g.start + g.duration > t.started && g.start < t.done)
+    return {
+      total: t.done - t.started,
+      mark: t.marked - t.started,
+      toWorker: received - t.marked,
+      behindSlice: slices.reduce((sum, s) => sum + overlap(s.start, s.end, t.marked, received), 0),
+      apply: applied - received,
+      pick: answered - applied,
+      transit: t.replied - answered,
+      resolve: t.done - t.replied,
+      flush: row.flushes.reduce((sum, f) => sum + overlap(f.start, f.end, t.started, t.done), 0),
+      workerGc: workerGcs.reduce(
+        (sum, g) => sum + overlap(g.start, g.start + g.duration, t.marked, answered),
+        0,
+      ),
+      workerMajor: workerGcs.some((g) => g.kind === MAJOR_GC),
+      mainGc: mainGcs.reduce(
+        (sum, g) => sum + overlap(g.start, g.start + g.duration, t.started, t.done),
+        0,
+      ),
+      matched: request !== undefined,
+      /** Whether the worker ran refresh slices while its answer travelled to the main thread. */
+      slicedMeanwhile: row.trace.slices.some(
+        (s) => s.end - s.start > 0.05 && s.start < t.replied && s.end > answered,
+      ),
+    }
+  })
+  type Part = Exclude<keyof (typeof parts)[number], 'workerMajor' | 'matched' | 'slicedMeanwhile'>
+  const names: [Part, string][] = [
+    ['total', 'round trip'],
+    ['mark', 'mark logged (main, SQLite)'],
+    ['toWorker', 'post → worker handles it'],
+    ['behindSlice', '  of which behind a refresh slice'],
+    ['apply', 'apply the event (read, Sherman–Morrison, pass)'],
+    ['pick', 'pick (settings, exclusions, top-k, reasons)'],
+    ['transit', 'answer → its message reaches the main thread'],
+    ['resolve', 'message → main resolves (observations logged)'],
+    ['flush', '  of which live metrics written (MetricStore.flush)'],
+    ['workerGc', 'worker GC inside the trip'],
+    ['mainGc', 'main-thread GC inside the trip'],
+  ]
+  const sorted = [...parts].sort((a, b) => b.total - a.total)
+  const tail = sorted.slice(0, Math.max(1, Math.ceil(parts.length / 100)))
+  const slowest = sorted[0]
+  const mean = (list: typeof parts, part: Part): number =>
+    list.reduce((sum, p) => sum + p[part], 0) / Math.max(1, list.length)
+  const sliceDurations = row.trace.slices.map((s) => s.end - s.start)
+  const workSlices = sliceDurations.filter((d) => d > 0.05)
+  console.log(
+    `\nWhere the round trip goes, ${row.n.toLocaleString('en')} × ${row.k} (--trace; ${parts.filter((p) => p.matched).length} of ${parts.length} rewards matched to the worker's request), ms\n`,
+  )
+  console.log(
+    '| part | median | p99 | max (each part on its own) | mean over the slowest 1 % of round trips | in the slowest round trip |',
+  )
+  console.log('|---|---|---|---|---|---|')
+  for (const [part, label] of names) {
+    const values = parts.map((p) => p[part])
+    console.log(
+      `| ${label} | ${ms(median(values))} | ${ms(percentile(values, 0.99))} | ${ms(Math.max(...values))} | ` +
+        `${ms(mean(tail, part))} | ${ms(slowest?.[part] ?? 0)} |`,
+    )
+  }
+  const majors = row.trace.gcs.filter((g) => g.kind === MAJOR_GC)
+  console.log(
+    `\nRefresh slices that did work: ${workSlices.length}, longest ${ms(Math.max(0, ...workSlices))} ms, ` +
+      `median ${ms(workSlices.length ? median(workSlices) : 0)} ms; worker GCs: ${row.trace.gcs.length} ` +
+      `(${majors.length} major, longest ${ms(Math.max(0, ...row.trace.gcs.map((g) => g.duration)))} ms); ` +
+      `metric flushes: ${row.flushes.length} (longest ${ms(Math.max(0, ...row.flushes.map((f) => f.end - f.start)))} ms); ` +
+      `main GCs: ${row.mainGcs.length} (longest ${ms(Math.max(0, ...row.mainGcs.map((g) => g.duration)))} ms); ` +
+      `slowest 1 %: ${tail.filter((p) => p.workerMajor).length} of ${tail.length} with a major GC in the worker`,
+  )
+  const sliced = parts.filter((p) => p.slicedMeanwhile).map((p) => p.transit)
+  const unsliced = parts.filter((p) => !p.slicedMeanwhile).map((p) => p.transit)
+  if (sliced.length > 0 && unsliced.length > 0) {
+    console.log(
+      `Answer → main thread while the worker ran refresh slices: ${sliced.length} rewards, median ${ms(median(sliced))}, ` +
+        `p99 ${ms(percentile(sliced, 0.99))} ms; with the worker idle: ${unsliced.length}, median ${ms(median(unsliced))}, ` +
+        `p99 ${ms(percentile(unsliced, 0.99))} ms`,
+    )
+  }
+}
+
+if (tracing) for (const row of stallRows) printBreakdown(row)
 
 if (checking || process.argv.includes('--stall-only')) process.exit(0)
 

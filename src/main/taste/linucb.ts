@@ -122,6 +122,12 @@ export interface LinUcbJson {
   window: { x: number[]; reward: number; weight: number; tag?: number }[]
 }
 
+/**
+ * topK turns a song away without its square root when α²·v < gap²·SURE_BELOW: far enough below
+ * the smallest kept score (by a relative 1e-9) that no rounding of the squares can be wrong.
+ */
+const SURE_BELOW = 1 - 1e-9
+
 /** 1 + w·xᵀA⁻¹x below this means A would stop being positive definite. */
 const MIN_DENOMINATOR = 1e-12
 
@@ -433,7 +439,41 @@ export class LinUcb {
       }
     }
 
-    if (eligible === undefined) {
+    if (terms === null && eligible instanceof Uint8Array && eligible.length >= n) {
+      // The pick's usual case (a mask, no seed term), inlined: a song that can enter neither heap
+      // is turned away by a comparison of squares, without its square root. A song is rejected
+      // only when its UCB is surely below the smallest kept one (`sureMargin` absorbs the
+      // squares' rounding), so the picks are exactly those of the general path below.
+      const alphaSquared = alpha * alpha
+      for (let i = 0; i < n; i++) {
+        if (eligible[i] === 0) continue
+        const mean = means[i] as number
+        const v = variances[i] as number
+        if (heapSize === limit) {
+          const gap = (heapScore[0] as number) - mean
+          if (
+            gap > 0 &&
+            alphaSquared * (v > 0 ? v : 0) < gap * gap * SURE_BELOW &&
+            (meanHeap === null || mean <= (meanHeap[0] as number))
+          )
+            continue
+        }
+        const score = mean + alpha * Math.sqrt(v > 0 ? v : 0)
+        if (heapSize < limit) {
+          siftUp(heapIndex, heapScore, heapSize, i, score)
+          heapSize++
+        } else if (score > (heapScore[0] as number)) {
+          siftDown(heapIndex, heapScore, heapSize, i, score)
+        }
+        if (meanHeap === null) continue
+        if (meanHeapSize < limit) {
+          pushValue(meanHeap, meanHeapSize, mean)
+          meanHeapSize++
+        } else if (mean > (meanHeap[0] as number)) {
+          replaceSmallest(meanHeap, meanHeapSize, mean)
+        }
+      }
+    } else if (eligible === undefined) {
       for (let i = 0; i < n; i++) offer(i)
     } else if (eligible instanceof Uint8Array) {
       if (eligible.length < n) {
@@ -870,25 +910,67 @@ export class LinUcb {
     const v = this.secondDirection
     const means = this.meanCache
     const variances = this.varianceCache
+    const uIntercept = u[k] as number
+    const vIntercept = v[k] as number
     const pairedEnd = k & ~1
-    for (let i = 0, rowStart = 0; i < n; i++, rowStart += k) {
-      // Unrolled by two with separate accumulators, as in passOne.
-      let alongU0 = u[k] as number
-      let alongV0 = v[k] as number
-      let alongU1 = 0
-      let alongV1 = 0
+    const rowPairs = n & ~1
+    let i = 0
+    let rowStart = 0
+    // Two rows at a time, two columns per step: each u, v value read serves both rows, and eight
+    // separate accumulators keep the dependency chains short.
+    for (; i < rowPairs; i += 2, rowStart += 2 * k) {
+      const next = rowStart + k
+      let aU0 = 0
+      let aU1 = 0
+      let aV0 = 0
+      let aV1 = 0
+      let bU0 = 0
+      let bU1 = 0
+      let bV0 = 0
+      let bV1 = 0
       let j = 0
       for (; j < pairedEnd; j += 2) {
-        const value0 = X[rowStart + j] as number
-        const value1 = X[rowStart + j + 1] as number
-        alongU0 += value0 * (u[j] as number)
-        alongU1 += value1 * (u[j + 1] as number)
-        alongV0 += value0 * (v[j] as number)
-        alongV1 += value1 * (v[j + 1] as number)
+        const u0 = u[j] as number
+        const u1 = u[j + 1] as number
+        const v0 = v[j] as number
+        const v1 = v[j + 1] as number
+        const a0 = X[rowStart + j] as number
+        const a1 = X[rowStart + j + 1] as number
+        const b0 = X[next + j] as number
+        const b1 = X[next + j + 1] as number
+        aU0 += a0 * u0
+        aU1 += a1 * u1
+        aV0 += a0 * v0
+        aV1 += a1 * v1
+        bU0 += b0 * u0
+        bU1 += b1 * u1
+        bV0 += b0 * v0
+        bV1 += b1 * v1
       }
-      let alongU = alongU0 + alongU1
-      let alongV = alongV0 + alongV1
       if (j < k) {
+        const uj = u[j] as number
+        const vj = v[j] as number
+        const a = X[rowStart + j] as number
+        const b = X[next + j] as number
+        aU0 += a * uj
+        aV0 += a * vj
+        bU0 += b * uj
+        bV0 += b * vj
+      }
+      const aU = uIntercept + aU0 + aU1
+      const aV = vIntercept + aV0 + aV1
+      const bU = uIntercept + bU0 + bU1
+      const bV = vIntercept + bV0 + bV1
+      variances[i] = (variances[i] as number) - firstFactor * aU * aU - secondFactor * aV * aV
+      means[i] = (means[i] as number) + firstStep * aU + secondStep * aV
+      variances[i + 1] =
+        (variances[i + 1] as number) - firstFactor * bU * bU - secondFactor * bV * bV
+      means[i + 1] = (means[i + 1] as number) + firstStep * bU + secondStep * bV
+    }
+    for (; i < n; i++, rowStart += k) {
+      let alongU = uIntercept
+      let alongV = vIntercept
+      for (let j = 0; j < k; j++) {
         const value = X[rowStart + j] as number
         alongU += value * (u[j] as number)
         alongV += value * (v[j] as number)

@@ -774,12 +774,15 @@ export class TasteModel {
       u[a] = sum
     }
     const shares = new Map<number, number>()
+    const vectors = this.vectors
     for (const row of rows) {
       if (!this.appliedRows.has(row.eventId) || (inWindow && !inWindow.has(row.eventId))) continue
-      const other = this.vectorOf(row.trackId)
-      if (other === null) continue
+      // Read in place (no subarray per row: a pick words its songs over every row in force).
+      const other = this.indexOf.get(row.trackId)
+      if (other === undefined) continue
+      const start = other * w
       let similarity = u[w] as number
-      for (let c = 0; c < w; c++) similarity += (u[c] as number) * (other[c] as number)
+      for (let c = 0; c < w; c++) similarity += (u[c] as number) * (vectors[start + c] as number)
       shares.set(row.trackId, (shares.get(row.trackId) ?? 0) + row.weight * row.reward * similarity)
     }
     return shares

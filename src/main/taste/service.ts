@@ -43,6 +43,22 @@ export type TasteProtocol = {
   /** The next page of observed rewards (when one answer could not carry them all). */
   observations: { payload: Record<string, never>; result: PendingObservations }
   snapshot: { payload: Record<string, never>; result: TasteSnapshot }
+  /** What the worker recorded since the last call (only when started with `trace`; else empty). */
+  trace: { payload: Record<string, never>; result: TasteTrace }
+}
+
+/**
+ * The worker's own account of where its time went (benchmarks: `TasteServiceOptions.trace`).
+ * Times are ms since the epoch with sub-ms precision (performance.timeOrigin + now()), so the
+ * main thread's timestamps compare with them.
+ */
+export interface TasteTrace {
+  /** Each request handled: when its handler began, after its events were applied, when it answered. */
+  requests: { type: string; received: number; applied: number; answered: number }[]
+  /** Each idle-time slice of the exact refresh: start, end, whether a request cut it short. */
+  slices: { start: number; end: number; interrupted: boolean }[]
+  /** The worker's garbage collections (PerformanceObserver 'gc'): start, ms, V8's kind. */
+  gcs: { start: number; duration: number; kind: number }[]
 }
 
 /** Requests whose answer carries observed rewards. */
@@ -52,6 +68,8 @@ type ObservedRequest =
 export interface TasteWorkerData {
   dbPath: string
   nativeBinding?: string
+  /** Record a TasteTrace (benchmarks): requests applying new events first, timed apart. */
+  trace?: boolean
 }
 
 export interface TasteServiceOptions {
@@ -68,6 +86,8 @@ export interface TasteServiceOptions {
    * flushed and closed with the service. Pass the engine's store so its readers see the buffer.
    */
   metrics?: MetricStore
+  /** Benchmarks: the worker records where its time goes (see `trace()`). Default off. */
+  trace?: boolean
 }
 
 export class TasteService {
@@ -94,6 +114,7 @@ export class TasteService {
     const data: TasteWorkerData = {
       dbPath: options.dbPath,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(options.trace ? { trace: true } : {}),
     }
     const client = new WorkerClient<TasteProtocol>(
       startWorker(options.workerEntry ?? workerEntry('taste'), { workerData: data }),
@@ -182,6 +203,11 @@ export class TasteService {
     const snapshot = await this.client.request('snapshot', {})
     this.modelState.save(snapshot)
     return snapshot
+  }
+
+  /** What the worker recorded since the last call (empty unless started with `trace`). */
+  trace(): Promise<TasteTrace> {
+    return this.client.request('trace', {})
   }
 
   /** Saves the snapshot (`save`), stops the worker, then writes the buffered metrics. */

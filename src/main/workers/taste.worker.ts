@@ -3,10 +3,11 @@
 // the library's vectors never cross the thread boundary; the main thread writes the snapshots it
 // hands out.
 import { workerData } from 'node:worker_threads'
+import { performance, PerformanceObserver } from 'node:perf_hooks'
 import { openDatabase } from '../db/database'
 import { serveWorker, workerLog } from './rpc'
 import { TasteCore } from '../taste/core'
-import type { Observed, TasteProtocol, TasteWorkerData } from '../taste/service'
+import type { Observed, TasteProtocol, TasteTrace, TasteWorkerData } from '../taste/service'
 
 /**
  * Observed rewards per answer: a full replay of a long history is handed over in pages, so no
@@ -22,6 +23,24 @@ const db = openDatabase(data.dbPath, {
 })
 const core = new TasteCore(db, workerLog)
 
+/** Benchmarks only (workerData.trace): where the worker's time goes, kept until asked for. */
+const trace: TasteTrace | null = data.trace ? { requests: [], slices: [], gcs: [] } : null
+const TRACE_LIMIT = 100_000
+const clock = (): number => performance.timeOrigin + performance.now()
+if (trace) {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (trace.gcs.length >= TRACE_LIMIT) return
+      const { detail } = entry as { detail?: { kind?: number } }
+      trace.gcs.push({
+        start: performance.timeOrigin + entry.startTime,
+        duration: entry.duration,
+        kind: detail?.kind ?? 0,
+      })
+    }
+  }).observe({ entryTypes: ['gc'] })
+}
+
 /**
  * Idle time: after every answer, the model's exact refresh (when due) runs one bounded slice per
  * turn of the event loop (setImmediate). A slice asks every few dozen rows whether a request has
@@ -32,11 +51,17 @@ let idleScheduled = false
 const idle = (): void => {
   idleScheduled = false
   let more = false
+  const start = trace ? clock() : 0
+  let interrupted = false
   try {
-    more = core.idleStep(served.requestWaiting)
+    more = core.idleStep(
+      trace ? () => (interrupted = served.requestWaiting()) : served.requestWaiting,
+    )
   } catch (error) {
     workerLog('warn', `the taste model's refresh failed: ${(error as Error).message}`)
   }
+  if (trace && trace.slices.length < TRACE_LIMIT)
+    trace.slices.push({ start, end: clock(), interrupted })
   if (more) scheduleIdle()
 }
 const scheduleIdle = (): void => {
@@ -50,15 +75,40 @@ const observed = <T>(value: T): Observed<T> => {
   return { value, pending: core.takeObservations(OBSERVATION_PAGE) }
 }
 
+/**
+ * A request answered, timed when tracing: with `apply`, the new events are applied first on their
+ * own (core.update()), so the trace splits learning from answering.
+ */
+const traced = <T>(type: string, run: () => T, apply = false): Observed<T> => {
+  if (!trace) return observed(run())
+  const received = clock()
+  if (apply) core.update()
+  const applied = clock()
+  const value = run()
+  if (trace.requests.length < TRACE_LIMIT)
+    trace.requests.push({ type, received, applied, answered: clock() })
+  return observed(value)
+}
+
 const served = serveWorker<TasteProtocol>({
   rebuild: (payload) => observed(core.rebuild(payload)),
-  update: () => observed(core.update()),
-  recommend: (payload) => observed(core.recommend(payload)),
-  rank: (payload) => observed(core.rank(payload)),
-  word: ({ trackIds }) => observed(core.word(trackIds)),
+  update: () => traced('update', () => core.update()),
+  recommend: (payload) => traced('recommend', () => core.recommend(payload), true),
+  rank: (payload) => traced('rank', () => core.rank(payload), true),
+  word: ({ trackIds }) => traced('word', () => core.word(trackIds)),
   path: (payload) => observed(core.path(payload)),
   explain: ({ trackId }) => observed(core.explain(trackId)),
   insights: () => observed(core.insights()),
   observations: () => core.takeObservations(OBSERVATION_PAGE),
   snapshot: () => core.snapshot(),
+  trace: () => {
+    const taken: TasteTrace = trace
+      ? {
+          requests: trace.requests.splice(0),
+          slices: trace.slices.splice(0),
+          gcs: trace.gcs.splice(0),
+        }
+      : { requests: [], slices: [], gcs: [] }
+    return taken
+  },
 })

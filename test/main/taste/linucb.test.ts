@@ -436,44 +436,50 @@ describe('LinUcb exact refresh in slices, off the reward path', () => {
 })
 
 describe('LinUcb forgetting window', () => {
-  it('a window of W gives the same A⁻¹ and θ as a model fed only the last W rows', () => {
-    const n = 100
-    const k = 6
-    const W = 50
-    const candidates = randomCandidates(n, k, 9)
-    const windowed = new LinUcb(k, { windowSize: W, refreshEvery: 0 })
-    windowed.setCandidates(candidates, n)
-    const random = seededRandom(10)
-    const rows: Row[] = []
-    for (let step = 0; step < 200; step++) {
-      const added: Row = {
-        x: row(candidates, Math.floor(random() * n), k),
-        reward: random() < 0.5 ? 1 : -0.3,
-        weight: random() < 0.5 ? 1 : 0.5,
+  // 101 × 7: the window's pass takes two songs and two dimensions at a time; an odd count of
+  // each leaves a last song and a last dimension to the loops' ends.
+  it.each([
+    [100, 6],
+    [101, 7],
+  ])(
+    'a window of W gives the same A⁻¹ and θ as a model fed only the last W rows (%i × %i)',
+    (n, k) => {
+      const W = 50
+      const candidates = randomCandidates(n, k, 9)
+      const windowed = new LinUcb(k, { windowSize: W, refreshEvery: 0 })
+      windowed.setCandidates(candidates, n)
+      const random = seededRandom(10)
+      const rows: Row[] = []
+      for (let step = 0; step < 200; step++) {
+        const added: Row = {
+          x: row(candidates, Math.floor(random() * n), k),
+          reward: random() < 0.5 ? 1 : -0.3,
+          weight: random() < 0.5 ? 1 : 0.5,
+        }
+        rows.push(added)
+        windowed.update(added.x, added.reward, added.weight)
       }
-      rows.push(added)
-      windowed.update(added.x, added.reward, added.weight)
-    }
-    expect(windowed.rowCount).toBe(W)
+      expect(windowed.rowCount).toBe(W)
 
-    const fresh = new LinUcb(k, { refreshEvery: 0 })
-    fresh.setCandidates(candidates, n)
-    for (const { x, reward, weight } of rows.slice(-W)) fresh.update(x, reward, weight)
+      const fresh = new LinUcb(k, { refreshEvery: 0 })
+      fresh.setCandidates(candidates, n)
+      for (const { x, reward, weight } of rows.slice(-W)) fresh.update(x, reward, weight)
 
-    const windowedInverse = windowed.inverseMatrix()
-    const freshInverse = fresh.inverseMatrix()
-    for (let i = 0; i < freshInverse.length; i++) {
-      expect(Math.abs(windowedInverse[i]! - freshInverse[i]!)).toBeLessThan(1e-9)
-    }
-    const windowedTheta = windowed.theta()
-    const freshTheta = fresh.theta()
-    for (let a = 0; a <= k; a++)
-      expect(Math.abs(windowedTheta[a]! - freshTheta[a]!)).toBeLessThan(1e-9)
-    for (let i = 0; i < n; i++) {
-      expect(Math.abs(windowed.mean(i) - fresh.mean(i))).toBeLessThan(1e-9)
-      expect(Math.abs(windowed.variance(i) - fresh.variance(i))).toBeLessThan(1e-9)
-    }
-  })
+      const windowedInverse = windowed.inverseMatrix()
+      const freshInverse = fresh.inverseMatrix()
+      for (let i = 0; i < freshInverse.length; i++) {
+        expect(Math.abs(windowedInverse[i]! - freshInverse[i]!)).toBeLessThan(1e-9)
+      }
+      const windowedTheta = windowed.theta()
+      const freshTheta = fresh.theta()
+      for (let a = 0; a <= k; a++)
+        expect(Math.abs(windowedTheta[a]! - freshTheta[a]!)).toBeLessThan(1e-9)
+      for (let i = 0; i < n; i++) {
+        expect(Math.abs(windowed.mean(i) - fresh.mean(i))).toBeLessThan(1e-9)
+        expect(Math.abs(windowed.variance(i) - fresh.variance(i))).toBeLessThan(1e-9)
+      }
+    },
+  )
 
   it('removing a row the window has already forgotten does nothing', () => {
     const model = new LinUcb(2, { windowSize: 2 })
@@ -546,6 +552,28 @@ describe('LinUcb top-k', () => {
     const twins = new LinUcb(2)
     twins.setCandidates(Float32Array.from([1, 0, 0, 1, 1, 0, 0, 1]), 4)
     expect(twins.topK(4).map((entry) => entry.index)).toEqual([0, 1, 2, 3])
+    expect(twins.topK(2, new Uint8Array(4).fill(1)).map((entry) => entry.index)).toEqual([0, 1])
+  })
+
+  // A mask takes the inlined path that turns most songs away without a square root; a predicate
+  // the general one. They must agree exactly: same songs, order, scores and best means.
+  it.each([0, 0.3, 1, 2])('a mask and a predicate pick exactly alike at α = %f', (alpha) => {
+    const random = seededRandom(31)
+    const mask = new Uint8Array(n)
+    for (let i = 0; i < n; i++) mask[i] = random() < 0.8 ? 1 : 0
+    model.setAlpha(alpha)
+    try {
+      for (const count of [1, 2, 10, n]) {
+        const viaMask = { values: [] as number[] }
+        const viaPredicate = { values: [] as number[] }
+        const picked = model.topK(count, mask, viaMask)
+        expect(picked).toEqual(model.topK(count, (i) => mask[i] !== 0, viaPredicate))
+        expect(viaMask.values).toEqual(viaPredicate.values)
+        expect(picked.map((entry) => entry.index)).toEqual(expectedTop(count, (i) => mask[i] !== 0))
+      }
+    } finally {
+      model.setAlpha(1)
+    }
   })
 })
 

@@ -83,6 +83,27 @@ describe('TasteService (a real worker on a real SQLite file)', () => {
     }
   })
 
+  it('with trace on (benchmarks), times each request apart; off, records nothing', async () => {
+    seedLibrary()
+    service = await TasteService.start({ db, dbPath, trace: true })
+    await service.trace() // what the start left
+    const events = new EventLog(db)
+    events.mark(3, 'love')
+    const picks = await service.recommend({ n: 2 })
+    const trace = await service.trace()
+    expect(trace.requests.map((r) => r.type)).toEqual(['recommend'])
+    const [request] = trace.requests
+    expect(request!.received).toBeLessThanOrEqual(request!.applied)
+    expect(request!.applied).toBeLessThanOrEqual(request!.answered)
+    expect(await service.trace()).toEqual({ requests: [], slices: [], gcs: [] }) // taken once
+    await service.close()
+
+    service = await start()
+    events.mark(4, 'like')
+    expect((await service.recommend({ n: 2 })).length).toBe(picks.length)
+    expect(await service.trace()).toEqual({ requests: [], slices: [], gcs: [] })
+  })
+
   it('builds the model in its worker, learns from new events and explains a song', async () => {
     seedLibrary()
     service = await start()
