@@ -66,9 +66,29 @@ function buildLibrary(dbPath: string, n: number): void {
   }
 }
 
+/**
+ * `--trace`: where the re-rank's time goes, from the main thread: the taste service's `rank` and
+ * `word` calls are timed by wrapping them on the bench's instance (ms after the mark).
+ */
+const tracing = process.argv.includes('--trace')
+
+interface RerankParts {
+  /** The mark → the ranking asked for (the mark logged, the engine's turn, queue and settings read). */
+  toRank: number
+  /** The ranking's round trip (the worker learns the mark, then ranks). */
+  rank: number
+  /** Ranking answered → wording asked for (the draw: the candidates' tracks read, the plan). */
+  toWord: number
+  /** The wording's round trip. */
+  word: number
+  /** Wording answered → queueChanged (the new pick logged, the queue saved, the event sent). */
+  toQueue: number
+}
+
 interface Row {
   n: number
   replaced: number
+  parts: RerankParts[]
   markToQueueChanged: number[]
   markToModelUpdated: number[]
   roundTrip: number[]
@@ -114,9 +134,26 @@ async function benchSize(n: number): Promise<Row> {
       volume: 1,
     })
 
+    const calls: { name: 'rank' | 'word'; start: number; end: number }[] = []
+    if (tracing) {
+      for (const name of ['rank', 'word'] as const) {
+        const call = taste[name].bind(taste) as (payload: never) => Promise<unknown>
+        Object.assign(taste, {
+          [name]: async (payload: never) => {
+            const start = performance.now()
+            try {
+              return await call(payload)
+            } finally {
+              calls.push({ name, start, end: performance.now() })
+            }
+          },
+        })
+      }
+    }
     const row: Row = {
       n,
       replaced: 0,
+      parts: [],
       markToQueueChanged: [],
       markToModelUpdated: [],
       roundTrip: [],
@@ -136,6 +173,7 @@ async function benchSize(n: number): Promise<Row> {
         )
           queueAt ??= performance.now()
       })
+      calls.length = 0
       const marked = performance.now()
       void engine.handlers.setMark({ trackId: target, mark: 'not_for_me' })
       await engine.settled()
@@ -143,6 +181,17 @@ async function benchSize(n: number): Promise<Row> {
       if (queueAt !== null) {
         row.replaced++
         row.markToQueueChanged.push(queueAt - marked)
+        const rank = calls.find((c) => c.name === 'rank')
+        const word = calls.find((c) => c.name === 'word')
+        if (rank && word) {
+          row.parts.push({
+            toRank: rank.start - marked,
+            rank: rank.end - rank.start,
+            toWord: word.start - rank.end,
+            word: word.end - word.start,
+            toQueue: queueAt - word.end,
+          })
+        }
       }
       if (modelAt !== null) row.markToModelUpdated.push(modelAt - marked)
 
@@ -181,6 +230,22 @@ for (const row of rows) {
     `| ${row.n.toLocaleString('en')} | ${row.replaced} of ${trials} | ${ms(rerank)} (${ms(p95(row.markToQueueChanged))}) | ` +
       `${ms(median(row.markToModelUpdated))} | ${ms(trip)} (${ms(p95(row.roundTrip))}) | ${(rerank / trip).toFixed(2)}× |`,
   )
+}
+if (tracing) {
+  console.log('\nWhere the re-rank goes (--trace), ms after the mark, median (max)\n')
+  console.log(
+    '| N | mark → ranking asked | ranking (learn + rank) | → wording asked (draw) | wording | → queueChanged (log, save, send) |',
+  )
+  console.log('|---|---|---|---|---|---|')
+  for (const row of rows) {
+    const cell = (part: keyof RerankParts): string => {
+      const values = row.parts.map((p) => p[part])
+      return `${ms(median(values))} (${ms(Math.max(...values))})`
+    }
+    console.log(
+      `| ${row.n.toLocaleString('en')} | ${cell('toRank')} | ${cell('rank')} | ${cell('toWord')} | ${cell('word')} | ${cell('toQueue')} |`,
+    )
+  }
 }
 const largest = rows[rows.length - 1]
 if (largest) {

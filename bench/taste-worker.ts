@@ -21,7 +21,7 @@
 //      (--check: the stall table only, for `npm run bench -- --check`)
 import { performance, PerformanceObserver } from 'node:perf_hooks'
 import { join } from 'node:path'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { openDatabase, type Database } from '../src/main/db/database'
 import { EmbeddingStore } from '../src/main/db/embeddings'
@@ -309,6 +309,8 @@ interface RewardTimes {
   /** The last message from the worker before `done` (its answer). */
   replied: number
   done: number
+  /** ms the main thread waited for a core during the round trip. */
+  mainWaited: number
 }
 
 interface StallRow {
@@ -348,7 +350,21 @@ const pause = (ms: number): Promise<void> => new Promise((done) => setTimeout(do
  * its GCs and each reward's timestamps; a breakdown of the round trip is printed per size.
  */
 const tracing = process.argv.includes('--trace')
+/**
+ * `--wal-autocheckpoint N`: SQLite's automatic checkpoint of the bench's writing connection every
+ * N pages of WAL (its default 1000; 0 = never), to see whether a checkpoint landing on a mark or a
+ * metrics write makes part of the tail.
+ */
+const walAutocheckpoint = listFlag('--wal-autocheckpoint', [-1])[0] as number
 const clock = (): number => performance.timeOrigin + performance.now()
+/** ms the main thread has waited for a core (Linux's schedstat run_delay; 0 where unknown). */
+const mainWaited = (): number => {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6 || 0
+  } catch {
+    return 0
+  }
+}
 
 /**
  * Reward → next pick with the shipped defaults at N × k: 2,000 consecutive marks, each logged then
@@ -372,6 +388,7 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
       () => mixingRandom() * 2 - 1,
     )
     storeVectors(db, 1, n, mixing, inputDims)
+    if (walAutocheckpoint >= 0) db.pragma(`wal_autocheckpoint = ${walAutocheckpoint}`)
     const settings = new SettingsStore(db)
     settings.update('model', { space: SPACE, pcaDims: k, forgettingWindow: STALL_WINDOW })
     const events = new EventLog(db)
@@ -456,11 +473,21 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         const trackId = prefill + 1 + (r % (n - prefill))
         const started = performance.now()
         const startedAt = clock()
+        const waitedBefore = tracing ? mainWaited() : 0
         events.mark(trackId, markOf(trackId), 'bench')
         const marked = clock()
         await service.recommend({ n: 2 })
         row.rewards.push(performance.now() - started)
-        if (tracing) row.times.push({ started: startedAt, marked, replied, done: clock() })
+        if (tracing) {
+          const done = clock()
+          row.times.push({
+            started: startedAt,
+            marked,
+            replied,
+            done,
+            mainWaited: mainWaited() - waitedBefore,
+          })
+        }
         if (stallGapMs > 0) await pause(stallGapMs)
         if (r % 10 === 9) {
           await takeTrace()
@@ -573,6 +600,8 @@ function printBreakdown(row: StallRow): void {
       toWorker: received - t.marked,
       behindSlice: slices.reduce((sum, s) => sum + overlap(s.start, s.end, t.marked, received), 0),
       apply: applied - received,
+      waited: request?.waited ?? 0,
+      mainWaited: t.mainWaited,
       pick: answered - applied,
       transit: t.replied - answered,
       resolve: t.done - t.replied,
@@ -601,9 +630,11 @@ function printBreakdown(row: StallRow): void {
     ['behindSlice', '  of which behind a refresh slice'],
     ['apply', 'apply the event (read, Sherman–Morrison, pass)'],
     ['pick', 'pick (settings, exclusions, top-k, reasons)'],
+    ['waited', '  of apply + pick: the worker waiting for a core (Linux run_delay)'],
     ['transit', 'answer → its message reaches the main thread'],
     ['resolve', 'message → main resolves (observations logged)'],
     ['flush', '  of which live metrics written (MetricStore.flush)'],
+    ['mainWaited', 'the main thread waiting for a core during the trip (Linux run_delay)'],
     ['workerGc', 'worker GC inside the trip'],
     ['mainGc', 'main-thread GC inside the trip'],
   ]
@@ -635,7 +666,8 @@ function printBreakdown(row: StallRow): void {
       `(${majors.length} major, longest ${ms(Math.max(0, ...row.trace.gcs.map((g) => g.duration)))} ms); ` +
       `metric flushes: ${row.flushes.length} (longest ${ms(Math.max(0, ...row.flushes.map((f) => f.end - f.start)))} ms); ` +
       `main GCs: ${row.mainGcs.length} (longest ${ms(Math.max(0, ...row.mainGcs.map((g) => g.duration)))} ms); ` +
-      `slowest 1 %: ${tail.filter((p) => p.workerMajor).length} of ${tail.length} with a major GC in the worker`,
+      `slowest 1 %: ${tail.filter((p) => p.workerMajor).length} of ${tail.length} with a major GC in the worker; ` +
+      `marks over 3 ms: ${parts.filter((p) => p.mark > 3).length}, metric writes over 3 ms: ${row.flushes.filter((f) => f.end - f.start > 3).length}`,
   )
   const sliced = parts.filter((p) => p.slicedMeanwhile).map((p) => p.transit)
   const unsliced = parts.filter((p) => !p.slicedMeanwhile).map((p) => p.transit)

@@ -160,6 +160,9 @@ export class LinUcb {
     interruptedSlices: 0,
   }
 
+  /** The last topK: eligible songs seen, and those whose UCB it computed (see `lastPickStats`). */
+  private lastPick = { eligible: 0, scored: 0 }
+
   private candidates: Float32Array = new Float32Array(0)
   private candidateCount = 0
   private meanCache: Float64Array = new Float64Array(0)
@@ -445,8 +448,11 @@ export class LinUcb {
       // only when its UCB is surely below the smallest kept one (`sureMargin` absorbs the
       // squares' rounding), so the picks are exactly those of the general path below.
       const alphaSquared = alpha * alpha
+      let seen = 0
+      let scored = 0
       for (let i = 0; i < n; i++) {
         if (eligible[i] === 0) continue
+        seen++
         const mean = means[i] as number
         const v = variances[i] as number
         if (heapSize === limit) {
@@ -458,6 +464,7 @@ export class LinUcb {
           )
             continue
         }
+        scored++
         const score = mean + alpha * Math.sqrt(v > 0 ? v : 0)
         if (heapSize < limit) {
           siftUp(heapIndex, heapScore, heapSize, i, score)
@@ -473,14 +480,18 @@ export class LinUcb {
           replaceSmallest(meanHeap, meanHeapSize, mean)
         }
       }
+      this.lastPick = { eligible: seen, scored }
     } else if (eligible === undefined) {
+      this.lastPick = { eligible: -1, scored: -1 }
       for (let i = 0; i < n; i++) offer(i)
     } else if (eligible instanceof Uint8Array) {
+      this.lastPick = { eligible: -1, scored: -1 }
       if (eligible.length < n) {
         throw new Error(`The eligibility mask covers ${eligible.length} songs, not all ${n}.`)
       }
       for (let i = 0; i < n; i++) if (eligible[i] !== 0) offer(i)
     } else {
+      this.lastPick = { eligible: -1, scored: -1 }
       for (let i = 0; i < n; i++) if (eligible(i)) offer(i)
     }
 
@@ -573,6 +584,16 @@ export class LinUcb {
   /** Rank-one changes since the last completed exact refresh. */
   get changesSinceExactRefresh(): number {
     return this.changesSinceRefresh
+  }
+
+  /**
+   * The last `topK` call: how many eligible songs it saw and how many of them it scored in full
+   * (a square root each); the masked path turns most songs away by a comparison of squares. −1
+   * for both after the general path (a predicate, no mask or a seed term), which does not count.
+   * For tests of the pick's cost.
+   */
+  lastPickStats(): { eligible: number; scored: number } {
+    return { ...this.lastPick }
   }
 
   refreshStats(): RefreshStats {

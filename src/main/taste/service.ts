@@ -54,7 +54,14 @@ export type TasteProtocol = {
  */
 export interface TasteTrace {
   /** Each request handled: when its handler began, after its events were applied, when it answered. */
-  requests: { type: string; received: number; applied: number; answered: number }[]
+  requests: {
+    type: string
+    received: number
+    applied: number
+    answered: number
+    /** ms the worker's thread waited for a core while handling it (Linux; null elsewhere). */
+    waited: number | null
+  }[]
   /** Each idle-time slice of the exact refresh: start, end, whether a request cut it short. */
   slices: { start: number; end: number; interrupted: boolean }[]
   /** The worker's garbage collections (PerformanceObserver 'gc'): start, ms, V8's kind. */

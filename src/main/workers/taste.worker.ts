@@ -4,6 +4,7 @@
 // hands out.
 import { workerData } from 'node:worker_threads'
 import { performance, PerformanceObserver } from 'node:perf_hooks'
+import { readFileSync } from 'node:fs'
 import { openDatabase } from '../db/database'
 import { serveWorker, workerLog } from './rpc'
 import { TasteCore } from '../taste/core'
@@ -27,6 +28,19 @@ const core = new TasteCore(db, workerLog)
 const trace: TasteTrace | null = data.trace ? { requests: [], slices: [], gcs: [] } : null
 const TRACE_LIMIT = 100_000
 const clock = (): number => performance.timeOrigin + performance.now()
+/**
+ * ms this thread has spent runnable but waiting for a core (Linux's schedstat run_delay), or
+ * null where the kernel does not say: what a wall-clock time lost to other processes.
+ */
+const waitedForCore = (): number | null => {
+  try {
+    const fields = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')
+    const delay = Number(fields[1])
+    return Number.isFinite(delay) ? delay / 1e6 : null
+  } catch {
+    return null
+  }
+}
 if (trace) {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -82,11 +96,19 @@ const observed = <T>(value: T): Observed<T> => {
 const traced = <T>(type: string, run: () => T, apply = false): Observed<T> => {
   if (!trace) return observed(run())
   const received = clock()
+  const waitedBefore = waitedForCore()
   if (apply) core.update()
   const applied = clock()
   const value = run()
+  const waitedAfter = waitedForCore()
   if (trace.requests.length < TRACE_LIMIT)
-    trace.requests.push({ type, received, applied, answered: clock() })
+    trace.requests.push({
+      type,
+      received,
+      applied,
+      answered: clock(),
+      waited: waitedBefore === null || waitedAfter === null ? null : waitedAfter - waitedBefore,
+    })
   return observed(value)
 }
 

@@ -555,6 +555,20 @@ describe('LinUcb top-k', () => {
     expect(twins.topK(2, new Uint8Array(4).fill(1)).map((entry) => entry.index)).toEqual([0, 1])
   })
 
+  it('scores few songs in full: most are turned away without a square root', () => {
+    const songs = 20_000
+    const wide = new LinUcb(k, { windowSize: 100 })
+    const library = randomCandidates(songs, k, 5)
+    wide.setCandidates(library, songs)
+    for (let i = 0; i < 150; i++) wide.update(row(library, (i * 131) % songs, k), i % 3 ? 1 : -1)
+    const mask = new Uint8Array(songs).fill(1)
+    for (let i = 0; i < songs; i += 7) mask[i] = 0
+    expect(wide.topK(2, mask, { values: [] })).toHaveLength(2)
+    const { eligible, scored } = wide.lastPickStats()
+    expect(eligible).toBe(songs - Math.ceil(songs / 7))
+    expect(scored).toBeLessThan(eligible / 10)
+  })
+
   // A mask takes the inlined path that turns most songs away without a square root; a predicate
   // the general one. They must agree exactly: same songs, order, scores and best means.
   it.each([0, 0.3, 1, 2])('a mask and a predicate pick exactly alike at α = %f', (alpha) => {
