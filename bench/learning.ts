@@ -57,6 +57,11 @@ export const VARIANTS: Record<string, Variant> = {
     settings: { model: { useTags: true, tagWeight: 0.25 } },
   },
   'tags-weight-1': { name: 'tags-weight-1', settings: { model: { useTags: true, tagWeight: 1 } } },
+  'album-sound': { name: 'album-sound', settings: { model: { albumSound: 0.75 } } },
+  'album-sound-no-tags': {
+    name: 'album-sound-no-tags',
+    settings: { model: { albumSound: 0.75, useTags: false } },
+  },
   'no-artist-spacing': { name: 'no-artist-spacing', settings: { autoQueue: { artistSpacing: 0 } } },
   'skips-weight-1': {
     name: 'skips-weight-1',

@@ -6,6 +6,7 @@
 // tags, or the folders a scan stores in their place).
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix'
 import { FEATURES } from '../src/main/analysis/feature-names'
+import { standardisedColumns } from '../src/main/taste/album-sound'
 
 export interface AudioLever {
   /** Components kept (the "PCA dimensions"), unless `share` is set. */
@@ -95,22 +96,6 @@ export function featureGroups(
     group[a] = id(key)
   }
   return { group, names }
-}
-
-/** z-scores per column (population spread; a constant column stays 0). */
-export function standardiseColumns(x: Float64Array, n: number, d: number): Float64Array {
-  const z = new Float64Array(n * d)
-  for (let a = 0; a < d; a++) {
-    let sum = 0
-    for (let i = 0; i < n; i++) sum += x[i * d + a] as number
-    const mean = sum / n
-    let sq = 0
-    for (let i = 0; i < n; i++) sq += ((x[i * d + a] as number) - mean) ** 2
-    const sd = Math.sqrt(sq / n)
-    for (let i = 0; i < n; i++)
-      z[i * d + a] = sd > 1e-12 ? ((x[i * d + a] as number) - mean) / sd : 0
-  }
-  return z
 }
 
 /** Column covariance (population), d × d. */
@@ -244,7 +229,7 @@ export function audioCandidates(
   lever: AudioLever,
   albums: readonly (string | null)[],
 ): { vectors: Float32Array; dim: number; explained: number } {
-  let z = standardiseColumns(raw, n, d)
+  let z = standardisedColumns(raw, n, d)
   if (lever.groups !== 'none') {
     const { group, names } = featureGroups(d, lever.groups)
     const sizes = new Float64Array(names.length)

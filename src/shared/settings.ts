@@ -41,6 +41,11 @@ export const settingsSchema = z.object({
     useTags: z.boolean(),
     /** How much the tags weigh beside the sound (the sound's part has length 1). */
     tagWeight: z.number().min(0).max(4),
+    /**
+     * The album's sound: each song's sound mixed with its album's average, this share of it
+     * (0: off … 1: every song of an album sounds like the album), docs/learning.md.
+     */
+    albumSound: z.number().min(0).max(1),
   }),
   exploration: z.object({
     /** α: 0.1 "safe bets" … 3 "surprise me". */
@@ -117,6 +122,7 @@ export const DEFAULT_SETTINGS: Settings = {
     paused: false,
     useTags: true,
     tagWeight: 0.5,
+    albumSound: 0,
   },
   exploration: { alpha: 0.5, temperature: 0.1, topN: 10, rediscoverAfterDays: 30 },
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },

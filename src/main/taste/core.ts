@@ -26,6 +26,7 @@ import {
 } from './model'
 import { TrainingLedger } from './training'
 import { tagDimensionsFor, tagMatrix, type SongTags } from './tags'
+import { albumKey, blendWithAlbums } from './album-sound'
 import type { RefreshStats } from './linucb'
 import { tasteInsights } from './insights'
 import type { TasteInsights } from '../../shared/insights'
@@ -44,6 +45,11 @@ export interface ModelParams {
    * audio only.
    */
   tags: { dims: number; weight: number } | null
+  /**
+   * The album's share of each song's sound (album-sound.ts), 0..1; absent when off, so the
+   * parameters, and the saved model's key, of a model without it are as before.
+   */
+  albumSound?: number
 }
 
 export interface TasteStatus {
@@ -155,6 +161,7 @@ export function paramsOf(settings: Settings): ModelParams {
       settings.model.useTags && settings.model.tagWeight > 0
         ? { dims: tagDimensionsFor(settings.model.pcaDims), weight: settings.model.tagWeight }
         : null,
+    ...(settings.model.albumSound > 0 ? { albumSound: settings.model.albumSound } : {}),
   }
 }
 
@@ -230,10 +237,13 @@ export class TasteCore {
     const current = this.learner
     if (!options.force && current && key === this.key && this.params?.space === params.space) {
       // Only the vectors computed since the last look are read (plus every song's id).
-      const { library, fingerprint } = this.readLibrary(params.space, params.tags, {
-        since: this.latestComputedAt,
-        known: current.model,
-      })
+      // With the album's sound, a new song changes its album's other songs too: all are read.
+      const { library, fingerprint } = this.readLibrary(
+        params.space,
+        params.tags,
+        params.albumSound ? undefined : { since: this.latestComputedAt, known: current.model },
+        params.albumSound,
+      )
       const change = this.followLibrary(current, library)
       if (change !== null) {
         this.library = fingerprint
@@ -250,7 +260,12 @@ export class TasteCore {
         return status
       }
     }
-    const { library, fingerprint } = this.readLibrary(params.space, params.tags)
+    const { library, fingerprint } = this.readLibrary(
+      params.space,
+      params.tags,
+      undefined,
+      params.albumSound,
+    )
     if (library.trackIds.length === 0) {
       this.learner = null
       throw params.space.startsWith('attune-')
@@ -267,6 +282,7 @@ export class TasteCore {
       alpha: settings.exploration.alpha,
       forgettingWindow: params.forgettingWindow,
       ...(params.tags ? { tagDims: params.tags.dims, tagWeight: params.tags.weight } : {}),
+      ...(params.albumSound ? { standardised: true } : {}),
     }
     let learner: TasteLearner | null = null
     this.libraryChange = null
@@ -317,7 +333,10 @@ export class TasteCore {
     if (
       !learner ||
       modelKey(params) !== this.key ||
-      this.libraryFingerprint(params.space, params.tags !== null) !== this.library
+      this.libraryFingerprint(
+        params.space,
+        params.tags !== null || params.albumSound !== undefined,
+      ) !== this.library
     ) {
       return this.rebuild()
     }
@@ -580,11 +599,28 @@ export class TasteCore {
     space: string,
     tags: ModelParams['tags'],
     incremental?: { since: number; known: TasteModel },
+    albumSound?: number,
   ): { library: LibraryVectors; fingerprint: string } {
     return this.reads.consistently(() => {
       const library = this.libraryVectors(space, incremental)
       if (tags) this.attachTags(library, tags.dims, incremental !== undefined)
-      return { library, fingerprint: this.libraryFingerprint(space, tags !== null, library) }
+      // The album's sound reads the albums: a re-tag is a change too.
+      const fingerprint = this.libraryFingerprint(
+        space,
+        tags !== null || albumSound !== undefined,
+        library,
+      )
+      if (albumSound && library.trackIds.length > 0) {
+        const songTags = library.songTags ?? this.reads.songTags()
+        library.data = blendWithAlbums(
+          library.data,
+          library.trackIds.length,
+          library.dim,
+          Array.from(library.trackIds, (id) => albumKey(songTags.get(id))),
+          albumSound,
+        )
+      }
+      return { library, fingerprint }
     })
   }
 

@@ -34,6 +34,11 @@ export interface TasteModelSettings {
    */
   tagDims?: number
   tagWeight?: number
+  /**
+   * The vectors come standardised already (album-sound.ts: the album's sound mixed in), so the
+   * PCA only centres them; absent: false.
+   */
+  standardised?: boolean
 }
 
 export type { Recommendation, ScoredSong, ScoreExplanation }
@@ -462,7 +467,7 @@ export class TasteModel {
         'not-analysed',
       )
     }
-    const preprocessor = new Preprocessor(dim)
+    const preprocessor = new Preprocessor(dim, { standardise: settings.standardised !== true })
     preprocessor.addVectors(matrix, n)
     const { k } = preprocessor.fit(Math.min(settings.pcaDims, n - 1, dim))
     return new TasteModel(

@@ -1,5 +1,6 @@
 // Preprocessing of audio embeddings for the taste model (DESIGN.md, "Taste model"), in this order:
-//   1. per-dimension standardisation z = (x − μ) / σ  (σ floored so constant dimensions stay at 0),
+//   1. per-dimension standardisation z = (x − μ) / σ  (σ floored so constant dimensions stay at 0;
+//      with `standardise: false` only centred, σ = 1, for vectors the caller already standardised),
 //   2. PCA to k = min(setting, N − 1, D) dimensions,
 //   3. L2 normalisation of each projected vector (every song ends on the unit sphere, so no song
 //      gets a head start from its vector's length).
@@ -18,6 +19,11 @@ export interface PreprocessorOptions {
    * ill-conditioned data) can serve the fit. Beyond it only the running sums are kept. Default 2000.
    */
   svdMaxRows?: number
+  /**
+   * false: the vectors come standardised already (album-sound.ts), so only the mean is taken away
+   * (σ = 1): dividing again would undo their weighting. Default true.
+   */
+  standardise?: boolean
 }
 
 export interface FitSummary {
@@ -34,6 +40,8 @@ export interface PreprocessorJson {
   inputDimension: number
   stdFloor: number
   svdMaxRows: number
+  /** Absent in older saves: true. */
+  standardise?: boolean
   count: number
   shift: number[]
   shiftedSum: number[]
@@ -72,6 +80,7 @@ export class Preprocessor {
   readonly inputDimension: number
   readonly stdFloor: number
   readonly svdMaxRows: number
+  readonly standardise: boolean
 
   private vectorCount = 0
   // Accumulating around a shift (the first vector seen) rather than 0 avoids the cancellation of
@@ -93,6 +102,7 @@ export class Preprocessor {
     this.inputDimension = inputDimension
     this.stdFloor = options.stdFloor ?? 1e-9
     this.svdMaxRows = options.svdMaxRows ?? 2000
+    this.standardise = options.standardise ?? true
     if (!(this.stdFloor > 0)) throw new Error('stdFloor must be a positive number.')
     this.shiftedSum = new Float64Array(inputDimension)
     this.shiftedOuter = new Float64Array(inputDimension * inputDimension)
@@ -204,7 +214,9 @@ export class Preprocessor {
     const stds = new Float64Array(d)
     for (let a = 0; a < d; a++) {
       const floor = Math.max(this.stdFloor, 1e-9 * Math.abs(means[a] as number))
-      stds[a] = Math.max(Math.sqrt(Math.max(0, covariance[a * d + a] as number)), floor)
+      stds[a] = this.standardise
+        ? Math.max(Math.sqrt(Math.max(0, covariance[a * d + a] as number)), floor)
+        : 1
     }
 
     const { components, eigenvalues, totalVariance } = useSvd
@@ -303,6 +315,7 @@ export class Preprocessor {
       inputDimension: this.inputDimension,
       stdFloor: this.stdFloor,
       svdMaxRows: this.svdMaxRows,
+      ...(this.standardise ? {} : { standardise: false }),
       count: this.vectorCount,
       shift: this.shift === null ? [] : Array.from(this.shift),
       shiftedSum: Array.from(this.shiftedSum),
@@ -329,7 +342,11 @@ export class Preprocessor {
       throw new Error('This saved preprocessing has an unknown format; it will be fitted again.')
     }
     const d = json.inputDimension
-    const restored = new Preprocessor(d, { stdFloor: json.stdFloor, svdMaxRows: json.svdMaxRows })
+    const restored = new Preprocessor(d, {
+      stdFloor: json.stdFloor,
+      svdMaxRows: json.svdMaxRows,
+      standardise: json.standardise ?? true,
+    })
     if (json.shiftedSum.length !== d || json.shiftedOuter.length !== d * d) {
       throw new Error('This saved preprocessing is damaged (wrong sizes); it will be fitted again.')
     }

@@ -128,6 +128,19 @@ function scores(core: TasteCore, trackIds: number[]): number[] {
   })
 }
 
+/** The same songs, in the same order, with the same scores (a restored model). */
+function expectSamePicks(restored: readonly Scored[], picks: readonly Scored[]): void {
+  expect(restored.map((r) => r.trackId)).toEqual(picks.map((r) => r.trackId))
+  expect(
+    maxDifference(
+      restored.flatMap((r) => [r.mean, r.bonus, r.ucb]),
+      picks.flatMap((r) => [r.mean, r.bonus, r.ucb]),
+    ),
+  ).toBeLessThan(TOLERANCE)
+}
+
+type Scored = { trackId: number; mean: number; bonus: number; ucb: number }
+
 const range = (first: number, last: number): number[] =>
   Array.from({ length: last - first + 1 }, (_, i) => first + i)
 
@@ -361,6 +374,38 @@ describe('the taste model follows a growing library', () => {
     expect(maxDifference(before, scores(core, range(1, 200)))).toBeLessThan(TOLERANCE)
   })
 
+  it("with the album's sound, follows new songs and a re-tag as a rebuild from scratch would", () => {
+    seedLibrary(FITTED)
+    logHistory()
+    new SettingsStore(db).update('model', { albumSound: 0, useTags: false })
+    const plain = new TasteCore(db)
+    plain.rebuild()
+    const withoutAlbums = scores(plain, range(1, 200))
+    new SettingsStore(db).update('model', { albumSound: 0.75 })
+    const core = new TasteCore(db)
+    core.rebuild()
+    // The album's sound changes the scores.
+    expect(maxDifference(scores(core, range(1, 200)), withoutAlbums)).toBeGreaterThan(1e-3)
+    // New songs join albums that already have songs: those songs' vectors change too.
+    storeVectors(201, 204)
+    core.update()
+    const rebuilt = new TasteCore(db)
+    rebuilt.rebuild({ force: true })
+    expect(maxDifference(scores(core, range(1, 204)), scores(rebuilt, range(1, 204)))).toBeLessThan(
+      TOLERANCE,
+    )
+    // With tags off a re-tag still shows: song 12 moves from album 3 to album 5.
+    const before = scores(core, range(1, 204))
+    db.prepare(`UPDATE tracks SET album = 'album 5' WHERE id = 12`).run()
+    core.update()
+    expect(maxDifference(before, scores(core, range(1, 204)))).toBeGreaterThan(1e-6)
+    const again = new TasteCore(db)
+    again.rebuild({ force: true })
+    expect(maxDifference(scores(core, range(1, 204)), scores(again, range(1, 204)))).toBeLessThan(
+      TOLERANCE,
+    )
+  })
+
   it('extends the model with new songs dated no later than its last look (a clock set back)', () => {
     seedLibrary(FITTED)
     logHistory()
@@ -390,6 +435,19 @@ describe('the taste model follows a growing library', () => {
     })
   })
 
+  it("restarts from the snapshot with the album's sound and recommends exactly the same songs", async () => {
+    seedLibrary(FITTED)
+    logHistory()
+    new SettingsStore(db).update('model', { albumSound: 0.75 })
+    service = await TasteService.start({ db, dbPath })
+    const picks = await service.recommend({ n: 20 })
+    await service.close({ save: true })
+    service = await TasteService.start({ db, dbPath })
+    expect(service.status).toMatchObject({ source: 'snapshot', libraryChange: null, tracks: 200 })
+    expectSamePicks(await service.recommend({ n: 20 }), picks)
+    await service.close({ save: true })
+  })
+
   it('restarts from the snapshot of an extended model and recommends exactly the same songs', async () => {
     seedLibrary(FITTED)
     logHistory()
@@ -408,14 +466,7 @@ describe('the taste model follows a growing library', () => {
       rows: 8,
       appliedEvents: 0,
     })
-    const restored = await service.recommend({ n: 20 })
-    expect(restored.map((r) => r.trackId)).toEqual(picks.map((r) => r.trackId))
-    expect(
-      maxDifference(
-        restored.flatMap((r) => [r.mean, r.bonus, r.ucb]),
-        picks.flatMap((r) => [r.mean, r.bonus, r.ucb]),
-      ),
-    ).toBeLessThan(TOLERANCE)
+    expectSamePicks(await service.recommend({ n: 20 }), picks)
     await service.close({ save: true })
 
     // Songs analysed while the app was closed extend the restored model; a changed vector replays.

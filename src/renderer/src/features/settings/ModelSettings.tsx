@@ -163,6 +163,16 @@ export function ModelSettings({ bridge, settings, onChange, onError }: SettingsC
         hint={`How much tags count beside the sound (the sound counts 1; 0 to ${MAX_TAG_WEIGHT}).`}
         onSave={(tagWeight) => void save({ tagWeight })}
       />
+      <NumberField
+        name="Album sound"
+        label="Album's share of a song's sound"
+        min={0}
+        max={1}
+        step={0.05}
+        value={model.albumSound}
+        hint="Songs sound a little like the rest of their album (0 off, 1: exactly like the album's average). Helps when your albums each keep to one style; not for compilations."
+        onSave={(albumSound) => void save({ albumSound })}
+      />
       <p>
         <label>
           <input
