@@ -157,6 +157,16 @@ export class TasteModel {
     inverse: Float64Array
     inWindow: Set<number> | null
   } | null = null
+  /** See contributingRows. */
+  private contributingCache: {
+    rows: readonly ModelRow[]
+    revision: number
+    linucb: LinUcb
+    vectors: Float32Array
+    trackIds: Int32Array
+    positions: Int32Array
+    scales: Float64Array
+  } | null = null
   /** Songs in the model that are not candidates now (their file is missing): never recommended. */
   private readonly absent = new Set<number>()
   /** Every song's closeness to the last radio seed asked for, until the seed or vectors change. */
@@ -780,17 +790,57 @@ export class TasteModel {
     }
     const shares = new Map<number, number>()
     const vectors = this.vectors
-    for (const row of rows) {
-      if (!this.appliedRows.has(row.eventId) || (inWindow && !inWindow.has(row.eventId))) continue
+    const { trackIds, positions, scales } = this.contributingRows(rows, inWindow)
+    for (let r = 0; r < trackIds.length; r++) {
       // Read in place (no subarray per row: a pick words its songs over every row in force).
-      const other = this.indexOf.get(row.trackId)
-      if (other === undefined) continue
-      const start = other * w
+      const start = (positions[r] as number) * w
       let similarity = u[w] as number
       for (let c = 0; c < w; c++) similarity += (u[c] as number) * (vectors[start + c] as number)
-      shares.set(row.trackId, (shares.get(row.trackId) ?? 0) + row.weight * row.reward * similarity)
+      const id = trackIds[r] as number
+      shares.set(id, (shares.get(id) ?? 0) + (scales[r] as number) * similarity)
     }
     return shares
+  }
+
+  /**
+   * The rows of `rows` the model applied and still holds (in the window, when it has one), in
+   * their order, with each song's place in the vectors and w·r: found once per list of rows and
+   * model state, not once per song worded (a pick words several songs over the same rows).
+   */
+  private contributingRows(
+    rows: readonly ModelRow[],
+    inWindow: Set<number> | null,
+  ): { trackIds: Int32Array; positions: Int32Array; scales: Float64Array } {
+    const cached = this.contributingCache
+    if (
+      cached?.rows === rows &&
+      cached.linucb === this.linucb &&
+      cached.revision === this.linucb.revision &&
+      cached.vectors === this.vectors
+    )
+      return cached
+    const trackIds: number[] = []
+    const positions: number[] = []
+    const scales: number[] = []
+    for (const row of rows) {
+      if (!this.appliedRows.has(row.eventId) || (inWindow && !inWindow.has(row.eventId))) continue
+      const position = this.indexOf.get(row.trackId)
+      if (position === undefined) continue
+      trackIds.push(row.trackId)
+      positions.push(position)
+      scales.push(row.weight * row.reward)
+    }
+    const fresh = {
+      rows,
+      revision: this.linucb.revision,
+      linucb: this.linucb,
+      vectors: this.vectors,
+      trackIds: Int32Array.from(trackIds),
+      positions: Int32Array.from(positions),
+      scales: Float64Array.from(scales),
+    }
+    this.contributingCache = fresh
+    return fresh
   }
 
   /**
