@@ -6,7 +6,7 @@
 // round trip as bench/taste-worker.ts measures it (log a mark, update(), recommend({ n: 2 })).
 // DESIGN.md's target: mark → waiting picks re-ranked ≤ that round trip, at 100k × 128.
 // Synthetic 160-dim vectors (12 clusters) in an imported space, pcaDims 128.
-// Run: node bin/run-ts.js bench/live-queue.ts [--quick] [--sizes 10000,100000] [--trials 30]
+// Run: node bin/run-ts.js bench/live-queue.ts [--quick] [--sizes 10000,100000] [--trials 30] [--trace]
 // (--check: the checker's run, 10k only; the ratio at the largest size is reported to it.)
 import { performance } from 'node:perf_hooks'
 import { join } from 'node:path'

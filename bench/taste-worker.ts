@@ -18,7 +18,10 @@
 // pending). At 100,000 × 128 and 1,000,000 × 32; the process's peak memory with it.
 // Run: node bin/run-ts.js bench/taste-worker.ts [--quick] [--sizes 10000,100000] [--rewards 50]
 //        [--stall 100000x128,1000000x32] [--stall-rewards 2000] [--stall-gap-ms 50] [--stall-only]
-//      (--check: the stall table only, for `npm run bench -- --check`)
+//        [--trace] [--wal-autocheckpoint N]
+//      (--check: the stall table only, for `npm run bench -- --check`; --trace: each round trip
+//      split into its parts, see printBreakdown; --wal-autocheckpoint: SQLite's checkpoint interval
+//      of the bench's writing connection, in pages)
 import { performance, PerformanceObserver } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
