@@ -33,6 +33,12 @@ import { TasteLibrary, type SongTags } from '../src/main/db/taste-library'
 import { tagWords, writeTagVector, type TagField } from '../src/main/taste/tags'
 import { seededRandom, shuffleInPlace } from '../src/shared/random'
 import {
+  albumMember,
+  applyAlbumSound,
+  fitAlbumSound,
+  type AlbumMember,
+} from '../src/main/taste/album-sound'
+import {
   albumMixed,
   audioCandidates,
   DEFAULT_AUDIO_LEVER,
@@ -97,6 +103,20 @@ export interface Lever {
    * ((1 − β)·x + β·mean; β = `albumSound`, 0: off), as the engine's "album sound" setting does.
    */
   albumSound: number
+  /**
+   * The engine's album sound (src/main/taste/album-sound.ts) at this weight (0: off): standardised
+   * with the library's statistics, mixed, then the Preprocessor without standardisation, as the
+   * engine does; `albumSafe` applies its safety rules (no compilations, no album of one song, an
+   * album's share scaled by its coherence), else every album at the full weight.
+   */
+  engineAlbums: number
+  albumSafe: boolean
+  /** With `albumSafe`: the share scaled by the album's coherence (false: the rules only). */
+  albumCoherence: boolean
+  /** The coherence of the full weight (album-sound.ts; absent: its default). */
+  coherentAt?: number
+  /** With `shuffleAlbums`: the artists dropped too (so the compilation rule cannot act). */
+  dropArtists: boolean
 }
 
 const model = DEFAULT_SETTINGS.model
@@ -120,6 +140,10 @@ export const DEFAULT_LEVER: Lever = {
   albumMix: 0,
   shuffleAlbums: false,
   albumSound: 0,
+  engineAlbums: 0,
+  albumSafe: false,
+  albumCoherence: true,
+  dropArtists: false,
 }
 
 const withRewards = (patch: Partial<RewardSettings>): Partial<Lever> => ({
@@ -194,6 +218,40 @@ function preprocessLevers(): Record<string, Partial<Lever>> {
     'album-sound-0.5': { albumSound: 0.5 },
     'album-sound-0.75': { albumSound: 0.75 },
     'album-sound-0.75-shuffled': { albumSound: 0.75, shuffleAlbums: true },
+    'engine-albums-0.75': { engineAlbums: 0.75 },
+    'engine-albums-0.75-shuffled': { engineAlbums: 0.75, shuffleAlbums: true },
+    'engine-albums-safe-0.5-0.75': { engineAlbums: 0.75, albumSafe: true, coherentAt: 0.5 },
+    'engine-albums-safe-0.5-0.75-shuffled': {
+      engineAlbums: 0.75,
+      albumSafe: true,
+      shuffleAlbums: true,
+    },
+    'engine-albums-rules-0.75': { engineAlbums: 0.75, albumSafe: true, albumCoherence: false },
+    'engine-albums-rules-0.75-shuffled': {
+      engineAlbums: 0.75,
+      albumSafe: true,
+      albumCoherence: false,
+      shuffleAlbums: true,
+    },
+    'engine-albums-safe-0.25-0.75': { engineAlbums: 0.75, albumSafe: true, coherentAt: 0.25 },
+    'engine-albums-safe-0.25-0.75-shuffled': {
+      engineAlbums: 0.75,
+      albumSafe: true,
+      coherentAt: 0.25,
+      shuffleAlbums: true,
+    },
+    'engine-albums-safe-0.75': { engineAlbums: 0.75, albumSafe: true },
+    'engine-albums-safe-0.75-shuffled': {
+      engineAlbums: 0.75,
+      albumSafe: true,
+      shuffleAlbums: true,
+    },
+    'engine-albums-safe-0.75-shuffled-no-artists': {
+      engineAlbums: 0.75,
+      albumSafe: true,
+      shuffleAlbums: true,
+      dropArtists: true,
+    },
     'album-mix-0.5': { albumMix: 0.5 },
     'album-mix-0.6': { albumMix: 0.6 },
     'album-mix-0.75': { albumMix: 0.75 },
@@ -295,6 +353,7 @@ function candidateVectors(
   if (lever.shuffleAlbums) shuffleInPlace(albums, seededRandom(9_001))
   const usesAlbums =
     lever.albumSound > 0 ||
+    lever.engineAlbums > 0 ||
     lever.albumMix > 0 ||
     (lever.audio?.albumMean ?? 0) > 0 ||
     (lever.audio?.album ?? 'none') !== 'none'
@@ -320,7 +379,30 @@ function candidateVectors(
     )
   } else {
     if (lever.albumSound > 0) raw.set(albumMixed(raw, d, albums, lever.albumSound))
-    const preprocessor = new Preprocessor(d)
+    if (lever.engineAlbums > 0) {
+      const members: AlbumMember[] = tracks.map((t, i) => {
+        const member = albumMember(tags.get(t.id))
+        return {
+          ...member,
+          album: albums[i] ?? null,
+          artist: lever.dropArtists ? null : member.artist,
+        }
+      })
+      const frame = fitAlbumSound(raw, tracks.length, d, members, lever.engineAlbums, undefined, {
+        safe: lever.albumSafe,
+        coherence: lever.albumCoherence,
+        ...(lever.coherentAt === undefined ? {} : { coherentAt: lever.coherentAt }),
+      })
+      const mixed = [...frame.albums.values()]
+      const mean = (xs: number[]): string =>
+        (xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(2)
+      console.error(
+        `  album sound: ${frame.albums.size} albums mixed, mean share ${mean(mixed.map((a) => a.weight))}, ` +
+          `coherence ${mixed.map((a) => a.coherence.toFixed(2)).join(' ')}; not mixed: ${JSON.stringify(frame.skipped)}`,
+      )
+      raw.set(applyAlbumSound(frame, raw, tracks.length, members))
+    }
+    const preprocessor = new Preprocessor(d, { standardise: lever.engineAlbums === 0 })
     preprocessor.addVectors(raw, tracks.length)
     k = preprocessor.fit(lever.k).k
     audio = lever.whiten

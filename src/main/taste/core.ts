@@ -26,7 +26,14 @@ import {
 } from './model'
 import { TrainingLedger } from './training'
 import { tagDimensionsFor, tagMatrix, type SongTags } from './tags'
-import { albumKey, blendWithAlbums } from './album-sound'
+import {
+  albumMember,
+  applyAlbumSound,
+  fitAlbumSound,
+  memberSignature,
+  type AlbumMember,
+  type AlbumSoundFrame,
+} from './album-sound'
 import type { RefreshStats } from './linucb'
 import { tasteInsights } from './insights'
 import type { TasteInsights } from '../../shared/insights'
@@ -121,6 +128,10 @@ interface LibraryVectors {
   songTags: Map<number, SongTags> | null
   /** The tags of the read before (when `songTags` is set), to compare with. */
   previousSongTags?: Map<number, SongTags> | null
+  /** The tags of each song read (in `trackIds` order), when the model reads tags or albums. */
+  rowTags?: SongTags[]
+  /** With the album's sound: what it reads of each song read (in `trackIds` order). */
+  members?: AlbumMember[]
 }
 
 /** Rewards observed under one parameter set, oldest first (the main thread logs them). */
@@ -193,6 +204,13 @@ export class TasteCore {
   private tagsReadAt: number | null = null
   /** Every song's tags at that read. */
   private lastSongTags: Map<number, SongTags> | null = null
+  /**
+   * With the album's sound: the statistics fitted with the PCA (album-sound.ts), kept until its
+   * next re-fit, and what the mixing read of each song of the model (a re-tag that moves a song
+   * between albums changes its signature, and means a replay).
+   */
+  private albumFrame: AlbumSoundFrame | null = null
+  private albumSignatures = new Map<number, string>()
   /** Checksum of the model's songs and vectors, cached until they change. */
   private vectorsChecksum: string | null = null
   /** The last library fingerprint and what it was computed from (see libraryFingerprint). */
@@ -235,15 +253,28 @@ export class TasteCore {
     const params = paramsOf(settings)
     const key = modelKey(params)
     const current = this.learner
-    if (!options.force && current && key === this.key && this.params?.space === params.space) {
-      // Only the vectors computed since the last look are read (plus every song's id).
-      // With the album's sound, a new song changes its album's other songs too: all are read.
+    if (
+      !options.force &&
+      current &&
+      key === this.key &&
+      this.params?.space === params.space &&
+      (!params.albumSound || this.albumFrame !== null)
+    ) {
+      // Only the vectors computed since the last look are read (plus every song's id); with the
+      // album's sound they are mixed with the frozen statistics, so no other song changes.
       const { library, fingerprint } = this.readLibrary(
         params.space,
         params.tags,
-        params.albumSound ? undefined : { since: this.latestComputedAt, known: current.model },
+        { since: this.latestComputedAt, known: current.model },
         params.albumSound,
       )
+      if (this.albumFrame !== null && library.members)
+        library.data = applyAlbumSound(
+          this.albumFrame,
+          library.data,
+          library.trackIds.length,
+          library.members,
+        )
       const change = this.followLibrary(current, library)
       if (change !== null) {
         this.library = fingerprint
@@ -260,12 +291,11 @@ export class TasteCore {
         return status
       }
     }
-    const { library, fingerprint } = this.readLibrary(
-      params.space,
-      params.tags,
-      undefined,
-      params.albumSound,
-    )
+    const read = this.readLibrary(params.space, params.tags, undefined, params.albumSound)
+    let library = read.library
+    const fingerprint = read.fingerprint
+    this.albumFrame = null
+    this.albumSignatures.clear()
     if (library.trackIds.length === 0) {
       this.learner = null
       throw params.space.startsWith('attune-')
@@ -287,13 +317,19 @@ export class TasteCore {
     let learner: TasteLearner | null = null
     this.libraryChange = null
     if (!options.force) {
-      learner = this.restore(key, library, params.rewards, durations)
-      const change = learner ? this.followLibrary(learner, library) : null
-      if (change === null) learner = null
-      else if (change !== 'unchanged') this.libraryChange = change
+      const restored = this.restore(key, library, params, durations)
+      learner = restored?.learner ?? null
+      const change = restored ? this.followLibrary(restored.learner, restored.library) : null
+      if (change === null) {
+        learner = null
+        this.albumFrame = null
+        this.albumSignatures.clear()
+      } else if (change !== 'unchanged') this.libraryChange = change
     }
     this.source = learner ? 'snapshot' : 'replay'
     if (!learner) {
+      // With the album's sound, the statistics are fitted on every song, as the PCA is.
+      if (params.albumSound) library = this.mixAlbums(library, params.albumSound)
       learner = new TasteLearner(
         TasteModel.build(
           params.space,
@@ -497,10 +533,10 @@ export class TasteCore {
    */
   private restore(
     key: string,
-    library: LibraryVectors,
-    rewards: RewardSettings,
+    unmixed: LibraryVectors,
+    params: ModelParams,
     durations: (trackId: number) => number | null,
-  ): TasteLearner | null {
+  ): { learner: TasteLearner; library: LibraryVectors } | null {
     const stored = this.modelState.stateOf(key)
     if (stored === null) return null
     try {
@@ -509,6 +545,16 @@ export class TasteCore {
       if (!Array.isArray(songs) || typeof saved.vectors !== 'string') {
         throw new Error('it was saved by an older version')
       }
+      // The album's statistics are fitted again on the songs the saved PCA was fitted on (the
+      // first ones of its order), so a song's mixed vector is what it was when saved.
+      const fitted = saved.learner.model.preprocessor.fitted
+      const library = params.albumSound
+        ? this.mixAlbums(
+            unmixed,
+            params.albumSound,
+            new Set(songs.slice(0, fitted?.fittedCount ?? saved.learner.model.preprocessor.count)),
+          )
+        : unmixed
       const inModelOrder = vectorsInOrder(library, songs)
       if (
         inModelOrder === null ||
@@ -521,7 +567,10 @@ export class TasteCore {
         )
         return null
       }
-      return TasteLearner.fromJSON(saved.learner, inModelOrder, rewards, durations)
+      return {
+        learner: TasteLearner.fromJSON(saved.learner, inModelOrder, params.rewards, durations),
+        library,
+      }
     } catch (error) {
       this.log(
         'warn',
@@ -529,6 +578,40 @@ export class TasteCore {
       )
       return null
     }
+  }
+
+  /**
+   * The library with the album's sound mixed in (album-sound.ts), its statistics fitted on the
+   * songs of `fittedOn` (all when absent) and kept (with what the mixing read of every song) for
+   * the songs added until the PCA's next re-fit.
+   */
+  private mixAlbums(
+    library: LibraryVectors,
+    weight: number,
+    fittedOn?: ReadonlySet<number>,
+  ): LibraryVectors {
+    const members = library.members ?? []
+    const n = library.trackIds.length
+    const frame = fitAlbumSound(
+      library.data,
+      n,
+      library.dim,
+      members,
+      weight,
+      fittedOn ? (i) => fittedOn.has(library.trackIds[i] as number) : undefined,
+    )
+    this.albumFrame = frame
+    this.albumSignatures = new Map(
+      Array.from(library.trackIds, (id, i) => [id, memberSignature(members[i] as AlbumMember)]),
+    )
+    return { ...library, data: applyAlbumSound(frame, library.data, n, members) }
+  }
+
+  /** Whether a song the album's sound mixed has other album tags now. */
+  private albumMoved(songTags: Map<number, SongTags>): boolean {
+    for (const [id, signature] of this.albumSignatures)
+      if (memberSignature(albumMember(songTags.get(id))) !== signature) return true
+    return false
   }
 
   /**
@@ -563,9 +646,24 @@ export class TasteCore {
     if (changed.length > 0 || removed) return null
     // A re-tag shows in the vectors only once the file is analysed again: the songs the model
     // knows are checked against the tags read with the library (a change means a replay).
-    if (library.songTags && retagged(model, library.songTags, library.previousSongTags)) {
+    if (
+      library.songTags &&
+      (model.tagDims > 0 || this.albumFrame === null) &&
+      retagged(model, library.songTags, library.previousSongTags)
+    ) {
       this.log('info', "a song's tags changed; replaying the history with the new tags")
       return null
+    }
+    const frame = this.albumFrame
+    if (frame !== null && library.members) {
+      // The album's sound: a song that moved to another album (or artist) changes the album
+      // means; new songs are mixed with the frozen statistics, unless they bring the PCA's re-fit,
+      // which fits the statistics again (a replay: every song's vector changes).
+      if (library.songTags && this.albumMoved(library.songTags)) {
+        this.log('info', "a song's album changed; replaying the history with the new albums")
+        return null
+      }
+      if (added.length > 0 && model.refitsWith(added.length)) return null
     }
     let change: LibraryChange = 'unchanged'
     if (added.length > 0) {
@@ -584,6 +682,14 @@ export class TasteCore {
       const grown = learner.addSongs(trackIds, matrix, tags)
       if (grown === null) return null
       change = grown
+      const members = library.members
+      if (members)
+        added.forEach((i) =>
+          this.albumSignatures.set(
+            library.trackIds[i] as number,
+            memberSignature(members[i] as AlbumMember),
+          ),
+        )
     }
     model.setAbsent(library.missing)
     this.latestComputedAt = Math.max(this.latestComputedAt, library.latest)
@@ -603,23 +709,14 @@ export class TasteCore {
   ): { library: LibraryVectors; fingerprint: string } {
     return this.reads.consistently(() => {
       const library = this.libraryVectors(space, incremental)
-      if (tags) this.attachTags(library, tags.dims, incremental !== undefined)
+      if (tags || albumSound) this.attachTags(library, tags?.dims ?? 0, incremental !== undefined)
       // The album's sound reads the albums: a re-tag is a change too.
       const fingerprint = this.libraryFingerprint(
         space,
         tags !== null || albumSound !== undefined,
         library,
       )
-      if (albumSound && library.trackIds.length > 0) {
-        const songTags = library.songTags ?? this.reads.songTags()
-        library.data = blendWithAlbums(
-          library.data,
-          library.trackIds.length,
-          library.dim,
-          Array.from(library.trackIds, (id) => albumKey(songTags.get(id))),
-          albumSound,
-        )
-      }
+      if (albumSound) library.members = library.rowTags?.map(albumMember) ?? []
       return { library, fingerprint }
     })
   }
@@ -634,17 +731,13 @@ export class TasteCore {
     const shown = this.reads.libraryVersions().tracks
     const none: SongTags = { artist: null, albumArtist: null, album: null, genre: null, year: null }
     if (incremental && shown === this.tagsReadAt) {
-      library.tags = tagMatrix(
-        Array.from(library.trackIds, (id) => this.reads.tagsOf(id) ?? none),
-        dims,
-      )
+      library.rowTags = Array.from(library.trackIds, (id) => this.reads.tagsOf(id) ?? none)
+      if (dims > 0) library.tags = tagMatrix(library.rowTags, dims)
       return
     }
     const songTags = this.reads.songTags()
-    library.tags = tagMatrix(
-      Array.from(library.trackIds, (id) => songTags.get(id) ?? none),
-      dims,
-    )
+    library.rowTags = Array.from(library.trackIds, (id) => songTags.get(id) ?? none)
+    if (dims > 0) library.tags = tagMatrix(library.rowTags, dims)
     library.songTags = songTags
     library.previousSongTags = this.lastSongTags
     this.lastSongTags = songTags

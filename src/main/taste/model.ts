@@ -350,9 +350,7 @@ export class TasteModel {
       fresh.add(id)
     }
     if (added === 0) return 'extended'
-    const total = this.preprocessor.count + added
-    const refit =
-      REFIT_GROWTH_DENOMINATOR * total >= REFIT_GROWTH_NUMERATOR * this.preprocessor.fittedCount
+    const refit = this.refitsWith(added)
     // Everything that can fail is checked before the model changes.
     const replay = refit ? this.rowsToReplay(rows) : []
     this.preprocessor.addVectors(matrix, added)
@@ -370,6 +368,14 @@ export class TasteModel {
     this.vectors.set(this.project(matrix, newTags, added), first * this.width)
     if (this.candidatesSet) this.linucb.appendCandidates(this.vectors, this.songCount)
     return 'extended'
+  }
+
+  /** Whether adding `added` songs now would re-fit the PCA (see addSongs). */
+  refitsWith(added: number): boolean {
+    const total = this.preprocessor.count + added
+    return (
+      REFIT_GROWTH_DENOMINATOR * total >= REFIT_GROWTH_NUMERATOR * this.preprocessor.fittedCount
+    )
   }
 
   /**

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { albumKey, blendWithAlbums } from '../../../src/main/taste/album-sound'
+import {
+  albumKey,
+  albumMember,
+  applyAlbumSound,
+  blendWithAlbums,
+  fitAlbumSound,
+  type AlbumMember,
+} from '../../../src/main/taste/album-sound'
 import { Preprocessor } from '../../../src/main/taste'
 
 describe('the album sound (album-sound.ts)', () => {
@@ -35,6 +42,96 @@ describe('the album sound (album-sound.ts)', () => {
       /between 0 and 1/,
     )
     expect(() => blendWithAlbums(matrix, 4, 2, ['a'], 0.5)).toThrow(/one per song/)
+  })
+
+  it('mixes only albums that hold one sound: not compilations, albums of one song, or spread ones', () => {
+    // One dimension. "tight": two songs close together (spread far below the library's: the full
+    // weight); "loose": two songs at the library's ends (spread above it: not mixed); "various"
+    // (album artist Various Artists) and "many" (three songs, three artists) are compilations;
+    // "solo" has one song; the last song has no album.
+    const values = [0, 0.1, -10, 10, 5, 5.1, 3, 3.1, 3.2, 7, 1]
+    const song = (album: string | null, artist: string, albumArtist: string | null = null) =>
+      albumMember({ artist, albumArtist, album, genre: null, year: null })
+    const members: AlbumMember[] = [
+      song('tight', 'a'),
+      song('tight', 'a'),
+      song('loose', 'a'),
+      song('loose', 'a'),
+      song('various', 'b', 'Various Artists'),
+      song('various', 'c', 'Various Artists'),
+      song('many', 'd'),
+      song('many', 'e'),
+      song('many', 'f'),
+      song('solo', 'g'),
+      song(null, 'h'),
+    ]
+    const n = values.length
+    const frame = fitAlbumSound(Float32Array.from(values), n, 1, members, 0.75)
+    expect([...frame.albums.keys()]).toEqual([members[0]?.album])
+    expect(frame.albums.get(members[0]?.album as string)?.weight).toBeCloseTo(0.75, 9)
+    // The unsafe form (as first screened) mixes every album at the full weight.
+    const all = fitAlbumSound(Float32Array.from(values), n, 1, members, 0.75, undefined, {
+      safe: false,
+    })
+    expect(all.albums.size).toBe(5)
+    expect([...all.albums.values()].every((album) => album.weight === 0.75)).toBe(true)
+  })
+
+  it("shrinks an album's share in proportion as its songs spread more, when asked to", () => {
+    // Library spread 1 per dimension; an album of two songs at distance 2·g has a within-album
+    // spread of 2·g² (unbiased) against the library's 1, so its coherence is 1 − 2·g².
+    const g = 0.8
+    const values = [-g, g, -1.5, 1.5, -1.2, 1.2]
+    const members = values.map((_, i) =>
+      albumMember({
+        artist: 'x',
+        albumArtist: null,
+        album: i < 2 ? 'a' : null,
+        genre: null,
+        year: null,
+      }),
+    )
+    const frame = fitAlbumSound(
+      Float32Array.from(values),
+      values.length,
+      1,
+      members,
+      0.6,
+      undefined,
+      {
+        coherentAt: 0.5,
+      },
+    )
+    // By default any album that spreads less than the library gets the full weight.
+    expect(
+      fitAlbumSound(Float32Array.from(values), values.length, 1, members, 0.6).albums.get(
+        'album:/a',
+      )?.weight,
+    ).toBe(0.6)
+    const spread = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0) / values.length)
+    const ratio = (2 * (g / spread) ** 2) / 1
+    expect(ratio).toBeGreaterThan(0.5) // below the full weight (coherence 0.5), above none
+    expect(ratio).toBeLessThan(1)
+    expect(frame.albums.get('album:/a')?.weight).toBeCloseTo(0.6 * ((1 - ratio) / 0.5), 6)
+  })
+
+  it("keeps the fit's statistics for songs added later (a frozen frame)", () => {
+    // Fitted on the first four songs (mean 3, spread √5); a fifth song of album a, x = 8, is
+    // standardised with those and mixed with a's mean as fitted (−2/√5), not one of its own.
+    const members = ['a', 'a', 'b', null, 'a'].map((album) => ({
+      album,
+      artist: null,
+      various: false,
+    }))
+    const rows = Float32Array.from([0, 2, 4, 6, 8])
+    const frame = fitAlbumSound(rows, 5, 1, members, 0.75, (i) => i < 4, { safe: false })
+    const out = applyAlbumSound(frame, Float32Array.from([8]), 1, [members[4] as AlbumMember])
+    expect(out[0]).toBeCloseTo(0.25 * (5 / s) + 0.75 * (-2 / s), 6)
+    // A song of an album the fit did not see is standardised only.
+    const unseen = applyAlbumSound(frame, Float32Array.from([8]), 1, [
+      { album: 'new', artist: null, various: false },
+    ])
+    expect(unseen[0]).toBeCloseTo(5 / s, 6)
   })
 
   it('keys albums by album artist and album, as the tags do, and a song without one by null', () => {

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../../../src/main/db/database'
 import { EmbeddingStore } from '../../../src/main/db/embeddings'
 import { EventLog } from '../../../src/main/db/events'
 import { SettingsStore } from '../../../src/main/db/settings'
+import { ModelStateStore } from '../../../src/main/db/model-state'
 import { TasteCore, type TasteSnapshot } from '../../../src/main/taste/core'
 import { TasteService } from '../../../src/main/taste/service'
 import { LinUcb } from '../../../src/main/taste/linucb'
@@ -73,6 +74,24 @@ function storeVectors(first: number, last: number, shift = 0): void {
     results.push({
       job: { trackId, path: `/music/${trackId}.ogg`, size: 1, mtimeMs: 1, duration: 200 },
       vector: vectorOf(trackId, shift),
+    })
+  }
+  new EmbeddingStore(db).saveMany(SPACE, null, results)
+}
+
+/**
+ * As storeVectors, with a shift each album's songs share (albums that hold one sound each, as the
+ * album's sound expects; songs without an album get none).
+ */
+function storeAlbumVectors(first: number, last: number): void {
+  const results = []
+  for (let trackId = first; trackId <= last; trackId++) {
+    const album = tagsOf(trackId).album === null ? null : trackId % 9
+    results.push({
+      job: { trackId, path: `/music/${trackId}.ogg`, size: 1, mtimeMs: 1, duration: 200 },
+      vector: vectorOf(trackId).map((value, a) =>
+        album === null ? value : value + 2 * Math.sin(album * 7 + a),
+      ),
     })
   }
   new EmbeddingStore(db).saveMany(SPACE, null, results)
@@ -374,8 +393,9 @@ describe('the taste model follows a growing library', () => {
     expect(maxDifference(before, scores(core, range(1, 200)))).toBeLessThan(TOLERANCE)
   })
 
-  it("with the album's sound, follows new songs and a re-tag as a rebuild from scratch would", () => {
-    seedLibrary(FITTED)
+  it("with the album's sound, extends with the statistics of the last fit; a re-fit or a re-tag rebuilds", () => {
+    seedLibrary(0)
+    storeAlbumVectors(1, FITTED)
     logHistory()
     new SettingsStore(db).update('model', { albumSound: 0, useTags: false })
     const plain = new TasteCore(db)
@@ -386,22 +406,34 @@ describe('the taste model follows a growing library', () => {
     core.rebuild()
     // The album's sound changes the scores.
     expect(maxDifference(scores(core, range(1, 200)), withoutAlbums)).toBeGreaterThan(1e-3)
-    // New songs join albums that already have songs: those songs' vectors change too.
-    storeVectors(201, 204)
-    core.update()
+    const fitted = scores(core, range(1, 200))
+    // New songs join albums that already have songs: they are standardised and mixed with the
+    // statistics of the fit, no other song's vector (so score) changes, and the model extends.
+    storeAlbumVectors(201, 204)
+    expect(core.update()).toMatchObject({ libraryChange: 'extended', tracks: 204, fittedOn: 200 })
+    expect(maxDifference(scores(core, range(1, 200)), fitted)).toBe(0)
+    // A model restored from the snapshot mixes every song afresh from the library with the
+    // statistics fitted on the first 200 songs: the same vectors (its checksum), the same scores.
+    new ModelStateStore(db).save(core.snapshot())
+    const restored = new TasteCore(db)
+    expect(restored.rebuild()).toMatchObject({ source: 'snapshot', libraryChange: null })
+    expect(maxDifference(scores(core, range(1, 204)), scores(restored, range(1, 204)))).toBe(0)
+    // Growth to 10 % re-fits: the statistics are fitted again on every song (a rebuild).
+    storeAlbumVectors(205, 220)
+    expect(core.update()).toMatchObject({ source: 'replay', tracks: 220, fittedOn: 220 })
     const rebuilt = new TasteCore(db)
     rebuilt.rebuild({ force: true })
-    expect(maxDifference(scores(core, range(1, 204)), scores(rebuilt, range(1, 204)))).toBeLessThan(
+    expect(maxDifference(scores(core, range(1, 220)), scores(rebuilt, range(1, 220)))).toBeLessThan(
       TOLERANCE,
     )
     // With tags off a re-tag still shows: song 12 moves from album 3 to album 5.
-    const before = scores(core, range(1, 204))
+    const before = scores(core, range(1, 220))
     db.prepare(`UPDATE tracks SET album = 'album 5' WHERE id = 12`).run()
-    core.update()
-    expect(maxDifference(before, scores(core, range(1, 204)))).toBeGreaterThan(1e-6)
+    expect(core.update()).toMatchObject({ source: 'replay' })
+    expect(maxDifference(before, scores(core, range(1, 220)))).toBeGreaterThan(1e-6)
     const again = new TasteCore(db)
     again.rebuild({ force: true })
-    expect(maxDifference(scores(core, range(1, 204)), scores(again, range(1, 204)))).toBeLessThan(
+    expect(maxDifference(scores(core, range(1, 220)), scores(again, range(1, 220)))).toBeLessThan(
       TOLERANCE,
     )
   })
