@@ -224,6 +224,7 @@ function preprocessLevers(): Record<string, Partial<Lever>> {
     'engine-albums-safe-0.5-0.75-shuffled': {
       engineAlbums: 0.75,
       albumSafe: true,
+      coherentAt: 0.5,
       shuffleAlbums: true,
     },
     'engine-albums-rules-0.75': { engineAlbums: 0.75, albumSafe: true, albumCoherence: false },
