@@ -58,6 +58,8 @@ export const VARIANTS: Record<string, Variant> = {
   },
   'tags-weight-1': { name: 'tags-weight-1', settings: { model: { useTags: true, tagWeight: 1 } } },
   'album-sound': { name: 'album-sound', settings: { model: { albumSound: 0.75 } } },
+  // The album's sound is on by default (0.75): this is the default without it.
+  'no-album-sound': { name: 'no-album-sound', settings: { model: { albumSound: 0 } } },
   'album-sound-no-tags': {
     name: 'album-sound-no-tags',
     settings: { model: { albumSound: 0.75, useTags: false } },

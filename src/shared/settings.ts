@@ -122,7 +122,7 @@ export const DEFAULT_SETTINGS: Settings = {
     paused: false,
     useTags: true,
     tagWeight: 0.5,
-    albumSound: 0,
+    albumSound: 0.75,
   },
   exploration: { alpha: 0.5, temperature: 0.1, topN: 10, rediscoverAfterDays: 30 },
   autoQueue: { enabled: false, minUpcoming: 2, replayWindowDays: 3, artistSpacing: 2 },

@@ -188,17 +188,17 @@ describe('settings: taste model', () => {
     await waitFor(() => expect(weight.disabled).toBe(true))
   })
 
-  it("has the album's sound off by default, sets its share, and refuses more than 1 in words", async () => {
+  it("has the album's sound at 0.75 by default, turns it off, and refuses more than 1 in words", async () => {
     const { bridge } = renderSettings()
     const card = await modelCard()
     const share = card.getByRole<HTMLInputElement>('spinbutton', { name: 'Album sound' })
-    expect(share.value).toBe('0')
+    expect(share.value).toBe('0.75')
     typeAndLeave(share, '2')
     expect((await card.findByRole('alert')).textContent).toMatch(/^Album sound: /)
-    typeAndLeave(share, '0.75')
-    await waitFor(() => expect(bridge.settings.model.albumSound).toBe(0.75))
+    typeAndLeave(share, '0')
+    await waitFor(() => expect(bridge.settings.model.albumSound).toBe(0))
     expect(bridge.callsOf('updateSettings')).toEqual([
-      { section: 'model', patch: { albumSound: 0.75 } },
+      { section: 'model', patch: { albumSound: 0 } },
     ])
   })
 

@@ -170,7 +170,7 @@ export function ModelSettings({ bridge, settings, onChange, onError }: SettingsC
         max={1}
         step={0.05}
         value={model.albumSound}
-        hint="Songs sound a little like the rest of their album (0 off, 1: exactly like the album's average). Helps when your albums each keep to one style; not for compilations."
+        hint="Songs sound a little like the rest of their album (0 off, 1: exactly like the album's average). Compilations, albums of one song and albums whose songs sound far apart are left as they are."
         onSave={(albumSound) => void save({ albumSound })}
       />
       <p>
