@@ -21,6 +21,13 @@ import { Statements } from './statements'
 import { exclusionEventSchema, type ExclusionEventData } from '../../shared/exclusions'
 import type { DeclineReason } from '../../shared/live-queue'
 
+/**
+ * SQL: the pick_declined event `d` sets aside the auto_pick event `a` (it names the pick by its
+ * song and time, see EventLog.pickDeclined). Every reader of the pick log matches declines by it.
+ */
+export const DECLINE_NAMES_PICK = `d.kind = 'pick_declined' AND d.track_id = a.track_id
+  AND json_extract(d.data, '$.pickTs') = a.ts`
+
 /** One row of the log, as read back. */
 export interface LoggedEvent {
   id: number
@@ -350,9 +357,8 @@ export class EventLog {
     return new Set(
       this.statements
         .get<[], { pickId: number }>(
-          `SELECT a.id AS pickId FROM events d
-           JOIN events a ON a.track_id = d.track_id AND a.ts = json_extract(d.data, '$.pickTs')
-           WHERE d.kind = 'pick_declined' AND a.kind = 'auto_pick'`,
+          `SELECT a.id AS pickId FROM events d JOIN events a ON ${DECLINE_NAMES_PICK}
+           WHERE a.kind = 'auto_pick'`,
         )
         .all()
         .map((row) => row.pickId),

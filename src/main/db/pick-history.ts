@@ -1,5 +1,6 @@
 import type { Database } from './database'
 import { Statements } from './statements'
+import { DECLINE_NAMES_PICK } from './events'
 
 /**
  * What the auto-queue reads of the listening history and the queue: the artists of the latest
@@ -20,14 +21,11 @@ export class PickHistory {
     if (count <= 0) return []
     const rows = this.statements
       .get<[number], { artist: string | null; albumArtist: string | null }>(
-        `SELECT t.artist AS artist, t.album_artist AS albumArtist FROM events e
-         LEFT JOIN tracks t ON t.id = e.track_id
-         WHERE e.kind = 'auto_pick' AND NOT EXISTS (
-           SELECT 1 FROM events d
-           WHERE d.kind = 'pick_declined' AND d.track_id = e.track_id
-             AND json_extract(d.data, '$.pickTs') = e.ts
-         )
-         ORDER BY e.id DESC LIMIT ?`,
+        `SELECT t.artist AS artist, t.album_artist AS albumArtist FROM events a
+         LEFT JOIN tracks t ON t.id = a.track_id
+         WHERE a.kind = 'auto_pick'
+           AND NOT EXISTS (SELECT 1 FROM events d WHERE ${DECLINE_NAMES_PICK})
+         ORDER BY a.id DESC LIMIT ?`,
       )
       .all(count)
     return rows.map((r) => r.artist ?? r.albumArtist).reverse()
