@@ -445,8 +445,7 @@ export class Engine {
    */
   async insights(): Promise<TasteInsights | null> {
     const space = this.settings.get().model.space
-    const vectors = this.embeddings.spaces().find((x) => x.space === space)?.vectors ?? 0
-    if (vectors === 0) return null
+    if (!this.embeddings.hasVectors(space)) return null
     try {
       const taste = await this.tasteService()
       return await taste.insights()
@@ -499,7 +498,7 @@ export class Engine {
   /** Whether any song has a vector in the model's space (the taste model has songs to rank). */
   private modelHasSongs(): boolean {
     const space = this.settings.get().model.space
-    return (this.embeddings.spaces().find((x) => x.space === space)?.vectors ?? 0) > 0
+    return this.embeddings.hasVectors(space)
   }
 
   /** A playlist by its contract id: a saved one, or the live top list. */
@@ -550,7 +549,7 @@ export class Engine {
         failed: stats.failed,
         roots: this.tracks.listRoots(),
         scanning: this.scanning !== null,
-        analysed: this.embeddings.spaces().find((x) => x.space === EXTRACTOR.space)?.vectors ?? 0,
+        analysed: this.embeddings.vectorCount(EXTRACTOR.space),
         analysing: this.analysing !== null,
         ...(this.readOnlyNote ? { readOnly: this.readOnlyNote } : {}),
       }

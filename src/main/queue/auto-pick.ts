@@ -225,8 +225,8 @@ export class AutoPicker {
   async next(exclude: readonly number[] = []): Promise<AutoQueuePick> {
     const { settings, embeddings, queue, pickHistory } = this.options
     const current = settings.get()
-    const vectors = embeddings.spaces().find((x) => x.space === current.model.space)?.vectors
-    if (!vectors) return { entry: null, ...nothingToPick(current.model.space) }
+    if (!embeddings.hasVectors(current.model.space))
+      return { entry: null, ...nothingToPick(current.model.space) }
     const { temperature, topN } = current.exploration
     const spacing = current.autoQueue.artistSpacing
     let taste: TasteService
@@ -237,36 +237,52 @@ export class AutoPicker {
       throw error
     }
     const onRadio = radioRanking(current.radio)
-    const recommendations = await taste.recommend({
+    // Scores only, then the reason of the one song drawn: wording a reason costs more than ranking
+    // a song (its likeness to every marked one), and the short-list is ~30 songs.
+    const ranked = await taste.rank({
       n: Math.min(200, topN * (1 + spacing)),
       exclude: [...exclude, ...onRadio.exclude],
       ...(onRadio.radio ? { radio: onRadio.radio } : {}),
     })
-    // The re-rank may have queued picks while the model answered (the caller's `exclude` was taken
-    // before): never pick a song waiting there as an auto-pick now, or its pick would be logged but
-    // dropped. Only the waiting auto-picks: the rest of the saved queue is the player's to say.
-    const saved = queue.load()
-    const queuedNow = new Set(
-      saved.entries
-        .filter((entry, i) => isWaitingAutoPick(entry, i, saved.current))
-        .map((entry) => entry.trackId),
-    )
-    const candidates = this.withTracks(recommendations.filter((r) => !queuedNow.has(r.trackId)))
-    const choice = chooseAutoPick(
-      candidates,
-      { temperature, topN, artistSpacing: spacing },
-      pickHistory.recentAutoPickArtists(spacing),
-      this.random,
-    )
-    if (!choice) {
-      return {
-        entry: null,
-        message: onRadio.radio
-          ? 'Every analysed song is already queued, turned down, played lately or part of the radio’s seed. End the radio, or start it from a smaller seed.'
-          : 'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
+    const policy = { temperature, topN, artistSpacing: spacing }
+    const recentArtists = pickHistory.recentAutoPickArtists(spacing)
+    let remaining = ranked
+    for (;;) {
+      // The re-rank may have queued picks while the model answered (the caller's `exclude` was
+      // taken before): never pick a song waiting there as an auto-pick now, or its pick would be
+      // logged but dropped. Only the waiting auto-picks: the rest of the saved queue is the
+      // player's to say. Read again after each round trip, so nothing waits from here to the log.
+      const saved = queue.load()
+      const queuedNow = new Set(
+        saved.entries
+          .filter((entry, i) => isWaitingAutoPick(entry, i, saved.current))
+          .map((entry) => entry.trackId),
+      )
+      remaining = remaining.filter((r) => !queuedNow.has(r.trackId))
+      const choice = chooseAutoPick(this.withTracks(remaining), policy, recentArtists, this.random)
+      if (!choice) {
+        return {
+          entry: null,
+          message: onRadio.radio
+            ? 'Every analysed song is already queued, turned down, played lately or part of the radio’s seed. End the radio, or start it from a smaller seed.'
+            : 'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
+        }
       }
+      const [worded] = await taste.word([choice.pick.trackId])
+      const waitingNow = queue.load()
+      const queuedMeanwhile = waitingNow.entries.some(
+        (entry, i) =>
+          entry.trackId === choice.pick.trackId && isWaitingAutoPick(entry, i, waitingNow.current),
+      )
+      // Drawn again without it when the re-rank queued it meanwhile, or when the model no longer
+      // knows it (its library changed between the two round trips).
+      if (!worded || queuedMeanwhile) {
+        remaining = remaining.filter((r) => r.trackId !== choice.pick.trackId)
+        continue
+      }
+      const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
+      return { entry: this.logAutoPick({ ...choice, pick }), message: null }
     }
-    return { entry: this.logAutoPick(choice), message: null }
   }
 
   /**

@@ -3,6 +3,8 @@ import type { Database } from '../../../src/main/db/database'
 import {
   EmbeddingStaging,
   EmbeddingStore,
+  HAS_VECTORS_SQL,
+  VECTOR_COUNT_SQL,
   fromBlob,
   toBlob,
   type AnalysisJob,
@@ -80,6 +82,31 @@ describe('the embeddings repository', () => {
     expect([...matrix.data]).toEqual([5, 6])
     expect(store.errors('features')).toEqual([{ trackId: c, path: '/m/c.ogg', error: 'too short' }])
     expect(store.spaces()).toEqual([{ space: 'features', dim: 2, vectors: 2, errors: 1 }])
+  })
+
+  it('says whether a space has vectors and counts them from the index, never reading a vector', () => {
+    const a = addTrack('/m/a.ogg')
+    const b = addTrack('/m/b.ogg')
+    store.saveMany('features', 1, [{ job: job(a), error: 'too short', dim: 2 }])
+    // A space with only failed songs has nothing to rank.
+    expect(store.hasVectors('features')).toBe(false)
+    expect(store.vectorCount('features')).toBe(0)
+    expect(store.hasVectors('other')).toBe(false)
+    store.saveMany('features', 1, [{ job: job(b), vector: new Float32Array([1, 2]) }])
+    expect(store.hasVectors('features')).toBe(true)
+    expect(store.vectorCount('features')).toBe(1)
+    expect(store.spaces()).toEqual([{ space: 'features', dim: 2, vectors: 1, errors: 1 }])
+    // The auto-queue asks before every pick: a probe of the partial index of analysed songs, not
+    // a scan of the table (whose rows hold the vectors: 58 ms at 100,000 songs).
+    const plan = (sql: string): string =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('features') as { detail: string }[])
+        .map((p) => p.detail)
+        .join(' | ')
+    for (const sql of [HAS_VECTORS_SQL, VECTOR_COUNT_SQL]) {
+      expect(plan(sql)).toMatch(
+        /SEARCH embeddings USING COVERING INDEX embeddings_space_computed \(space=\?\)/,
+      )
+    }
   })
 
   it('drops the vectors of another length, left by an older extractor', () => {

@@ -117,6 +117,63 @@ describe('autoQueueNext', () => {
     expect(engine.events.list({ kinds: ['auto_pick'] })).toHaveLength(picks + 1)
   })
 
+  it('ranks by scores and words only the song it draws', async () => {
+    seedLibrary()
+    for (const id of [1, 2, 3]) engine.events.mark(id, 'love', 'test')
+    engine.settings.update('exploration', { temperature: 0.5, topN: 10 })
+    const taste = await engine.tasteService()
+    const calls: { name: string; ids?: readonly number[] }[] = []
+    for (const name of ['recommend', 'rank', 'word'] as const) {
+      const call = taste[name].bind(taste) as (payload: never) => Promise<unknown>
+      Object.assign(taste, {
+        [name]: (payload: never) => {
+          calls.push({ name, ...(name === 'word' ? { ids: payload } : {}) })
+          return call(payload)
+        },
+      })
+    }
+    const { entry } = await engine.handlers.autoQueueNext({})
+    // Wording a reason costs more than ranking a song: the ~30 songs of the short-list are
+    // ranked, and only the one drawn is worded (it was all of them, at 100k songs ~25 ms a pick).
+    expect(calls).toEqual([{ name: 'rank' }, { name: 'word', ids: [entry!.trackId] }])
+    const [worded] = await taste.word([entry!.trackId])
+    expect(entry!.reason.why?.songs).toEqual(worded!.why.songs)
+  })
+
+  it('draws again when a re-rank queued the song drawn while its reason was being worded', async () => {
+    seedLibrary()
+    for (const id of [1, 2, 3]) engine.events.mark(id, 'love', 'test')
+    engine.settings.update('exploration', { temperature: 0, topN: 10 })
+    engine.settings.update('autoQueue', { artistSpacing: 0 })
+    const taste = await engine.tasteService()
+    const word = taste.word.bind(taste)
+    let taken: number | null = null
+    Object.assign(taste, {
+      word: async (ids: number[]) => {
+        if (taken === null) {
+          // The re-rank's save lands while the reason of the first song drawn is on its way.
+          taken = ids[0] as number
+          await engine.handlers.saveQueue({
+            entries: [{ trackId: taken, source: 'auto' }],
+            current: null,
+            position: 0,
+            shuffle: false,
+            repeat: 'off',
+            volume: 1,
+          })
+        }
+        return word(ids)
+      },
+    })
+    const picks = engine.events.list({ kinds: ['auto_pick'] }).length
+    const { entry } = await engine.handlers.autoQueueNext({})
+    expect(taken).not.toBeNull()
+    expect(entry!.trackId).not.toBe(taken)
+    const logged = engine.events.list({ kinds: ['auto_pick'] })
+    expect(logged).toHaveLength(picks + 1)
+    expect(logged.at(-1)!.trackId).toBe(entry!.trackId)
+  })
+
   it('keeps the same artist apart across consecutive picks', async () => {
     seedLibrary()
     for (const id of [1, 2, 3]) engine.events.mark(id, 'love', 'test')
