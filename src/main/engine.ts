@@ -541,12 +541,10 @@ export class Engine {
 
   readonly handlers: Handlers = {
     getStatus: () => {
-      const stats = this.tracks.stats()
+      const counts = this.tracks.counts()
       return {
         database: this.dbPath,
-        tracks: stats.tracks,
-        missing: stats.missing,
-        failed: stats.failed,
+        ...counts,
         roots: this.tracks.listRoots(),
         scanning: this.scanning !== null,
         analysed: this.embeddings.vectorCount(EXTRACTOR.space),

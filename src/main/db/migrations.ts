@@ -485,6 +485,17 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 16,
+    name: 'index the tracks that failed to read',
+    up(db) {
+      // The status bar counts the library's songs, the missing ones and the ones that failed to
+      // read, after every scan and library change. COUNT(*) reads the smallest index and the
+      // missing songs have theirs (migration 5); without this one the failed songs were found by
+      // reading every row (66 ms at 100,000 songs). Partial: failed songs are few.
+      db.exec(`CREATE INDEX tracks_failed ON tracks(missing_since) WHERE error IS NOT NULL;`)
+    },
+  },
 ]
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0

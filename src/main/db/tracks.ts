@@ -912,6 +912,19 @@ export class TrackRepository {
     )
   }
 
+  /**
+   * The status bar's counts (songs present, missing, present but failed to read), from indexes
+   * alone: `stats()` reads every row (66 ms at 100,000 songs).
+   */
+  counts(): { tracks: number; missing: number; failed: number } {
+    const row = this.db.prepare(STATUS_COUNTS_SQL).get() as {
+      total: number
+      missing: number
+      failed: number
+    }
+    return { tracks: row.total - row.missing, missing: row.missing, failed: row.failed }
+  }
+
   stats(): LibraryStats {
     const totals = this.db
       .prepare(
@@ -1029,3 +1042,9 @@ export class TrackRepository {
       .all(low, high) as string[]
   }
 }
+
+/** Songs in all, missing, and present but failed to read: each from an index (migrations 5, 16). */
+export const STATUS_COUNTS_SQL = `SELECT
+  (SELECT COUNT(*) FROM tracks) AS total,
+  (SELECT COUNT(*) FROM tracks WHERE missing_since IS NOT NULL) AS missing,
+  (SELECT COUNT(*) FROM tracks WHERE error IS NOT NULL AND missing_since IS NULL) AS failed`

@@ -552,3 +552,26 @@ describe('migration 15: playlists and their ordered entries', () => {
     db.close()
   })
 })
+
+describe('migration 16: the tracks that failed to read', () => {
+  it('counts the present songs that failed to read from a partial index of failed songs', () => {
+    const file = dbFile()
+    const before = openDatabase(file, { migrations: migrations.slice(0, 15) })
+    const insert = before.prepare(
+      `INSERT INTO tracks (path, added_at, error, missing_since) VALUES (?, 1, ?, ?)`,
+    )
+    insert.run('/m/fine.mp3', null, null)
+    insert.run('/m/broken.mp3', 'unreadable', null)
+    insert.run('/m/gone-broken.mp3', 'unreadable', 5)
+    before.close()
+    const db = openDatabase(file, { migrations: migrations.slice(0, 16) })
+    expect(schemaVersion(db)).toBe(16)
+    const sql = `SELECT COUNT(*) FROM tracks WHERE error IS NOT NULL AND missing_since IS NULL`
+    expect(db.prepare(sql).pluck().get()).toBe(1)
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+      .map((p) => p.detail)
+      .join(' ')
+    expect(plan).toMatch(/tracks_failed/)
+    db.close()
+  })
+})
