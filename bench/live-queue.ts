@@ -1,7 +1,7 @@
 // Mark → re-ranked waiting auto-picks (issue 10), through the real engine and its taste worker:
 // the listener marks the first waiting auto-pick "not for me" (engine.handlers.setMark, as the UI
-// does); the engine tells the worker at once, the worker learns and ranks, the engine draws and logs
-// a replacement, saves the queue and pushes `queueChanged`. Timed from the mark to that event (what
+// does); the engine tells the worker at once, the worker learns, ranks, draws a replacement and
+// words it (one round trip), the engine logs it, saves the queue and pushes `queueChanged`. Timed from the mark to that event (what
 // the renderer applies on arrival). Side by side in the same run, on the same worker: one reward's
 // round trip as bench/taste-worker.ts measures it (log a mark, update(), recommend({ n: 2 })).
 // DESIGN.md's target: mark → waiting picks re-ranked ≤ that round trip, at 100k × 128.
@@ -67,21 +67,17 @@ function buildLibrary(dbPath: string, n: number): void {
 }
 
 /**
- * `--trace`: where the re-rank's time goes, from the main thread: the taste service's `rank` and
- * `word` calls are timed by wrapping them on the bench's instance (ms after the mark).
+ * `--trace`: where the re-rank's time goes, from the main thread: the taste service's `rerank`
+ * call is timed by wrapping it on the bench's instance (ms after the mark).
  */
 const tracing = process.argv.includes('--trace')
 
 interface RerankParts {
-  /** The mark → the ranking asked for (the mark logged, the engine's turn, queue and settings read). */
-  toRank: number
-  /** The ranking's round trip (the worker learns the mark, then ranks). */
-  rank: number
-  /** Ranking answered → wording asked for (the draw: the candidates' tracks read, the plan). */
-  toWord: number
-  /** The wording's round trip. */
-  word: number
-  /** Wording answered → queueChanged (the new pick logged, the queue saved, the event sent). */
+  /** The mark → the re-rank asked for (the mark logged, the engine's turn, queue and settings read). */
+  toAsk: number
+  /** The re-rank's round trip (the worker learns the mark, ranks, draws and words). */
+  rerank: number
+  /** Answered → queueChanged (the new pick logged, the queue saved, the event sent). */
   toQueue: number
 }
 
@@ -134,9 +130,9 @@ async function benchSize(n: number): Promise<Row> {
       volume: 1,
     })
 
-    const calls: { name: 'rank' | 'word'; start: number; end: number }[] = []
+    const calls: { name: 'rerank'; start: number; end: number }[] = []
     if (tracing) {
-      for (const name of ['rank', 'word'] as const) {
+      for (const name of ['rerank'] as const) {
         const call = taste[name].bind(taste) as (payload: never) => Promise<unknown>
         Object.assign(taste, {
           [name]: async (payload: never) => {
@@ -181,15 +177,12 @@ async function benchSize(n: number): Promise<Row> {
       if (queueAt !== null) {
         row.replaced++
         row.markToQueueChanged.push(queueAt - marked)
-        const rank = calls.find((c) => c.name === 'rank')
-        const word = calls.find((c) => c.name === 'word')
-        if (rank && word) {
+        const rerank = calls.find((c) => c.name === 'rerank')
+        if (rerank) {
           row.parts.push({
-            toRank: rank.start - marked,
-            rank: rank.end - rank.start,
-            toWord: word.start - rank.end,
-            word: word.end - word.start,
-            toQueue: queueAt - word.end,
+            toAsk: rerank.start - marked,
+            rerank: rerank.end - rerank.start,
+            toQueue: queueAt - rerank.end,
           })
         }
       }
@@ -234,16 +227,16 @@ for (const row of rows) {
 if (tracing) {
   console.log('\nWhere the re-rank goes (--trace), ms after the mark, median (max)\n')
   console.log(
-    '| N | mark → ranking asked | ranking (learn + rank) | → wording asked (draw) | wording | → queueChanged (log, save, send) |',
+    '| N | mark → re-rank asked | re-rank (learn, rank, draw, word) | → queueChanged (log, save, send) |',
   )
-  console.log('|---|---|---|---|---|---|')
+  console.log('|---|---|---|---|')
   for (const row of rows) {
     const cell = (part: keyof RerankParts): string => {
       const values = row.parts.map((p) => p[part])
       return `${ms(median(values))} (${ms(Math.max(...values))})`
     }
     console.log(
-      `| ${row.n.toLocaleString('en')} | ${cell('toRank')} | ${cell('rank')} | ${cell('toWord')} | ${cell('word')} | ${cell('toQueue')} |`,
+      `| ${row.n.toLocaleString('en')} | ${cell('toAsk')} | ${cell('rerank')} | ${cell('toQueue')} |`,
     )
   }
 }

@@ -4,7 +4,8 @@ import { DECLINE_NAMES_PICK } from './events'
 
 /**
  * What the auto-queue reads of the listening history and the queue: the artists of the latest
- * picks (for artist spacing), the songs ever started, and whether a pick still waits in the queue.
+ * picks and of the candidates (for artist spacing), the songs ever started, and whether a pick
+ * still waits in the queue.
  */
 export class PickHistory {
   private readonly statements: Statements
@@ -29,6 +30,24 @@ export class PickHistory {
       )
       .all(count)
     return rows.map((r) => r.artist ?? r.albumArtist).reverse()
+  }
+
+  /**
+   * The artist (else the album artist) of each of `trackIds` that is in the library, by track id:
+   * the name artist spacing keeps apart (as recentAutoPickArtists reads it). One statement for
+   * the whole short-list.
+   */
+  artistsOf(trackIds: readonly number[]): Map<number, string | null> {
+    const artists = new Map<number, string | null>()
+    if (trackIds.length === 0) return artists
+    const rows = this.statements
+      .get<[string], { id: number; artist: string | null; albumArtist: string | null }>(
+        `SELECT id, artist, album_artist AS albumArtist FROM tracks
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(trackIds))
+    for (const row of rows) artists.set(row.id, row.artist ?? row.albumArtist)
+    return artists
   }
 
   /** Ids of every track that was ever started. */

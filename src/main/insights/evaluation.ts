@@ -163,7 +163,7 @@ export function effectiveSampleSize(weights: ArrayLike<number>): number {
   return sumOfSquares === 0 ? 0 : (sum * sum) / sumOfSquares
 }
 
-/** The part of an `auto_pick` event's data the estimators use (see src/main/queue/auto-queue.ts). */
+/** The part of an `auto_pick` event's data the estimators use (see src/shared/auto-queue.ts). */
 export interface AutoPickData {
   candidates: readonly { trackId: number; probability: number }[]
   probability: number

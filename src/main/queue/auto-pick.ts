@@ -4,6 +4,7 @@
 
 import type { AutoQueuePick, EngineEvents, EventName, QueueEntry } from '../../shared/contract'
 import type { Track } from '../../shared/domain'
+import type { Settings } from '../../shared/settings'
 import {
   applyReplacements,
   isNewPick,
@@ -12,7 +13,7 @@ import {
   type LiveQueueEntry,
   type QueueReplacement,
 } from '../../shared/live-queue'
-import { withPickContext, type AutoPickReason } from '../../shared/reasons'
+import { withPickContext, type AutoPickReason, type PickReason } from '../../shared/reasons'
 import { isNothingToScore, UserError, type ErrorCode } from '../../shared/errors'
 import type { EventLog } from '../db/events'
 import type { QueueStore } from '../db/queue'
@@ -21,15 +22,15 @@ import type { PickHistory } from '../db/pick-history'
 import type { EmbeddingStore } from '../db/embeddings'
 import { EXTRACTOR } from '../analysis/feature-names'
 import type { TasteService } from '../taste/service'
-import type { Recommendation, ScoredSong, WordedSong } from '../taste/model'
+import type { ScoredSong, WordedSong } from '../taste/model'
+import type { RerankAnswer, RerankCandidate } from '../taste/core'
 import {
+  asCandidates,
   chooseAutoPick,
-  seededRandom,
-  type AutoQueueCandidate,
   type AutoQueueChoice,
-  type AutoQueuePolicy,
-} from './auto-queue'
-import { planReplacements } from './rerank'
+  type CandidateExtras,
+} from '../../shared/auto-queue'
+import { seededRandom } from '../../shared/random'
 import { radioContext, radioRanking } from './radio'
 
 /** What the listener sees when the taste model has nothing to score yet (each front end adds what to do). */
@@ -246,6 +247,8 @@ export class AutoPicker {
     })
     const policy = { temperature, topN, artistSpacing: spacing }
     const recentArtists = pickHistory.recentAutoPickArtists(spacing)
+    const artists = pickHistory.artistsOf(ranked.map((r) => r.trackId))
+    const artistOf = (trackId: number): string | null => artists.get(trackId) ?? null
     let remaining = ranked
     for (;;) {
       // The re-rank may have queued picks while the model answered (the caller's `exclude` was
@@ -259,7 +262,12 @@ export class AutoPicker {
           .map((entry) => entry.trackId),
       )
       remaining = remaining.filter((r) => !queuedNow.has(r.trackId))
-      const choice = chooseAutoPick(this.withTracks(remaining), policy, recentArtists, this.random)
+      const choice = chooseAutoPick(
+        asCandidates(remaining, artistOf),
+        policy,
+        recentArtists,
+        this.random,
+      )
       if (!choice) {
         return {
           entry: null,
@@ -281,17 +289,19 @@ export class AutoPicker {
         continue
       }
       const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
-      return { entry: this.logAutoPick({ ...choice, pick }), message: null }
+      return { entry: this.logAutoPick({ ...choice, pick }, current), message: null }
     }
   }
 
   /**
    * The taste worker learns from the events logged since its last request; with auto-picks
-   * waiting, it ranks in the same round trip and the picks it no longer stands behind are
-   * replaced. Announces `modelUpdated` (and `queueChanged` when the queue changed).
+   * waiting, the re-rank is the same round trip (TasteCore.rerank: the worker learns, ranks, draws
+   * the replacements of the picks it no longer stands behind and words them), and what of it
+   * still applies to the queue is logged and saved at once (applyRerank). Announces
+   * `modelUpdated` (and `queueChanged` when the queue changed).
    */
   async learn(): Promise<void> {
-    const { settings, queue, events, emit, closed } = this.options
+    const { settings, queue, events, emit, closed, getTrack } = this.options
     if (closed()) return
     let taste: TasteService
     try {
@@ -310,7 +320,6 @@ export class AutoPicker {
       if (!closed()) emit('modelUpdated', { lastEventId: status.lastEventId })
       return
     }
-    // With picks waiting, one round trip: the worker learns the new events before it ranks.
     const learned = events.lastId()
     const current = settings.get()
     const { temperature, topN } = current.exploration
@@ -318,54 +327,45 @@ export class AutoPicker {
     const waitingIds = new Set(waiting.map((e) => e.trackId))
     const others = state.entries.map((e) => e.trackId).filter((id) => !waitingIds.has(id))
     const onRadio = radioRanking(current.radio)
-    // Enough for the short-list with the waiting picks set aside and a few songs that spacing may
-    // block (it relaxes when it blocks all). Scores only: the worker words the reasons of the
-    // songs drawn and of the picks kept, not of the whole list.
-    const ranked = await taste.rank({
+    // Sent first: what only the engine knows (the picks waiting and the scores they were drawn
+    // with, the songs queued, the policy, the radio). The worker reads the artists itself.
+    const answer = taste.rerank({
+      // Enough for the short-list with the waiting picks set aside and a few songs that spacing
+      // may block (it relaxes when it blocks all).
       n: Math.min(200, topN + waiting.length + spacing),
       exclude: [...new Set([...others, ...onRadio.exclude])],
       ...(onRadio.radio ? { radio: onRadio.radio } : {}),
+      waiting: waiting.map((e) => ({ trackId: e.trackId, ucb: scoreOf(e.reason) })),
+      policy: { temperature, topN, artistSpacing: spacing },
+      // One number of the engine's stream of draws: a seeded engine re-ranks reproducibly.
+      seed: Math.floor(this.random() * 2 ** 32),
     })
+    // While the worker computes: the songs of the waiting picks (the entries of those it keeps).
+    const tracks = new Map(waiting.map((e) => [e.trackId, getTrack(e.trackId)]))
+    const reranked = await answer
     if (closed()) return
     emit('modelUpdated', { lastEventId: learned })
-    await this.rerankWaitingPicks(taste, waiting, ranked, {
-      temperature,
-      topN,
-      artistSpacing: spacing,
-    })
-  }
-
-  private withTracks<R extends ScoredSong>(recommendations: R[]): (R & AutoPickExtras)[] {
-    const bestMeans = recommendations.map((r) => r.meanAtRank)
-    const bestTaste = recommendations.map((r) => r.tasteAtRank ?? r.mean + r.bonus)
-    return recommendations.map((r) => {
-      const track = this.options.getTrack(r.trackId)
-      return {
-        ...r,
-        track,
-        artist: track?.artist ?? track?.albumArtist ?? null,
-        bestMeans,
-        bestTaste,
-      }
-    })
+    this.applyRerank(waiting, reranked, tracks, current)
   }
 
   /**
    * Logs an auto-pick with its short-list and probability (what offline evaluation needs) and
-   * makes its queue entry; `replaces` names the waiting pick a re-rank swapped for it.
+   * makes its queue entry; `replaces` names the waiting pick a re-rank swapped for it. `settings`:
+   * those the pick was drawn with.
    */
   private logAutoPick(
     choice: AutoQueueChoice<AutoPickCandidate>,
+    settings: Settings,
     replaces?: { pickId: number | null; trackId: number },
   ): NonNullable<AutoQueuePick['entry']> {
-    const { temperature, topN, alpha } = this.options.settings.get().exploration
+    const { temperature, topN, alpha } = settings.exploration
     const { pick, probability } = choice
     // A wild card when, without the bonus, another song would hold the pick's place of the
     // short-list: the best mean at that rank among the eligible songs is above the pick's own.
     const place = choice.candidates.findIndex((c) => c.trackId === pick.trackId)
     const atPlace = pick.bestMeans[place] ?? pick.meanAtRank
     const radio = radioContext(
-      this.options.settings.get().radio.current,
+      settings.radio.current,
       pick,
       pick.bestTaste[place] ?? pick.tasteAtRank,
     )
@@ -398,81 +398,74 @@ export class AutoPicker {
         why,
         reasons: [why.line],
       },
-      track: pick.track,
+      track: this.options.getTrack(pick.trackId),
     }
   }
 
   /**
-   * Replaces the waiting auto-picks the model no longer stands behind (see planReplacements),
-   * given its best eligible songs with the waiting picks among them: each replacement is drawn and
-   * logged as `next`'s picks are; the picks kept get their scores and reason as the model sees
-   * them now (the reason said before the mark is stale). Both are applied to the queue as saved
-   * now (the renderer may have saved meanwhile), and announced with `queueChanged`.
+   * Applies a re-rank's answer (see TasteCore.rerank and planReplacements) to the queue as saved
+   * now: each replacement drawn is logged as `next`'s picks are, and the picks kept get their
+   * scores and reason as the model sees them now (the reason said before the mark is stale).
+   * Synchronous from the saved queue's read to its save: the player may have saved, or started a
+   * pick, during the round trip, so the queue as saved now decides which replacements apply (one
+   * pass), only those are logged, and they are saved and announced with `queueChanged`.
    */
-  private async rerankWaitingPicks(
-    taste: TasteService,
-    waiting: QueueEntry[],
-    ranked: ScoredSong[],
-    policy: AutoQueuePolicy,
-  ): Promise<void> {
-    const candidates = this.withTracks(ranked)
-    const plan = planReplacements(
-      waiting.map((e) => ({ trackId: e.trackId, ucb: scoreOf(e.reason) })),
-      candidates,
-      policy,
-      this.options.pickHistory.recentAutoPickArtists(policy.artistSpacing),
-      this.random,
-    )
-    const replacedAt = new Set(plan.map((p) => p.index))
-    const kept = waiting.filter((_, i) => !replacedAt.has(i))
-    const words = new Map(
-      (
-        await taste.word([...plan.map((p) => p.choice.pick.trackId), ...kept.map((e) => e.trackId)])
-      ).map((w) => [w.trackId, w]),
-    )
-    if (this.options.closed()) return
-    // From here to the save nothing waits: the queue as saved now (the player may have saved, or
-    // started a pick, during the round trips) decides which replacements apply, and only those
-    // are logged. A new pick's entry stands in for itself by its song until it is logged.
+  private applyRerank(
+    waiting: readonly QueueEntry[],
+    { candidates, plan, words }: RerankAnswer,
+    tracks: ReadonlyMap<number, Track | null>,
+    settings: Settings,
+  ): void {
+    const { queue, emit } = this.options
+    const worded = new Map(words.map((w) => [w.trackId, w]))
+    // A new pick's entry stands in for itself by its song until it is logged.
     const drawn = plan.flatMap(({ index, choice }) => {
-      const worded = words.get(choice.pick.trackId)
-      if (!worded) return []
+      const why = worded.get(choice.pick.trackId)?.why
+      if (!why) return []
       const old = waiting[index] as QueueEntry
       const from = { pickId: old.pickId ?? null, trackId: old.trackId }
-      const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
-      const stand: QueuedTrack = { trackId: pick.trackId, source: 'auto', track: null }
+      const stand: QueuedTrack = { trackId: choice.pick.trackId, source: 'auto', track: null }
       return [
         {
           replacement: { ...from, entry: stand },
-          log: () => this.logAutoPick({ ...choice, pick }, from),
+          log: () => this.logAutoPick({ ...choice, pick: { ...choice.pick, why } }, settings, from),
         },
       ]
     })
-    const refreshed = kept.flatMap((entry) => {
-      const worded = words.get(entry.trackId)
-      const fresh = worded ? this.refreshedReason(entry, worded, candidates) : null
+    const replacedAt = new Set(plan.map((p) => p.index))
+    const refreshed = waiting.flatMap((entry, i) => {
+      const now = replacedAt.has(i) ? undefined : worded.get(entry.trackId)
+      const fresh = now
+        ? this.refreshedReason(entry, now, candidates, tracks.get(entry.trackId) ?? null, settings)
+        : null
       return fresh === null
         ? []
-        : [{ replacement: { pickId: entry.pickId ?? null, trackId: entry.trackId, entry: fresh } }]
+        : [{ pickId: entry.pickId ?? null, trackId: entry.trackId, entry: fresh }]
     })
-    const proposed: { replacement: QueueReplacement<QueuedTrack>; log?: () => QueuedTrack }[] = [
-      ...drawn,
-      ...refreshed,
-    ]
-    const saved = this.options.queue.load()
-    const trial = applyReplacements<QueuedTrack>(
+    const saved = queue.load()
+    const { entries, applied, before } = applyReplacements<QueuedTrack>(
       saved.entries.map((e) => ({ ...e, track: null })),
       saved.current,
-      proposed.map((p) => p.replacement),
+      [...drawn.map((d) => d.replacement), ...refreshed],
       (e) => this.started(e),
     )
-    const applies = new Set(trial.applied)
-    this.applyQueueReplacements(
-      saved,
-      proposed
-        .filter((p) => applies.has(p.replacement))
-        .map((p) => (p.log ? { ...p.replacement, entry: p.log() } : p.replacement)),
-    )
+    if (applied.length === 0) return
+    // Only what applies is logged: each new pick's stand-in becomes its logged entry, in place.
+    const made = applied.map((replacement) => {
+      const log = drawn.find((d) => d.replacement === replacement)?.log
+      if (!log) return replacement
+      const entry = log()
+      entries[entries.indexOf(replacement.entry)] = entry
+      return { ...replacement, entry }
+    })
+    this.queueRevision += 1
+    this.replacementLog.push({
+      revision: this.queueRevision,
+      replaced: made.map((replacement, i) => ({ replacement, before: before[i] as QueueEntry })),
+    })
+    if (this.replacementLog.length > REPLACEMENT_LOG) this.replacementLog.shift()
+    queue.save({ ...saved, entries })
+    emit('queueChanged', { revision: this.queueRevision, replaced: made })
   }
 
   /**
@@ -483,7 +476,9 @@ export class AutoPicker {
   private refreshedReason(
     entry: QueueEntry,
     worded: WordedSong,
-    candidates: readonly (ScoredSong & AutoPickExtras)[],
+    candidates: readonly RerankCandidate[],
+    track: Track | null,
+    settings: Settings,
   ): QueuedTrack | null {
     const before = entry.reason
     const place = candidates.findIndex((c) => c.trackId === entry.trackId)
@@ -496,7 +491,7 @@ export class AutoPicker {
       wildCard: atPlace !== undefined && atPlace > worded.mean + (seed ?? 0),
       probability: before?.probability ?? null,
       radio: radioContext(
-        this.options.settings.get().radio.current,
+        settings.radio.current,
         {
           mean: worded.mean,
           bonus: worded.bonus,
@@ -519,47 +514,13 @@ export class AutoPicker {
         why,
         reasons: [why.line],
       },
-      track: this.options.getTrack(entry.trackId),
+      track,
     }
   }
-
-  private applyQueueReplacements(
-    saved: ReturnType<QueueStore['load']>,
-    replaced: QueueReplacement<QueuedTrack>[],
-  ): void {
-    const { queue, emit } = this.options
-    const { entries, applied, before } = applyReplacements<QueuedTrack>(
-      saved.entries.map((e) => ({ ...e, track: null })),
-      saved.current,
-      replaced,
-      (e) => this.started(e),
-    )
-    if (applied.length === 0) return
-    this.queueRevision += 1
-    this.replacementLog.push({
-      revision: this.queueRevision,
-      replaced: applied.map((replacement, i) => ({ replacement, before: before[i] as QueueEntry })),
-    })
-    if (this.replacementLog.length > REPLACEMENT_LOG) this.replacementLog.shift()
-    queue.save({ ...saved, entries })
-    emit('queueChanged', { revision: this.queueRevision, replaced: applied })
-  }
 }
 
-interface AutoPickExtras {
-  track: Track | null
-  artist: string | null
-  /** The i-th best mean among the eligible songs, by i (a wild card is below it at place i). */
-  bestMeans: readonly number[]
-  /** The i-th best taste score (no seed term) among them, by i (see radioContext). */
-  bestTaste: readonly number[]
-}
-
-type AutoPickCandidate = AutoQueueCandidate &
-  Recommendation &
-  AutoPickExtras & {
-    reasons: string[]
-  }
+/** A song drawn for the auto-queue, with what its log needs: its reason in words. */
+type AutoPickCandidate = ScoredSong & CandidateExtras & { why: PickReason }
 
 /** The score an auto-pick's entry was drawn (or last re-worded) with, when its reason says. */
 function scoreOf(reason: AutoPickReason | undefined): number | null {

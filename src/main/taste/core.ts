@@ -39,6 +39,15 @@ import { tasteInsights } from './insights'
 import type { TasteInsights } from '../../shared/insights'
 import type { Explanation } from '../../shared/taste'
 import { UserError } from '../../shared/errors'
+import { PickHistory } from '../db/pick-history'
+import {
+  asCandidates,
+  planReplacements,
+  type AutoQueuePolicy,
+  type CandidateExtras,
+  type PlannedReplacement,
+} from '../../shared/auto-queue'
+import { seededRandom } from '../../shared/random'
 
 /** What shapes the model: a change to any of these means replaying the whole log. */
 export interface ModelParams {
@@ -159,6 +168,30 @@ export interface RecommendRequest {
   radio?: RadioRequest
 }
 
+/**
+ * A re-rank of the waiting auto-picks in one round trip (TasteCore.rerank): the ranking asked for,
+ * and what only the engine knows: the picks waiting (in queue order, with the score each was
+ * drawn with), the pick policy, and a seed from the engine's own stream of draws (so a seeded
+ * engine's picks are reproducible).
+ */
+export interface RerankRequest extends RecommendRequest {
+  waiting: { trackId: number; ucb: number | null }[]
+  policy: AutoQueuePolicy
+  seed: number
+}
+
+/** A ranked song as a re-rank's candidate. */
+export type RerankCandidate = ScoredSong & CandidateExtras
+
+export interface RerankAnswer {
+  /** The ranked songs the plan drew from, best first (the waiting picks among them). */
+  candidates: RerankCandidate[]
+  /** The replacements drawn (indices into the waiting picks), as planReplacements plans them. */
+  plan: PlannedReplacement<RerankCandidate>[]
+  /** The current scores and reasons of the songs drawn and of the picks kept. */
+  words: WordedSong[]
+}
+
 const EVENT_PAGE = 5000
 
 export function paramsOf(settings: Settings): ModelParams {
@@ -228,6 +261,7 @@ export class TasteCore {
   private readonly reads: TasteLibrary
   private readonly modelState: ModelStateStore
   private readonly exclusions: ExclusionRepository
+  private readonly pickHistory: PickHistory
 
   constructor(
     db: Database,
@@ -238,6 +272,7 @@ export class TasteCore {
     this.reads = new TasteLibrary(db)
     this.modelState = new ModelStateStore(db)
     this.exclusions = new ExclusionRepository(db, this.events)
+    this.pickHistory = new PickHistory(db)
   }
 
   /**
@@ -395,6 +430,31 @@ export class TasteCore {
    */
   word(trackIds: readonly number[]): WordedSong[] {
     return this.require().word(trackIds, this.titleOf)
+  }
+
+  /**
+   * The waiting auto-picks re-ranked on the latest events, in one go: the ranking, the candidates'
+   * artists and the latest picks' (for spacing, read here), the plan (which picks the model no
+   * longer stands behind, and the draws that replace them: planReplacements), and the words of
+   * the songs drawn and of the picks kept, on the same model. The engine logs and saves what
+   * still applies to its queue when the answer arrives (docs/live-queue.md).
+   */
+  rerank(request: RerankRequest): RerankAnswer {
+    const { waiting, policy, seed, ...ranking } = request
+    const ranked = this.rank(ranking)
+    const artists = this.pickHistory.artistsOf(ranked.map((r) => r.trackId))
+    const candidates = asCandidates(ranked, (trackId) => artists.get(trackId) ?? null)
+    const plan = planReplacements(
+      waiting,
+      candidates,
+      policy,
+      this.pickHistory.recentAutoPickArtists(policy.artistSpacing),
+      seededRandom(seed),
+    )
+    const replacedAt = new Set(plan.map((p) => p.index))
+    const kept = waiting.filter((_, i) => !replacedAt.has(i)).map((w) => w.trackId)
+    const words = this.word([...plan.map((p) => p.choice.pick.trackId), ...kept])
+    return { candidates, plan, words }
   }
 
   /**

@@ -15,6 +15,8 @@ import type {
   ObservationBatch,
   PendingObservations,
   RecommendRequest,
+  RerankAnswer,
+  RerankRequest,
   TasteSnapshot,
   TasteStatus,
 } from './core'
@@ -34,6 +36,8 @@ export type TasteProtocol = {
   recommend: { payload: RecommendRequest; result: Observed<Recommendation[]> }
   /** As recommend, scores only: no reasons worded (see TasteCore.rank). */
   rank: { payload: RecommendRequest; result: Observed<ScoredSong[]> }
+  /** The waiting auto-picks re-ranked: learn, rank, draw, word (see TasteCore.rerank). */
+  rerank: { payload: RerankRequest; result: Observed<RerankAnswer> }
   /** The current scores and reasons of a few songs, on the model as it is (see TasteCore.word). */
   word: { payload: { trackIds: number[] }; result: Observed<WordedSong[]> }
   /** Songs on the way from one song to another (see TasteCore.path). */
@@ -70,7 +74,7 @@ export interface TasteTrace {
 
 /** Requests whose answer carries observed rewards. */
 type ObservedRequest =
-  'rebuild' | 'update' | 'recommend' | 'rank' | 'word' | 'path' | 'explain' | 'insights'
+  'rebuild' | 'update' | 'recommend' | 'rank' | 'rerank' | 'word' | 'path' | 'explain' | 'insights'
 
 export interface TasteWorkerData {
   dbPath: string
@@ -182,11 +186,20 @@ export class TasteService {
     return this.request('rank', request)
   }
 
-  /** The current scores and reasons of songs drawn from `rank`'s list (unknown songs left out). */
+  /**
+   * The waiting auto-picks re-ranked in one round trip (always on the latest events): the worker
+   * ranks, draws the replacements with `request.seed` and words the songs drawn and kept.
+   */
+  rerank(request: RerankRequest): Promise<RerankAnswer> {
+    return this.request('rerank', request)
+  }
+
+  /** Songs on the way from one song to another (see TasteCore.path). */
   path(request: { from: number; to: number; steps: number }): Promise<number[] | null> {
     return this.request('path', request)
   }
 
+  /** The current scores and reasons of songs drawn from `rank`'s list (unknown songs left out). */
   word(trackIds: number[]): Promise<WordedSong[]> {
     return trackIds.length === 0 ? Promise.resolve([]) : this.request('word', { trackIds })
   }

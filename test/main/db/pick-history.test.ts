@@ -43,6 +43,18 @@ describe('pick history (what the auto-queue reads)', () => {
     expect(history.recentAutoPickArtists(0)).toEqual([])
   })
 
+  it('reads the artists of the candidates in one go, falling back to the album artist', () => {
+    const [a, b, c] = ids as [number, number, number]
+    expect(history.artistsOf([c, a, b, 9999])).toEqual(
+      new Map([
+        [a, 'Ann'],
+        [b, 'Bo'],
+        [c, 'Cid'],
+      ]),
+    )
+    expect(history.artistsOf([]).size).toBe(0)
+  })
+
   it('leaves out a replacement the player declined, and checks a decline names its pick and why', () => {
     const [a, b, c] = ids as [number, number, number]
     events.autoPick(a, {})

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  chooseAutoPick,
-  seededRandom,
-  softmax,
-  type AutoQueueCandidate,
-} from '../../../src/main/queue/auto-queue'
+import { chooseAutoPick, softmax, type AutoQueueCandidate } from '../../../src/shared/auto-queue'
+import { seededRandom } from '../../../src/shared/random'
 
 function candidate(trackId: number, ucb: number, artist: string | null = `Artist ${trackId}`) {
   return { trackId, ucb, mean: ucb - 0.1, bonus: 0.1, artist } satisfies AutoQueueCandidate

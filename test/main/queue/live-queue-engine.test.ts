@@ -294,6 +294,35 @@ describe('waiting auto-picks are re-ranked when the model changes its mind', () 
   })
 })
 
+describe('a seeded engine re-ranks reproducibly', () => {
+  it('draws the same replacements for the same mark (the worker draws with the engine’s seed)', async () => {
+    const queueAfterMark = async (): Promise<{ before: number[]; after: number[] }> => {
+      const started = start()
+      started.engine.settings.update('exploration', { temperature: 1 })
+      const picked: QueueEntry[] = []
+      for (let i = 0; i < 4; i++) {
+        const { entry } = await started.engine.autoQueueNext(picked.map((e) => e.trackId))
+        picked.push({ trackId: entry!.trackId, source: 'auto', pickId: entry!.pickId })
+      }
+      const state = { current: 0, position: 3, shuffle: false, repeat: 'off' as const, volume: 1 }
+      void started.engine.handlers.saveQueue({ entries: picked, ...state, revision: 0 })
+      for (const entry of picked.slice(1, 3))
+        void started.engine.handlers.setMark({ trackId: entry.trackId, mark: 'not_for_me' })
+      await started.engine.settled()
+      const after = await started.engine.handlers.getQueue({})
+      await started.engine.close()
+      engine = null
+      return { before: picked.map((e) => e.trackId), after: after.entries.map((e) => e.trackId) }
+    }
+    const first = await queueAfterMark()
+    const second = await queueAfterMark()
+    expect(second).toEqual(first)
+    // The two picks turned down were replaced (so the worker drew).
+    expect(first.after[1]).not.toBe(first.before[1])
+    expect(first.after[2]).not.toBe(first.before[2])
+  })
+})
+
 describe('saves from the player are never refused for an older queue revision', () => {
   it('keeps what the player saved (an emptied Up next stays empty) across a re-rank it had not seen', async () => {
     const { engine } = start()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Coalescer, planReplacements } from '../../../src/main/queue/rerank'
+import { Coalescer } from '../../../src/main/queue/rerank'
+import { planReplacements } from '../../../src/shared/auto-queue'
 
 const candidate = (trackId: number, ucb: number, artist: string | null = null) => ({
   trackId,
