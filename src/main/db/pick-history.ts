@@ -2,6 +2,13 @@ import type { Database } from './database'
 import { Statements } from './statements'
 import { DECLINE_NAMES_PICK } from './events'
 
+/** The latest auto-picks' artists (PickHistory.recentAutoPickArtists); exported for its plan's test. */
+export const RECENT_PICK_ARTISTS_SQL = `SELECT t.artist AS artist, t.album_artist AS albumArtist FROM events a
+  LEFT JOIN tracks t ON t.id = a.track_id
+  WHERE a.kind = 'auto_pick'
+    AND NOT EXISTS (SELECT 1 FROM events d WHERE ${DECLINE_NAMES_PICK})
+  ORDER BY a.ts DESC, a.id DESC LIMIT ?`
+
 /**
  * What the auto-queue reads of the listening history and the queue: the artists of the latest
  * picks and of the candidates (for artist spacing), the songs ever started, and whether a pick
@@ -16,18 +23,15 @@ export class PickHistory {
 
   /**
    * Artists (or album artists) of the latest `count` auto-picks, newest last; a replacement the
-   * player declined never reached the queue, so it is not among them.
+   * player declined never reached the queue, so it is not among them. Latest by time (then by id),
+   * so the read walks the kind index back from the newest pick and stops after `count`: it runs
+   * on every pick and re-rank, and a long history holds thousands of picks (ordered by id, it
+   * sorted them all).
    */
   recentAutoPickArtists(count: number): (string | null)[] {
     if (count <= 0) return []
     const rows = this.statements
-      .get<[number], { artist: string | null; albumArtist: string | null }>(
-        `SELECT t.artist AS artist, t.album_artist AS albumArtist FROM events a
-         LEFT JOIN tracks t ON t.id = a.track_id
-         WHERE a.kind = 'auto_pick'
-           AND NOT EXISTS (SELECT 1 FROM events d WHERE ${DECLINE_NAMES_PICK})
-         ORDER BY a.id DESC LIMIT ?`,
-      )
+      .get<[number], { artist: string | null; albumArtist: string | null }>(RECENT_PICK_ARTISTS_SQL)
       .all(count)
     return rows.map((r) => r.artist ?? r.albumArtist).reverse()
   }

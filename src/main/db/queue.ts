@@ -45,6 +45,14 @@ export class QueueStore {
     this.statements = new Statements(db)
   }
 
+  /**
+   * Runs `write` (this store's save and whatever must land with it, e.g. the picks it queues) in
+   * one transaction: all of it is saved or none.
+   */
+  together<T>(write: () => T): T {
+    return this.db.transaction(write)()
+  }
+
   load(): Omit<QueueState, 'entries' | 'revision'> & { entries: QueueEntry[] } {
     const rows = this.statements
       .get<[], QueueRow>(

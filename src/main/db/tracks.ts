@@ -382,6 +382,7 @@ function sortedBy<T>(items: Iterable<T>, keysOf: (item: T) => string[]): T[] {
 
 export type { LibraryStats } from '../../shared/reports'
 import type { LibraryStats } from '../../shared/reports'
+import { Statements } from './statements'
 
 /**
  * Turns what a listener typed into an FTS5 query: each word becomes a quoted prefix term ("beat"*), all
@@ -435,16 +436,22 @@ function pageOf<T>(
  * is offline) live in library/track-store.ts, which builds on this.
  */
 export class TrackRepository {
-  constructor(readonly db: Database) {}
+  /** The reads of one song, prepared once (they run for every queue entry and pick). */
+  private readonly statements: Statements
+
+  constructor(readonly db: Database) {
+    this.statements = new Statements(db)
+  }
 
   getTrack(id: number): Track | null {
-    const row = this.db.prepare('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRow | undefined
+    const row = this.statements.get<[number], TrackRow>('SELECT * FROM tracks WHERE id = ?').get(id)
     return row ? trackFromRow(row) : null
   }
 
   getTrackByPath(path: string): Track | null {
-    const row = this.db.prepare('SELECT * FROM tracks WHERE path = ?').get(path) as
-      TrackRow | undefined
+    const row = this.statements
+      .get<[string], TrackRow>('SELECT * FROM tracks WHERE path = ?')
+      .get(path)
     return row ? trackFromRow(row) : null
   }
 

@@ -450,13 +450,18 @@ export class AutoPicker {
       (e) => this.started(e),
     )
     if (applied.length === 0) return
-    // Only what applies is logged: each new pick's stand-in becomes its logged entry, in place.
-    const made = applied.map((replacement) => {
-      const log = drawn.find((d) => d.replacement === replacement)?.log
-      if (!log) return replacement
-      const entry = log()
-      entries[entries.indexOf(replacement.entry)] = entry
-      return { ...replacement, entry }
+    // Only what applies is logged: each new pick's stand-in becomes its logged entry, in place. The
+    // picks and the queue that holds them are written in one transaction (all or none).
+    const made = queue.together(() => {
+      const logged = applied.map((replacement) => {
+        const log = drawn.find((d) => d.replacement === replacement)?.log
+        if (!log) return replacement
+        const entry = log()
+        entries[entries.indexOf(replacement.entry)] = entry
+        return { ...replacement, entry }
+      })
+      queue.save({ ...saved, entries })
+      return logged
     })
     this.queueRevision += 1
     this.replacementLog.push({
@@ -464,7 +469,6 @@ export class AutoPicker {
       replaced: made.map((replacement, i) => ({ replacement, before: before[i] as QueueEntry })),
     })
     if (this.replacementLog.length > REPLACEMENT_LOG) this.replacementLog.shift()
-    queue.save({ ...saved, entries })
     emit('queueChanged', { revision: this.queueRevision, replaced: made })
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EventLog } from '../../../src/main/db/events'
-import { PickHistory } from '../../../src/main/db/pick-history'
+import { PickHistory, RECENT_PICK_ARTISTS_SQL } from '../../../src/main/db/pick-history'
 import { QueueStore } from '../../../src/main/db/queue'
 import {
   FIXTURES,
@@ -41,6 +41,22 @@ describe('pick history (what the auto-queue reads)', () => {
     expect(history.recentAutoPickArtists(2)).toEqual(['Bo', 'Cid'])
     expect(history.recentAutoPickArtists(10)).toEqual(['Ann', 'Bo', 'Cid'])
     expect(history.recentAutoPickArtists(0)).toEqual([])
+  })
+
+  it('takes the latest picks by time (an imported older pick is not among them), from the index alone', () => {
+    const [a, b, c] = ids as [number, number, number]
+    events.autoPick(a, {}, 'auto-queue', 3000)
+    events.autoPick(b, {}, 'auto-queue', 4000)
+    events.autoPick(c, {}, 'import', 1000) // logged last, from a backup: it happened first
+    expect(history.recentAutoPickArtists(2)).toEqual(['Ann', 'Bo'])
+    expect(history.recentAutoPickArtists(3)).toEqual(['Cid', 'Ann', 'Bo'])
+    // The read walks the kind index back from the newest pick and stops after the count: no sort
+    // of every pick in the log (thousands in a long history).
+    const plan = library.db.prepare(`EXPLAIN QUERY PLAN ${RECENT_PICK_ARTISTS_SQL}`).all(4) as {
+      detail: string
+    }[]
+    expect(plan.map((p) => p.detail)).toContainEqual(expect.stringMatching(/events_kind/))
+    expect(plan.map((p) => p.detail).join('\n')).not.toMatch(/TEMP B-TREE/)
   })
 
   it('reads the artists of the candidates in one go, falling back to the album artist', () => {

@@ -29,6 +29,26 @@ afterEach(() => library.cleanUp())
 const player = { current: 1, position: 12.5, shuffle: true, repeat: 'all', volume: 0.4 } as const
 
 describe('queue store', () => {
+  it('saves a queue and the picks it holds together, or neither', () => {
+    const events = new EventLog(library.db)
+    const before = events.list({ kinds: ['auto_pick'] }).length
+    expect(() =>
+      store.together(() => {
+        const pick = events.autoPick(trackA, { candidates: [] })
+        store.save({ entries: [{ trackId: trackA, source: 'auto', pickId: pick.id }], ...player })
+        throw new Error('the disk is full')
+      }),
+    ).toThrow('the disk is full')
+    expect(events.list({ kinds: ['auto_pick'] })).toHaveLength(before)
+    expect(store.load().entries).toEqual([])
+    const pickId = store.together(() => {
+      const pick = events.autoPick(trackB, { candidates: [] })
+      store.save({ entries: [{ trackId: trackB, source: 'auto', pickId: pick.id }], ...player })
+      return pick.id
+    })
+    expect(store.load().entries.map((e) => [e.trackId, e.pickId])).toEqual([[trackB, pickId]])
+  })
+
   it('starts empty, with the player at its defaults', () => {
     expect(store.load()).toEqual({
       entries: [],
