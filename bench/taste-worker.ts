@@ -12,8 +12,9 @@
 //
 // First, THE STALL TABLE (issue 14): the shipped defaults (exact refresh on, every 500 rank-one
 // changes, done in slices in the worker's idle time; forgetting window on, W = 1000, full), 2,000
-// consecutive rewards 50 ms apart, each a new mark logged and then `recommend({ n: 2 })`, which
-// applies it and picks: p50, p99 and the maximum, beside one streaming pass over an N×k float32
+// consecutive rewards 50 ms apart, each a new mark logged and then the next pick as the engine asks
+// for it (`pick`: the worker applies the mark, ranks the short-list of the default settings, draws
+// one song and words it; AutoPicker.next): p50, p99 and the maximum, beside one streaming pass over an N×k float32
 // matrix timed in the main thread in the same run (only while the worker is idle: no refresh
 // pending). At 100,000 × 128 and 1,000,000 × 32; the process's peak memory with it.
 // Run: node bin/run-ts.js bench/taste-worker.ts [--quick] [--sizes 10000,100000] [--rewards 50]
@@ -30,6 +31,7 @@ import { openDatabase, type Database } from '../src/main/db/database'
 import { EmbeddingStore } from '../src/main/db/embeddings'
 import { EventLog } from '../src/main/db/events'
 import { SettingsStore } from '../src/main/db/settings'
+import { DEFAULT_SETTINGS } from '../src/shared/settings'
 import { MetricStore } from '../src/main/db/metric-store'
 import { TasteCore, type TasteStatus } from '../src/main/taste/core'
 import { TasteService, type TasteTrace } from '../src/main/taste/service'
@@ -369,10 +371,24 @@ const mainWaited = (): number => {
   }
 }
 
+const { topN, temperature } = DEFAULT_SETTINGS.exploration
+const { artistSpacing } = DEFAULT_SETTINGS.autoQueue
+/** The short-list the engine ranks for a pick with the default settings (AutoPicker.next). */
+const NEXT_PICK_N = Math.min(200, topN * (1 + artistSpacing))
+
+/** The next pick as the engine asks the worker for it (AutoPicker.next), with the default policy. */
+function nextPick(service: TasteService, draw: number): Promise<unknown> {
+  return service.pick({
+    n: NEXT_PICK_N,
+    policy: { temperature, topN, artistSpacing },
+    draw,
+  })
+}
+
 /**
  * Reward → next pick with the shipped defaults at N × k: 2,000 consecutive marks, each logged then
- * answered by `recommend({ n: 2 })` (which applies it first), beside streaming passes timed in the
- * pauses while the worker had nothing to do.
+ * answered by the engine's request for the next pick (`pick`, which applies it first), beside
+ * streaming passes timed in the pauses while the worker had nothing to do.
  */
 async function benchStall(n: number, k: number, count: number): Promise<StallRow> {
   const inputDims = k >= 64 ? k + 32 : 2 * k
@@ -479,7 +495,7 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         const waitedBefore = tracing ? mainWaited() : 0
         events.mark(trackId, markOf(trackId), 'bench')
         const marked = clock()
-        await service.recommend({ n: 2 })
+        await nextPick(service, random())
         row.rewards.push(performance.now() - started)
         if (tracing) {
           const done = clock()
@@ -543,7 +559,7 @@ for (const [n, k] of stallSizes()) stallRows.push(await benchStall(n, k, stallRe
 console.log(
   `Reward → next pick with the shipped defaults (exact refresh every ${STALL_REFRESH_EVERY} changes, ` +
     `in idle-time slices; forgetting window on, W = ${STALL_WINDOW}, full), ${stallRewards} consecutive ` +
-    `rewards ${stallGapMs} ms apart (mark logged + recommend(2) through the worker), ms, wall clock, ` +
+    `rewards ${stallGapMs} ms apart (mark logged + the next pick through the worker: rank ${NEXT_PICK_N}, draw, word 1), ms, wall clock, ` +
     'beside one streaming pass over the N×k float32 matrix (median of the passes timed while the ' +
     'worker was idle), with the load average at the start and the end of each run\n',
 )
@@ -584,7 +600,7 @@ const MAJOR_GC = 4
  * the slowest 1 % (and the slowest one), to show which part makes the tail.
  */
 function printBreakdown(row: StallRow): void {
-  const requests = row.trace.requests.filter((r) => r.type === 'recommend')
+  const requests = row.trace.requests.filter((r) => r.type === 'pick')
   const parts = row.times.map((t) => {
     const request = requests.find((r) => r.received >= t.marked && r.answered <= t.done)
     const received = request?.received ?? t.marked

@@ -3,9 +3,10 @@
 // coming back within the last few auto-picks. Every pick carries its probability and the
 // short-list it was drawn from, so the log can evaluate other policies offline (inverse
 // propensity scoring needs exactly these probabilities). Also the re-rank of the waiting picks
-// (planReplacements). Shared because two threads draw: the engine draws the next pick, and the
-// taste worker draws a re-rank's replacements in the same round trip as its ranking
-// (TasteCore.rerank; docs/live-queue.md).
+// (planReplacements). Shared because two threads draw: the taste worker draws the next pick and a
+// re-rank's replacements in the same round trip as its ranking (TasteCore.pick, TasteCore.rerank;
+// docs/live-queue.md), and the engine draws again on its side in the rare case where a re-rank
+// queued the song drawn while the answer was on its way.
 
 import type { ScoredSong } from './taste'
 

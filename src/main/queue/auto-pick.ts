@@ -238,36 +238,31 @@ export class AutoPicker {
       throw error
     }
     const onRadio = radioRanking(current.radio)
-    // Scores only, then the reason of the one song drawn: wording a reason costs more than ranking
-    // a song (its likeness to every marked one), and the short-list is ~30 songs.
-    const ranked = await taste.rank({
-      n: Math.min(200, topN * (1 + spacing)),
-      exclude: [...exclude, ...onRadio.exclude],
-      ...(onRadio.radio ? { radio: onRadio.radio } : {}),
-    })
     const policy = { temperature, topN, artistSpacing: spacing }
-    const recentArtists = pickHistory.recentAutoPickArtists(spacing)
-    const artists = pickHistory.artistsOf(ranked.map((r) => r.trackId))
-    const artistOf = (trackId: number): string | null => artists.get(trackId) ?? null
-    let remaining = ranked
-    for (;;) {
-      // The re-rank may have queued picks while the model answered (the caller's `exclude` was
-      // taken before): never pick a song waiting there as an auto-pick now, or its pick would be
-      // logged but dropped. Only the waiting auto-picks: the rest of the saved queue is the
-      // player's to say. Read again after each round trip, so nothing waits from here to the log.
+    const waiting = (): Set<number> => {
       const saved = queue.load()
-      const queuedNow = new Set(
+      return new Set(
         saved.entries
           .filter((entry, i) => isWaitingAutoPick(entry, i, saved.current))
           .map((entry) => entry.trackId),
       )
-      remaining = remaining.filter((r) => !queuedNow.has(r.trackId))
-      const choice = chooseAutoPick(
-        asCandidates(remaining, artistOf),
-        policy,
-        recentArtists,
-        this.random,
-      )
+    }
+    // One round trip: the worker learns, ranks, draws and words the song drawn (the draw takes one
+    // number of the engine's stream, as when the engine drew: the same songs for the same seed). The songs waiting
+    // as auto-picks are set aside too: the re-rank may have queued some since the caller took its
+    // `exclude`, and a pick of one would be logged but dropped. Only the waiting auto-picks: the
+    // rest of the saved queue is the player's to say.
+    const answer = await taste.pick({
+      n: Math.min(200, topN * (1 + spacing)),
+      exclude: [...new Set([...exclude, ...waiting(), ...onRadio.exclude])],
+      ...(onRadio.radio ? { radio: onRadio.radio } : {}),
+      policy,
+      // The draw's number from the engine's own stream: a seeded engine picks reproducibly.
+      draw: this.random(),
+    })
+    let { candidates, choice } = answer
+    let worded = answer.words[0]
+    for (;;) {
       if (!choice) {
         return {
           entry: null,
@@ -276,20 +271,25 @@ export class AutoPicker {
             : 'Every analysed song is already queued, turned down or played lately. Add songs to the library, or shorten the replay window in Settings.',
         }
       }
-      const [worded] = await taste.word([choice.pick.trackId])
-      const waitingNow = queue.load()
-      const queuedMeanwhile = waitingNow.entries.some(
-        (entry, i) =>
-          entry.trackId === choice.pick.trackId && isWaitingAutoPick(entry, i, waitingNow.current),
-      )
-      // Drawn again without it when the re-rank queued it meanwhile, or when the model no longer
-      // knows it (its library changed between the two round trips).
-      if (!worded || queuedMeanwhile) {
-        remaining = remaining.filter((r) => r.trackId !== choice.pick.trackId)
-        continue
+      // Read again now, so nothing waits from here to the log.
+      const queuedNow = waiting()
+      const drawn = choice.pick.trackId
+      if (worded?.trackId === drawn && !queuedNow.has(drawn)) {
+        const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
+        return { entry: this.logAutoPick({ ...choice, pick }, current), message: null }
       }
-      const pick = { ...choice.pick, why: worded.why, reasons: [worded.why.line] }
-      return { entry: this.logAutoPick({ ...choice, pick }, current), message: null }
+      // A re-rank queued the song drawn during the round trip (or the model no longer knows it:
+      // the library changed): drawn again here without it, and only that song worded.
+      const rest = candidates.filter((c) => c.trackId !== drawn && !queuedNow.has(c.trackId))
+      const artists = new Map(rest.map((c) => [c.trackId, c.artist] as const))
+      candidates = asCandidates(rest, (trackId) => artists.get(trackId) ?? null)
+      choice = chooseAutoPick(
+        candidates,
+        policy,
+        pickHistory.recentAutoPickArtists(spacing),
+        this.random,
+      )
+      worded = choice ? (await taste.word([choice.pick.trackId]))[0] : undefined
     }
   }
 

@@ -42,7 +42,9 @@ import { UserError } from '../../shared/errors'
 import { PickHistory } from '../db/pick-history'
 import {
   asCandidates,
+  chooseAutoPick,
   planReplacements,
+  type AutoQueueChoice,
   type AutoQueuePolicy,
   type CandidateExtras,
   type PlannedReplacement,
@@ -178,6 +180,25 @@ export interface RerankRequest extends RecommendRequest {
   waiting: { trackId: number; ucb: number | null }[]
   policy: AutoQueuePolicy
   seed: number
+}
+
+/**
+ * The next auto-pick in one round trip (TasteCore.pick): the ranking asked for, the pick policy
+ * and the uniform number in [0, 1) its draw uses, the next of the engine's own stream (a pick
+ * takes exactly one: a seeded engine picks the songs it picked when it drew them itself).
+ */
+export interface PickRequest extends RecommendRequest {
+  policy: AutoQueuePolicy
+  draw: number
+}
+
+export interface PickAnswer {
+  /** The ranked songs the pick was drawn from, best first. */
+  candidates: RerankCandidate[]
+  /** The song drawn with its short-list and probability; null when no song is eligible. */
+  choice: AutoQueueChoice<RerankCandidate> | null
+  /** The current score and reason of the song drawn (none when nothing was drawn). */
+  words: WordedSong[]
 }
 
 /** A ranked song as a re-rank's candidate. */
@@ -439,11 +460,26 @@ export class TasteCore {
    * the songs drawn and of the picks kept, on the same model. The engine logs and saves what
    * still applies to its queue when the answer arrives (docs/live-queue.md).
    */
+  /**
+   * The next auto-pick: learns the new events, ranks, draws one song by the pick policy with
+   * `request.draw` (artist spacing from the pick log), and words only that song (wording costs
+   * more than ranking: the short-list is ~30 songs).
+   */
+  pick(request: PickRequest): PickAnswer {
+    const { policy, draw, ...ranking } = request
+    const candidates = this.candidatesOf(this.rank(ranking))
+    const choice = chooseAutoPick(
+      candidates,
+      policy,
+      this.pickHistory.recentAutoPickArtists(policy.artistSpacing),
+      () => draw,
+    )
+    return { candidates, choice, words: choice ? this.word([choice.pick.trackId]) : [] }
+  }
+
   rerank(request: RerankRequest): RerankAnswer {
     const { waiting, policy, seed, ...ranking } = request
-    const ranked = this.rank(ranking)
-    const artists = this.pickHistory.artistsOf(ranked.map((r) => r.trackId))
-    const candidates = asCandidates(ranked, (trackId) => artists.get(trackId) ?? null)
+    const candidates = this.candidatesOf(this.rank(ranking))
     const plan = planReplacements(
       waiting,
       candidates,
@@ -455,6 +491,12 @@ export class TasteCore {
     const kept = waiting.filter((_, i) => !replacedAt.has(i)).map((w) => w.trackId)
     const words = this.word([...plan.map((p) => p.choice.pick.trackId), ...kept])
     return { candidates, plan, words }
+  }
+
+  /** Ranked songs as the pick policy's candidates, with their artists from the library. */
+  private candidatesOf(ranked: ScoredSong[]): RerankCandidate[] {
+    const artists = this.pickHistory.artistsOf(ranked.map((r) => r.trackId))
+    return asCandidates(ranked, (trackId) => artists.get(trackId) ?? null)
   }
 
   /**

@@ -15,6 +15,8 @@ import type {
   ObservationBatch,
   PendingObservations,
   RecommendRequest,
+  PickAnswer,
+  PickRequest,
   RerankAnswer,
   RerankRequest,
   TasteSnapshot,
@@ -36,6 +38,8 @@ export type TasteProtocol = {
   recommend: { payload: RecommendRequest; result: Observed<Recommendation[]> }
   /** As recommend, scores only: no reasons worded (see TasteCore.rank). */
   rank: { payload: RecommendRequest; result: Observed<ScoredSong[]> }
+  /** The next auto-pick: learn, rank, draw, word the song drawn (see TasteCore.pick). */
+  pick: { payload: PickRequest; result: Observed<PickAnswer> }
   /** The waiting auto-picks re-ranked: learn, rank, draw, word (see TasteCore.rerank). */
   rerank: { payload: RerankRequest; result: Observed<RerankAnswer> }
   /** The current scores and reasons of a few songs, on the model as it is (see TasteCore.word). */
@@ -74,7 +78,16 @@ export interface TasteTrace {
 
 /** Requests whose answer carries observed rewards. */
 type ObservedRequest =
-  'rebuild' | 'update' | 'recommend' | 'rank' | 'rerank' | 'word' | 'path' | 'explain' | 'insights'
+  | 'rebuild'
+  | 'update'
+  | 'recommend'
+  | 'rank'
+  | 'pick'
+  | 'rerank'
+  | 'word'
+  | 'path'
+  | 'explain'
+  | 'insights'
 
 export interface TasteWorkerData {
   dbPath: string
@@ -184,6 +197,14 @@ export class TasteService {
    */
   rank(request: RecommendRequest): Promise<ScoredSong[]> {
     return this.request('rank', request)
+  }
+
+  /**
+   * The next auto-pick in one round trip (always on the latest events): the worker ranks, draws
+   * one song with `request.seed` and words it.
+   */
+  pick(request: PickRequest): Promise<PickAnswer> {
+    return this.request('pick', request)
   }
 
   /**

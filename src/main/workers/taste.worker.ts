@@ -117,6 +117,7 @@ const served = serveWorker<TasteProtocol>({
   update: () => traced('update', () => core.update()),
   recommend: (payload) => traced('recommend', () => core.recommend(payload), true),
   rank: (payload) => traced('rank', () => core.rank(payload), true),
+  pick: (payload) => traced('pick', () => core.pick(payload), true),
   rerank: (payload) => traced('rerank', () => core.rerank(payload), true),
   word: ({ trackIds }) => traced('word', () => core.word(trackIds)),
   path: (payload) => observed(core.path(payload)),

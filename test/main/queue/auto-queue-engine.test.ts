@@ -117,51 +117,64 @@ describe('autoQueueNext', () => {
     expect(engine.events.list({ kinds: ['auto_pick'] })).toHaveLength(picks + 1)
   })
 
-  it('ranks by scores and words only the song it draws', async () => {
+  it('picks in one round trip that words only the song drawn', async () => {
     seedLibrary()
     for (const id of [1, 2, 3]) engine.events.mark(id, 'love', 'test')
     engine.settings.update('exploration', { temperature: 0.5, topN: 10 })
     const taste = await engine.tasteService()
-    const calls: { name: string; ids?: readonly number[] }[] = []
-    for (const name of ['recommend', 'rank', 'word'] as const) {
+    const calls: string[] = []
+    let drawn: {
+      choice: { pick: { trackId: number } } | null
+      words: { trackId: number }[]
+    } | null = null
+    for (const name of ['recommend', 'rank', 'word', 'pick'] as const) {
       const call = taste[name].bind(taste) as (payload: never) => Promise<unknown>
       Object.assign(taste, {
-        [name]: (payload: never) => {
-          calls.push({ name, ...(name === 'word' ? { ids: payload } : {}) })
-          return call(payload)
+        [name]: async (payload: never) => {
+          calls.push(name)
+          const answer = await call(payload)
+          if (name === 'pick') drawn = answer as typeof drawn
+          return answer
         },
       })
     }
     const { entry } = await engine.handlers.autoQueueNext({})
-    // Wording a reason costs more than ranking a song: the ~30 songs of the short-list are
-    // ranked, and only the one drawn is worded (it was all of them, at 100k songs ~25 ms a pick).
-    expect(calls).toEqual([{ name: 'rank' }, { name: 'word', ids: [entry!.trackId] }])
+    // One message: the worker learns, ranks the ~30 songs of the short-list by score, draws and
+    // words the one drawn (wording all of them cost ~25 ms a pick at 100k songs).
+    expect(calls).toEqual(['pick'])
+    expect(drawn!.choice!.pick.trackId).toBe(entry!.trackId)
+    expect(drawn!.words.map((w) => w.trackId)).toEqual([entry!.trackId])
     const [worded] = await taste.word([entry!.trackId])
     expect(entry!.reason.why?.songs).toEqual(worded!.why.songs)
   })
 
-  it('draws again when a re-rank queued the song drawn while its reason was being worded', async () => {
+  it('draws again when a re-rank queued the song drawn during the round trip', async () => {
     seedLibrary()
     for (const id of [1, 2, 3]) engine.events.mark(id, 'love', 'test')
     engine.settings.update('exploration', { temperature: 0, topN: 10 })
     engine.settings.update('autoQueue', { artistSpacing: 0 })
     const taste = await engine.tasteService()
+    const pick = taste.pick.bind(taste)
     const word = taste.word.bind(taste)
     let taken: number | null = null
+    const worded: number[][] = []
     Object.assign(taste, {
-      word: async (ids: number[]) => {
-        if (taken === null) {
-          // The re-rank's save lands while the reason of the first song drawn is on its way.
-          taken = ids[0] as number
-          await engine.handlers.saveQueue({
-            entries: [{ trackId: taken, source: 'auto' }],
-            current: null,
-            position: 0,
-            shuffle: false,
-            repeat: 'off',
-            volume: 1,
-          })
-        }
+      pick: async (request: Parameters<typeof pick>[0]) => {
+        const answer = await pick(request)
+        // The re-rank's save lands while the answer is on its way.
+        taken = answer.choice!.pick.trackId
+        await engine.handlers.saveQueue({
+          entries: [{ trackId: taken, source: 'auto' }],
+          current: null,
+          position: 0,
+          shuffle: false,
+          repeat: 'off',
+          volume: 1,
+        })
+        return answer
+      },
+      word: (ids: number[]) => {
+        worded.push(ids)
         return word(ids)
       },
     })
@@ -169,6 +182,8 @@ describe('autoQueueNext', () => {
     const { entry } = await engine.handlers.autoQueueNext({})
     expect(taken).not.toBeNull()
     expect(entry!.trackId).not.toBe(taken)
+    // Drawn again from the same ranking, and only the new song worded.
+    expect(worded).toEqual([[entry!.trackId]])
     const logged = engine.events.list({ kinds: ['auto_pick'] })
     expect(logged).toHaveLength(picks + 1)
     expect(logged.at(-1)!.trackId).toBe(entry!.trackId)
