@@ -10,7 +10,7 @@ import { EventLog } from '../../../src/main/db/events'
 import { PickHistory } from '../../../src/main/db/pick-history'
 import { SettingsStore } from '../../../src/main/db/settings'
 import { TasteCore, type RerankRequest } from '../../../src/main/taste/core'
-import { planReplacements } from '../../../src/shared/auto-queue'
+import { chooseAutoPick, planReplacements } from '../../../src/shared/auto-queue'
 import { seededRandom } from '../../../src/shared/random'
 import { tempDir } from '../../helpers/temp'
 import { correlatedData } from './random'
@@ -155,6 +155,36 @@ describe('TasteCore.rerank (the re-rank in one round trip)', () => {
       // The pick kept a moment ago is turned down now: both waiting picks are replaced.
       expect(after.plan.map((p) => p.index)).toEqual([0, 1])
       expect(after.candidates.map((c) => c.trackId)).not.toContain(kept)
+    } finally {
+      close()
+    }
+  })
+
+  it('draws the next pick with the engine’s number, as the policy draws on the same ranking, and words only it', () => {
+    const events = new EventLog(db)
+    for (const trackId of [41, 52, 63]) events.autoPick(trackId, { candidates: [] })
+    const { core, close } = workerCore()
+    try {
+      core.rebuild()
+      const policy = { temperature: 0.5, topN: 8, artistSpacing: 2 }
+      const recent = new PickHistory(db).recentAutoPickArtists(2)
+      for (const draw of [0, 0.3, 0.7, 0.999]) {
+        const answer = core.pick({ n: 20, exclude: [], policy, draw })
+        const same = chooseAutoPick(answer.candidates, policy, recent, () => draw)
+        expect(answer.choice!.pick.trackId).toBe(same!.pick.trackId)
+        expect(answer.choice!.probability).toBe(same!.probability)
+        // Spacing: not an artist of the two latest auto-picks.
+        expect(recent).toHaveLength(2)
+        expect(recent).not.toContain(answer.choice!.pick.artist)
+        expect(answer.words.map((w) => w.trackId)).toEqual([answer.choice!.pick.trackId])
+        expect(answer.words[0]!.why.line).not.toBe('')
+      }
+      // Everything excluded: nothing drawn, nothing worded.
+      const everything = Array.from({ length: SONGS }, (_, i) => i + 1)
+      expect(core.pick({ n: 20, exclude: everything, policy, draw: 0.5 })).toMatchObject({
+        choice: null,
+        words: [],
+      })
     } finally {
       close()
     }
