@@ -7,7 +7,7 @@
 //     asks when the queue runs low: the worker learns the mark, ranks, the engine draws, the worker
 //     words the song drawn, the pick is logged);
 //   - one reward's worker round trip as bench/taste-worker.ts and bench/live-queue.ts measure it:
-//     a mark logged, `update()`, `recommend({ n: 2 })`.
+//     a mark logged, then the worker's `pick` (bench/next-pick.ts).
 // Then the median time of each frequent call (the status bar, the queue, marks, reasons, Insights).
 // Synthetic 160-dim vectors (12 clusters) in an imported space, pcaDims 128 (and their first
 // dimensions as the built-in extractor's, so the status bar counts analysed songs).
@@ -21,6 +21,7 @@ import { Engine } from '../src/main/engine'
 import { seededRandom } from '../src/shared/random'
 import { checking, listFlag, median, percentile, report } from './report'
 import { buildSyntheticLibrary } from './synthetic-library'
+import { nextPick } from './next-pick'
 
 const sizes = listFlag('--sizes', [100_000])
 const trials = listFlag('--trials', [checking ? 10 : 30])[0] as number
@@ -64,8 +65,7 @@ async function benchSize(n: number): Promise<Row> {
 
       started = performance.now()
       engine.events.mark(next++, 'like', 'bench')
-      await taste.update()
-      await taste.recommend({ n: 2 })
+      await nextPick(taste, random())
       row.roundTrip.push(performance.now() - started)
     }
     await engine.settled()
@@ -112,7 +112,7 @@ console.log(
     `${MARKS} marks logged first, ${trials} rewards each, ms: median (p95)\n`,
 )
 console.log(
-  '| N | load average | mark → next auto-pick (engine) | mark → update + recommend 2 (worker round trip) | **next pick ÷ round trip** (≤ 1.25) |',
+  '| N | load average | mark → next auto-pick (engine) | mark → pick (worker round trip) | **next pick ÷ round trip** (≤ 1.25) |',
 )
 console.log('|---|---|---|---|---|')
 for (const row of rows) {

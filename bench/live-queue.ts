@@ -3,7 +3,8 @@
 // does); the engine tells the worker at once, the worker learns, ranks, draws a replacement and
 // words it (one round trip), the engine logs it, saves the queue and pushes `queueChanged`. Timed from the mark to that event (what
 // the renderer applies on arrival). Side by side in the same run, on the same worker: one reward's
-// round trip as bench/taste-worker.ts measures it (log a mark, update(), recommend({ n: 2 })).
+// round trip as bench/taste-worker.ts measures it (log a mark, then the engine's `pick` request:
+// the worker learns, ranks, draws and words; bench/next-pick.ts).
 // DESIGN.md's target: mark → waiting picks re-ranked ≤ that round trip, at 100k × 128.
 // Synthetic 160-dim vectors (12 clusters) in an imported space, pcaDims 128.
 // Run: node bin/run-ts.js bench/live-queue.ts [--quick] [--sizes 10000,100000] [--trials 30] [--trace]
@@ -12,13 +13,12 @@ import { performance } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
-import { openDatabase } from '../src/main/db/database'
-import { EmbeddingStore } from '../src/main/db/embeddings'
 import { Engine } from '../src/main/engine'
 import { seededRandom } from '../src/shared/random'
-import { standardNormal } from '../src/main/insights/evaluation'
 import type { EngineEvent, QueueEntry } from '../src/shared/contract'
 import { checking, listFlag, median, percentile, report } from './report'
+import { nextPick } from './next-pick'
+import { buildSyntheticLibrary } from './synthetic-library'
 
 const quick = process.argv.includes('--quick') || checking
 const sizes = listFlag('--sizes', quick ? [10_000] : [10_000, 100_000])
@@ -32,39 +32,6 @@ const PRIOR_MARKS = 60
 
 const p95 = (values: number[]): number => percentile(values, 0.95)
 const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(1))
-
-/** A library of `n` songs in clusters (a style each), with an artist per 20 songs. */
-function buildLibrary(dbPath: string, n: number): void {
-  const db = openDatabase(dbPath)
-  try {
-    const random = seededRandom(n)
-    const normal = (): number => standardNormal(random)
-    const centres = Array.from({ length: CLUSTERS }, () =>
-      Float32Array.from({ length: DIMS }, normal),
-    )
-    const insert = db.prepare(
-      `INSERT INTO tracks (path, duration, added_at, artist, title) VALUES (?, 200, 1, ?, ?)`,
-    )
-    db.transaction(() => {
-      for (let id = 1; id <= n; id++)
-        insert.run(`/music/${id}.ogg`, `Artist ${Math.ceil(id / 20)}`, `Song ${id}`)
-    })()
-    const store = new EmbeddingStore(db)
-    for (let start = 1; start <= n; start += 5000) {
-      const results = []
-      for (let id = start; id < Math.min(n + 1, start + 5000); id++) {
-        const centre = centres[id % CLUSTERS] as Float32Array
-        results.push({
-          job: { trackId: id, path: `/music/${id}.ogg`, size: 1, mtimeMs: 1, duration: 200 },
-          vector: Float32Array.from(centre, (c) => c + 0.8 * normal()),
-        })
-      }
-      store.saveMany(SPACE, null, results)
-    }
-  } finally {
-    db.close()
-  }
-}
 
 /**
  * `--trace`: where the re-rank's time goes, from the main thread: the taste service's `rerank`
@@ -94,7 +61,7 @@ async function benchSize(n: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'attune-bench-live-'))
   const dbPath = join(dir, 'attune.db')
   let started = performance.now()
-  buildLibrary(dbPath, n)
+  buildSyntheticLibrary(dbPath, { n, space: SPACE, dims: DIMS, clusters: CLUSTERS, albums: false })
   console.error(`N = ${n}: library built in ${ms(performance.now() - started)} ms`)
   const engine = new Engine({ dbPath, autoQueueSeed: 1 })
   try {
@@ -192,8 +159,7 @@ async function benchSize(n: number): Promise<Row> {
       while (engine.queue.load().entries.some((e) => e.trackId === next)) next++
       const begun = performance.now()
       engine.events.mark(next++, 'like', 'bench')
-      await taste.update()
-      await taste.recommend({ n: 2 })
+      await nextPick(taste, random())
       row.roundTrip.push(performance.now() - begun)
     }
     return row
@@ -213,7 +179,7 @@ console.log(
     `load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}\n`,
 )
 console.log(
-  '| N | picks replaced | mark → queueChanged (re-ranked, logged, saved) | mark → modelUpdated | one reward round trip (mark + update + recommend 2) | re-rank ÷ round trip |',
+  '| N | picks replaced | mark → queueChanged (re-ranked, logged, saved) | mark → modelUpdated | one reward round trip (mark + pick) | re-rank ÷ round trip |',
 )
 console.log('|---|---|---|---|---|---|')
 for (const row of rows) {

@@ -1,6 +1,6 @@
 // A library database for the engine's benchmarks: `n` songs in clusters (a style each) with an
 // artist per 20 songs and an album per 10, each with a vector in an imported space (so no audio is
-// analysed). Used by bench/engine-calls.ts.
+// analysed). Used by bench/engine-calls.ts and bench/live-queue.ts.
 import { openDatabase } from '../src/main/db/database'
 import { EmbeddingStore } from '../src/main/db/embeddings'
 import { EXTRACTOR } from '../src/main/analysis/feature-names'
@@ -12,6 +12,8 @@ export interface SyntheticLibrary {
   space: string
   dims: number
   clusters: number
+  /** Whether songs have an album (one per 10 songs; default true). */
+  albums?: boolean
   /**
    * Also give every song a vector in the built-in extractor's space (its first dimensions), so
    * what counts the analysed songs (the status bar) counts as many as a real library would.
@@ -38,7 +40,7 @@ export function buildSyntheticLibrary(dbPath: string, library: SyntheticLibrary)
           `/music/${id}.ogg`,
           `Artist ${Math.ceil(id / 20)}`,
           `Song ${id}`,
-          `Album ${Math.ceil(id / 10)}`,
+          library.albums === false ? null : `Album ${Math.ceil(id / 10)}`,
         )
     })()
     const store = new EmbeddingStore(db)

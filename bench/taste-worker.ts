@@ -31,7 +31,6 @@ import { openDatabase, type Database } from '../src/main/db/database'
 import { EmbeddingStore } from '../src/main/db/embeddings'
 import { EventLog } from '../src/main/db/events'
 import { SettingsStore } from '../src/main/db/settings'
-import { DEFAULT_SETTINGS } from '../src/shared/settings'
 import { MetricStore } from '../src/main/db/metric-store'
 import { TasteCore, type TasteStatus } from '../src/main/taste/core'
 import { TasteService, type TasteTrace } from '../src/main/taste/service'
@@ -40,6 +39,7 @@ import { seededRandom } from '../src/shared/random'
 import { standardNormal } from '../src/main/insights/evaluation'
 import { checking, listFlag, median, percentile, report } from './report'
 import { plainPass } from './stream-pass'
+import { NEXT_PICK_N, nextPick } from './next-pick'
 import { STALL_1M_MEMORY_MB } from './targets'
 
 const quick = process.argv.includes('--quick')
@@ -369,20 +369,6 @@ const mainWaited = (): number => {
   } catch {
     return 0
   }
-}
-
-const { topN, temperature } = DEFAULT_SETTINGS.exploration
-const { artistSpacing } = DEFAULT_SETTINGS.autoQueue
-/** The short-list the engine ranks for a pick with the default settings (AutoPicker.next). */
-const NEXT_PICK_N = Math.min(200, topN * (1 + artistSpacing))
-
-/** The next pick as the engine asks the worker for it (AutoPicker.next), with the default policy. */
-function nextPick(service: TasteService, draw: number): Promise<unknown> {
-  return service.pick({
-    n: NEXT_PICK_N,
-    policy: { temperature, topN, artistSpacing },
-    draw,
-  })
 }
 
 /**
