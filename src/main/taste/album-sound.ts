@@ -61,6 +61,38 @@ export function memberSignature(member: AlbumMember): string {
   return `${member.album ?? ''}\u0000${member.artist ?? ''}\u0000${member.various ? 1 : 0}`
 }
 
+/**
+ * What the mixing read of each song (its signature), by track id, kept to notice a re-tag. Each
+ * song holds a small code of its signature: a library's songs share far fewer signatures than it
+ * has songs (a string per song was ~100 MB at a million).
+ */
+export class AlbumSignatures {
+  private readonly codes = new Map<number, number>()
+  private readonly table = new Map<string, number>()
+
+  set(trackId: number, member: AlbumMember): void {
+    const signature = memberSignature(member)
+    let code = this.table.get(signature)
+    if (code === undefined) {
+      code = this.table.size
+      this.table.set(signature, code)
+    }
+    this.codes.set(trackId, code)
+  }
+
+  clear(): void {
+    this.codes.clear()
+    this.table.clear()
+  }
+
+  /** Whether a song kept here reads differently now (another album, artist or compilation). */
+  moved(tagsOf: (trackId: number) => SongTags | undefined): boolean {
+    for (const [trackId, code] of this.codes)
+      if (this.table.get(memberSignature(albumMember(tagsOf(trackId)))) !== code) return true
+    return false
+  }
+}
+
 /** The frozen statistics: standardisation and each mixed album's mean and share. */
 export interface AlbumSoundFrame {
   dim: number
@@ -200,17 +232,24 @@ function standardiseRow(
   }
 }
 
-/** n rows standardised with the frame and mixed with their album's frozen mean (n × d). */
+/**
+ * n rows standardised with the frame and mixed with their album's frozen mean (n × d), into `out`
+ * (a new array unless given).
+ */
 export function applyAlbumSound(
   frame: AlbumSoundFrame,
   matrix: ArrayLike<number>,
   n: number,
   members: readonly AlbumMember[],
+  out: Float32Array = new Float32Array(n * frame.dim),
 ): Float32Array {
   const d = frame.dim
   if (members.length !== n)
     throw new Error(`Expected ${n} albums, one per song, got ${members.length}.`)
-  const out = new Float32Array(n * d)
+  if (out.length < n * d)
+    throw new Error(`Expected room for ${n} × ${d} values, got ${out.length}.`)
+  // Row by row, each read whole before it is written: `out` may be `matrix` itself (mixed in
+  // place, no second copy of the library: 256 MB at 1M songs × 64 dimensions).
   const z = new Float64Array(d)
   for (let i = 0; i < n; i++) {
     standardiseRow(frame, matrix, i, z)

@@ -27,10 +27,10 @@ import {
 import { TrainingLedger } from './training'
 import { tagDimensionsFor, tagMatrix, type SongTags } from './tags'
 import {
+  AlbumSignatures,
   albumMember,
   applyAlbumSound,
   fitAlbumSound,
-  memberSignature,
   type AlbumMember,
   type AlbumSoundFrame,
 } from './album-sound'
@@ -264,7 +264,7 @@ export class TasteCore {
    * between albums changes its signature, and means a replay).
    */
   private albumFrame: AlbumSoundFrame | null = null
-  private albumSignatures = new Map<number, string>()
+  private readonly albumSignatures = new AlbumSignatures()
   /** Checksum of the model's songs and vectors, cached until they change. */
   private vectorsChecksum: string | null = null
   /** The last library fingerprint and what it was computed from (see libraryFingerprint). */
@@ -324,12 +324,14 @@ export class TasteCore {
         { since: this.latestComputedAt, known: current.model },
         params.albumSound,
       )
+      // Mixed in place: the vectors were read for this look alone.
       if (this.albumFrame !== null && library.members)
-        library.data = applyAlbumSound(
+        applyAlbumSound(
           this.albumFrame,
           library.data,
           library.trackIds.length,
           library.members,
+          library.data,
         )
       const change = this.followLibrary(current, library)
       if (change !== null) {
@@ -385,7 +387,8 @@ export class TasteCore {
     this.source = learner ? 'snapshot' : 'replay'
     if (!learner) {
       // With the album's sound, the statistics are fitted on every song, as the PCA is.
-      if (params.albumSound) library = this.mixAlbums(library, params.albumSound)
+      // In place: the unmixed vectors are not read again (a restore above mixed a copy).
+      if (params.albumSound) library = this.mixAlbums(library, params.albumSound, undefined, true)
       learner = new TasteLearner(
         TasteModel.build(
           params.space,
@@ -685,12 +688,14 @@ export class TasteCore {
   /**
    * The library with the album's sound mixed in (album-sound.ts), its statistics fitted on the
    * songs of `fittedOn` (all when absent) and kept (with what the mixing read of every song) for
-   * the songs added until the PCA's next re-fit.
+   * the songs added until the PCA's next re-fit. `inPlace`: into `library.data` itself, when the
+   * caller reads the unmixed vectors no more (no second copy of the library).
    */
   private mixAlbums(
     library: LibraryVectors,
     weight: number,
     fittedOn?: ReadonlySet<number>,
+    inPlace = false,
   ): LibraryVectors {
     const members = library.members ?? []
     const n = library.trackIds.length
@@ -703,17 +708,15 @@ export class TasteCore {
       fittedOn ? (i) => fittedOn.has(library.trackIds[i] as number) : undefined,
     )
     this.albumFrame = frame
-    this.albumSignatures = new Map(
-      Array.from(library.trackIds, (id, i) => [id, memberSignature(members[i] as AlbumMember)]),
-    )
-    return { ...library, data: applyAlbumSound(frame, library.data, n, members) }
+    this.albumSignatures.clear()
+    library.trackIds.forEach((id, i) => this.albumSignatures.set(id, members[i] as AlbumMember))
+    const out = inPlace ? library.data : undefined
+    return { ...library, data: applyAlbumSound(frame, library.data, n, members, out) }
   }
 
   /** Whether a song the album's sound mixed has other album tags now. */
   private albumMoved(songTags: Map<number, SongTags>): boolean {
-    for (const [id, signature] of this.albumSignatures)
-      if (memberSignature(albumMember(songTags.get(id))) !== signature) return true
-    return false
+    return this.albumSignatures.moved((id) => songTags.get(id))
   }
 
   /**
@@ -787,10 +790,7 @@ export class TasteCore {
       const members = library.members
       if (members)
         added.forEach((i) =>
-          this.albumSignatures.set(
-            library.trackIds[i] as number,
-            memberSignature(members[i] as AlbumMember),
-          ),
+          this.albumSignatures.set(library.trackIds[i] as number, members[i] as AlbumMember),
         )
     }
     model.setAbsent(library.missing)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   albumKey,
   albumMember,
+  AlbumSignatures,
   applyAlbumSound,
   blendWithAlbums,
   fitAlbumSound,
@@ -132,6 +133,51 @@ describe('the album sound (album-sound.ts)', () => {
       { album: 'new', artist: null, various: false },
     ])
     expect(unseen[0]).toBeCloseTo(5 / s, 6)
+  })
+
+  it('notices a song whose album, artist or compilation reads differently, and only then', () => {
+    const tags = (album: string | null, artist = 'X', albumArtist: string | null = 'Band') => ({
+      artist,
+      albumArtist,
+      album,
+      genre: null,
+      year: null,
+    })
+    const now = new Map([
+      [1, tags('First')],
+      [2, tags('First')],
+      [3, tags(null)],
+    ])
+    const signatures = new AlbumSignatures()
+    for (const [id, t] of now) signatures.set(id, albumMember(t))
+    signatures.set(4, albumMember(undefined))
+    expect(signatures.moved((id) => now.get(id))).toBe(false)
+    for (const changed of [
+      tags('Second'),
+      tags('First', 'Y'),
+      tags('First', 'X', 'Various Artists'),
+    ]) {
+      expect(signatures.moved((id) => (id === 2 ? changed : now.get(id)))).toBe(true)
+    }
+    // A song without tags that gains an album moved too; after clear() nothing is kept.
+    expect(signatures.moved((id) => (id === 4 ? tags('First') : now.get(id)))).toBe(true)
+    signatures.clear()
+    expect(signatures.moved(() => tags('Other'))).toBe(false)
+  })
+
+  it('mixes into the matrix itself when asked, as into a new one', () => {
+    const members = ['a', 'a', 'b', null, 'b', 'a'].map((album) => ({
+      album,
+      artist: null,
+      various: false,
+    }))
+    const rows = Float32Array.from({ length: 6 * 3 }, (_, i) => Math.sin(i * 1.7) * 5 + (i % 3))
+    const frame = fitAlbumSound(rows, 6, 3, members, 0.75, undefined, { safe: false })
+    const copy = applyAlbumSound(frame, rows, 6, members)
+    const inPlace = Float32Array.from(rows)
+    expect(applyAlbumSound(frame, inPlace, 6, members, inPlace)).toBe(inPlace)
+    expect([...inPlace]).toEqual([...copy])
+    expect([...copy]).not.toEqual([...rows])
   })
 
   it('keys albums by album artist and album, as the tags do, and a song without one by null', () => {
