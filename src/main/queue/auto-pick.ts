@@ -15,7 +15,7 @@ import {
 } from '../../shared/live-queue'
 import { withPickContext, type AutoPickReason, type PickReason } from '../../shared/reasons'
 import { isNothingToScore, UserError, type ErrorCode } from '../../shared/errors'
-import type { EventLog } from '../db/events'
+import type { EventLog, LoggedEvent } from '../db/events'
 import type { QueueStore } from '../db/queue'
 import type { SettingsStore } from '../db/settings'
 import type { PickHistory } from '../db/pick-history'
@@ -158,16 +158,18 @@ export class AutoPicker {
    */
   decline(declined: readonly { pickId: number; reason: DeclineReason }[], source = 'player'): void {
     const { events } = this.options
+    const picks = new Map<number, LoggedEvent>()
     for (const { pickId } of declined) {
-      const data = events.autoPickEvent(pickId)?.data as { replaces?: unknown } | undefined
-      if (data?.replaces === undefined) {
+      const pick = events.autoPickEvent(pickId)
+      if ((pick?.data as { replaces?: unknown } | undefined)?.replaces === undefined) {
         throw new UserError(
           `Auto-pick ${pickId} is not a replacement the engine made.`,
           'not-found',
         )
       }
+      picks.set(pickId, pick as LoggedEvent)
     }
-    const written = this.logDeclines(declined, source)
+    const written = this.logDeclines(declined, picks, source)
     if (written.size === 0) return
     const before = new Map<number, QueueEntry>()
     for (const revision of this.replacementLog) {
@@ -189,9 +191,10 @@ export class AutoPicker {
     if (reverted) this.options.queue.save({ ...saved, entries })
   }
 
-  /** Logs the declines not logged yet; answers the pick ids it logged. */
+  /** Logs the declines not logged yet (`picks`: their auto_pick events); answers the pick ids it logged. */
   private logDeclines(
     declined: readonly { pickId: number; reason: DeclineReason }[],
+    picks: ReadonlyMap<number, LoggedEvent>,
     source: string,
   ): Set<number> {
     const { events } = this.options
@@ -200,7 +203,7 @@ export class AutoPicker {
     const already = events.declinedPickIds()
     for (const { pickId, reason } of declined) {
       if (already.has(pickId) || written.has(pickId)) continue
-      const pick = events.autoPickEvent(pickId)
+      const pick = picks.get(pickId)
       if (pick?.trackId == null) continue
       events.pickDeclined({ id: pick.id, ts: pick.ts, trackId: pick.trackId }, reason, source)
       written.add(pickId)
