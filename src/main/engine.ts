@@ -444,8 +444,7 @@ export class Engine {
    * Other failures are re-thrown in plain words for the Insights view.
    */
   async insights(): Promise<TasteInsights | null> {
-    const space = this.settings.get().model.space
-    if (!this.embeddings.hasVectors(space)) return null
+    if (!this.modelHasSongs()) return null
     try {
       const taste = await this.tasteService()
       return await taste.insights()

@@ -33,7 +33,7 @@ export class PickHistory {
     const rows = this.statements
       .get<[number], { artist: string | null; albumArtist: string | null }>(RECENT_PICK_ARTISTS_SQL)
       .all(count)
-    return rows.map((r) => r.artist ?? r.albumArtist).reverse()
+    return rows.map(spacingArtist).reverse()
   }
 
   /**
@@ -50,7 +50,7 @@ export class PickHistory {
          WHERE id IN (SELECT value FROM json_each(?))`,
       )
       .all(JSON.stringify(trackIds))
-    for (const row of rows) artists.set(row.id, row.artist ?? row.albumArtist)
+    for (const row of rows) artists.set(row.id, spacingArtist(row))
     return artists
   }
 
@@ -72,4 +72,9 @@ export class PickHistory {
         .get() !== undefined
     )
   }
+}
+
+/** The name artist spacing keeps apart: the song's artist, else its album artist. */
+function spacingArtist(row: { artist: string | null; albumArtist: string | null }): string | null {
+  return row.artist ?? row.albumArtist
 }

@@ -457,13 +457,6 @@ export class TasteCore {
   }
 
   /**
-   * The waiting auto-picks re-ranked on the latest events, in one go: the ranking, the candidates'
-   * artists and the latest picks' (for spacing, read here), the plan (which picks the model no
-   * longer stands behind, and the draws that replace them: planReplacements), and the words of
-   * the songs drawn and of the picks kept, on the same model. The engine logs and saves what
-   * still applies to its queue when the answer arrives (docs/live-queue.md).
-   */
-  /**
    * The next auto-pick: learns the new events, ranks, draws one song by the pick policy with
    * `request.draw` (artist spacing from the pick log), and words only that song (wording costs
    * more than ranking: the short-list is ~30 songs).
@@ -480,6 +473,13 @@ export class TasteCore {
     return { candidates, choice, words: choice ? this.word([choice.pick.trackId]) : [] }
   }
 
+  /**
+   * The waiting auto-picks re-ranked on the latest events, in one go: the ranking, the candidates'
+   * artists and the latest picks' (for spacing, read here), the plan (which picks the model no
+   * longer stands behind, and the draws that replace them: planReplacements), and the words of
+   * the songs drawn and of the picks kept, on the same model. The engine logs and saves what
+   * still applies to its queue when the answer arrives (docs/live-queue.md).
+   */
   rerank(request: RerankRequest): RerankAnswer {
     const { waiting, policy, seed, ...ranking } = request
     const candidates = this.candidatesOf(this.rank(ranking))
