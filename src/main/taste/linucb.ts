@@ -20,6 +20,14 @@
 // rounding of the changes since its own slice. A is rebuilt into a second matrix in slices too,
 // with every change made meanwhile applied to both (a row removed before the rebuild reached it
 // is subtracted now and added when reached: it nets to zero), then A⁻¹ is swapped in one step.
+//
+// Prepared songs: the products xᵢ·u of the pass depend only on the rewarded song (u = A⁻¹x̃), not
+// on the reward. The songs a listener acts on next are known (the playing song, the waiting
+// picks), so their products with every candidate are computed in idle time (`setPrepared`,
+// `prepareStep`); a change on a prepared song then updates the caches in O(N), not O(N·k). The
+// products of the other prepared songs follow the change in O(N) each too: A⁻¹ − f·u·uᵀ gives
+// xᵢ·A'⁻¹ỹ = xᵢ·A⁻¹ỹ − f·(u·ỹ)·(xᵢ·u). Any other change of A⁻¹ (a full pass, a refresh swap, new
+// candidates) leaves them stale until idle time computes them again.
 
 /** A vector in the model's input space (length k, without the intercept). */
 export type Vector = ArrayLike<number>
@@ -66,6 +74,42 @@ export interface RefreshStats {
  * come back to back, and a request waits a sliver of a slice at most.
  */
 const INTERRUPT_CHECK_ROWS = 64
+
+/** At most this many songs are prepared at the caller's asking (plus the window's oldest row). */
+export const MAX_PREPARED = 4
+
+/** A prepare slice asks whether a request waits every this many rows (O(k) each). */
+const PREPARE_CHECK_ROWS = 1024
+
+/**
+ * A song prepared for a reward: x̃ᵢ·A⁻¹x̃ for every candidate i (what the pass would compute for
+ * it), valid while the model's revision is `revision`.
+ */
+interface PreparedSong {
+  /** The song's vector (k values, without the intercept). */
+  x: Float64Array
+  /** The products, one per candidate; valid while `revision` is the model's. */
+  along: Float64Array
+  /** The revision `along` holds for, −1 when stale. */
+  revision: number
+  /** A computation under way: the revision it began at (−1: none), A⁻¹x̃ then, the next row. */
+  startedAt: number
+  direction: Float64Array
+  cursor: number
+  /** The window row it prepares (the oldest, about to be forgotten), null for a caller's song. */
+  row: WindowRow | null
+}
+
+export interface PreparedStats {
+  /** Rank-one changes learned from prepared products (O(N) each). */
+  fastChanges: number
+  /** Rank-one changes learned with a full pass over the candidates (O(N·k)). */
+  passChanges: number
+  /** Prepared songs whose products are current. */
+  ready: number
+  /** Songs wanted prepared: the caller's, and the window's oldest row when the window is full. */
+  wanted: number
+}
 
 /** A refresh under way: A rebuilt from the window rows, then the caches row range by row range. */
 interface RefreshCycle {
@@ -162,6 +206,12 @@ export class LinUcb {
 
   /** The last topK: eligible songs seen, and those whose UCB it computed (see `lastPickStats`). */
   private lastPick = { eligible: 0, scored: 0 }
+
+  /** The caller's prepared songs (setPrepared) and the window's oldest row (when full). */
+  private prepared: PreparedSong[] = []
+  private preparedOldest: PreparedSong | null = null
+  private fastChanges = 0
+  private passChanges = 0
 
   private candidates: Float32Array = new Float32Array(0)
   private candidateCount = 0
@@ -265,6 +315,7 @@ export class LinUcb {
     this.meanCache = new Float64Array(n)
     this.varianceCache = new Float64Array(n)
     this.computeCaches(0, n)
+    this.stalePrepared()
   }
 
   /**
@@ -298,6 +349,7 @@ export class LinUcb {
     this.candidates = candidates
     this.candidateCount = n
     this.computeCaches(previous, n)
+    this.stalePrepared()
   }
 
   /**
@@ -683,6 +735,96 @@ export class LinUcb {
     return false
   }
 
+  /**
+   * The songs whose rewards are likely next (the playing song, the waiting picks), by vector; the
+   * first MAX_PREPARED are kept and replace the previous list (a song already prepared keeps its
+   * products). Their products with every candidate are computed in idle time (`prepareStep`); with
+   * a full forgetting window the oldest row, which the next reward forgets, is prepared too.
+   */
+  setPrepared(vectors: readonly Vector[]): void {
+    const next: PreparedSong[] = []
+    for (const x of vectors) {
+      if (next.length === MAX_PREPARED) break
+      this.checkVector(x)
+      if (next.some((song) => sameVector(song.x, x))) continue
+      next.push(
+        this.prepared.find((song) => sameVector(song.x, x)) ?? newPreparedSong(x, this.size, null),
+      )
+    }
+    this.prepared = next
+  }
+
+  /** Whether `prepareStep` has work to do (a wanted song's products are not current). */
+  get preparePending(): boolean {
+    if (this.candidateCount === 0) return false
+    const oldest = this.oldestToPrepare()
+    const current = this.preparedOldest
+    if (oldest !== null && (current?.row !== oldest || !this.isReady(current))) return true
+    return this.prepared.some((song) => !this.isReady(song))
+  }
+
+  /**
+   * One bounded slice of preparing: a quarter of the candidates' products for the first wanted
+   * song that is not current (the window's oldest row first: every reward needs it once the
+   * window is full). Asks `interrupted` every PREPARE_CHECK_ROWS rows and stops there when a
+   * request waits. Does nothing while an exact refresh is due or under way (its swap of A⁻¹ would
+   * make the products stale). Returns whether preparing work remains.
+   */
+  prepareStep(interrupted?: () => boolean): boolean {
+    if (this.candidateCount === 0 || this.refreshPending) return false
+    const oldest = this.oldestToPrepare()
+    if (oldest === null) this.preparedOldest = null
+    else if (this.preparedOldest?.row !== oldest) {
+      // Reuse the buffers of the row just forgotten.
+      const previous = this.preparedOldest
+      this.preparedOldest =
+        previous === null
+          ? newPreparedSong(oldest.x, this.size, oldest)
+          : Object.assign(previous, {
+              x: oldest.x,
+              row: oldest,
+              revision: -1,
+              startedAt: -1,
+              cursor: 0,
+            })
+    }
+    const song = [this.preparedOldest, ...this.prepared].find(
+      (candidate): candidate is PreparedSong => candidate !== null && !this.isReady(candidate),
+    )
+    if (song === undefined) return false
+    const n = this.candidateCount
+    if (song.startedAt !== this.revisionValue) {
+      if (song.along.length < n) song.along = new Float64Array(n)
+      this.directionOf(song.x, song.direction)
+      song.startedAt = this.revisionValue
+      song.cursor = 0
+    }
+    const limit = Math.min(n, song.cursor + Math.max(PREPARE_CHECK_ROWS, Math.ceil(n / 4)))
+    while (song.cursor < limit) {
+      const stop = Math.min(limit, song.cursor + PREPARE_CHECK_ROWS)
+      this.alongRows(song.direction, song.along, song.cursor, stop)
+      song.cursor = stop
+      if (song.cursor < limit && interrupted?.()) break
+    }
+    if (song.cursor === n) {
+      song.revision = song.startedAt
+      song.startedAt = -1
+    }
+    return this.preparePending
+  }
+
+  preparedStats(): PreparedStats {
+    const oldest = this.oldestToPrepare()
+    const current = this.preparedOldest
+    const oldestReady = oldest !== null && current?.row === oldest && this.isReady(current)
+    return {
+      fastChanges: this.fastChanges,
+      passChanges: this.passChanges,
+      ready: this.prepared.filter((song) => this.isReady(song)).length + (oldestReady ? 1 : 0),
+      wanted: this.prepared.length + (oldest === null ? 0 : 1),
+    }
+  }
+
   toJSON(): LinUcbJson {
     return {
       format: 'attune-linucb',
@@ -757,6 +899,11 @@ export class LinUcb {
     secondReward = 0,
     secondSignedWeight = 0,
   ): void {
+    // Prepared products for every change (current at this revision): the pass is O(N).
+    const firstPrepared = this.preparedFor(x)
+    const secondPrepared = secondX === undefined ? null : this.preparedFor(secondX)
+    const fast = firstPrepared !== null && (secondX === undefined || secondPrepared !== null)
+    const live = fast ? this.readyPrepared() : []
     const firstFactor = this.rankOne(this.extend(x), reward, signedWeight, this.firstDirection)
     const firstStep = this.stepAlongDirection
     let secondFactor = 0
@@ -773,8 +920,18 @@ export class LinUcb {
     const changes = secondX === undefined ? 1 : 2
     this.totalChanges += changes
     this.changesSinceRefresh += changes
-    if (secondX === undefined) this.passOne(firstFactor, firstStep)
-    else this.passTwo(firstFactor, firstStep, secondFactor, secondStep)
+    if (fast) {
+      this.learnPrepared(firstPrepared, firstFactor, firstStep, this.firstDirection, live)
+      if (secondPrepared !== null) {
+        this.learnPrepared(secondPrepared, secondFactor, secondStep, this.secondDirection, live)
+      }
+      for (const song of live) song.revision = this.revisionValue
+      this.fastChanges += changes
+    } else {
+      if (secondX === undefined) this.passOne(firstFactor, firstStep)
+      else this.passTwo(firstFactor, firstStep, secondFactor, secondStep)
+      this.passChanges += changes
+    }
     if (
       this.refreshEvery > 0 &&
       this.changesSinceRefresh >= this.refreshEvery &&
@@ -880,6 +1037,115 @@ export class LinUcb {
       for (let c = 0; c < size; c++)
         sum += (this.inverse[rowStart + c] as number) * (this.rewardSum[c] as number)
       this.thetaVector[a] = sum
+    }
+  }
+
+  /**
+   * A change learned from a prepared song's products `song.along` (= xᵢ·u for the change's u, which
+   * `direction` holds): the caches as the pass would update them, then every ready prepared song's
+   * products moved to the new A⁻¹ = A⁻¹ − f·u·uᵀ: alongᵢ −= f·(u·ỹ)·(xᵢ·u). O(N) per song.
+   */
+  private learnPrepared(
+    song: PreparedSong,
+    factor: number,
+    step: number,
+    direction: Float64Array,
+    live: readonly PreparedSong[],
+  ): void {
+    const n = this.candidateCount
+    const products = song.along
+    const means = this.meanCache
+    const variances = this.varianceCache
+    for (let i = 0; i < n; i++) {
+      const along = products[i] as number
+      variances[i] = (variances[i] as number) - factor * along * along
+      means[i] = (means[i] as number) + step * along
+    }
+    // The song's own products last: the others' updates read them as they were.
+    for (const other of [...live.filter((s) => s !== song), song]) {
+      const coefficient = factor * this.directionDot(direction, other.x)
+      const target = other.along
+      for (let i = 0; i < n; i++) {
+        target[i] = (target[i] as number) - coefficient * (products[i] as number)
+      }
+    }
+  }
+
+  /** u·ỹ: a direction (k + 1 values) with a song's vector extended by the intercept. */
+  private directionDot(direction: Float64Array, x: Float64Array): number {
+    const k = this.dimension
+    let sum = direction[k] as number
+    for (let j = 0; j < k; j++) sum += (direction[j] as number) * (x[j] as number)
+    return sum
+  }
+
+  /** A⁻¹x̃ into `out`, with rankOne's arithmetic (so a prepared song's products match the pass's). */
+  private directionOf(x: Float64Array, out: Float64Array): void {
+    const size = this.size
+    const inverse = this.inverse
+    const extended = this.extend(x)
+    for (let a = 0; a < size; a++) {
+      let sum = 0
+      const rowStart = a * size
+      for (let c = 0; c < size; c++)
+        sum += (inverse[rowStart + c] as number) * (extended[c] as number)
+      out[a] = sum
+    }
+  }
+
+  /** xᵢ·u for the candidates [from, to) into `out`, with passOne's arithmetic (same rounding). */
+  private alongRows(u: Float64Array, out: Float64Array, from: number, to: number): void {
+    const k = this.dimension
+    const X = this.candidates
+    const uIntercept = u[k] as number
+    const quadEnd = k & ~3
+    for (let i = from, rowStart = from * k; i < to; i++, rowStart += k) {
+      let along0 = 0
+      let along1 = 0
+      let along2 = 0
+      let along3 = 0
+      let j = 0
+      for (; j < quadEnd; j += 4) {
+        along0 += (X[rowStart + j] as number) * (u[j] as number)
+        along1 += (X[rowStart + j + 1] as number) * (u[j + 1] as number)
+        along2 += (X[rowStart + j + 2] as number) * (u[j + 2] as number)
+        along3 += (X[rowStart + j + 3] as number) * (u[j + 3] as number)
+      }
+      for (; j < k; j++) along0 += (X[rowStart + j] as number) * (u[j] as number)
+      out[i] = uIntercept + (along0 + along1) + (along2 + along3)
+    }
+  }
+
+  /** The window row the next reward forgets (the window is full), else null. */
+  private oldestToPrepare(): WindowRow | null {
+    return this.windowSize > 0 && this.window.length >= this.windowSize
+      ? (this.window[0] as WindowRow)
+      : null
+  }
+
+  private isReady(song: PreparedSong): boolean {
+    return song.revision === this.revisionValue && song.along.length >= this.candidateCount
+  }
+
+  /** The prepared songs whose products are current. */
+  private readyPrepared(): PreparedSong[] {
+    const songs =
+      this.preparedOldest === null ? this.prepared : [this.preparedOldest, ...this.prepared]
+    return songs.filter((song) => this.isReady(song))
+  }
+
+  /** A current prepared song with this vector, else null. */
+  private preparedFor(x: Vector): PreparedSong | null {
+    if (this.candidateCount === 0) return null
+    return this.readyPrepared().find((song) => sameVector(song.x, x)) ?? null
+  }
+
+  /** Every prepared song's products stale (the candidates changed). */
+  private stalePrepared(): void {
+    for (const song of [this.preparedOldest, ...this.prepared]) {
+      if (song === null) continue
+      song.revision = -1
+      song.startedAt = -1
     }
   }
 
@@ -1076,6 +1342,24 @@ export class LinUcb {
       throw new Error(`No candidate ${i}: the model knows ${this.candidateCount} songs.`)
     }
   }
+}
+
+function newPreparedSong(x: Vector, size: number, row: WindowRow | null): PreparedSong {
+  return {
+    x: Float64Array.from(x),
+    along: new Float64Array(0),
+    revision: -1,
+    startedAt: -1,
+    direction: new Float64Array(size),
+    cursor: 0,
+    row,
+  }
+}
+
+function sameVector(a: Float64Array, b: Vector): boolean {
+  if (a.length !== b.length) return false
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false
+  return true
 }
 
 /** matrix += w·x·xᵀ and rewardSum += w·r·x (x extended with the intercept, size × size). */
