@@ -27,7 +27,9 @@
 // `prepareStep`); a change on a prepared song then updates the caches in O(N), not O(N·k). The
 // products of the other prepared songs follow the change in O(N) each too: A⁻¹ − f·u·uᵀ gives
 // xᵢ·A'⁻¹ỹ = xᵢ·A⁻¹ỹ − f·(u·ỹ)·(xᵢ·u). Any other change of A⁻¹ (a full pass, a refresh swap, new
-// candidates) leaves them stale until idle time computes them again.
+// candidates) leaves them stale until idle time computes them again. With a full forgetting
+// window the row the next reward forgets is prepared too: a reward on any song then needs one dot
+// product per row (its own), not passTwo's two.
 
 /** A vector in the model's input space (length k, without the intercept). */
 export type Vector = ArrayLike<number>
@@ -927,6 +929,11 @@ export class LinUcb {
       }
       for (const song of live) song.revision = this.revisionValue
       this.fastChanges += changes
+    } else if (secondPrepared !== null) {
+      // The new row with a pass, the forgotten (prepared) row from its products: one dot per row.
+      this.passWithPrepared(firstFactor, firstStep, secondPrepared, secondFactor, secondStep)
+      this.passChanges += 1
+      this.fastChanges += 1
     } else {
       if (secondX === undefined) this.passOne(firstFactor, firstStep)
       else this.passTwo(firstFactor, firstStep, secondFactor, secondStep)
@@ -1068,6 +1075,48 @@ export class LinUcb {
       for (let i = 0; i < n; i++) {
         target[i] = (target[i] as number) - coefficient * (products[i] as number)
       }
+    }
+  }
+
+  /**
+   * Two changes when only the second (the row the window forgets) is prepared: passOne's xᵢ·u for
+   * the first, and the second's products from the prepared ones, moved by the first change:
+   * xᵢ·A'⁻¹ỹ = qᵢ − f₁·(u·ỹ)·(xᵢ·u). One dot product per row instead of passTwo's two.
+   */
+  private passWithPrepared(
+    firstFactor: number,
+    firstStep: number,
+    second: PreparedSong,
+    secondFactor: number,
+    secondStep: number,
+  ): void {
+    const k = this.dimension
+    const n = this.candidateCount
+    const X = this.candidates
+    const u = this.firstDirection
+    const products = second.along
+    const moved = firstFactor * this.directionDot(u, second.x)
+    const means = this.meanCache
+    const variances = this.varianceCache
+    const uIntercept = u[k] as number
+    const quadEnd = k & ~3
+    for (let i = 0, rowStart = 0; i < n; i++, rowStart += k) {
+      let along0 = 0
+      let along1 = 0
+      let along2 = 0
+      let along3 = 0
+      let j = 0
+      for (; j < quadEnd; j += 4) {
+        along0 += (X[rowStart + j] as number) * (u[j] as number)
+        along1 += (X[rowStart + j + 1] as number) * (u[j + 1] as number)
+        along2 += (X[rowStart + j + 2] as number) * (u[j + 2] as number)
+        along3 += (X[rowStart + j + 3] as number) * (u[j + 3] as number)
+      }
+      for (; j < k; j++) along0 += (X[rowStart + j] as number) * (u[j] as number)
+      const aU = uIntercept + (along0 + along1) + (along2 + along3)
+      const aV = (products[i] as number) - moved * aU
+      variances[i] = (variances[i] as number) - firstFactor * aU * aU - secondFactor * aV * aV
+      means[i] = (means[i] as number) + firstStep * aU + secondStep * aV
     }
   }
 

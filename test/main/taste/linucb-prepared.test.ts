@@ -136,6 +136,26 @@ describe('LinUcb prepared songs', () => {
     expectSameCaches(prepared, plain, n, 1e-12)
   })
 
+  it('with a full window and only the oldest row prepared, a reward on any song needs one dot per row', () => {
+    const n = 91
+    const k = 9
+    const W = 15
+    const { candidates, prepared, plain } = twins(n, k, { windowSize: W }, 25)
+    const before = prepared.preparedStats()
+    expect(before).toMatchObject({ wanted: 1, ready: 0 }) // nobody asked: the oldest row alone
+    for (const [step, i] of [3, 60, 3, 88].entries()) {
+      prepareAll(prepared)
+      const reward = step % 2 === 0 ? 1 : -0.5
+      prepared.update(row(candidates, i, k), reward, 0.7)
+      plain.update(row(candidates, i, k), reward, 0.7)
+    }
+    const after = prepared.preparedStats()
+    expect(after.passChanges - before.passChanges).toBe(4)
+    expect(after.fastChanges - before.fastChanges).toBe(4)
+    expectSameCaches(prepared, plain, n, 1e-12)
+    expect(prepared.rowCount).toBe(W)
+  })
+
   it('a reward on another song leaves the products stale, and idle time prepares them again', () => {
     const n = 80
     const k = 5
