@@ -23,6 +23,7 @@ import {
   type TasteLearnerJson,
   type TasteModelSettings,
   type RadioRequest,
+  type PreparedStats,
 } from './model'
 import { TrainingLedger } from './training'
 import { tagDimensionsFor, tagMatrix, type SongTags } from './tags'
@@ -108,6 +109,11 @@ export interface TasteSnapshot {
 }
 
 export type LibraryChange = 'extended' | 'refitted' | 'unchanged'
+
+/** Whether the worker has idle work left (the exact refresh, preparing songs), and how preparing went. */
+export interface IdleWork extends PreparedStats {
+  pending: boolean
+}
 
 interface SavedState {
   /** The library's fingerprint when saved (for information; `vectors` decides). */
@@ -276,6 +282,8 @@ export class TasteCore {
   } | null = null
   /** Observed rewards not yet handed to the main thread, grouped by parameter set. */
   private readonly pendingObservations: ObservationBatch[] = []
+  /** The songs whose rewards are likely next (see prepareSongs), handed to every model built. */
+  private preparedIds: readonly number[] = []
   private pendingObservationCount = 0
   private readonly settingsStore: SettingsStore
   private readonly events: EventLog
@@ -403,6 +411,7 @@ export class TasteCore {
       learner.model.setAbsent(library.missing)
     }
     this.learner = learner
+    learner.model.prepareSongs(this.preparedIds)
     this.key = key
     this.params = params
     this.library = fingerprint
@@ -578,11 +587,34 @@ export class TasteCore {
   }
 
   /**
-   * Work for idle time, one bounded slice per call (the model's exact refresh, when due): the
-   * worker calls it while no request waits and stops when it returns false.
+   * The songs whose rewards are likely next (the song playing and the next ones in the queue, as
+   * the engine sees it): their products with every song are computed in idle time, so a reward
+   * on one of them is learned in O(N) (TasteModel.prepareSongs). Replaces the previous list; kept for
+   * the models built later (a rebuild, a restore).
+   */
+  prepareSongs(trackIds: readonly number[]): void {
+    this.preparedIds = [...trackIds]
+    this.learner?.model.prepareSongs(this.preparedIds)
+  }
+
+  /**
+   * Work for idle time, one bounded slice per call: the model's exact refresh while one is due
+   * (its swap of A⁻¹ would make prepared products stale), else preparing the songs of `prepareSongs`.
+   * The worker calls it while no request waits and stops when it returns false.
    */
   idleStep(interrupted?: () => boolean): boolean {
-    return this.learner?.model.refreshStep(interrupted) ?? false
+    const model = this.learner?.model
+    if (!model) return false
+    if (model.refreshPending) model.refreshStep(interrupted)
+    else if (model.preparePending) model.prepareStep(interrupted)
+    return model.refreshPending || model.preparePending
+  }
+
+  /** Whether idle work remains (see idleStep), and how preparing has gone (tests, benchmarks). */
+  idleWork(): IdleWork {
+    const model = this.learner?.model
+    if (!model) return { pending: false, fastChanges: 0, passChanges: 0, ready: 0, wanted: 0 }
+    return { pending: model.refreshPending || model.preparePending, ...model.preparedStats() }
   }
 
   /** Hands out (and forgets) up to `limit` observed rewards, oldest first. */

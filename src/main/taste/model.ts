@@ -21,6 +21,9 @@ import type { Explanation, Recommendation, ScoreExplanation, ScoredSong } from '
 /** How many example songs the Insights view shows for "you like songs like …". */
 export const TASTE_EXAMPLES = 6
 
+/** How LinUCB learned its changes (from prepared products or with a full pass), and how many prepared songs are ready. */
+export type PreparedStats = ReturnType<LinUcb['preparedStats']>
+
 export interface TasteModelSettings {
   /** Requested PCA dimensions; the model uses k = min(pcaDims, N − 1, D). */
   pcaDims: number
@@ -169,6 +172,11 @@ export class TasteModel {
   } | null = null
   /** Songs in the model that are not candidates now (their file is missing): never recommended. */
   private readonly absent = new Set<number>()
+  /**
+   * The songs whose rewards are likely next (see prepareSongs): kept by id, so their vectors are handed
+   * to LinUCB again whenever the vectors or the LinUCB change.
+   */
+  private preparedIds: readonly number[] = []
   /** Every song's closeness to the last radio seed asked for, until the seed or vectors change. */
   private seedCache: { key: string; vectors: Float32Array; similarities: Float64Array } | null =
     null
@@ -367,6 +375,9 @@ export class TasteModel {
     }
     this.vectors.set(this.project(matrix, newTags, added), first * this.width)
     if (this.candidatesSet) this.linucb.appendCandidates(this.vectors, this.songCount)
+    // The vectors may live in a new buffer now (reserve), and a song prepared before it had a
+    // vector has one now.
+    this.handPrepared()
     return 'extended'
   }
 
@@ -420,6 +431,8 @@ export class TasteModel {
       this.linucb.update(x, row.reward, row.weight, row.eventId)
     }
     this.reserveUntilRefit()
+    // Every vector moved to the new basis, and the LinUCB is new.
+    this.handPrepared()
   }
 
   /**
@@ -576,6 +589,49 @@ export class TasteModel {
   /** Whether an exact refresh is due or under way. */
   get refreshPending(): boolean {
     return this.linucb.refreshPending
+  }
+
+  /**
+   * The songs whose rewards are likely next (the song playing, the next waiting ones): LinUCB
+   * computes their products with every candidate in idle time (`prepareStep`), so a reward on one
+   * of them costs O(N) instead of a pass over the N×k vectors (see LinUcb.setPrepared). Replaces
+   * the previous list; songs without a vector are skipped (and taken up if they get one). Kept
+   * across a re-fit or an extension of the model (a rebuild makes a new model: TasteCore hands
+   * the list over).
+   */
+  prepareSongs(trackIds: readonly number[]): void {
+    this.preparedIds = [...trackIds]
+    this.handPrepared()
+  }
+
+  /** The songs `prepareSongs` was last given. */
+  get prepared(): readonly number[] {
+    return this.preparedIds
+  }
+
+  /** One bounded slice of preparing (see LinUcb.prepareStep); true while work remains. */
+  prepareStep(interrupted?: () => boolean): boolean {
+    return this.linucb.prepareStep(interrupted)
+  }
+
+  /** Whether preparing has work to do (a prepared song's products are not current). */
+  get preparePending(): boolean {
+    return this.linucb.preparePending
+  }
+
+  /** How the changes were learned (from prepared products or with a full pass), and how many prepared songs are ready. */
+  preparedStats(): PreparedStats {
+    return this.linucb.preparedStats()
+  }
+
+  /** Hands LinUCB the current vectors of the prepared songs (those the model has). */
+  private handPrepared(): void {
+    const vectors: Float32Array[] = []
+    for (const id of this.preparedIds) {
+      const x = this.vectorOf(id)
+      if (x !== null) vectors.push(x)
+    }
+    this.linucb.setPrepared(vectors)
   }
 
   /** Whether the model holds a vector for a song (a candidate or not). */

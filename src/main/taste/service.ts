@@ -17,6 +17,7 @@ import type {
   RecommendRequest,
   PickAnswer,
   PickRequest,
+  IdleWork,
   RerankAnswer,
   RerankRequest,
   TasteSnapshot,
@@ -51,6 +52,10 @@ export type TasteProtocol = {
   /** The next page of observed rewards (when one answer could not carry them all). */
   observations: { payload: Record<string, never>; result: PendingObservations }
   snapshot: { payload: Record<string, never>; result: TasteSnapshot }
+  /** The songs whose rewards are likely next, prepared in idle time (see TasteCore.prepareSongs). */
+  prepare: { payload: { trackIds: number[] }; result: null }
+  /** Whether idle work remains, and how preparing has gone (tests, benchmarks). */
+  idleWork: { payload: Record<string, never>; result: IdleWork }
   /** What the worker recorded since the last call (only when started with `trace`; else empty). */
   trace: { payload: Record<string, never>; result: TasteTrace }
 }
@@ -237,6 +242,20 @@ export class TasteService {
   /** The live run of the current parameter set, or null before its first reward. */
   liveRun(): RunInfo | null {
     return this.lastStatus ? this.liveLog.runOf(this.lastStatus.key) : null
+  }
+
+  /**
+   * The songs whose rewards are likely next (the song playing, the next ones queued): the worker
+   * prepares them in idle time, so a reward on one of them is learned in O(N), not O(N·k).
+   * Replaces the previous list.
+   */
+  async prepareSongs(trackIds: readonly number[]): Promise<void> {
+    await this.client.request('prepare', { trackIds: [...trackIds] })
+  }
+
+  /** Whether the worker has idle work left, and how preparing has gone (tests, benchmarks). */
+  idleWork(): Promise<IdleWork> {
+    return this.client.request('idleWork', {})
   }
 
   /** Asks the worker for its state and writes it to `model_state`. */

@@ -56,8 +56,9 @@ if (trace) {
 }
 
 /**
- * Idle time: after every answer, the model's exact refresh (when due) runs one bounded slice per
- * turn of the event loop (setImmediate). A slice asks every few dozen rows whether a request has
+ * Idle time: after every answer, the model's exact refresh (when due), then the preparing of the
+ * songs likely rewarded next (core.prepareSongs), run one bounded slice per turn of the event loop
+ * (setImmediate). A slice asks every few dozen rows whether a request has
  * arrived and stops there if so: the request is handled at once, never after the rest of the slice
  * (let alone the whole O(N·k²) refresh).
  */
@@ -72,7 +73,7 @@ const idle = (): void => {
       trace ? () => (interrupted = served.requestWaiting()) : served.requestWaiting,
     )
   } catch (error) {
-    workerLog('warn', `the taste model's refresh failed: ${(error as Error).message}`)
+    workerLog('warn', `the taste model's idle work failed: ${(error as Error).message}`)
   }
   if (trace && trace.slices.length < TRACE_LIMIT)
     trace.slices.push({ start, end: clock(), interrupted })
@@ -125,6 +126,12 @@ const served = serveWorker<TasteProtocol>({
   insights: () => observed(core.insights()),
   observations: () => core.takeObservations(OBSERVATION_PAGE),
   snapshot: () => core.snapshot(),
+  prepare: ({ trackIds }) => {
+    core.prepareSongs(trackIds)
+    scheduleIdle()
+    return null
+  },
+  idleWork: () => core.idleWork(),
   trace: () => {
     const taken: TasteTrace = trace
       ? {
