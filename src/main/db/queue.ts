@@ -82,6 +82,29 @@ export class QueueStore {
     return { entries, ...player, current }
   }
 
+  /**
+   * The songs of the entry playing (the current one; the first when none is) and of the entries
+   * after it, `count` in all, in queue order: the songs the listener may reward next. Reads only
+   * those rows (no reason is parsed), by the queue's primary key.
+   */
+  upcoming(count: number): number[] {
+    const raw = this.statements
+      .get<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
+      .get(PLAYER_KEY)
+    const current = raw ? (JSON.parse(raw.value) as Partial<PlayerSettings>).current : null
+    const from = typeof current === 'number' && current > 0 ? current : 0
+    const read = (start: number): number[] =>
+      this.statements
+        .get<[number, number], { track_id: number }>(
+          `SELECT track_id FROM queue WHERE position >= ? ORDER BY position LIMIT ?`,
+        )
+        .all(start, Math.max(0, count))
+        .map((r) => r.track_id)
+    const songs = read(from)
+    // A current entry past the end is no entry (as `load` reads it): from the first then.
+    return songs.length === 0 && from > 0 ? read(0) : songs
+  }
+
   /** Replaces the queue in one transaction: a crash leaves the old queue or the new one. */
   save(state: { entries: QueueEntry[] } & PlayerSettings): void {
     const now = Date.now()

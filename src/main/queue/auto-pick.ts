@@ -51,6 +51,11 @@ function nothingToPick(space: string): { message: string; code: ErrorCode } {
 const REPLACEMENT_LOG = 50
 /** How many started auto-picks the engine remembers (far more than ever wait in a queue). */
 const STARTED_KEPT = 1000
+/**
+ * The songs the taste worker prepares (see hintPrepared): the song playing and the next two,
+ * those the listener rewards next (a mark on a waiting pick, a play's end).
+ */
+export const PREPARED_SONGS = 3
 
 type QueuedTrack = QueueEntry & { track: Track | null }
 
@@ -96,6 +101,8 @@ export class AutoPicker {
   }[] = []
   /** Auto-picks (pick ids) whose play the player reported started, oldest first. */
   private readonly startedPicks = new Set<number>()
+  /** The songs last named to each taste worker (see hintPrepared); a new one prepares none. */
+  private readonly hinted = new WeakMap<TasteService, string>()
 
   constructor(private readonly options: AutoPickerOptions) {
     this.random = seededRandom(options.seed ?? Date.now() % 2 ** 32)
@@ -214,6 +221,20 @@ export class AutoPicker {
   /** Whether the player reported this pick started (see pickStarted). */
   private started(entry: LiveQueueEntry): boolean {
     return entry.pickId !== undefined && this.startedPicks.has(entry.pickId)
+  }
+
+  /**
+   * Tells a running taste worker the songs the listener may reward next, as the saved queue shows
+   * them (the song playing and the next ones): it prepares them in idle time, so such a reward
+   * (and the re-rank after a mark on a waiting pick) is learned in O(N), not O(N·k)
+   * (TasteCore.prepareSongs). Sends nothing when the list is the one this worker has (none at first).
+   */
+  async hintPrepared(taste: TasteService): Promise<void> {
+    const trackIds = this.options.queue.upcoming(PREPARED_SONGS)
+    const key = trackIds.join(',')
+    if ((this.hinted.get(taste) ?? '') === key) return
+    await taste.prepareSongs(trackIds)
+    this.hinted.set(taste, key)
   }
 
   /** Whether an auto-pick the listener has not moved waits in the queue. */

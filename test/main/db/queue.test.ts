@@ -111,6 +111,33 @@ describe('queue store', () => {
     expect(store.load()).toMatchObject({ entries: [{ trackId: trackA }], current: 0 })
   })
 
+  it('names the song playing and the next ones, from the first entry when none plays', () => {
+    expect(store.upcoming(3)).toEqual([])
+    const entries = [trackA, trackB, trackA, trackB].map((trackId) => ({
+      trackId,
+      source: 'user' as const,
+    }))
+    store.save({ entries, ...player, current: 2 })
+    expect(store.upcoming(3)).toEqual([trackA, trackB])
+    store.save({ entries, ...player, current: 1 })
+    expect(store.upcoming(2)).toEqual([trackB, trackA])
+    store.save({ entries, ...player, current: null })
+    expect(store.upcoming(3)).toEqual([trackA, trackB, trackA])
+    // A current entry past the end is no entry, as `load` reads it.
+    store.save({ entries: entries.slice(0, 1), ...player, current: 1 })
+    expect(store.upcoming(3)).toEqual([trackA])
+  })
+
+  it('reads the songs coming up by the queue key, without a scan', () => {
+    const plan = library.db
+      .prepare<[], { detail: string }>(
+        `EXPLAIN QUERY PLAN SELECT track_id FROM queue WHERE position >= 1 ORDER BY position LIMIT 3`,
+      )
+      .all()
+      .map((row) => row.detail)
+    expect(plan.join(' ')).toMatch(/SEARCH queue USING INTEGER PRIMARY KEY/)
+  })
+
   it('lists the plays newest first, from the event log', () => {
     const log = new EventLog(library.db)
     const first = log.playStart(trackA, { ts: 1000 })
