@@ -8,6 +8,8 @@
 //     words the song drawn, the pick is logged);
 //   - one reward's worker round trip as bench/taste-worker.ts and bench/live-queue.ts measure it:
 //     a mark logged, then the worker's `pick` (bench/next-pick.ts).
+// Both rewards are on songs the engine has not prepared (docs/live-queue.md, "Prepared songs"): the
+// bench saves no queue, so the engine names no songs coming up and each reward takes the full pass.
 // Then the median time of each frequent call (the status bar, the queue, marks, reasons, Insights).
 // Synthetic 160-dim vectors (12 clusters) in an imported space, pcaDims 128 (and their first
 // dimensions as the built-in extractor's, so the status bar counts analysed songs).
