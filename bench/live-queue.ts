@@ -106,25 +106,21 @@ async function idle(engine: Engine, taste: TasteService): Promise<boolean> {
 const fastChanges = async (taste: TasteService): Promise<number> =>
   (await taste.idleWork()).fastChanges
 
-/** The saved queue with `trackId` as the song playing (entry 0, current), as the player saves it. */
-function startPlaying(engine: Engine, trackId: number): void {
-  const queued: QueueEntry[] = [
-    { trackId, source: 'user' },
-    ...engine.queue.load().entries.slice(1),
-  ]
+/** Saves `entries` as the player does, the first one playing. */
+function saveQueue(engine: Engine, entries: readonly QueueEntry[]): void {
   void engine.handlers.saveQueue({
-    entries: queued.map(({ trackId: id, source, reason, pickId }) => ({
-      trackId: id,
-      source,
-      ...(reason ? { reason } : {}),
-      ...(pickId !== undefined ? { pickId } : {}),
-    })),
+    entries: [...entries],
     current: 0,
     position: 0,
     shuffle: false,
     repeat: 'off',
     volume: 1,
   })
+}
+
+/** The saved queue with `trackId` as the song playing (entry 0, current), as the player saves it. */
+function startPlaying(engine: Engine, trackId: number): void {
+  saveQueue(engine, [{ trackId, source: 'user' }, ...engine.queue.load().entries.slice(1)])
 }
 
 async function benchSize(n: number): Promise<Row> {
@@ -153,19 +149,7 @@ async function benchSize(n: number): Promise<Row> {
       const { entry } = await engine.autoQueueNext(entries.map((e) => e.trackId))
       entries.push(entry!)
     }
-    void engine.handlers.saveQueue({
-      entries: entries.map(({ trackId, source, reason, pickId }) => ({
-        trackId,
-        source,
-        reason,
-        ...(pickId !== undefined ? { pickId } : {}),
-      })),
-      current: 0,
-      position: 0,
-      shuffle: false,
-      repeat: 'off',
-      volume: 1,
-    })
+    saveQueue(engine, entries)
 
     const calls: { name: 'rerank'; start: number; end: number }[] = []
     if (tracing) {

@@ -73,12 +73,7 @@ const player = { position: 0, shuffle: false, repeat: 'off', volume: 1 } as cons
 
 function save(engine: Engine, entries: QueueEntry[], current: number | null): void {
   void engine.handlers.saveQueue({
-    entries: entries.map(({ trackId, source, reason, pickId }) => ({
-      trackId,
-      source,
-      ...(reason ? { reason } : {}),
-      ...(pickId !== undefined ? { pickId } : {}),
-    })),
+    entries: [...entries],
     current,
     ...player,
   })

@@ -2,17 +2,12 @@
 // are likely next by id and hands LinUCB their vectors whenever its vectors or its LinUCB change;
 // the worker's core keeps them across rebuilds and does the exact refresh before preparing.
 // Real SQLite files for the core, synthetic vectors.
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { TasteLearner, TasteModel, type LearnerEvent } from '../../../src/main/taste/model'
 import { TrainingLedger } from '../../../src/main/taste/training'
-import { openDatabase, type Database } from '../../../src/main/db/database'
-import { EmbeddingStore } from '../../../src/main/db/embeddings'
-import { EventLog } from '../../../src/main/db/events'
-import { SettingsStore } from '../../../src/main/db/settings'
-import { TasteCore } from '../../../src/main/taste/core'
-import { tempDir } from '../../helpers/temp'
-import { correlatedData, seededNormal } from './random'
+import type { EventLog } from '../../../src/main/db/events'
+import { seededNormal } from './random'
+import { coreLibrary, type CoreLibrary } from './core-library'
 
 const SETTINGS = { pcaDims: 6, lambda: 1, alpha: 1, forgettingWindow: null }
 const DIM = 10
@@ -130,45 +125,17 @@ describe('TasteModel.prepareSongs', () => {
 })
 
 describe('TasteCore and prepared songs', () => {
-  const SPACE = 'import:prepared'
-  const SONGS = 300
-  let temp: ReturnType<typeof tempDir>
-  let db: Database
-  let dbPath: string
+  let library: CoreLibrary
   let events: EventLog
 
   beforeEach(() => {
-    temp = tempDir()
-    dbPath = join(temp.dir, 'attune.db')
-    db = openDatabase(dbPath)
-    const insert = db.prepare(`INSERT INTO tracks (path, duration, added_at) VALUES (?, 200, 1)`)
-    db.transaction(() => {
-      for (let id = 1; id <= SONGS; id++) insert.run(`/music/${id}.ogg`)
-    })()
-    const vectors = correlatedData(SONGS, DIM, 5)
-    new EmbeddingStore(db).saveMany(
-      SPACE,
-      null,
-      Array.from({ length: SONGS }, (_, i) => ({
-        job: { trackId: i + 1, path: `/music/${i + 1}.ogg`, size: 1, mtimeMs: 1, duration: 200 },
-        vector: Float32Array.from(vectors.subarray(i * DIM, (i + 1) * DIM)),
-      })),
-    )
-    new SettingsStore(db).update('model', { space: SPACE, pcaDims: 6, albumSound: 0 })
-    events = new EventLog(db)
-    for (let id = 1; id <= 40; id++) events.mark(id, id % 3 === 0 ? 'love' : 'not_for_me')
+    library = coreLibrary({ space: 'import:prepared', songs: 300, dim: DIM })
+    events = library.events
   })
 
-  afterEach(() => {
-    db.close()
-    temp.cleanup()
-  })
+  afterEach(() => library.cleanUp())
 
-  /** A worker's core on its own read-only connection, as the taste worker opens it. */
-  function workerCore(): { core: TasteCore; close: () => void } {
-    const readonly = openDatabase(dbPath, { readonly: true })
-    return { core: new TasteCore(readonly), close: () => readonly.close() }
-  }
+  const workerCore = (): ReturnType<CoreLibrary['workerCore']> => library.workerCore()
 
   it('keeps the songs to prepare across a rebuild and a restore', () => {
     const { core, close } = workerCore()

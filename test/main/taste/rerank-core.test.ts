@@ -3,17 +3,13 @@
 // songs drawn and kept. Real SQLite files, synthetic vectors stored through the embedding store,
 // events through the event log; the draw is checked against planReplacements run on its own.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import { openDatabase, type Database } from '../../../src/main/db/database'
-import { EmbeddingStore } from '../../../src/main/db/embeddings'
+import type { Database } from '../../../src/main/db/database'
 import { EventLog } from '../../../src/main/db/events'
 import { PickHistory } from '../../../src/main/db/pick-history'
-import { SettingsStore } from '../../../src/main/db/settings'
-import { TasteCore, type RerankRequest } from '../../../src/main/taste/core'
+import type { TasteCore, RerankRequest } from '../../../src/main/taste/core'
 import { chooseAutoPick, planReplacements } from '../../../src/shared/auto-queue'
 import { seededRandom } from '../../../src/shared/random'
-import { tempDir } from '../../helpers/temp'
-import { correlatedData } from './random'
+import { coreLibrary, type CoreLibrary } from './core-library'
 
 const SPACE = 'import:rerank'
 const DIM = 10
@@ -21,47 +17,17 @@ const SONGS = 300
 /** Ten songs an artist; every 7th song names only its album artist. */
 const artistOf = (trackId: number): string => `Artist ${Math.ceil(trackId / 10)}`
 
-let temp: ReturnType<typeof tempDir>
+let library: CoreLibrary
 let db: Database
-let dbPath: string
 
 beforeEach(() => {
-  temp = tempDir()
-  dbPath = join(temp.dir, 'attune.db')
-  db = openDatabase(dbPath)
-  const insert = db.prepare(
-    `INSERT INTO tracks (path, duration, added_at, artist, album_artist) VALUES (?, 200, 1, ?, ?)`,
-  )
-  db.transaction(() => {
-    for (let id = 1; id <= SONGS; id++) {
-      const artist = artistOf(id)
-      insert.run(`/music/${id}.ogg`, id % 7 === 0 ? null : artist, artist)
-    }
-  })()
-  const vectors = correlatedData(SONGS, DIM, 5)
-  new EmbeddingStore(db).saveMany(
-    SPACE,
-    null,
-    Array.from({ length: SONGS }, (_, i) => ({
-      job: { trackId: i + 1, path: `/music/${i + 1}.ogg`, size: 1, mtimeMs: 1, duration: 200 },
-      vector: Float32Array.from(vectors.subarray(i * DIM, (i + 1) * DIM)),
-    })),
-  )
-  new SettingsStore(db).update('model', { space: SPACE, pcaDims: 6, albumSound: 0 })
-  const events = new EventLog(db)
-  for (let id = 1; id <= 40; id++) events.mark(id, id % 3 === 0 ? 'love' : 'not_for_me')
+  library = coreLibrary({ space: SPACE, songs: SONGS, dim: DIM, artistOf })
+  db = library.db
 })
 
-afterEach(() => {
-  db.close()
-  temp.cleanup()
-})
+afterEach(() => library.cleanUp())
 
-/** A worker's core on its own read-only connection, as the taste worker opens it. */
-function workerCore(): { core: TasteCore; close: () => void } {
-  const readonly = openDatabase(dbPath, { readonly: true })
-  return { core: new TasteCore(readonly), close: () => readonly.close() }
-}
+const workerCore = (): ReturnType<CoreLibrary['workerCore']> => library.workerCore()
 
 /** Two picks waiting: the model's best song (kept) and a song it turned down (replaced). */
 function request(core: TasteCore, seed: number, artistSpacing = 3): RerankRequest {
