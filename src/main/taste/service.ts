@@ -75,7 +75,7 @@ export interface TasteTrace {
     /** ms the worker's thread waited for a core while handling it (Linux; null elsewhere). */
     waited: number | null
   }[]
-  /** Each idle-time slice of the exact refresh: start, end, whether a request cut it short. */
+  /** Each idle-time slice (the exact refresh, or preparing songs): start, end, whether a request cut it short. */
   slices: { start: number; end: number; interrupted: boolean }[]
   /** The worker's garbage collections (PerformanceObserver 'gc'): start, ms, V8's kind. */
   gcs: { start: number; duration: number; kind: number }[]
