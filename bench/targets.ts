@@ -167,7 +167,8 @@ export const BENCHMARKS: Benchmark[] = [
     targets: [
       {
         result: 'liveQueue.rerankOverRoundTrip',
-        label: 'mark → waiting picks re-ranked 100k×128 ÷ one reward round trip',
+        label:
+          'mark → waiting picks re-ranked 100k×128 ÷ one reward round trip (a song not in the queue)',
         atMost: 1,
       },
     ],

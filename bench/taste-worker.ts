@@ -16,7 +16,11 @@
 // for it (`pick`: the worker applies the mark, ranks the short-list of the default settings, draws
 // one song and words it; AutoPicker.next): p50, p99 and the maximum, beside one streaming pass over an N×k float32
 // matrix timed in the main thread in the same run (only while the worker is idle: no refresh
-// pending). At 100,000 × 128 and 1,000,000 × 32; the process's peak memory with it.
+// pending, nothing to prepare). At 100,000 × 128 and 1,000,000 × 32; the process's peak memory
+// with it. The rewarded songs are not in a queue, so none is prepared; but between two rewards
+// the worker prepares the row the full window forgets next (linucb.ts, prepared songs), so a
+// reward after enough idle time needs one dot product per row, not two: the table counts the
+// rank-one changes learned each way.
 // Run: node bin/run-ts.js bench/taste-worker.ts [--quick] [--sizes 10000,100000] [--rewards 50]
 //        [--stall 100000x128,1000000x32] [--stall-rewards 2000] [--stall-gap-ms 50] [--stall-only]
 //        [--trace] [--wal-autocheckpoint N]
@@ -333,6 +337,8 @@ interface StallRow {
   passes: number[]
   refresh: TasteStatus['refresh']
   refreshesBefore: number
+  /** Rank-one changes during the run learned from prepared products, and with a full pass. */
+  changes: { prepared: number; pass: number }
   peakRssMb: number
   load: [number, number]
 }
@@ -460,6 +466,7 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         passes: [],
         refresh: before.refresh,
         refreshesBefore: before.refresh.cycles,
+        changes: { prepared: 0, pass: 0 },
         peakRssMb: 0,
         load: [loadavg()[0] as number, 0],
       }
@@ -474,6 +481,7 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
       row.trace = { requests: [], slices: [], gcs: [] }
       mainGcs.length = 0
       flushes.length = 0
+      const workBefore = await service.idleWork()
       for (let r = 0; r < count; r++) {
         const trackId = prefill + 1 + (r % (n - prefill))
         const started = performance.now()
@@ -497,9 +505,9 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         if (r % 10 === 9) {
           await takeTrace()
           // No new event: a cheap answer with the refresh's state. The pass runs only while the
-          // worker is idle (nothing pending), so the two never share the cores.
+          // worker is idle (no refresh, nothing to prepare), so the two never share the cores.
           const status = await service.update()
-          if (!status.refresh.pending) {
+          if (!status.refresh.pending && !(await service.idleWork()).pending) {
             weights[r % k] = random()
             const at = performance.now()
             plainPass(matrix, n, k, weights, out)
@@ -508,6 +516,11 @@ async function benchStall(n: number, k: number, count: number): Promise<StallRow
         }
       }
       row.refresh = (await service.update()).refresh
+      const workAfter = await service.idleWork()
+      row.changes = {
+        prepared: workAfter.fastChanges - workBefore.fastChanges,
+        pass: workAfter.passChanges - workBefore.passChanges,
+      }
       await takeTrace()
       gcObserver.disconnect()
       // The kernel's peak resident set of the whole process (main thread, worker, SQLite),
@@ -550,9 +563,9 @@ console.log(
     'worker was idle), with the load average at the start and the end of each run\n',
 )
 console.log(
-  '| N × k (input dims) | load average | p50 | p99 | max | one pass: median (max), passes | p50 ÷ pass | **p99 ÷ pass** (≤ 2) | **max ÷ pass** (≤ 5) | exact refreshes done / slices / cut short for a request | peak RSS MB |',
+  '| N × k (input dims) | load average | p50 | p99 | max | one pass: median (max), passes | p50 ÷ pass | **p99 ÷ pass** (≤ 2) | **max ÷ pass** (≤ 5) | exact refreshes done / slices / cut short for a request | rank-one changes: from prepared products / with a pass | peak RSS MB |',
 )
-console.log('|---|---|---|---|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
 for (const row of stallRows) {
   const pass = median(row.passes)
   const p50 = percentile(row.rewards, 0.5)
@@ -563,7 +576,7 @@ for (const row of stallRows) {
       `${ms(p50)} | ${ms(p99)} | ${ms(max)} | ` +
       `${ms(pass)} (${ms(Math.max(...row.passes))}), ${row.passes.length} | ${(p50 / pass).toFixed(2)}× | **${(p99 / pass).toFixed(2)}×** | ` +
       `**${(max / pass).toFixed(2)}×** | ${row.refresh.cycles - row.refreshesBefore} / ${row.refresh.slices} / ` +
-      `${row.refresh.interruptedSlices} | ${row.peakRssMb.toFixed(0)} |`,
+      `${row.refresh.interruptedSlices} | ${row.changes.prepared} / ${row.changes.pass} | ${row.peakRssMb.toFixed(0)} |`,
   )
   // Reported by shape (k = 128: the wide case, k = 32: the long one), whatever the N of the run.
   const tag = row.k >= 64 ? `wide` : `long`
@@ -621,7 +634,7 @@ function printBreakdown(row: StallRow): void {
         0,
       ),
       matched: request !== undefined,
-      /** Whether the worker ran refresh slices while its answer travelled to the main thread. */
+      /** Whether the worker ran idle slices while its answer travelled to the main thread. */
       slicedMeanwhile: row.trace.slices.some(
         (s) => s.end - s.start > 0.05 && s.start < t.replied && s.end > answered,
       ),
@@ -632,7 +645,7 @@ function printBreakdown(row: StallRow): void {
     ['total', 'round trip'],
     ['mark', 'mark logged (main, SQLite)'],
     ['toWorker', 'post → worker handles it'],
-    ['behindSlice', '  of which behind a refresh slice'],
+    ['behindSlice', '  of which behind an idle slice (refresh or preparing)'],
     ['apply', 'apply the event (read, Sherman–Morrison, pass)'],
     ['pick', 'pick (settings, exclusions, top-k, reasons)'],
     ['waited', '  of apply + pick: the worker waiting for a core (Linux run_delay)'],
@@ -666,7 +679,7 @@ function printBreakdown(row: StallRow): void {
   }
   const majors = row.trace.gcs.filter((g) => g.kind === MAJOR_GC)
   console.log(
-    `\nRefresh slices that did work: ${workSlices.length}, longest ${ms(Math.max(0, ...workSlices))} ms, ` +
+    `\nIdle slices that did work (the exact refresh, preparing the row the window forgets next): ${workSlices.length}, longest ${ms(Math.max(0, ...workSlices))} ms, ` +
       `median ${ms(workSlices.length ? median(workSlices) : 0)} ms; worker GCs: ${row.trace.gcs.length} ` +
       `(${majors.length} major, longest ${ms(Math.max(0, ...row.trace.gcs.map((g) => g.duration)))} ms); ` +
       `metric flushes: ${row.flushes.length} (longest ${ms(Math.max(0, ...row.flushes.map((f) => f.end - f.start)))} ms); ` +
@@ -678,7 +691,7 @@ function printBreakdown(row: StallRow): void {
   const unsliced = parts.filter((p) => !p.slicedMeanwhile).map((p) => p.transit)
   if (sliced.length > 0 && unsliced.length > 0) {
     console.log(
-      `Answer → main thread while the worker ran refresh slices: ${sliced.length} rewards, median ${ms(median(sliced))}, ` +
+      `Answer → main thread while the worker ran idle slices: ${sliced.length} rewards, median ${ms(median(sliced))}, ` +
         `p99 ${ms(percentile(sliced, 0.99))} ms; with the worker idle: ${unsliced.length}, median ${ms(median(unsliced))}, ` +
         `p99 ${ms(percentile(unsliced, 0.99))} ms`,
     )
