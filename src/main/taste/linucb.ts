@@ -1101,19 +1101,7 @@ export class LinUcb {
     const uIntercept = u[k] as number
     const quadEnd = k & ~3
     for (let i = 0, rowStart = 0; i < n; i++, rowStart += k) {
-      let along0 = 0
-      let along1 = 0
-      let along2 = 0
-      let along3 = 0
-      let j = 0
-      for (; j < quadEnd; j += 4) {
-        along0 += (X[rowStart + j] as number) * (u[j] as number)
-        along1 += (X[rowStart + j + 1] as number) * (u[j + 1] as number)
-        along2 += (X[rowStart + j + 2] as number) * (u[j + 2] as number)
-        along3 += (X[rowStart + j + 3] as number) * (u[j + 3] as number)
-      }
-      for (; j < k; j++) along0 += (X[rowStart + j] as number) * (u[j] as number)
-      const aU = uIntercept + (along0 + along1) + (along2 + along3)
+      const aU = rowAlong(X, rowStart, k, quadEnd, u, uIntercept)
       const aV = (products[i] as number) - moved * aU
       variances[i] = (variances[i] as number) - firstFactor * aU * aU - secondFactor * aV * aV
       means[i] = (means[i] as number) + firstStep * aU + secondStep * aV
@@ -1142,26 +1130,14 @@ export class LinUcb {
     }
   }
 
-  /** xᵢ·u for the candidates [from, to) into `out`, with passOne's arithmetic (same rounding). */
+  /** xᵢ·u for the candidates [from, to) into `out`, as passOne computes it (same rounding). */
   private alongRows(u: Float64Array, out: Float64Array, from: number, to: number): void {
     const k = this.dimension
     const X = this.candidates
     const uIntercept = u[k] as number
     const quadEnd = k & ~3
     for (let i = from, rowStart = from * k; i < to; i++, rowStart += k) {
-      let along0 = 0
-      let along1 = 0
-      let along2 = 0
-      let along3 = 0
-      let j = 0
-      for (; j < quadEnd; j += 4) {
-        along0 += (X[rowStart + j] as number) * (u[j] as number)
-        along1 += (X[rowStart + j + 1] as number) * (u[j + 1] as number)
-        along2 += (X[rowStart + j + 2] as number) * (u[j + 2] as number)
-        along3 += (X[rowStart + j + 3] as number) * (u[j + 3] as number)
-      }
-      for (; j < k; j++) along0 += (X[rowStart + j] as number) * (u[j] as number)
-      out[i] = uIntercept + (along0 + along1) + (along2 + along3)
+      out[i] = rowAlong(X, rowStart, k, quadEnd, u, uIntercept)
     }
   }
 
@@ -1213,20 +1189,7 @@ export class LinUcb {
     const uIntercept = u[k] as number
     const quadEnd = k & ~3
     for (let i = 0, rowStart = 0; i < n; i++, rowStart += k) {
-      // Unrolled by four with separate accumulators: shorter dependency chains.
-      let along0 = 0
-      let along1 = 0
-      let along2 = 0
-      let along3 = 0
-      let j = 0
-      for (; j < quadEnd; j += 4) {
-        along0 += (X[rowStart + j] as number) * (u[j] as number)
-        along1 += (X[rowStart + j + 1] as number) * (u[j + 1] as number)
-        along2 += (X[rowStart + j + 2] as number) * (u[j + 2] as number)
-        along3 += (X[rowStart + j + 3] as number) * (u[j + 3] as number)
-      }
-      for (; j < k; j++) along0 += (X[rowStart + j] as number) * (u[j] as number)
-      const along = uIntercept + (along0 + along1) + (along2 + along3)
+      const along = rowAlong(X, rowStart, k, quadEnd, u, uIntercept)
       variances[i] = (variances[i] as number) - factor * along * along
       means[i] = (means[i] as number) + step * along
     }
@@ -1391,6 +1354,34 @@ export class LinUcb {
       throw new Error(`No candidate ${i}: the model knows ${this.candidateCount} songs.`)
     }
   }
+}
+
+/**
+ * x̃ᵢ·u of the row at `rowStart` (k float32 values; u has k + 1, the intercept last): unrolled by
+ * four with separate accumulators, for shorter dependency chains. The one kernel of passOne, the
+ * prepared songs' products and passWithPrepared, so all three round alike.
+ */
+function rowAlong(
+  X: Float32Array,
+  rowStart: number,
+  k: number,
+  quadEnd: number,
+  u: Float64Array,
+  uIntercept: number,
+): number {
+  let along0 = 0
+  let along1 = 0
+  let along2 = 0
+  let along3 = 0
+  let j = 0
+  for (; j < quadEnd; j += 4) {
+    along0 += (X[rowStart + j] as number) * (u[j] as number)
+    along1 += (X[rowStart + j + 1] as number) * (u[j + 1] as number)
+    along2 += (X[rowStart + j + 2] as number) * (u[j + 2] as number)
+    along3 += (X[rowStart + j + 3] as number) * (u[j + 3] as number)
+  }
+  for (; j < k; j++) along0 += (X[rowStart + j] as number) * (u[j] as number)
+  return uIntercept + (along0 + along1) + (along2 + along3)
 }
 
 function newPreparedSong(x: Vector, size: number, row: WindowRow | null): PreparedSong {
