@@ -79,14 +79,22 @@ const idle = (): void => {
     trace.slices.push({ start, end: clock(), interrupted })
   if (more) scheduleIdle()
 }
-const scheduleIdle = (): void => {
+/**
+ * After an answer the idle work waits a moment (AFTER_ANSWER_MS): the thread that asked is woken
+ * by the answer, and Linux tends to wake it on this thread's core; a slice started at once keeps
+ * that core and the asker waits for it (measured through the worker at 250k × 32: the answer
+ * reached the main thread after a median 2.0 ms while a slice ran, 0.3 ms when none did).
+ */
+const AFTER_ANSWER_MS = 1
+const scheduleIdle = (afterAnswer = false): void => {
   if (idleScheduled) return
   idleScheduled = true
-  setImmediate(idle)
+  if (afterAnswer) setTimeout(idle, AFTER_ANSWER_MS)
+  else setImmediate(idle)
 }
 
 const observed = <T>(value: T): Observed<T> => {
-  scheduleIdle()
+  scheduleIdle(true)
   return { value, pending: core.takeObservations(OBSERVATION_PAGE) }
 }
 

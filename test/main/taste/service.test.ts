@@ -95,7 +95,8 @@ describe('TasteService (a real worker on a real SQLite file)', () => {
     const [request] = trace.requests
     expect(request!.received).toBeLessThanOrEqual(request!.applied)
     expect(request!.applied).toBeLessThanOrEqual(request!.answered)
-    expect(await service.trace()).toEqual({ requests: [], slices: [], gcs: [] }) // taken once
+    // Taken once (an idle slice may have run since: the worker waits a moment after an answer).
+    expect((await service.trace()).requests).toEqual([])
     await service.close()
 
     service = await start()
