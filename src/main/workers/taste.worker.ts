@@ -58,13 +58,17 @@ if (trace) {
 /**
  * Idle time: after every answer, the model's exact refresh (when due), then the preparing of the
  * songs likely rewarded next (core.prepareSongs), run one bounded slice per turn of the event loop
- * (setImmediate). A slice asks every few dozen rows whether a request has
- * arrived and stops there if so: the request is handled at once, never after the rest of the slice
- * (let alone the whole O(N·k²) refresh).
+ * (setImmediate; the first a moment after the answer, see AFTER_ANSWER_MS). A slice asks every
+ * few dozen rows whether a request has arrived and stops there if so: the request is handled at
+ * once, never after the rest of the slice (let alone the whole O(N·k²) refresh). `nextSlice` is
+ * the slice scheduled, if any.
  */
-let idleScheduled = false
+let nextSlice:
+  | { timer: NodeJS.Immediate; afterAnswer: false }
+  | { timer: NodeJS.Timeout; afterAnswer: true }
+  | null = null
 const idle = (): void => {
-  idleScheduled = false
+  nextSlice = null
   let more = false
   const start = trace ? clock() : 0
   let interrupted = false
@@ -87,10 +91,14 @@ const idle = (): void => {
  */
 const AFTER_ANSWER_MS = 1
 const scheduleIdle = (afterAnswer = false): void => {
-  if (idleScheduled) return
-  idleScheduled = true
-  if (afterAnswer) setTimeout(idle, AFTER_ANSWER_MS)
-  else setImmediate(idle)
+  if (nextSlice?.afterAnswer) return
+  if (afterAnswer) {
+    // A slice due on the next turn (the refresh or preparing under way) waits too.
+    if (nextSlice !== null) clearImmediate(nextSlice.timer)
+    nextSlice = { timer: setTimeout(idle, AFTER_ANSWER_MS), afterAnswer: true }
+  } else if (nextSlice === null) {
+    nextSlice = { timer: setImmediate(idle), afterAnswer: false }
+  }
 }
 
 const observed = <T>(value: T): Observed<T> => {
