@@ -969,15 +969,11 @@ export class LinUcb {
   ): number {
     const size = this.size
     const inverse = this.inverse
+    this.directionInto(extended, direction)
     let quadratic = 0
     let predicted = 0
     for (let a = 0; a < size; a++) {
-      let sum = 0
-      const rowStart = a * size
-      for (let c = 0; c < size; c++)
-        sum += (inverse[rowStart + c] as number) * (extended[c] as number)
-      direction[a] = sum
-      quadratic += sum * (extended[a] as number)
+      quadratic += (direction[a] as number) * (extended[a] as number)
       predicted += (this.thetaVector[a] as number) * (extended[a] as number)
     }
     const denominator = 1 + signedWeight * quadratic
@@ -1116,11 +1112,15 @@ export class LinUcb {
     return sum
   }
 
-  /** A⁻¹x̃ into `out`, with rankOne's arithmetic (so a prepared song's products match the pass's). */
+  /** A⁻¹x̃ into `out`, as rankOne computes u (so a prepared song's products match the pass's). */
   private directionOf(x: Float64Array, out: Float64Array): void {
+    this.directionInto(this.extend(x), out)
+  }
+
+  /** A⁻¹ỹ into `out` for an extended vector ỹ (k + 1 values, the intercept last). */
+  private directionInto(extended: Float64Array, out: Float64Array): void {
     const size = this.size
     const inverse = this.inverse
-    const extended = this.extend(x)
     for (let a = 0; a < size; a++) {
       let sum = 0
       const rowStart = a * size
