@@ -70,13 +70,7 @@ export class QueueStore {
         ...(r.touched ? { touched: true } : {}),
       }
     })
-    const raw = this.statements
-      .get<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
-      .get(PLAYER_KEY)
-    const player = {
-      ...DEFAULT_PLAYER,
-      ...(raw ? (JSON.parse(raw.value) as Partial<PlayerSettings>) : {}),
-    }
+    const player = this.player()
     const current =
       player.current !== null && player.current < entries.length ? player.current : null
     return { entries, ...player, current }
@@ -88,10 +82,7 @@ export class QueueStore {
    * those rows (no reason is parsed), by the queue's primary key.
    */
   upcoming(count: number): number[] {
-    const raw = this.statements
-      .get<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
-      .get(PLAYER_KEY)
-    const current = raw ? (JSON.parse(raw.value) as Partial<PlayerSettings>).current : null
+    const { current } = this.player()
     const from = typeof current === 'number' && current > 0 ? current : 0
     const read = (start: number): number[] =>
       this.statements
@@ -103,6 +94,14 @@ export class QueueStore {
     const songs = read(from)
     // A current entry past the end is no entry (as `load` reads it): from the first then.
     return songs.length === 0 && from > 0 ? read(0) : songs
+  }
+
+  /** The player's saved state (the entry playing, position, modes), defaults where none is saved. */
+  private player(): PlayerSettings {
+    const raw = this.statements
+      .get<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
+      .get(PLAYER_KEY)
+    return { ...DEFAULT_PLAYER, ...(raw ? (JSON.parse(raw.value) as Partial<PlayerSettings>) : {}) }
   }
 
   /** Replaces the queue in one transaction: a crash leaves the old queue or the new one. */

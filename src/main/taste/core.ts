@@ -607,14 +607,14 @@ export class TasteCore {
     if (!model) return false
     if (model.refreshPending) model.refreshStep(interrupted)
     else if (model.preparePending) model.prepareStep(interrupted)
-    return model.refreshPending || model.preparePending
+    return model.idlePending
   }
 
   /** Whether idle work remains (see idleStep), and how preparing has gone (tests, benchmarks). */
   idleWork(): IdleWork {
     const model = this.learner?.model
     if (!model) return { pending: false, fastChanges: 0, passChanges: 0, ready: 0, wanted: 0 }
-    return { pending: model.refreshPending || model.preparePending, ...model.preparedStats() }
+    return { pending: model.idlePending, ...model.preparedStats() }
   }
 
   /** Hands out (and forgets) up to `limit` observed rewards, oldest first. */

@@ -759,9 +759,8 @@ export class LinUcb {
   /** Whether `prepareStep` has work to do (a wanted song's products are not current). */
   get preparePending(): boolean {
     if (this.candidateCount === 0) return false
-    const oldest = this.oldestToPrepare()
-    const current = this.preparedOldest
-    if (oldest !== null && (current?.row !== oldest || !this.isReady(current))) return true
+    const oldest = this.oldestState()
+    if (oldest.wanted && !oldest.ready) return true
     return this.prepared.some((song) => !this.isReady(song))
   }
 
@@ -790,9 +789,7 @@ export class LinUcb {
               cursor: 0,
             })
     }
-    const song = [this.preparedOldest, ...this.prepared].find(
-      (candidate): candidate is PreparedSong => candidate !== null && !this.isReady(candidate),
-    )
+    const song = this.allPrepared().find((candidate) => !this.isReady(candidate))
     if (song === undefined) return false
     const n = this.candidateCount
     if (song.startedAt !== this.revisionValue) {
@@ -816,14 +813,12 @@ export class LinUcb {
   }
 
   preparedStats(): PreparedStats {
-    const oldest = this.oldestToPrepare()
-    const current = this.preparedOldest
-    const oldestReady = oldest !== null && current?.row === oldest && this.isReady(current)
+    const oldest = this.oldestState()
     return {
       fastChanges: this.fastChanges,
       passChanges: this.passChanges,
-      ready: this.prepared.filter((song) => this.isReady(song)).length + (oldestReady ? 1 : 0),
-      wanted: this.prepared.length + (oldest === null ? 0 : 1),
+      ready: this.prepared.filter((song) => this.isReady(song)).length + (oldest.ready ? 1 : 0),
+      wanted: this.prepared.length + (oldest.wanted ? 1 : 0),
     }
   }
 
@@ -1148,15 +1143,28 @@ export class LinUcb {
       : null
   }
 
+  /** Whether the window's oldest row is wanted prepared, and whether its products are current. */
+  private oldestState(): { wanted: boolean; ready: boolean } {
+    const oldest = this.oldestToPrepare()
+    const current = this.preparedOldest
+    return {
+      wanted: oldest !== null,
+      ready: oldest !== null && current?.row === oldest && this.isReady(current),
+    }
+  }
+
+  /** The window's oldest row (when prepared) first, then the caller's songs. */
+  private allPrepared(): PreparedSong[] {
+    return this.preparedOldest === null ? this.prepared : [this.preparedOldest, ...this.prepared]
+  }
+
   private isReady(song: PreparedSong): boolean {
     return song.revision === this.revisionValue && song.along.length >= this.candidateCount
   }
 
   /** The prepared songs whose products are current. */
   private readyPrepared(): PreparedSong[] {
-    const songs =
-      this.preparedOldest === null ? this.prepared : [this.preparedOldest, ...this.prepared]
-    return songs.filter((song) => this.isReady(song))
+    return this.allPrepared().filter((song) => this.isReady(song))
   }
 
   /** A current prepared song with this vector, else null. */
@@ -1167,8 +1175,7 @@ export class LinUcb {
 
   /** Every prepared song's products stale (the candidates changed). */
   private stalePrepared(): void {
-    for (const song of [this.preparedOldest, ...this.prepared]) {
-      if (song === null) continue
+    for (const song of this.allPrepared()) {
       song.revision = -1
       song.startedAt = -1
     }

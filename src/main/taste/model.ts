@@ -7,7 +7,7 @@ import { pathBetween } from './path'
 import { seedDirection, seedSimilarities, seedTerms } from './radio'
 import type { Mark } from '../../shared/domain'
 import { DEFAULT_REWARDS, excludesFromAutoQueue, type RewardSettings } from '../../shared/rewards'
-import { LinUcb, type LinUcbJson, type RefreshStats } from './linucb'
+import { LinUcb, type LinUcbJson, type PreparedStats, type RefreshStats } from './linucb'
 import { Preprocessor, type PreprocessorJson } from './preprocess'
 import { TrainingLedger, type LedgerEvent, type ModelRow, type RowOp } from './training'
 import { contributions, topReasons } from './explain'
@@ -21,8 +21,7 @@ import type { Explanation, Recommendation, ScoreExplanation, ScoredSong } from '
 /** How many example songs the Insights view shows for "you like songs like …". */
 export const TASTE_EXAMPLES = 6
 
-/** How LinUCB learned its changes (from prepared products or with a full pass), and how many prepared songs are ready. */
-export type PreparedStats = ReturnType<LinUcb['preparedStats']>
+export type { PreparedStats } from './linucb'
 
 export interface TasteModelSettings {
   /** Requested PCA dimensions; the model uses k = min(pcaDims, N − 1, D). */
@@ -617,6 +616,11 @@ export class TasteModel {
   /** Whether preparing has work to do (a prepared song's products are not current). */
   get preparePending(): boolean {
     return this.linucb.preparePending
+  }
+
+  /** Whether idle time has work: the exact refresh, or preparing. */
+  get idlePending(): boolean {
+    return this.refreshPending || this.preparePending
   }
 
   /** How the changes were learned (from prepared products or with a full pass), and how many prepared songs are ready. */

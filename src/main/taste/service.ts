@@ -206,7 +206,7 @@ export class TasteService {
 
   /**
    * The next auto-pick in one round trip (always on the latest events): the worker ranks, draws
-   * one song with `request.seed` and words it.
+   * one song with `request.draw` and words it.
    */
   pick(request: PickRequest): Promise<PickAnswer> {
     return this.request('pick', request)
